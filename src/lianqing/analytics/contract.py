@@ -1,0 +1,386 @@
+"""The standard data package (DATA-CONTRACT.md) as one declarative table.
+
+Importer, engine and generator all read this module; nothing else spells out the
+datasets and their columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pyarrow as pa
+
+
+class ColumnType(StrEnum):
+    STRING = "string"
+    DATE = "date"  # YYYY-MM-DD
+    TIMESTAMP = "timestamp"  # YYYY-MM-DD HH:MM:SS, Asia/Shanghai wall time
+    PERIOD = "period"  # YYYY-MM
+    AMOUNT = "amount"  # yuan, two decimal places
+    INTEGER = "integer"
+    FLOAT = "float"
+    BOOLEAN = "boolean"  # 1/0
+
+
+# Column types as DuckDB SQL types (the engine casts every table to these).
+SQL_TYPES: dict[ColumnType, str] = {
+    ColumnType.STRING: "VARCHAR",
+    ColumnType.DATE: "DATE",
+    ColumnType.TIMESTAMP: "TIMESTAMP",
+    ColumnType.PERIOD: "VARCHAR",
+    ColumnType.AMOUNT: "DECIMAL(18,2)",
+    ColumnType.INTEGER: "BIGINT",
+    ColumnType.FLOAT: "DOUBLE",
+    ColumnType.BOOLEAN: "BOOLEAN",
+}
+
+ARROW_TYPES: dict[ColumnType, pa.DataType] = {
+    ColumnType.STRING: pa.string(),
+    ColumnType.DATE: pa.date32(),
+    ColumnType.TIMESTAMP: pa.timestamp("s"),
+    ColumnType.PERIOD: pa.string(),
+    ColumnType.AMOUNT: pa.decimal128(18, 2),
+    ColumnType.INTEGER: pa.int64(),
+    ColumnType.FLOAT: pa.float64(),
+    ColumnType.BOOLEAN: pa.bool_(),
+}
+
+
+class IdKind(StrEnum):
+    """What an identifier column holds, for normalisation and validation."""
+
+    NONE = ""
+    PERSON = "person_id"  # 公民身份号码, GB 11643
+    USCC = "uscc"  # 统一社会信用代码, GB 32100
+    PERSON_OR_USCC = "person_or_uscc"
+    REGION = "region_code"  # GB/T 2260
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType = ColumnType.STRING
+    required: bool = True  # must be present in the file (values may still be empty)
+    id_kind: IdKind = IdKind.NONE
+
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES[self.type]
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        return ARROW_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str  # Chinese name users know the dataset by
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # columns that identify one record, for record_ids
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns if column.required)
+
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([(column.name, column.arrow_type) for column in self.columns])
+
+
+S, D, T, P, A, I, F, B = (
+    ColumnType.STRING,
+    ColumnType.DATE,
+    ColumnType.TIMESTAMP,
+    ColumnType.PERIOD,
+    ColumnType.AMOUNT,
+    ColumnType.INTEGER,
+    ColumnType.FLOAT,
+    ColumnType.BOOLEAN,
+)
+PID, USCC, EITHER, REGION = IdKind.PERSON, IdKind.USCC, IdKind.PERSON_OR_USCC, IdKind.REGION
+
+
+def _c(name: str, type_: ColumnType = S, *, required: bool = True, id_kind: IdKind = IdKind.NONE) -> Column:
+    return Column(name, type_, required, id_kind)
+
+
+DATASETS: dict[str, Dataset] = {
+    dataset.name: dataset
+    for dataset in (
+        Dataset(
+            "orgs",
+            "机构单位",
+            (
+                _c("org_code"),
+                _c("name"),
+                _c("parent_code", required=False),
+                _c("region_code", id_kind=REGION),
+                _c("kind", required=False),
+            ),
+            key=("org_code",),
+        ),
+        Dataset(
+            "persons",
+            "户籍人口",
+            (
+                _c("person_id", id_kind=PID),
+                _c("name"),
+                _c("gender", required=False),
+                _c("birth_date", D, required=False),
+                _c("region_code", required=False, id_kind=REGION),
+                _c("household_id", required=False),
+                _c("address", required=False),
+            ),
+            key=("person_id",),
+        ),
+        Dataset(
+            "officials",
+            "公职人员",
+            (
+                _c("person_id", id_kind=PID),
+                _c("name"),
+                _c("org_code"),
+                _c("region_code", required=False, id_kind=REGION),
+                _c("position", required=False),
+                _c("rank", required=False),
+                _c("category"),
+                _c("is_leader", B),
+                _c("start_date", D),
+                _c("end_date", D, required=False),
+            ),
+            key=("person_id", "org_code", "start_date"),
+        ),
+        Dataset(
+            "relatives",
+            "亲属关系",
+            (
+                _c("official_id", id_kind=PID),
+                _c("relative_id", id_kind=PID),
+                _c("relative_name", required=False),
+                _c("relation"),
+            ),
+            key=("official_id", "relative_id"),
+        ),
+        Dataset(
+            "benefits",
+            "惠民惠农补贴发放",
+            (
+                _c("record_id"),
+                _c("program"),
+                _c("person_id", id_kind=PID),
+                _c("name", required=False),
+                _c("region_code", required=False, id_kind=REGION),
+                _c("household_id", required=False),
+                _c("amount", A),
+                _c("period", P),
+                _c("pay_date", D),
+                _c("account_no", required=False),
+                _c("account_holder_id", required=False, id_kind=PID),
+                _c("approver_org_code", required=False),
+                _c("fund_code", required=False),
+            ),
+            key=("record_id",),
+        ),
+        Dataset(
+            "standards",
+            "补贴标准",
+            (
+                _c("program"),
+                _c("region_code", id_kind=REGION),
+                _c("period_from", P),
+                _c("period_to", P, required=False),
+                _c("max_amount", A),
+            ),
+            key=("program", "region_code", "period_from"),
+        ),
+        Dataset(
+            "deaths",
+            "死亡火化",
+            (
+                _c("person_id", id_kind=PID),
+                _c("name", required=False),
+                _c("death_date", D),
+                _c("source", required=False),
+            ),
+            key=("person_id",),
+        ),
+        Dataset(
+            "companies",
+            "市场主体",
+            (
+                _c("uscc", id_kind=USCC),
+                _c("name"),
+                _c("legal_rep_id", required=False, id_kind=PID),
+                _c("legal_rep_name", required=False),
+                _c("reg_date", D, required=False),
+                _c("region_code", required=False, id_kind=REGION),
+                _c("status"),
+                _c("phone", required=False),
+                _c("address", required=False),
+            ),
+            key=("uscc",),
+        ),
+        Dataset(
+            "shareholders",
+            "股东出资",
+            (
+                _c("uscc", id_kind=USCC),
+                _c("holder_id", id_kind=EITHER),
+                _c("holder_name", required=False),
+                _c("ratio", F, required=False),
+            ),
+            key=("uscc", "holder_id"),
+        ),
+        Dataset(
+            "contracts",
+            "政府采购与工程合同",
+            (
+                _c("contract_id"),
+                _c("tender_id", required=False),
+                _c("buyer_org_code"),
+                _c("supplier_uscc", id_kind=USCC),
+                _c("supplier_name", required=False),
+                _c("amount", A),
+                _c("sign_date", D),
+                _c("method", required=False),
+                _c("project_name", required=False),
+            ),
+            key=("contract_id",),
+        ),
+        Dataset(
+            "bids",
+            "投标记录",
+            (
+                _c("tender_id"),
+                _c("bidder_uscc", id_kind=USCC),
+                _c("price", A, required=False),
+                _c("won", B, required=False),
+            ),
+            key=("tender_id", "bidder_uscc"),
+        ),
+        Dataset(
+            "payroll",
+            "财政供养人员工资",
+            (
+                _c("person_id", id_kind=PID),
+                _c("name", required=False),
+                _c("org_code"),
+                _c("period", P),
+                _c("amount", A),
+            ),
+            key=("person_id", "org_code", "period"),
+        ),
+        Dataset(
+            "fund_flows",
+            "专项资金拨付",
+            (
+                _c("flow_id"),
+                _c("fund_code"),
+                _c("fund_name", required=False),
+                _c("from_org_code"),
+                _c("to_org_code", required=False),
+                _c("payee_id", required=False, id_kind=EITHER),
+                _c("amount", A),
+                _c("date", D),
+                _c("purpose", required=False),
+            ),
+            key=("flow_id",),
+        ),
+        Dataset(
+            "expenses",
+            "公务支出报销",
+            (
+                _c("expense_id"),
+                _c("org_code"),
+                _c("claimant_id", required=False, id_kind=PID),
+                _c("category"),
+                _c("amount", A),
+                _c("date", D),
+                _c("vendor_name", required=False),
+                _c("vendor_category", required=False),
+                _c("headcount", I, required=False),
+                _c("memo", required=False),
+            ),
+            key=("expense_id",),
+        ),
+        Dataset(
+            "vehicle_trips",
+            "公务用车轨迹",
+            (
+                _c("trip_id"),
+                _c("plate"),
+                _c("org_code", required=False),
+                _c("start_time", T),
+                _c("end_time", T, required=False),
+                _c("destination", required=False),
+                _c("destination_category"),
+            ),
+            key=("trip_id",),
+        ),
+        Dataset(
+            "vehicles",
+            "机动车登记",
+            (
+                _c("plate"),
+                _c("owner_id", id_kind=PID),
+                _c("reg_date", D),
+                _c("vehicle_type"),
+            ),
+            key=("plate",),
+        ),
+        Dataset(
+            "properties",
+            "不动产登记",
+            (
+                _c("property_id"),
+                _c("owner_id", id_kind=PID),
+                _c("address", required=False),
+                _c("area", F, required=False),
+                _c("reg_date", D),
+            ),
+            key=("property_id",),
+        ),
+        Dataset(
+            "transactions",
+            "资金往来",
+            (
+                _c("txn_id"),
+                _c("time", T),
+                _c("from_id", id_kind=EITHER),
+                _c("from_name", required=False),
+                _c("to_id", id_kind=EITHER),
+                _c("to_name", required=False),
+                _c("amount", A),
+                _c("channel"),
+                _c("memo", required=False),
+            ),
+            key=("txn_id",),
+        ),
+    )
+}
+
+DATASET_NAMES: tuple[str, ...] = tuple(DATASETS)
+
+# Value vocabularies the rules depend on (RULES.md "Shared definitions").
+CLOSE_RELATIONS: tuple[str, ...] = ("配偶", "子女", "父母", "配偶父母", "子女配偶", "兄弟姐妹")
+SUBSISTENCE_PROGRAMS: tuple[str, ...] = ("低保", "特困供养")
+VILLAGE_CADRE = "村干部"
+
+
+def get_dataset(name: str) -> Dataset:
+    try:
+        return DATASETS[name]
+    except KeyError:
+        known = ", ".join(DATASET_NAMES)
+        raise KeyError(f"未知数据集 {name}(unknown dataset; known: {known})") from None

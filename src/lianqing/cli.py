@@ -1,0 +1,42 @@
+"""The `lianqing` command.
+
+Analytics subcommands (import, gen, scan, rules) run the pure library directly, without
+Django, so they start fast and work on a machine with no database. Everything else is a
+Django management command run under the project's settings.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from importlib import import_module
+
+# subcommand -> "module:function" taking argv (without the subcommand) and returning an exit code
+ANALYTICS_COMMANDS: dict[str, str] = {
+    "import": "lianqing.analytics.cli:import_main",
+    "gen": "lianqing.analytics.cli:gen_main",
+    "scan": "lianqing.analytics.cli:scan_main",
+    "rules": "lianqing.analytics.cli:rules_main",
+}
+
+
+def _analytics_entry(name: str) -> Callable[[list[str]], int]:
+    module_name, function_name = ANALYTICS_COMMANDS[name].split(":")
+    return getattr(import_module(module_name), function_name)  # type: ignore[no-any-return]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    if len(argv) > 1 and argv[1] in ANALYTICS_COMMANDS:
+        return _analytics_entry(argv[1])(argv[2:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianqing.settings")
+    from django.core.management import execute_from_command_line
+
+    argv[0] = "lianqing"
+    execute_from_command_line(argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
