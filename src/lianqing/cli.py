@@ -14,10 +14,10 @@ from importlib import import_module
 
 # subcommand -> "module:function" taking argv (without the subcommand) and returning an exit code
 ANALYTICS_COMMANDS: dict[str, str] = {
-    "import": "lianqing.analytics.cli:import_main",
-    "gen": "lianqing.analytics.cli:gen_main",
-    "scan": "lianqing.analytics.cli:scan_main",
-    "rules": "lianqing.analytics.cli:rules_main",
+    "import": "lianqing.analytics.commands.package:import_main",
+    "gen": "lianqing.analytics.commands.package:gen_main",
+    "scan": "lianqing.analytics.commands.scan:scan_main",
+    "rules": "lianqing.analytics.commands.scan:rules_main",
 }
 
 

@@ -1,0 +1,1 @@
+"""Command-line front ends of the analytics library (argv in, exit code out)."""
