@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     if len(argv) > 1 and argv[1] in ANALYTICS_COMMANDS:
         return _analytics_entry(argv[1])(argv[2:])
+    if len(argv) > 1 and argv[1] == "demo":
+        os.environ.setdefault("LIANQING_MODE", "demo")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianqing.settings")
     from django.core.management import execute_from_command_line
 

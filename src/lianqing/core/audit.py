@@ -1,0 +1,115 @@
+"""The audit log: append a hash-chained row; verify the chain.
+
+Every service that changes an audited model, and every view of protected data, calls
+`audit_record`. Rows are chained: each stores the previous row's hash and a hash of its
+own content, so any edit or deletion shows up in `audit_verify`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from lianqing.core.models import AuditAction, AuditChainHead, AuditEvent, User
+
+GENESIS_HASH = "0" * 64
+
+
+def _row_hash(event: AuditEvent) -> str:
+    content = [
+        event.seq,
+        event.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        event.actor_id,
+        event.actor_username,
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.details,
+        event.ip_address,
+        event.prev_hash,
+    ]
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    action: AuditAction | str,
+    actor: User | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    details: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Append one row to the chain, inside the caller's transaction if there is one."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user  # type: ignore[assignment]
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        event = AuditEvent(
+            seq=head.last_seq + 1,
+            created_at=timezone.now(),
+            actor=actor,
+            actor_username=actor.username if actor else "",
+            action=str(action),
+            object_type=object_type,
+            object_id=object_id,
+            details=details or {},
+            ip_address=client_ip(request),
+            prev_hash=head.last_hash,
+        )
+        event.hash = _row_hash(event)
+        event.save()
+        AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    return event
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    rows_checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_seq is None
+
+
+def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
+    """Walk the chain in order and report the first row whose link or content does not hold."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        if event.seq != expected_seq:
+            return VerifyResult(checked, expected_seq, f"缺少第 {expected_seq} 条记录 (row {expected_seq} is missing)")
+        if event.prev_hash != expected_prev:
+            return VerifyResult(checked, event.seq, "与上一条记录的链接断开 (link to the previous row is broken)")
+        if _row_hash(event) != event.hash:
+            return VerifyResult(checked, event.seq, "记录内容被修改 (row content was changed)")
+        expected_prev = event.hash
+        expected_seq += 1
+        checked += 1
+    head = AuditChainHead.objects.get(pk=1)
+    if head.last_seq != checked or head.last_hash != expected_prev:
+        return VerifyResult(
+            checked, checked + 1, "链尾记录缺失或被删除 (rows at the end of the chain were removed)"
+        )
+    return VerifyResult(checked)

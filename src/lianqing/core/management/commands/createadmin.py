@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import getpass
+import os
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from lianqing.core.models import Org, User
+from lianqing.core.roles import Role
+from lianqing.core.services import user_upsert
+
+
+class Command(BaseCommand):
+    help = "创建系统管理员账号 (create a system administrator); 密码取自 LIANQING_ADMIN_PASSWORD 或交互输入"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--username", required=True)
+        parser.add_argument("--org-code", default="", help="所属机构代码 (org code of the admin's org)")
+
+    def handle(self, *args: Any, username: str, org_code: str, **options: Any) -> None:
+        if User.objects.filter(username=username).exists():
+            raise CommandError(f"用户 {username} 已存在 (user {username} already exists)")
+        org = None
+        if org_code:
+            org = Org.objects.filter(org_code=org_code).first()
+            if org is None:
+                raise CommandError(f"机构代码 {org_code} 不存在 (no org with code {org_code})")
+        password = os.environ.get("LIANQING_ADMIN_PASSWORD") or self._ask_password()
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            raise CommandError(f"密码不符合要求：{'；'.join(error.messages)} (password rejected)") from None
+        user_upsert(username=username, password=password, org=org, roles=[Role.ADMIN], is_superuser=True)
+        self.stdout.write(f"已创建系统管理员 {username} (admin created)")
+
+    @staticmethod
+    def _ask_password() -> str:
+        try:
+            first = getpass.getpass("密码 (password): ")
+            second = getpass.getpass("再次输入 (again): ")
+        except (EOFError, KeyboardInterrupt):
+            raise CommandError("未输入密码 (no password given)") from None
+        if first != second:
+            raise CommandError("两次输入的密码不一致 (passwords differ)")
+        return first

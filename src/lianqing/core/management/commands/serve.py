@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from lianqing.core.management.commands.demo import port_is_free
+
+
+class Command(BaseCommand):
+    help = "用 gunicorn 启动网站 (serve the web application with gunicorn)"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=4)
+
+    def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
+        if not port_is_free(host, port):
+            raise CommandError(f"端口 {port} 已被占用 (port {port} is in use)")
+        if workers < 1:
+            raise CommandError("--workers 至少为 1 (--workers must be at least 1)")
+        argv = [
+            sys.executable, "-m", "gunicorn", "lianqing.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
+            "--access-logfile", "-", "--timeout", "120",
+        ]  # fmt: skip
+        os.execv(sys.executable, argv)  # noqa: S606

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+# Pages an authenticated but not yet verified user may still reach.
+_OPEN_PREFIXES = ("/staff/login/", "/staff/logout/", "/staff/otp/", "/static/", "/i18n/")
+
+
+class RequireSecondFactorMiddleware:
+    """Staff pages need a verified TOTP second factor when LIANQING_REQUIRE_OTP is on."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._needs_second_factor(request):
+            return redirect("core:otp")
+        return self.get_response(request)
+
+    @staticmethod
+    def _needs_second_factor(request: HttpRequest) -> bool:
+        if not settings.LIANQING_REQUIRE_OTP or not request.user.is_authenticated:
+            return False
+        if request.user.is_verified():  # type: ignore[union-attr]
+            return False
+        path = request.path
+        is_staff_area = path.startswith(("/staff/", "/admin/"))
+        return is_staff_area and not path.startswith(_OPEN_PREFIXES)

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lianqing.core.roles import Role
+
+
+class OrgKind(models.TextChoices):
+    COMMISSION = "commission", _("纪委监委")
+    DEPARTMENT = "department", _("内设部门")
+    TOWNSHIP = "township", _("乡镇（街道）纪（工）委")
+    STATIONED = "stationed", _("派驻（出）机构")
+    PUBLIC_BODY = "public_body", _("党政机关")
+    INSTITUTION = "institution", _("事业单位")
+    STATE_ENTERPRISE = "state_enterprise", _("国有企业")
+    VILLAGE = "village", _("村（社区）")
+    OTHER = "other", _("其他")
+
+
+class Org(models.Model):
+    """A node of the org tree. `path` is the chain of org codes from the root, for subtree queries."""
+
+    org_code = models.CharField(_("机构代码"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级机构"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    region_code = models.CharField(_("行政区划代码"), max_length=12, blank=True)
+    kind = models.CharField(_("类型"), max_length=32, choices=OrgKind.choices)
+    path = models.CharField(max_length=1000, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_within(self, other: Org) -> bool:
+        """True when this org is `other` or lies in its subtree."""
+        return self.path.startswith(other.path)
+
+
+class Clearance(models.IntegerChoices):
+    ORDINARY = 0, _("普通")
+    SECRET = 1, _("秘密")
+    CONFIDENTIAL = 2, _("机密")
+
+
+class User(AbstractUser):
+    org = models.ForeignKey(
+        Org, verbose_name=_("所属机构"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    full_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    clearance = models.PositiveSmallIntegerField(_("密级权限"), choices=Clearance.choices, default=Clearance.ORDINARY)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def role_names(self) -> set[str]:
+        # Cached per instance: templates and access checks ask many times per request.
+        cached: set[str] | None = getattr(self, "_role_names", None)
+        if cached is None:
+            cached = set(self.groups.values_list("name", flat=True))
+            self._role_names = cached
+        return cached
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.is_superuser or bool(self.role_names() & {str(role) for role in roles})
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("登录")
+    LOGOUT = "logout", _("退出")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    CREATE = "create", _("新建")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    TRANSITION = "transition", _("状态变更")
+    VIEW = "view", _("查看受保护数据")
+    EXPORT = "export", _("导出")
+
+
+class AuditEvent(models.Model):
+    """One append-only, hash-chained row of the audit log.
+
+    `hash` covers this row's content and the previous row's hash, so editing or deleting
+    any row breaks the chain from there on (`lianqing audit verify`).
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    created_at = models.DateTimeField(editable=False)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_username = models.CharField(max_length=150, blank=True, editable=False)
+    action = models.CharField(max_length=32, choices=AuditAction.choices, editable=False)
+    object_type = models.CharField(max_length=100, blank=True, editable=False)
+    object_id = models.CharField(max_length=100, blank=True, editable=False)
+    details = models.JSONField(default=dict, blank=True, editable=False)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise PermissionError("审计记录只能追加，不能修改 (audit rows are append-only)")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionError("审计记录不能删除 (audit rows cannot be deleted)")
+
+
+class AuditChainHead(models.Model):
+    """A single row holding the chain's tip; locking it serialises appends on every database."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class Notification(models.Model):
+    """An in-app message to one user (reminders, assignments); shown in the staff shell."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

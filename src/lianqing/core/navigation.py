@@ -1,0 +1,41 @@
+"""The staff shell's navigation. Apps add their entries here, each with the roles that see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from lianqing.core.models import User
+from lianqing.core.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[Role, ...] = ()  # empty: every staff user
+
+    def visible_to(self, user: User) -> bool:
+        return not self.roles or user.has_role(*self.roles)
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("工作台"), "core:home"),
+    NavItem(_("机构"), "core:org_list"),
+    NavItem(_("审计日志"), "core:audit_list", (Role.ADMIN, Role.LEADER)),
+]
+
+
+def staff_navigation(user: User) -> list[dict[str, str]]:
+    items = []
+    for item in NAV_ITEMS:
+        if not item.visible_to(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # an app not installed in this deployment
+            continue
+        items.append({"label": str(item.label), "url": url, "url_name": item.url_name})
+    return items

@@ -1,0 +1,23 @@
+"""Roles are Django groups with these names; code refers to them only through this module."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "系统管理员"
+    PETITION = "信访"
+    CASE_MANAGEMENT = "案管"
+    SUPERVISION = "监督检查"
+    INVESTIGATION = "审查调查"
+    TRIAL = "审理"
+    DATA_ANALYSIS = "数据分析"
+    LEADER = "领导"
+
+
+ALL_ROLES: tuple[Role, ...] = tuple(Role)
+
+# Roles that, held by a user of the commission itself (or one of its internal departments),
+# see the commission's whole jurisdiction rather than their own department's subtree.
+COMMISSION_WIDE_ROLES: frozenset[Role] = frozenset({Role.LEADER, Role.CASE_MANAGEMENT})

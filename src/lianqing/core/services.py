@@ -1,0 +1,125 @@
+"""Writes of the core app: orgs and users. Each audited change calls `audit_record`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from lianqing.core.audit import audit_record
+from lianqing.core.models import AuditAction, Clearance, Notification, Org, OrgKind, User
+from lianqing.core.roles import ALL_ROLES, Role
+
+
+def _path_for(org_code: str, parent: Org | None) -> str:
+    return f"{parent.path if parent else '/'}{org_code}/"
+
+
+@transaction.atomic
+def org_upsert(
+    *, org_code: str, name: str, kind: OrgKind, parent: Org | None = None, region_code: str = "", by: User | None = None
+) -> Org:
+    """Create the org, or bring an existing one with this code up to date. Idempotent."""
+    path = _path_for(org_code, parent)
+    org, created = Org.objects.get_or_create(
+        org_code=org_code,
+        defaults={"name": name, "kind": kind, "parent": parent, "region_code": region_code, "path": path},
+    )
+    if created:
+        audit_record(action=AuditAction.CREATE, actor=by, obj=org, details={"name": name})
+        return org
+    changes = {
+        field: value
+        for field, value in {"name": name, "kind": kind, "parent": parent, "region_code": region_code}.items()
+        if getattr(org, field) != value
+    }
+    if changes:
+        for field, value in changes.items():
+            setattr(org, field, value)
+        org.save(update_fields=list(changes))
+        if "parent" in changes:
+            _repath_subtree(org, path)
+        audit_record(
+            action=AuditAction.UPDATE, actor=by, obj=org, details={"fields": sorted(changes)}
+        )
+    return org
+
+
+def _repath_subtree(org: Org, new_path: str) -> None:
+    old_path = org.path
+    for node in Org.objects.filter(path__startswith=old_path).only("pk", "path"):
+        node.path = new_path + node.path[len(old_path) :]
+        node.save(update_fields=["path"])
+
+
+def roles_ensure() -> None:
+    """Make sure every role group exists (migrations and the demo call this)."""
+    for role in ALL_ROLES:
+        Group.objects.get_or_create(name=str(role))
+
+
+@transaction.atomic
+def user_upsert(
+    *,
+    username: str,
+    password: str | None,
+    org: Org | None,
+    roles: Iterable[Role],
+    full_name: str = "",
+    clearance: Clearance = Clearance.ORDINARY,
+    is_superuser: bool = False,
+    by: User | None = None,
+) -> User:
+    """Create a staff account with its roles, or update roles and org of an existing one."""
+    roles_ensure()
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "org": org,
+            "full_name": full_name,
+            "clearance": clearance,
+            "is_staff": is_superuser,
+            "is_superuser": is_superuser,
+        },
+    )
+    if created:
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(update_fields=["password"])
+    else:
+        user.org = org
+        user.full_name = full_name or user.full_name
+        user.clearance = clearance
+        user.save(update_fields=["org", "full_name", "clearance"])
+    user.groups.set(Group.objects.filter(name__in=[str(role) for role in roles]))
+    audit_record(
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        actor=by,
+        obj=user,
+        details={"username": username, "roles": sorted(str(role) for role in roles)},
+    )
+    return user
+
+
+def notification_send(*, recipient: User, title: str, body: str = "", link: str = "", dedupe_key: str = "") -> bool:
+    """Send an in-app notification; with a dedupe_key, at most once per recipient. True if sent."""
+    try:
+        with transaction.atomic():
+            Notification.objects.create(
+                recipient=recipient, title=title, body=body, link=link, dedupe_key=dedupe_key
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
+    """Mark one (or, without an id, every) unread notification of the user as read."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())

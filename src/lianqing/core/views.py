@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lianqing.core import otp
+from lianqing.core.access import access_org_by_id, jurisdiction_root
+from lianqing.core.audit import audit_record
+from lianqing.core.forms import LoginForm, TokenForm
+from lianqing.core.models import AuditAction, AuditEvent, User
+from lianqing.core.roles import Role
+from lianqing.core.selectors import notification_list, org_list, org_staff_list
+from lianqing.core.services import notification_mark_read
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "/staff/"
+
+
+@require_GET
+def public_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/public_home.html")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@require_http_methods(["GET", "POST"])
+def staff_login(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if user is None:
+            audit_record(action=AuditAction.LOGIN_FAILED, request=request, details={"username": username})
+            form.add_error(None, _("用户名或密码不正确"))
+        else:
+            login(request, user)
+            audit_record(action=AuditAction.LOGIN, actor=user, request=request, details={"step": "password"})  # type: ignore[arg-type]
+            return redirect(_safe_next(request))
+    return render(request, "core/login.html", {"form": form, "next": _safe_next(request)})
+
+
+@require_POST
+def staff_logout(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit_record(action=AuditAction.LOGOUT, request=request)
+    logout(request)
+    return redirect("core:login")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_otp(request: HttpRequest) -> HttpResponse:
+    """Verify the second factor, or enrol a device first when the user has none."""
+    user: User = request.user  # type: ignore[assignment]
+    device = otp.totp_device_get(user)
+    enrolling = device is None
+    if device is None:
+        device = otp.totp_enrolment_device(user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.totp_verify(request, device, form.cleaned_data["token"]):
+            audit_record(
+                action=AuditAction.LOGIN,
+                request=request,
+                details={"step": "totp_enrolled" if enrolling else "totp"},
+            )
+            return redirect(_safe_next(request))
+        audit_record(action=AuditAction.LOGIN_FAILED, request=request, details={"step": "totp"})
+        form.add_error("token", _("验证码不正确或已过期"))
+    context = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
+    if enrolling:
+        context |= {"qr_data_uri": otp.totp_qr_data_uri(device), "secret": otp.totp_secret_base32(device)}
+    return render(request, "core/otp.html", context)
+
+
+@login_required
+@require_GET
+def staff_home(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    context = {
+        "jurisdiction": jurisdiction_root(user),
+        "roles": sorted(user.role_names()),
+        "notifications": notification_list(user=user, unread_only=True)[:5],
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+@require_GET
+def org_list_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/org_list.html", {"orgs": org_list(user=request.user)})  # type: ignore[arg-type]
+
+
+@login_required
+@require_GET
+def org_detail_view(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = access_org_by_id(request.user, org_id)  # type: ignore[arg-type]
+    context = {
+        "org": org,
+        "children": org_list(user=request.user).filter(parent=org),  # type: ignore[arg-type]
+        "staff": org_staff_list(org=org),
+    }
+    return render(request, "core/org_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_list_view(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        notification_id = request.POST.get("notification_id")
+        notification_mark_read(user=user, notification_id=int(notification_id) if notification_id else None)
+        messages.success(request, _("已标记为已读"))
+        return redirect("core:notifications")
+    page = Paginator(notification_list(user=user), 30).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+@require_GET
+def audit_list_view(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.has_role(Role.ADMIN, Role.LEADER):
+        return HttpResponseForbidden(_("无权查看审计日志"))
+    events = AuditEvent.objects.select_related("actor").order_by("-seq")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"page": page})

@@ -1,0 +1,12 @@
+"""Test settings: the real settings, made fast. Nothing here changes behaviour under test."""
+
+import os
+import tempfile
+
+os.environ.setdefault("LIANQING_MODE", "test")
+os.environ.setdefault("LIANQING_HOME", tempfile.mkdtemp(prefix="lianqing-test-"))
+
+from lianqing.settings import *  # noqa: E402,F403
+
+# argon2 at full strength would dominate the suite; one test checks the real hasher.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from lianqing.core import views as core_views
+
+# The admin signs in through the staff login (lockout, audit, second factor), never its own form.
+def _admin_login(request: HttpRequest, extra_context: object = None) -> HttpResponse:
+    return redirect_to_login(request.get_full_path())
+
+
+admin.site.login = _admin_login  # type: ignore[method-assign,assignment]
+admin.site.site_header = "廉情 Lianqing"
+
+urlpatterns = [
+    path("", core_views.public_home, name="public_home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("", include("lianqing.core.urls")),
+]
