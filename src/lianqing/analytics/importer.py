@@ -1,0 +1,422 @@
+"""Import real exports into a standard data package (DATA-CONTRACT.md).
+
+`import_package` maps each source's headers onto the contract, normalises values in DuckDB
+(normalize.py), writes `<dataset>.parquet` with the contract's exact Arrow types, every row it
+cannot take to `_rejects.csv`, and what it did to `_manifest.json`. Problems that are the
+user's (a file that is not what its name says, an unknown header, a missing required column)
+are collected, not raised: every good row of every good file is still imported, and the
+caller decides the exit code from `ImportResult.problems`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from lianqing.analytics import idcodes
+from lianqing.analytics.contract import DATASETS, Dataset, IdKind
+from lianqing.analytics.errors import AnalyticsError
+from lianqing.analytics.headers import AliasTable, header_key, load_aliases
+from lianqing.analytics.normalize import column_sql
+from lianqing.analytics.sources import BATCH_ROWS, ROW, Sheet, file_kind, read_csv, read_parquet, read_xlsx
+
+MANIFEST = "_manifest.json"
+REJECTS = "_rejects.csv"
+REJECT_HEADER = ("file", "sheet", "row", "column", "value", "reason")
+SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet")
+
+
+@dataclass
+class SourceReport:
+    """What became of one source table (a CSV, a parquet file or one worksheet)."""
+
+    file: str
+    dataset: str
+    sheet: str = ""
+    sha256: str = ""
+    encoding: str = ""
+    header_row: int = 0
+    rows_read: int = 0
+    rows_kept: int = 0
+    rows_rejected: int = 0
+    rows_with_invalid_ids: int = 0
+    mapping: dict[str, str] = field(default_factory=dict)  # header as written -> contract column
+    unknown_headers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    out: Path
+    sources: list[SourceReport]
+    problems: list[str]  # the user's mistakes: the command exits non-zero when there are any
+    notes: list[str]  # worth saying, not wrong (a notes sheet skipped, invalid IDs kept)
+    rows: dict[str, int]  # dataset -> rows written
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def resolve_inputs(items: Iterable[str | tuple[str, str | Path]]) -> tuple[list[tuple[str, Path]], list[str]]:
+    """`DATASET=FILE`, a `<dataset>.csv|xlsx|parquet` file, or a folder of such files → (dataset, path)."""
+    pairs: list[tuple[str, Path]] = []
+    problems: list[str] = []
+    for item in items:
+        if isinstance(item, tuple):
+            dataset, path = item[0], Path(item[1])
+        elif "=" in item and item.split("=", 1)[0] in DATASETS:
+            name, _, text = item.partition("=")
+            dataset, path = name, Path(text)
+        elif "=" in item:
+            name = item.split("=", 1)[0]
+            problems.append(f"未知数据集 {name} (unknown dataset {name}; known: {', '.join(DATASETS)})")
+            continue
+        else:
+            path = Path(item)
+            if path.is_dir():
+                found = sorted(
+                    p for p in path.iterdir() if p.stem in DATASETS and p.suffix.lower() in SUFFIXES
+                )
+                if not found:
+                    problems.append(
+                        f"文件夹 {path} 中没有以数据集命名的文件 (folder {path} has no <dataset>.csv|xlsx|parquet)"
+                    )
+                pairs.extend((p.stem, p) for p in found)
+                continue
+            if not path.exists():
+                problems.append(f"找不到文件或文件夹 {path} (file or folder {path} does not exist)")
+                continue
+            if path.stem not in DATASETS:
+                problems.append(
+                    f"文件 {path.name} 无法判断数据集, 请写成 数据集=文件 (file {path.name}: name the dataset as DATASET=FILE)"
+                )
+                continue
+            dataset = path.stem
+        if not path.exists():
+            problems.append(f"找不到文件 {path} (file {path} does not exist)")
+            continue
+        if path.is_dir():
+            problems.append(f"{path} 是文件夹, 不是文件 (is a folder, not a file)")
+            continue
+        pairs.append((dataset, path))
+    return pairs, problems
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _PackageWriter:
+    """Open Parquet writers (one per dataset) and the rejects file of one import."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.rows: dict[str, int] = {}
+        self._rejects_handle = (out / REJECTS).open("w", encoding="utf-8", newline="")
+        self.rejects = csv.writer(self._rejects_handle)
+        self.rejects.writerow(REJECT_HEADER)
+
+    def open(self, dataset: Dataset) -> None:
+        if dataset.name not in self.writers:
+            for stale in (self.out / f"{dataset.name}.csv",):
+                stale.unlink(missing_ok=True)  # a package holds one copy of each dataset
+            self.writers[dataset.name] = pq.ParquetWriter(
+                self.out / f"{dataset.name}.parquet", dataset.arrow_schema(), compression="zstd"
+            )
+            self.rows[dataset.name] = 0
+
+    def write(self, dataset: Dataset, table: pa.Table) -> None:
+        self.writers[dataset.name].write_table(table)
+        self.rows[dataset.name] += table.num_rows
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+        self._rejects_handle.close()
+
+
+class _Normaliser:
+    """Turns batches of a source's text columns into contract-typed tables plus rejects."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, dataset: Dataset, columns: Mapping[str, str]):
+        # columns: contract column -> source column name (c0, c1, …)
+        self.connection = connection
+        self.dataset = dataset
+        self.columns = dict(columns)
+        selects = [f'"{ROW}"']
+        self.reason_columns: list[tuple[str, str]] = []
+        for name, source in self.columns.items():
+            sql = column_sql(dataset.column(name), f'"{source}"', is_key=name in dataset.key)
+            selects.append(f'{sql.value} AS "{name}"')
+            if sql.reason != "NULL":
+                reason_name = f"__reason_{name}"
+                selects.append(f'{sql.reason} AS "{reason_name}"')
+                self.reason_columns.append((name, reason_name))
+        self.sql = f"SELECT {', '.join(selects)} FROM batch"
+
+    def run(self, batch: pa.RecordBatch) -> tuple[pa.Table, pa.Table, list[tuple[int, str, str]]]:
+        """(kept rows in the contract schema, rejected raw rows, [(row, column, reason)])."""
+        self.connection.register("batch", batch)
+        try:
+            result = self.connection.sql(self.sql).to_arrow_table()
+        finally:
+            self.connection.unregister("batch")
+        if isinstance(result, pa.RecordBatchReader):
+            result = result.read_all()
+        problems: list[tuple[int, str, str]] = []
+        bad: pa.ChunkedArray | pa.Array = pa.array([False] * result.num_rows, pa.bool_())
+        for name, reason_name in self.reason_columns:
+            has_reason = pc.is_valid(result[reason_name])
+            bad = pc.or_(bad, has_reason)
+            if pc.any(has_reason).as_py():
+                rejected = result.filter(has_reason)
+                problems.extend(
+                    zip(
+                        rejected[ROW].to_pylist(),
+                        [name] * rejected.num_rows,
+                        rejected[reason_name].to_pylist(),
+                        strict=True,
+                    )
+                )
+        kept = result.filter(pc.invert(bad))
+        rejected_raw = pa.Table.from_batches([batch]).filter(
+            pc.is_in(batch.column(ROW), result.filter(bad)[ROW])
+        )
+        schema = self.dataset.arrow_schema()
+        arrays = [
+            kept[column.name].cast(column.arrow_type, safe=False)
+            if column.name in self.columns
+            else pa.nulls(kept.num_rows, column.arrow_type)
+            for column in self.dataset.columns
+        ]
+        return pa.Table.from_arrays(arrays, schema=schema), rejected_raw, problems
+
+
+def _invalid_id_rows(dataset: Dataset, table: pa.Table) -> int:
+    """Rows whose person ids or USCCs fail their check (kept: rule B10 reports them)."""
+    bad: pa.Array | None = None
+    for column in dataset.columns:
+        if (
+            column.id_kind not in (IdKind.PERSON, IdKind.USCC, IdKind.PERSON_OR_USCC)
+            or column.name not in table.column_names
+        ):
+            continue
+        values = table[column.name]
+        distinct = [v for v in pc.unique(values).to_pylist() if v]
+        invalid = [v for v in distinct if not _is_valid_id(column.id_kind, v)]
+        if invalid:
+            hit = pc.fill_null(pc.is_in(values, pa.array(invalid, pa.string())), False)
+            bad = hit if bad is None else pc.or_(bad, hit)
+    return 0 if bad is None else int(pc.sum(bad).as_py() or 0)
+
+
+def _is_valid_id(kind: IdKind, value: str) -> bool:
+    if kind is IdKind.PERSON:
+        return idcodes.is_valid_person_id(value)
+    if kind is IdKind.USCC:
+        return idcodes.is_valid_uscc(value)
+    return idcodes.is_valid_person_id(value) or idcodes.is_valid_uscc(value)
+
+
+def _where(report: SourceReport) -> str:
+    return f"文件 {report.file}" + (f" 工作表 {report.sheet}" if report.sheet else "")
+
+
+def _where_en(report: SourceReport) -> str:
+    return f"file {report.file}" + (f" sheet {report.sheet}" if report.sheet else "")
+
+
+def _import_sheet(
+    sheet: Sheet,
+    dataset: Dataset,
+    aliases: Mapping[str, str],
+    writer: _PackageWriter,
+    connection: duckdb.DuckDBPyConnection,
+    report: SourceReport,
+    problems: list[str],
+) -> None:
+    columns: dict[str, str] = {}  # contract column -> c<i>
+    header_of: dict[str, str] = {}
+    for index, header in enumerate(sheet.headers):
+        if not header.strip():
+            continue
+        column = aliases.get(header_key(header))
+        if column is None:
+            report.unknown_headers.append(header)
+            problems.append(
+                f"{_where(report)} 列 {header}: 无法识别的表头, 该列未导入 "
+                f"({_where_en(report)} column {header}: unknown header, column not imported; add it to a --mapping file)"
+            )
+        elif column in columns:
+            problems.append(
+                f"{_where(report)} 列 {header}: 与列 {header_of[column]} 都对应 {column}, 只导入了前者 "
+                f"({_where_en(report)} column {header}: maps to {column} like {header_of[column]}; the first is used)"
+            )
+        else:
+            columns[column] = f"c{index}"
+            header_of[column] = header
+    report.mapping = {header_of[c]: c for c in columns}
+    missing = [c for c in dataset.required_columns if c not in columns]
+    if missing:
+        problems.append(
+            f"{_where(report)}: 缺少数据集 {dataset.name} 的必需列 {', '.join(missing)}, 该表未导入 "
+            f"({_where_en(report)}: dataset {dataset.name} needs column(s) {', '.join(missing)}; table not imported)"
+        )
+        return
+    writer.open(dataset)
+    normaliser = _Normaliser(connection, dataset, columns)
+    raw_of = dict(columns.items())
+    try:
+        for batch in sheet.batches:
+            report.rows_read += batch.num_rows
+            kept, rejected_raw, row_problems = normaliser.run(batch)
+            writer.write(dataset, kept)
+            report.rows_kept += kept.num_rows
+            report.rows_rejected += rejected_raw.num_rows
+            report.rows_with_invalid_ids += _invalid_id_rows(dataset, kept)
+            if row_problems:
+                raw = {row: index for index, row in enumerate(rejected_raw[ROW].to_pylist())}
+                for row, column, reason in row_problems:
+                    value = rejected_raw[raw_of[column]][raw[row]].as_py()
+                    writer.rejects.writerow(
+                        (report.file, report.sheet, row, header_of[column], value, reason)
+                    )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+        problems.append(
+            f"{_where(report)} 第 {report.rows_read + sheet.header_row + 1} 行附近无法读取, 其后的行未导入: {error} "
+            f"({_where_en(report)}: unreadable near row {report.rows_read + sheet.header_row + 1}; later rows not imported)"
+        )
+    for number, text in sheet.bad_rows:
+        report.rows_read += 1
+        report.rows_rejected += 1
+        row = "" if number is None else number + sheet.header_row
+        writer.rejects.writerow(
+            (report.file, report.sheet, row, "", text, "列数与表头不符 (wrong number of fields)")
+        )
+
+
+def import_package(
+    inputs: Iterable[str | tuple[str, str | Path]],
+    out: str | Path,
+    *,
+    mapping_file: str | Path | None = None,
+    batch_rows: int = BATCH_ROWS,
+    threads: int | None = None,
+) -> ImportResult:
+    """Import `inputs` (see `resolve_inputs`) into the package folder `out`.
+
+    Raises AnalyticsError only when nothing can be done (no inputs, unusable mapping file, the
+    output folder cannot be written); per-file problems are in the result.
+    """
+    out = Path(out)
+    aliases_table: AliasTable = load_aliases(Path(mapping_file) if mapping_file else None)
+    pairs, problems = resolve_inputs(inputs)
+    if not pairs and problems:
+        raise AnalyticsError("; ".join(problems))
+    if not pairs:
+        raise AnalyticsError("没有要导入的文件 (nothing to import)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise AnalyticsError(f"无法创建输出文件夹 {out}: {error} (cannot create output folder)") from error
+    connection = duckdb.connect()
+    if threads:
+        connection.execute(f"SET threads = {int(threads)}")
+    writer = _PackageWriter(out)
+    reports: list[SourceReport] = []
+    notes: list[str] = []
+    try:
+        for dataset_name, path in pairs:
+            dataset = DATASETS[dataset_name]
+            aliases = aliases_table.mapping_for(dataset)
+
+            def score(cells: Sequence[str], aliases: Mapping[str, str] = aliases) -> int:
+                return len({aliases[key] for key in map(header_key, cells) if key in aliases})
+
+            digest = sha256_of(path)
+            base = SourceReport(file=path.name, dataset=dataset_name, sha256=digest)
+            try:
+                sheets = _open_sheets(path, score, batch_rows, notes)
+            except AnalyticsError as error:
+                problems.append(str(error))
+                reports.append(base)
+                continue
+            for sheet in sheets:
+                report = SourceReport(
+                    file=path.name,
+                    dataset=dataset_name,
+                    sheet=sheet.name,
+                    sha256=digest,
+                    encoding=sheet.encoding,
+                    header_row=sheet.header_row,
+                )
+                _import_sheet(sheet, dataset, aliases, writer, connection, report, problems)
+                reports.append(report)
+                if report.rows_with_invalid_ids:
+                    notes.append(
+                        f"{_where(report)}: {report.rows_with_invalid_ids} 行的证件号码未通过校验, 已保留供规则 B10 核查 "
+                        f"({_where_en(report)}: {report.rows_with_invalid_ids} rows with invalid ID numbers kept for rule B10)"
+                    )
+    finally:
+        writer.close()
+        connection.close()
+    manifest = {
+        "format": 1,
+        "kind": "imported",
+        "datasets": writer.rows,
+        "sources": [asdict(report) for report in reports],
+        "problems": problems,
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    return ImportResult(out, reports, problems, notes, dict(writer.rows))
+
+
+def _open_sheets(path: Path, score: object, batch_rows: int, notes: list[str]) -> list[Sheet]:
+    kind = file_kind(path)
+    suffix = path.suffix.lower()
+    expected = "xlsx" if suffix in (".xlsx", ".xlsm") else "parquet" if suffix == ".parquet" else "text"
+    if kind != expected:
+        said = {"xlsx": "Excel 工作簿 (.xlsx)", "parquet": "Parquet 文件", "text": "文本 CSV 文件"}[expected]
+        actual = {
+            "xlsx": "Excel 工作簿",
+            "parquet": "Parquet 文件",
+            "text": "文本",
+            "xls": "旧版 .xls 工作簿",
+            "binary": "二进制文件",
+        }[kind]
+        raise AnalyticsError(
+            f"文件 {path.name} 不是{said}, 内容是{actual} (file {path.name} is not a {expected} file: its content is {kind})"
+        )
+    if kind == "xlsx":
+        sheets, skipped = read_xlsx(path, score, batch_rows)  # type: ignore[arg-type]
+        notes.extend(
+            f"文件 {path.name} 工作表 {name}: 没有可识别的表头, 已跳过 (sheet {name} has no recognisable header; skipped)"
+            for name in skipped
+        )
+        if not sheets:
+            raise AnalyticsError(
+                f"文件 {path.name}: 没有一个工作表有可识别的表头 (file {path.name}: no sheet has a recognisable header)"
+            )
+        return sheets
+    if kind == "parquet":
+        return [read_parquet(path, score, batch_rows)]  # type: ignore[arg-type]
+    try:
+        return [read_csv(path, score, batch_rows)]  # type: ignore[arg-type]
+    except (pa.ArrowInvalid, OSError) as error:
+        raise AnalyticsError(
+            f"文件 {path.name} 无法读取: {error} (file {path.name} cannot be read)"
+        ) from error
