@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "lianqing.core",
+    "lianqing.cases",
+    "lianqing.intake",
+    "lianqing.leads",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +213,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "media/"
 STORAGES = {

@@ -20,4 +20,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("lianqing.core.urls")),
+    path("", include("lianqing.cases.urls")),
+    path("", include("lianqing.intake.urls")),
+    path("", include("lianqing.leads.urls")),
 ]

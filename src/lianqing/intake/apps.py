@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IntakeConfig(AppConfig):
+    name = "lianqing.intake"
+    label = "intake"
+    verbose_name = "网络举报"
