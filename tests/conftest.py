@@ -30,16 +30,28 @@ def org_tree(db: None) -> OrgTree:
     commission = OrgFactory(org_code="JW1", name="示范县纪委监委", kind=OrgKind.COMMISSION)
     return OrgTree(
         commission=commission,
-        petition_office=OrgFactory(org_code="JW1-XF", name="信访室", kind=OrgKind.DEPARTMENT, parent=commission),
-        case_office=OrgFactory(org_code="JW1-AG", name="案件监督管理室", kind=OrgKind.DEPARTMENT, parent=commission),
+        petition_office=OrgFactory(
+            org_code="JW1-XF", name="信访室", kind=OrgKind.DEPARTMENT, parent=commission
+        ),
+        case_office=OrgFactory(
+            org_code="JW1-AG", name="案件监督管理室", kind=OrgKind.DEPARTMENT, parent=commission
+        ),
         supervision_office=OrgFactory(
             org_code="JW1-JC1", name="第一监督检查室", kind=OrgKind.DEPARTMENT, parent=commission
         ),
         township_a=OrgFactory(
-            org_code="JW1-A", name="甲镇纪委", kind=OrgKind.TOWNSHIP, parent=commission, region_code="370124001"
+            org_code="JW1-A",
+            name="甲镇纪委",
+            kind=OrgKind.TOWNSHIP,
+            parent=commission,
+            region_code="370124001",
         ),
         township_b=OrgFactory(
-            org_code="JW1-B", name="乙镇纪委", kind=OrgKind.TOWNSHIP, parent=commission, region_code="370124100"
+            org_code="JW1-B",
+            name="乙镇纪委",
+            kind=OrgKind.TOWNSHIP,
+            parent=commission,
+            region_code="370124100",
         ),
     )
 

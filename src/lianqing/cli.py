@@ -33,11 +33,25 @@ def main(argv: list[str] | None = None) -> int:
     if len(argv) > 1 and argv[1] == "demo":
         os.environ.setdefault("LIANQING_MODE", "demo")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianqing.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
 
     argv[0] = "lianqing"
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as error:
+        return _fail(f"配置错误：{error}")
+    except DatabaseError as error:
+        return _fail(
+            f"数据库错误：{error}；如尚未初始化，请先运行 lianqing migrate (database error; run `lianqing migrate` first)"
+        )
     return 0
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -127,7 +127,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": HOME / "lianqing.sqlite3",
+            "NAME": str(HOME / "lianqing.sqlite3"),
             # WAL and IMMEDIATE let the web process and the worker write without "database is locked".
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

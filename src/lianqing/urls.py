@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from lianqing.core import views as core_views
 
+
 # The admin signs in through the staff login (lockout, audit, second factor), never its own form.
 def _admin_login(request: HttpRequest, extra_context: object = None) -> HttpResponse:
     return redirect_to_login(request.get_full_path())

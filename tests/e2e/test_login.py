@@ -33,7 +33,9 @@ def test_staff_login_with_second_factor_reaches_home(live_server, page, org_tree
     assert "信访室" in body
     assert "信访" in body
     page.screenshot(path=str(artifacts_dir / "staff_home.png"))
-    steps = list(AuditEvent.objects.filter(actor=user, action="login").values_list("details__step", flat=True))
+    steps = list(
+        AuditEvent.objects.filter(actor=user, action="login").values_list("details__step", flat=True)
+    )
     assert sorted(steps) == ["password", "totp"]
 
 

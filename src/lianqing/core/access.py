@@ -42,7 +42,9 @@ def jurisdiction_path(user: User | AnonymousUser) -> str | None:
     return root.path if root else None
 
 
-def scope_to_jurisdiction(queryset: QuerySet[M], user: User | AnonymousUser, *, org_field: str) -> QuerySet[M]:
+def scope_to_jurisdiction(
+    queryset: QuerySet[M], user: User | AnonymousUser, *, org_field: str
+) -> QuerySet[M]:
     """Restrict `queryset` to objects whose `org_field` lies in the user's jurisdiction.
 
     `org_field=""` scopes a queryset of orgs themselves.

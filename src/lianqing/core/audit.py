@@ -108,9 +108,13 @@ def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
     checked = 0
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
         if event.seq != expected_seq:
-            return VerifyResult(checked, expected_seq, f"缺少第 {expected_seq} 条记录 (row {expected_seq} is missing)")
+            return VerifyResult(
+                checked, expected_seq, f"缺少第 {expected_seq} 条记录 (row {expected_seq} is missing)"
+            )
         if event.prev_hash != expected_prev:
-            return VerifyResult(checked, event.seq, "与上一条记录的链接断开 (link to the previous row is broken)")
+            return VerifyResult(
+                checked, event.seq, "与上一条记录的链接断开 (link to the previous row is broken)"
+            )
         if _row_hash(event) != event.hash:
             return VerifyResult(checked, event.seq, "记录内容被修改 (row content was changed)")
         expected_prev = event.hash

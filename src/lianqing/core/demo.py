@@ -12,7 +12,7 @@ from lianqing.core.models import Clearance, Org, OrgKind
 from lianqing.core.roles import Role
 from lianqing.core.services import org_upsert, user_upsert
 
-DEMO_PASSWORD = "Lianqing-demo-2026"
+DEMO_PASSWORD = "Lianqing-demo-2026"  # noqa: S105  (printed for the demo on purpose)
 REGION = "370124"
 COMMISSION_CODE = "JW370124"
 
@@ -51,7 +51,9 @@ DEMO_USERS: list[tuple[str, str, str, tuple[Role, ...], Clearance]] = [
 
 
 def load(stdout: TextIO) -> None:
-    commission = org_upsert(org_code=COMMISSION_CODE, name="示范县纪委监委", kind=OrgKind.COMMISSION, region_code=REGION)
+    commission = org_upsert(
+        org_code=COMMISSION_CODE, name="示范县纪委监委", kind=OrgKind.COMMISSION, region_code=REGION
+    )
     for code, name in DEPARTMENTS:
         org_upsert(org_code=code, name=name, kind=OrgKind.DEPARTMENT, parent=commission, region_code=REGION)
     for code, name, region in TOWNSHIPS:

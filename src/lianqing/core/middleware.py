@@ -25,7 +25,7 @@ class RequireSecondFactorMiddleware:
     def _needs_second_factor(request: HttpRequest) -> bool:
         if not settings.LIANQING_REQUIRE_OTP or not request.user.is_authenticated:
             return False
-        if request.user.is_verified():  # type: ignore[union-attr]
+        if request.user.is_verified():  # type: ignore[union-attr,attr-defined]
             return False
         path = request.path
         is_staff_area = path.startswith(("/staff/", "/admin/"))

@@ -25,7 +25,12 @@ class Org(models.Model):
     org_code = models.CharField(_("机构代码"), max_length=64, unique=True)
     name = models.CharField(_("名称"), max_length=200)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级机构"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     region_code = models.CharField(_("行政区划代码"), max_length=12, blank=True)
     kind = models.CharField(_("类型"), max_length=32, choices=OrgKind.choices)
@@ -55,7 +60,9 @@ class User(AbstractUser):
         Org, verbose_name=_("所属机构"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
-    clearance = models.PositiveSmallIntegerField(_("密级权限"), choices=Clearance.choices, default=Clearance.ORDINARY)
+    clearance = models.PositiveSmallIntegerField(
+        _("密级权限"), choices=Clearance.choices, default=Clearance.ORDINARY
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -130,6 +137,9 @@ class AuditChainHead(models.Model):
 
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit chain tip #{self.last_seq}"
 
 
 class Notification(models.Model):

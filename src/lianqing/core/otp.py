@@ -7,9 +7,9 @@ from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
+from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django.http import HttpRequest
 
 from lianqing.core.models import User
 

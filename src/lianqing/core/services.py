@@ -19,7 +19,13 @@ def _path_for(org_code: str, parent: Org | None) -> str:
 
 @transaction.atomic
 def org_upsert(
-    *, org_code: str, name: str, kind: OrgKind, parent: Org | None = None, region_code: str = "", by: User | None = None
+    *,
+    org_code: str,
+    name: str,
+    kind: OrgKind,
+    parent: Org | None = None,
+    region_code: str = "",
+    by: User | None = None,
 ) -> Org:
     """Create the org, or bring an existing one with this code up to date. Idempotent."""
     path = _path_for(org_code, parent)
@@ -41,9 +47,7 @@ def org_upsert(
         org.save(update_fields=list(changes))
         if "parent" in changes:
             _repath_subtree(org, path)
-        audit_record(
-            action=AuditAction.UPDATE, actor=by, obj=org, details={"fields": sorted(changes)}
-        )
+        audit_record(action=AuditAction.UPDATE, actor=by, obj=org, details={"fields": sorted(changes)})
     return org
 
 
@@ -105,7 +109,9 @@ def user_upsert(
     return user
 
 
-def notification_send(*, recipient: User, title: str, body: str = "", link: str = "", dedupe_key: str = "") -> bool:
+def notification_send(
+    *, recipient: User, title: str, body: str = "", link: str = "", dedupe_key: str = ""
+) -> bool:
     """Send an in-app notification; with a dedupe_key, at most once per recipient. True if sent."""
     try:
         with transaction.atomic():

@@ -20,4 +20,6 @@ class Command(BaseCommand):
                 f"审计日志校验失败：第 {result.broken_seq} 条，{result.reason}；此前 {result.rows_checked} 条完好"
                 f" (audit chain broken at row {result.broken_seq})"
             )
-        self.stdout.write(f"审计日志完好，共 {result.rows_checked} 条 (audit chain intact: {result.rows_checked} rows)")
+        self.stdout.write(
+            f"审计日志完好，共 {result.rows_checked} 条 (audit chain intact: {result.rows_checked} rows)"
+        )

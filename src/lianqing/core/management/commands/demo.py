@@ -34,9 +34,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, host: str, port: int, no_serve: bool, **options: Any) -> None:
         if settings.MODE != "demo":
-            raise CommandError("演示只能在演示模式下运行，请设置 LIANQING_MODE=demo (run the demo with LIANQING_MODE=demo)")
+            raise CommandError(
+                "演示只能在演示模式下运行，请设置 LIANQING_MODE=demo (run the demo with LIANQING_MODE=demo)"
+            )
         if not no_serve and not port_is_free(host, port):
-            raise CommandError(f"端口 {port} 已被占用，请用 PORT=其他端口 (port {port} is in use; pass another PORT)")
+            raise CommandError(
+                f"端口 {port} 已被占用，请用 PORT=其他端口 (port {port} is in use; pass another PORT)"
+            )
         self.stdout.write(f"实例目录 (instance folder): {settings.HOME}")
         call_command("migrate", interactive=False, verbosity=0)
         for app_config in apps.get_app_configs():

@@ -1,0 +1,47 @@
+# Lianqing — the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# PostgreSQL run of the suite: DATABASE_URL if set, else the local server when it answers.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/lianqing
+
+.PHONY: install demo test lint typecheck migrations-check test-sqlite test-postgres messages
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	touch $@
+
+demo: install
+	LIANQING_MODE=demo $(BIN)/lianqing demo --port $(PORT)
+
+test: install lint typecheck migrations-check test-sqlite test-postgres
+
+lint:
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck:
+	$(BIN)/mypy
+
+migrations-check:
+	env -u DATABASE_URL $(BIN)/python -m django makemigrations --check --dry-run --settings=lianqing.settings_test
+
+test-sqlite:
+	env -u DATABASE_URL $(BIN)/pytest
+
+# Spark tests compare engines, not databases: they run once, in the SQLite pass.
+test-postgres:
+	@if [ -n "$$DATABASE_URL" ] || $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+	  DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest -m "not spark"; \
+	else \
+	  echo "PostgreSQL does not answer on 127.0.0.1:5432 and DATABASE_URL is not set: PostgreSQL pass skipped"; \
+	fi
+
+# Regenerate the English catalogue (needs GNU gettext); the compiled .mo is committed.
+messages: install
+	cd src/lianqing && ../../$(BIN)/python -m django makemessages -l en --settings=lianqing.settings_test && ../../$(BIN)/python -m django compilemessages -l en --settings=lianqing.settings_test

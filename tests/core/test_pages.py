@@ -1,0 +1,79 @@
+"""Every page renders, loads nothing from another host and carries a CSP without inline script."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from lianqing.core.roles import Role
+from tests.pages import page_problems
+
+pytestmark = pytest.mark.django_db
+
+
+def _parameterless_paths() -> list[str]:
+    paths: list[str] = []
+
+    def walk(patterns: list, prefix: str) -> None:
+        for pattern in patterns:
+            route = str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + route)
+            elif isinstance(pattern, URLPattern) and "<" not in route and "(?P" not in route:
+                full = "/" + prefix + route.lstrip("^").rstrip("$")
+                paths.append(full.replace("//", "/"))
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(
+        {
+            p
+            for p in paths
+            if not p.startswith("/admin/")
+            and not p.endswith("/logout/")
+            and not p.startswith("/i18n/")
+            and not p.startswith("/api/")
+        }
+    )
+
+
+def test_problem_finder_catches_external_hosts_and_inline_script():
+    bad = '<script src="https://cdn.example.com/x.js"></script><img src="//img.example.org/a.png"><script>alert(1)</script><div style="color:red"></div>'
+    problems = page_problems(bad)
+    assert any("cdn.example.com" in p for p in problems)
+    assert any("img.example.org" in p for p in problems)
+    assert any("inline <script>" in p for p in problems)
+    assert any("inline style" in p for p in problems)
+    assert page_problems('<script src="/static/app.js"></script><a href="/staff/">x</a>') == []
+
+
+def test_every_page_is_offline_and_csp_clean(org_tree, make_user, client_for, client):
+    admin = make_user(Role.ADMIN, Role.LEADER, org=org_tree.commission, is_superuser=True, is_staff=True)
+    staff_client = client_for(admin)
+    paths = _parameterless_paths()
+    assert "/staff/" in paths
+    assert "/" in paths
+    checked = 0
+    for path in paths:
+        for who, http in (("staff", staff_client), ("anonymous", client)):
+            response = http.get(path)
+            assert response.status_code < 500, f"{path} as {who}: {response.status_code}"
+            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+                continue
+            checked += 1
+            problems = page_problems(response.content.decode())
+            assert problems == [], f"{path} as {who}: {problems}"
+            csp = response["Content-Security-Policy"]
+            assert "script-src 'self'" in csp
+            assert "unsafe-inline" not in csp
+    assert checked >= 5
+
+
+def test_vendored_assets_are_served(client):
+    for asset in (
+        "/static/vendor/bootstrap/bootstrap.min.css",
+        "/static/vendor/htmx/htmx.min.js",
+        "/static/vendor/echarts/echarts.min.js",
+    ):
+        response = client.get(asset)
+        assert response.status_code == 200, asset
+        response.close()
