@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("LIANQING_MODE", "test")
 os.environ.setdefault("LIANQING_HOME", tempfile.mkdtemp(prefix="lianqing-test-"))
 
-from lianqing.settings import *  # noqa: E402,F403
+from lianqing.settings import *  # noqa: F403
 
 # argon2 at full strength would dominate the suite; one test checks the real hasher.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
