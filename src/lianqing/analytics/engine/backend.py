@@ -1,0 +1,74 @@
+"""The backend interface the engine runs rules through, and its DuckDB implementation.
+
+Rules, shared views and dataset views are written once in DuckDB SQL; a backend registers
+them and runs them, carrying any dialect difference itself (see spark.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import duckdb
+import pyarrow as pa
+
+from lianqing.analytics.contract import Dataset
+from lianqing.analytics.engine.library import Macro
+from lianqing.analytics.engine.package import DatasetFile, duckdb_source, typed_select
+
+
+class Backend(Protocol):
+    name: str
+
+    def register_dataset(self, dataset: Dataset, file: DatasetFile | None) -> None:
+        """Make `dataset` a view of contract-typed columns (empty when the package lacks it)."""
+
+    def register_table(self, name: str, table: pa.Table) -> None:
+        """Make a small engine-built table (calendar, package_datasets) queryable as `name`."""
+
+    def create_macros(self, macros: tuple[Macro, ...]) -> None: ...
+
+    def create_view(self, name: str, select_sql: str) -> None:
+        """Create a view from a DuckDB-dialect SELECT."""
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        """Run a DuckDB-dialect SELECT with named parameters ($name) bound by the driver."""
+
+    def close(self) -> None: ...
+
+
+class DuckDBBackend:
+    name = "duckdb"
+
+    def __init__(self, *, threads: int | None = None, memory_limit: str | None = None) -> None:
+        self.connection = duckdb.connect()
+        # Rows come back unordered; the engine sorts the output itself.
+        self.connection.execute("SET preserve_insertion_order = false")
+        if threads:
+            self.connection.execute(f"SET threads = {int(threads)}")
+        if memory_limit:
+            self.connection.execute(f"SET memory_limit = '{memory_limit.replace(chr(39), '')}'")
+
+    def register_dataset(self, dataset: Dataset, file: DatasetFile | None) -> None:
+        source = duckdb_source(file.path) if file is not None else None
+        present = set(file.columns) if file is not None else set()
+        self.create_view(dataset.name, typed_select(dataset, source, present))
+
+    def register_table(self, name: str, table: pa.Table) -> None:
+        self.connection.register(f"_{name}_arrow", table)
+        self.connection.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _{name}_arrow")
+        self.connection.unregister(f"_{name}_arrow")
+
+    def create_macros(self, macros: tuple[Macro, ...]) -> None:
+        for macro in macros:
+            args = ", ".join(macro.args)
+            self.connection.execute(f"CREATE OR REPLACE MACRO {macro.name}({args}) AS {macro.body}")
+
+    def create_view(self, name: str, select_sql: str) -> None:
+        self.connection.execute(f"CREATE OR REPLACE VIEW {name} AS {select_sql}")
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        return self.connection.sql(sql, params=dict(params) if params else None).to_arrow_table()
+
+    def close(self) -> None:
+        self.connection.close()

@@ -1,0 +1,167 @@
+"""The rule library on disk: rule files with their metadata, and the shared definitions.
+
+A rule is `rules/<id>.sql`: a YAML block comment (id, name, severity, datasets, params, subject,
+explanation template) followed by one DuckDB SELECT returning the evidence columns below.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from lianqing.analytics.contract import DATASETS
+
+# Every rule's SELECT returns these columns, one row per offending record (and proving record):
+# the engine groups them to one hit per (rule_id, subject_id).
+EVIDENCE_COLUMNS: tuple[str, ...] = (
+    "subject_id",  # RULES.md's subject of the hit
+    "subject_name",  # best known name of the subject
+    "record_id",  # dataset:key of the offending record
+    "amount",  # money of that record counted in the hit (NULL when none)
+    "day",  # when it happened (for the explanation)
+    "evidence_id",  # dataset:key of a record proving the condition (NULL when none)
+    "severity",  # 高/中/低 when the rule decides it per record, else NULL (the rule's default)
+    "detail",  # a short Chinese fact fragment for the explanation
+)
+
+SEVERITIES: tuple[str, ...] = ("高", "中", "低")
+PARAM_TYPES: tuple[str, ...] = ("integer", "decimal", "date")
+WHEN_STYLES: tuple[str, ...] = ("month", "day", "none")
+
+_FRONT_MATTER = re.compile(r"\A\s*/\*(?P<meta>.*?)\*/\s*(?P<sql>.*)\Z", re.DOTALL)
+_MACRO = re.compile(r"^CREATE MACRO (?P<name>\w+)\((?P<args>[^)]*)\) AS (?P<body>.+);$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str  # one of PARAM_TYPES
+    default: Any  # "today" for a date parameter means the scan's as_of
+    description: str = ""
+    minimum: Any = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: str
+    datasets: tuple[str, ...]  # all required; the rule is skipped when one is absent
+    optional_datasets: tuple[str, ...]
+    subject: str
+    when: str  # how the explanation states the time: by month, by day, or not at all
+    explanation: str  # str.format template (see results.py for the fields)
+    sql: str
+    params: dict[str, Param] = field(default_factory=dict)
+
+    @property
+    def subject_is_private(self) -> bool:
+        """Person ids and account numbers are masked in explanations."""
+        return self.subject in ("person_id", "account_no")
+
+
+@dataclass(frozen=True)
+class Macro:
+    name: str
+    args: tuple[str, ...]
+    body: str  # a DuckDB expression over args
+
+
+def _rules_dir() -> Any:
+    return resources.files("lianqing.analytics.rules")
+
+
+def parse_rule(text: str, *, source: str) -> Rule:
+    """Parse one rule file; a malformed library file is a bug, so this raises ValueError."""
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        raise ValueError(f"{source}: no metadata block comment")
+    meta = yaml.safe_load(match["meta"])
+    params = {
+        name: Param(
+            name=name,
+            type=spec["type"],
+            default=spec["default"],
+            description=spec.get("description", ""),
+            minimum=spec.get("min"),
+        )
+        for name, spec in (meta.get("params") or {}).items()
+    }
+    rule = Rule(
+        id=meta["id"],
+        name=meta["name"],
+        severity=meta["severity"],
+        datasets=tuple(meta["datasets"]),
+        optional_datasets=tuple(meta.get("optional_datasets") or ()),
+        subject=meta["subject"],
+        when=meta.get("when", "none"),
+        explanation=meta["explanation"],
+        sql=match["sql"].strip().rstrip(";"),
+        params=params,
+    )
+    _check_rule(rule, source)
+    return rule
+
+
+def _check_rule(rule: Rule, source: str) -> None:
+    problems = []
+    if rule.severity not in SEVERITIES:
+        problems.append(f"severity {rule.severity}")
+    if rule.when not in WHEN_STYLES:
+        problems.append(f"when {rule.when}")
+    problems += [f"dataset {name}" for name in rule.datasets + rule.optional_datasets if name not in DATASETS]
+    for param in rule.params.values():
+        if param.type not in PARAM_TYPES:
+            problems.append(f"param {param.name} type {param.type}")
+        if f"${param.name}" not in rule.sql:
+            problems.append(f"param {param.name} unused")
+    if problems:
+        raise ValueError(f"{source}: " + ", ".join(problems))
+
+
+@cache
+def load_library() -> tuple[Rule, ...]:
+    """All rules of the library, sorted by id."""
+    rules = [
+        parse_rule(entry.read_text(encoding="utf-8"), source=entry.name)
+        for entry in _rules_dir().iterdir()
+        if entry.name.endswith(".sql")
+    ]
+    return tuple(sorted(rules, key=lambda rule: rule.id))
+
+
+@cache
+def load_macros() -> tuple[Macro, ...]:
+    text = _rules_dir().joinpath("shared", "macros.sql").read_text(encoding="utf-8")
+    macros = []
+    for line in text.splitlines():
+        if line.startswith("--") or not line.strip():
+            continue
+        match = _MACRO.match(line.strip())
+        if match is None:
+            raise ValueError(f"macros.sql: cannot read {line!r}")
+        args = tuple(arg.strip() for arg in match["args"].split(",") if arg.strip())
+        macros.append(Macro(match["name"], args, match["body"]))
+    return tuple(macros)
+
+
+@cache
+def load_shared_views() -> tuple[tuple[str, str], ...]:
+    """(view name, DuckDB SELECT) in dependency order, from shared/views.sql."""
+    text = _rules_dir().joinpath("shared", "views.sql").read_text(encoding="utf-8")
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    views = []
+    for statement in code.split(";"):
+        body = statement.strip()
+        if not body:
+            continue
+        match = re.match(r"CREATE VIEW (\w+) AS\s+(.*)\Z", body, re.DOTALL)
+        if match is None:
+            raise ValueError(f"views.sql: cannot read {body[:60]!r}")
+        views.append((match[1], match[2]))
+    return tuple(views)

@@ -1,0 +1,146 @@
+"""A data package on disk: which datasets it holds, checked against the contract.
+
+Checking happens once, in DuckDB, whatever engine runs the rules: required columns must be
+there and every value must convert to its contract type. The rules then read each dataset
+through a view that CASTs every contract column (not TRY_CAST: a value that does not convert
+is an error, never a silent NULL), so CSV and Parquet packages behave the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from lianqing.analytics.contract import DATASETS, ColumnType, Dataset
+from lianqing.analytics.errors import AnalyticsError
+
+PERIOD_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
+@dataclass(frozen=True)
+class DatasetFile:
+    dataset: Dataset
+    path: Path
+    columns: dict[str, str]  # column name in the file -> its DuckDB type there
+    rows: int
+
+    @property
+    def format(self) -> str:
+        return self.path.suffix.lstrip(".").lower()
+
+
+def quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def duckdb_source(path: Path) -> str:
+    """A DuckDB table function reading one dataset file (CSV as text: the view casts it)."""
+    if path.suffix.lower() == ".parquet":
+        return f"read_parquet({quote_literal(str(path))})"
+    return (
+        f"read_csv({quote_literal(str(path))}, header = true, delim = ',', quote = '\"', "
+        "all_varchar = true, encoding = 'utf-8')"
+    )
+
+
+def typed_select(dataset: Dataset, source: str | None, present: set[str]) -> str:
+    """SELECT casting every contract column to its type; absent columns (or all, when
+    `source` is None) become typed NULLs."""
+    columns = []
+    for column in dataset.columns:
+        name = quote_identifier(column.name)
+        value = name if source is not None and column.name in present else "NULL"
+        columns.append(f"CAST({value} AS {column.sql_type}) AS {name}")
+    if source is None:
+        return f"SELECT {', '.join(columns)} LIMIT 0"
+    return f"SELECT {', '.join(columns)} FROM {source}"
+
+
+def find_dataset_files(package: Path) -> dict[str, Path]:
+    if not package.is_dir():
+        raise AnalyticsError(f"数据包 {package} 不存在或不是文件夹 (package {package} is not a folder)")
+    found: dict[str, Path] = {}
+    for name in DATASETS:
+        for suffix in (".parquet", ".csv"):  # Parquet wins when both are there
+            path = package / f"{name}{suffix}"
+            if path.is_file():
+                found[name] = path
+                break
+    return found
+
+
+def inspect_package(package: Path) -> dict[str, DatasetFile]:
+    """Every dataset file of the package, checked; raises AnalyticsError naming file and column."""
+    files: dict[str, DatasetFile] = {}
+    with duckdb.connect() as connection:
+        for name, path in find_dataset_files(package).items():
+            files[name] = _inspect_file(connection, DATASETS[name], path)
+    return files
+
+
+def _inspect_file(connection: duckdb.DuckDBPyConnection, dataset: Dataset, path: Path) -> DatasetFile:
+    source = duckdb_source(path)
+    try:
+        described = connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+        rows = connection.execute(f"SELECT count(*) FROM {source}").fetchone()
+    except duckdb.Error as error:
+        raise AnalyticsError(
+            f"文件 {path.name} 无法读取: {error} (file {path.name} cannot be read)"
+        ) from None
+    columns = {str(row[0]): str(row[1]) for row in described}
+    missing = [column for column in dataset.required_columns if column not in columns]
+    if missing:
+        raise AnalyticsError(
+            f"文件 {path.name} 缺少必需列 {', '.join(missing)} (file {path.name} lacks required columns)"
+        )
+    for column in dataset.columns:
+        if column.name in columns:
+            _check_column(
+                connection, path, source, column.name, columns[column.name], column.sql_type, column.type
+            )
+    return DatasetFile(dataset, path, columns, int(rows[0]) if rows else 0)
+
+
+def _check_column(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    source: str,
+    name: str,
+    file_type: str,
+    sql_type: str,
+    contract_type: ColumnType,
+) -> None:
+    """Raise when a value of the column does not convert to the contract type."""
+    column = quote_identifier(name)
+    if contract_type == ColumnType.PERIOD:
+        bad = f"{column} IS NOT NULL AND NOT regexp_matches(CAST({column} AS VARCHAR), '{PERIOD_PATTERN}')"
+        expected = "YYYY-MM 月份"
+    elif file_type.replace(" ", "") != sql_type.replace(" ", ""):
+        bad = f"{column} IS NOT NULL AND TRY_CAST({column} AS {sql_type}) IS NULL"
+        expected = sql_type
+    else:
+        return
+    query = (
+        f"SELECT CAST({column} AS VARCHAR), line FROM "
+        f"(SELECT {column}, row_number() OVER () + 1 AS line FROM {source}) WHERE {bad} LIMIT 1"
+    )
+    try:
+        first_bad = connection.execute(query).fetchone()
+    except duckdb.Error:
+        raise AnalyticsError(
+            f"文件 {path.name} 列 {name}: 类型 {file_type} 无法转换为 {expected} "
+            f"(file {path.name} column {name}: type {file_type} cannot be read as {expected})"
+        ) from None
+    if first_bad is not None:
+        value, line = first_bad
+        where = f"第 {line} 行 " if path.suffix.lower() == ".csv" else f"第 {line - 1} 条记录 "
+        raise AnalyticsError(
+            f"文件 {path.name} {where}列 {name}: 值 {value!r} 不是 {expected} "
+            f"(file {path.name} row {line} column {name}: {value!r} is not {expected}; type in file {file_type})"
+        )

@@ -1,0 +1,96 @@
+"""Rule parameters: overrides checked against each rule's declared params, typed for binding."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from lianqing.analytics.engine.library import Param, Rule
+from lianqing.analytics.errors import AnalyticsError
+
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> dt.date:
+    return dt.datetime.now(tz=LOCAL_TIME).date()
+
+
+def parse_date(value: Any, *, field: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise AnalyticsError(
+            f"参数 {field}: 无法识别的日期 {value!r}，应为 YYYY-MM-DD (parameter {field}: unrecognised date)"
+        ) from None
+
+
+def convert_param(param: Param, value: Any, *, field: str) -> int | Decimal | dt.date:
+    """The typed value of one parameter, or an AnalyticsError naming it."""
+    converted: int | Decimal | dt.date
+    if param.type == "date":
+        return parse_date(value, field=field)
+    try:
+        if isinstance(value, bool):
+            raise ValueError(value)
+        if param.type == "integer":
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError(value)
+            converted = int(value) if not isinstance(value, str) else int(value.strip())
+        else:
+            converted = Decimal(str(value).strip())
+            if not converted.is_finite():
+                raise ValueError(value)
+    except (ValueError, InvalidOperation):
+        kind = "整数" if param.type == "integer" else "数值"
+        raise AnalyticsError(
+            f"参数 {field}: {value!r} 不是{kind} (parameter {field}: {value!r} is not a valid {param.type})"
+        ) from None
+    if param.minimum is not None and converted < param.minimum:
+        raise AnalyticsError(
+            f"参数 {field}: {value!r} 小于下限 {param.minimum} (parameter {field}: below the minimum {param.minimum})"
+        )
+    return converted
+
+
+def split_overrides(overrides: Mapping[str, Any], rules: Mapping[str, Rule]) -> dict[str, dict[str, Any]]:
+    """{"F02.per_head_max": "200"} -> {"F02": {"per_head_max": "200"}}, checking every name."""
+    by_rule: dict[str, dict[str, Any]] = {}
+    for key, value in overrides.items():
+        rule_id, dot, name = key.partition(".")
+        rule_id = rule_id.strip().upper()
+        if not dot or not name:
+            raise AnalyticsError(
+                f"参数名 {key!r} 应写作 规则编号.参数名，如 F02.per_head_max (parameter name must be RULE.param)"
+            )
+        rule = rules.get(rule_id)
+        if rule is None:
+            raise AnalyticsError(f"参数 {key}: 未知规则 {rule_id} (parameter {key}: unknown rule {rule_id})")
+        if name not in rule.params:
+            known = ", ".join(rule.params) or "无 (none)"
+            raise AnalyticsError(
+                f"参数 {key}: 规则 {rule_id} 没有参数 {name}，可用参数: {known} "
+                f"(parameter {key}: rule {rule_id} has no parameter {name})"
+            )
+        by_rule.setdefault(rule_id, {})[name] = value
+    return by_rule
+
+
+def resolve_params(rule: Rule, overrides: Mapping[str, Any], *, as_of: dt.date) -> dict[str, Any]:
+    """Every declared parameter of `rule` with its typed value (override, else default)."""
+    values: dict[str, Any] = {}
+    for name, param in rule.params.items():
+        field = f"{rule.id}.{name}"
+        if name in overrides:
+            values[name] = convert_param(param, overrides[name], field=field)
+        elif param.type == "date" and param.default == "today":
+            values[name] = as_of
+        else:
+            values[name] = convert_param(param, param.default, field=field)
+    return values

@@ -1,0 +1,199 @@
+"""`scan`: run (part of) the rule library over a data package."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from lianqing.analytics.contract import DATASETS
+from lianqing.analytics.engine.backend import Backend, DuckDBBackend
+from lianqing.analytics.engine.calendar import calendar_table
+from lianqing.analytics.engine.library import Rule, load_library, load_macros, load_shared_views
+from lianqing.analytics.engine.package import DatasetFile, inspect_package
+from lianqing.analytics.engine.params import parse_date, resolve_params, split_overrides, today
+from lianqing.analytics.engine.results import Hit, group_hits, hits_table, write_hits_csv, write_summary
+from lianqing.analytics.errors import AnalyticsError
+
+ENGINES: tuple[str, ...] = ("duckdb", "spark")
+
+ProgressCallback = Callable[[str, int, int], None]
+CancelCheck = Callable[[], bool]
+
+
+class ScanCancelledError(AnalyticsError):
+    """The caller's cancel check returned True between two rules."""
+
+
+@dataclass
+class RuleReport:
+    rule_id: str
+    name: str
+    rows_scanned: int = 0
+    hits: int = 0
+    seconds: float = 0.0
+    skipped: bool = False
+    reason: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ScanResult:
+    hits: list[Hit]
+    summary: dict[str, Any]
+    reports: list[RuleReport]
+
+    def hits_arrow(self) -> pa.Table:
+        return hits_table(self.hits)
+
+
+def list_rules() -> list[Rule]:
+    """The rule library, sorted by id."""
+    return list(load_library())
+
+
+def get_rule(rule_id: str) -> Rule:
+    rules = {rule.id: rule for rule in load_library()}
+    try:
+        return rules[rule_id.strip().upper()]
+    except KeyError:
+        raise AnalyticsError(
+            f"未知规则 {rule_id}，可用规则: {', '.join(rules)} (unknown rule {rule_id})"
+        ) from None
+
+
+def select_rules(rule_ids: Iterable[str] | None) -> list[Rule]:
+    if rule_ids is None:
+        return list_rules()
+    chosen = [get_rule(rule_id) for rule_id in rule_ids if rule_id.strip()]
+    if not chosen:
+        raise AnalyticsError("未选择任何规则 (no rule selected)")
+    return sorted({rule.id: rule for rule in chosen}.values(), key=lambda rule: rule.id)
+
+
+def make_backend(engine: str, spark_master: str) -> Backend:
+    if engine == "duckdb":
+        return DuckDBBackend()
+    if engine == "spark":
+        from lianqing.analytics.engine.spark import SparkBackend
+
+        return SparkBackend(master=spark_master)
+    raise AnalyticsError(f"未知引擎 {engine}，可选: {', '.join(ENGINES)} (unknown engine {engine})")
+
+
+def _missing_datasets(rule: Rule, files: Mapping[str, DatasetFile]) -> list[str]:
+    return [name for name in rule.datasets if name not in files]
+
+
+def _dated_span(backend: Backend) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day of the records the calendar rules look at."""
+    span = backend.execute(
+        "SELECT min(day) AS first_day, max(day) AS last_day FROM ("
+        " SELECT date AS day FROM expenses"
+        " UNION ALL SELECT CAST(start_time AS DATE) FROM vehicle_trips"
+        " UNION ALL SELECT CAST(time AS DATE) FROM transactions) AS dated"
+    ).to_pylist()[0]
+    return span["first_day"], span["last_day"]
+
+
+def _prepare(backend: Backend, files: Mapping[str, DatasetFile]) -> None:
+    for name, dataset in DATASETS.items():
+        backend.register_dataset(dataset, files.get(name))
+    backend.register_table("package_datasets", pa.table({"name": pa.array(sorted(files), pa.string())}))
+    backend.register_table("calendar", calendar_table(*_dated_span(backend)))
+    backend.create_macros(load_macros())
+    for name, select_sql in load_shared_views():
+        backend.create_view(name, select_sql)
+
+
+def scan(
+    *,
+    package: str | Path,
+    out: str | Path | None = None,
+    rules: Iterable[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    as_of: dt.date | str | None = None,
+    engine: str = "duckdb",
+    spark_master: str = "local[2]",
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> ScanResult:
+    """Run the chosen rules (all by default) over the package at `package`.
+
+    `params` maps "RULE.param" to a value (text or typed); `as_of` fixes "today" for the rules
+    that use it. `progress(rule_id, index, total)` is called as each rule starts (index from 1);
+    `cancel()` is checked before each rule and ends the scan with ScanCancelledError. When `out` is
+    given, hits.csv and summary.json are written there.
+    """
+    started = time.perf_counter()
+    chosen = select_rules(rules)
+    scan_day = parse_date(as_of, field="as_of") if as_of is not None else today()
+    overrides = split_overrides(params or {}, {rule.id: rule for rule in load_library()})
+    bound = {rule.id: resolve_params(rule, overrides.get(rule.id, {}), as_of=scan_day) for rule in chosen}
+    files = inspect_package(Path(package))
+    if engine not in ENGINES:
+        raise AnalyticsError(f"未知引擎 {engine}，可选: {', '.join(ENGINES)} (unknown engine {engine})")
+
+    backend = make_backend(engine, spark_master)
+    hits: list[Hit] = []
+    reports: list[RuleReport] = []
+    try:
+        _prepare(backend, files)
+        for index, rule in enumerate(chosen, start=1):
+            if cancel is not None and cancel():
+                raise ScanCancelledError("扫描已取消 (scan cancelled)")
+            if progress is not None:
+                progress(rule.id, index, len(chosen))
+            report = RuleReport(rule.id, rule.name, params=bound[rule.id])
+            reports.append(report)
+            missing = _missing_datasets(rule, files)
+            if missing:
+                report.skipped = True
+                report.reason = f"缺少数据集 {', '.join(missing)} (missing datasets)"
+                continue
+            report.rows_scanned = sum(
+                files[name].rows for name in rule.datasets + rule.optional_datasets if name in files
+            )
+            rule_started = time.perf_counter()
+            evidence = backend.execute(rule.sql, bound[rule.id])
+            rule_hits = group_hits(rule, evidence)
+            report.seconds = round(time.perf_counter() - rule_started, 3)
+            report.hits = len(rule_hits)
+            hits.extend(rule_hits)
+    finally:
+        backend.close()
+
+    hits.sort(key=lambda hit: (hit.rule_id, hit.subject_id))
+    summary = {
+        "engine": engine,
+        "spark_master": spark_master if engine == "spark" else None,
+        "package": str(package),
+        "as_of": scan_day.isoformat(),
+        "datasets": {name: file.rows for name, file in sorted(files.items())},
+        "hits": len(hits),
+        "seconds": round(time.perf_counter() - started, 3),
+        "rules": [
+            {
+                "rule_id": report.rule_id,
+                "name": report.name,
+                "rows_scanned": report.rows_scanned,
+                "hits": report.hits,
+                "seconds": report.seconds,
+                "skipped": report.skipped,
+                "reason": report.reason,
+                "params": report.params,
+            }
+            for report in reports
+        ],
+    }
+    if out is not None:
+        out_dir = Path(out)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_hits_csv(out_dir / "hits.csv", hits)
+        write_summary(out_dir / "summary.json", summary)
+    return ScanResult(hits=hits, summary=summary, reports=reports)

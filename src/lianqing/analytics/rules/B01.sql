@@ -1,0 +1,22 @@
+/*
+id: B01
+name: 公职人员本人违规享受低保
+severity: 中
+datasets: [benefits, officials]
+subject: person_id
+when: month
+explanation: "{who}{detail}，{when}本人领取低保类补贴{count}笔，共计{amount}。"
+*/
+-- A 低保类 benefit paid to a person who is an official in post in that period (first day).
+SELECT
+    b.person_id AS subject_id,
+    coalesce(b.name, o.name) AS subject_name,
+    'benefits:' || b.record_id AS record_id,
+    b.amount,
+    period_start(b.period) AS day,
+    o.record_key AS evidence_id,
+    CAST(NULL AS VARCHAR) AS severity,
+    '系' || o.org_name || coalesce(o.position, '') AS detail
+FROM subsistence_benefits AS b
+JOIN official_terms AS o
+    ON o.person_id = b.person_id AND in_post(o.start_date, o.end_date, period_start(b.period))

@@ -1,0 +1,23 @@
+/*
+id: B06
+name: 经商办企业人员享受低保
+severity: 中
+datasets: [benefits, companies, shareholders]
+subject: person_id
+when: month
+explanation: "{who}系{detail}，{when}领取低保类补贴{count}笔，共计{amount}。"
+*/
+-- A 低保类 benefit paid to the legal rep or a person shareholder of a company with status
+-- 存续 whose reg_date <= pay_date.
+SELECT
+    b.person_id AS subject_id,
+    b.name AS subject_name,
+    'benefits:' || b.record_id AS record_id,
+    b.amount,
+    period_start(b.period) AS day,
+    cp.record_key AS evidence_id,
+    CAST(NULL AS VARCHAR) AS severity,
+    cp.company_name || '(' || cp.uscc || ')' || cp.role AS detail
+FROM subsistence_benefits AS b
+JOIN company_people AS cp ON cp.person_id = b.person_id
+WHERE cp.status = '存续' AND cp.reg_date <= b.pay_date

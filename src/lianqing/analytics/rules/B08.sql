@@ -1,0 +1,42 @@
+/*
+id: B08
+name: 多人共用补贴账户
+severity: 中
+datasets: [benefits]
+optional_datasets: [officials, persons]
+subject: account_no
+when: month
+params:
+  min_persons: {type: integer, default: 3, min: 2, description: 共用一个账户的不同领取人数}
+explanation: "账户{who}{detail}，{when}共收到补贴{count}笔，共计{amount}。"
+*/
+-- One account_no receives benefits for >= min_persons distinct person_id of >= 2 household_id.
+-- 高 when the account holder is an official in post in the period of one of those benefits.
+WITH shared_accounts AS (
+    SELECT account_no, count(DISTINCT person_id) AS persons, count(DISTINCT household_id) AS households
+    FROM benefits
+    WHERE account_no IS NOT NULL
+    GROUP BY account_no
+    HAVING count(DISTINCT person_id) >= $min_persons AND count(DISTINCT household_id) >= 2
+),
+holder_officials AS (
+    SELECT DISTINCT b.record_id, o.record_key
+    FROM benefits AS b
+    JOIN shared_accounts AS a ON a.account_no = b.account_no
+    JOIN official_terms AS o
+        ON o.person_id = b.account_holder_id AND in_post(o.start_date, o.end_date, period_start(b.period))
+)
+SELECT
+    b.account_no AS subject_id,
+    coalesce(p.name, b.account_holder_id) AS subject_name,
+    'benefits:' || b.record_id AS record_id,
+    b.amount,
+    period_start(b.period) AS day,
+    h.record_key AS evidence_id,
+    CASE WHEN h.record_key IS NOT NULL THEN '高' END AS severity,
+    '为' || CAST(a.persons AS VARCHAR) || '人(' || CAST(a.households AS VARCHAR) || '户)共用'
+        || CASE WHEN h.record_key IS NOT NULL THEN '，持卡人系在职公职人员' ELSE '' END AS detail
+FROM benefits AS b
+JOIN shared_accounts AS a ON a.account_no = b.account_no
+LEFT JOIN holder_officials AS h ON h.record_id = b.record_id
+LEFT JOIN persons AS p ON p.person_id = b.account_holder_id

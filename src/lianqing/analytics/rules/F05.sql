@@ -1,0 +1,25 @@
+/*
+id: F05
+name: 公车私用
+severity: 中
+datasets: [vehicle_trips]
+subject: plate
+when: day
+explanation: "公务车辆{who}{detail}，{when}共{count}次。"
+*/
+-- start_time on a rest day and destination_category in 景区, 娱乐场所, 餐饮, 住宅区; or
+-- destination_category 娱乐场所 on any day.
+SELECT
+    t.plate AS subject_id,
+    coalesce(g.name, t.org_code) AS subject_name,
+    'vehicle_trips:' || t.trip_id AS record_id,
+    CAST(NULL AS DECIMAL(18, 2)) AS amount,
+    CAST(t.start_time AS DATE) AS day,
+    CAST(NULL AS VARCHAR) AS evidence_id,
+    CAST(NULL AS VARCHAR) AS severity,
+    CASE WHEN c.is_rest THEN '休息日' ELSE '' END || '驶往' || t.destination_category AS detail
+FROM vehicle_trips AS t
+LEFT JOIN calendar AS c ON c.day = CAST(t.start_time AS DATE)
+LEFT JOIN orgs AS g ON g.org_code = t.org_code
+WHERE (c.is_rest AND t.destination_category IN ('景区', '娱乐场所', '餐饮', '住宅区'))
+    OR t.destination_category = '娱乐场所'

@@ -1,0 +1,23 @@
+/*
+id: P02
+name: 死亡人员仍领工资
+severity: 高
+datasets: [payroll, deaths]
+subject: person_id
+when: month
+explanation: "{who}{detail}，{when}仍发放工资{count}笔，共计{amount}。"
+*/
+-- A payroll period starting after the month of death_date.
+SELECT
+    p.person_id AS subject_id,
+    coalesce(p.name, d.name) AS subject_name,
+    'payroll:' || p.person_id || '|' || p.org_code || '|' || p.period AS record_id,
+    p.amount,
+    period_start(p.period) AS day,
+    'deaths:' || d.person_id AS evidence_id,
+    CAST(NULL AS VARCHAR) AS severity,
+    '已于' || CAST(year(d.death_date) AS VARCHAR) || '年' || CAST(month(d.death_date) AS VARCHAR) || '月'
+        || CAST(day(d.death_date) AS VARCHAR) || '日死亡' AS detail
+FROM payroll AS p
+JOIN deaths AS d ON d.person_id = p.person_id
+WHERE month_index(period_start(p.period)) > month_index(d.death_date)

@@ -1,0 +1,13 @@
+-- Shared scalar helpers (RULES.md "Shared definitions"), one per line:
+-- `CREATE MACRO name(args) AS expression;`
+-- DuckDB creates them as macros; the Spark backend inlines them into each rule before transpiling.
+-- Dates are compared as day numbers so that no engine-specific date arithmetic reaches a rule.
+CREATE MACRO period_start(p) AS CAST(p || '-01' AS DATE);
+CREATE MACRO month_index(d) AS year(d) * 12 + month(d) - 1;
+CREATE MACRO day_index(d) AS date_diff('day', DATE '1970-01-01', CAST(d AS DATE));
+CREATE MACRO in_post(start_date, end_date, d) AS (start_date <= d AND (end_date IS NULL OR d <= end_date));
+CREATE MACRO mask_id(s) AS CASE WHEN length(s) > 8 THEN left(s, 4) || '…' || right(s, 4) ELSE s END;
+CREATE MACRO is_person_id_shape(s) AS coalesce(regexp_matches(s, '^[0-9]{17}[0-9X]$'), false);
+CREATE MACRO person_id_birth_date(s) AS TRY_CAST(substr(s, 7, 4) || '-' || substr(s, 11, 2) || '-' || substr(s, 13, 2) AS DATE);
+CREATE MACRO person_id_check_char(s) AS substr('10X98765432', CAST((CAST(substr(s, 1, 1) AS INTEGER) * 7 + CAST(substr(s, 2, 1) AS INTEGER) * 9 + CAST(substr(s, 3, 1) AS INTEGER) * 10 + CAST(substr(s, 4, 1) AS INTEGER) * 5 + CAST(substr(s, 5, 1) AS INTEGER) * 8 + CAST(substr(s, 6, 1) AS INTEGER) * 4 + CAST(substr(s, 7, 1) AS INTEGER) * 2 + CAST(substr(s, 8, 1) AS INTEGER) * 1 + CAST(substr(s, 9, 1) AS INTEGER) * 6 + CAST(substr(s, 10, 1) AS INTEGER) * 3 + CAST(substr(s, 11, 1) AS INTEGER) * 7 + CAST(substr(s, 12, 1) AS INTEGER) * 9 + CAST(substr(s, 13, 1) AS INTEGER) * 10 + CAST(substr(s, 14, 1) AS INTEGER) * 5 + CAST(substr(s, 15, 1) AS INTEGER) * 8 + CAST(substr(s, 16, 1) AS INTEGER) * 4 + CAST(substr(s, 17, 1) AS INTEGER) * 2) % 11 AS INTEGER) + 1, 1);
+CREATE MACRO is_valid_person_id(s) AS CASE WHEN is_person_id_shape(s) THEN person_id_birth_date(s) IS NOT NULL AND person_id_check_char(s) = substr(s, 18, 1) ELSE false END;

@@ -1,0 +1,93 @@
+-- Shared definitions of RULES.md, written once and used by every rule.
+-- Every contract dataset is registered (an absent one as an empty typed table), so these
+-- views always exist; a rule whose own datasets are absent is skipped by the engine.
+-- Record keys are `dataset:key`; a compound key joins its columns with '|' in the order of
+-- contract.py (e.g. officials:person_id|org_code|start_date).
+
+-- 近亲属 (close relatives)
+CREATE VIEW close_relatives AS
+SELECT official_id, relative_id, relative_name, relation
+FROM relatives
+WHERE relation IN ('配偶', '子女', '父母', '配偶父母', '子女配偶', '兄弟姐妹');
+
+-- 低保类 (subsistence programs)
+CREATE VIEW subsistence_benefits AS
+SELECT *
+FROM benefits
+WHERE program IN ('低保', '特困供养');
+
+-- One row per official's term in an org, with its record key and the org's name.
+CREATE VIEW official_terms AS
+SELECT
+    o.person_id, o.name, o.org_code, o.region_code, o.position, o.category, o.is_leader,
+    o.start_date, o.end_date,
+    'officials:' || o.person_id || '|' || o.org_code || '|' || CAST(o.start_date AS VARCHAR) AS record_key,
+    coalesce(g.name, o.org_code) AS org_name,
+    coalesce(o.region_code, g.region_code) AS any_region_code
+FROM officials AS o
+LEFT JOIN orgs AS g ON g.org_code = o.org_code;
+
+-- The people behind a company: its legal representative and its person shareholders
+-- (a holder_id shaped like a 公民身份号码; a company shareholder holds a uscc).
+CREATE VIEW company_people AS
+SELECT
+    c.uscc, c.name AS company_name, c.status, c.reg_date, c.legal_rep_id AS person_id,
+    '法定代表人' AS role, 'companies:' || c.uscc AS record_key
+FROM companies AS c
+WHERE c.legal_rep_id IS NOT NULL
+UNION ALL
+SELECT
+    s.uscc, coalesce(c.name, s.uscc), c.status, c.reg_date, s.holder_id,
+    '股东', 'shareholders:' || s.uscc || '|' || s.holder_id
+FROM shareholders AS s
+LEFT JOIN companies AS c ON c.uscc = s.uscc
+WHERE is_person_id_shape(s.holder_id);
+
+-- An official and the people linked to them: themselves and their close relatives.
+CREATE VIEW official_links AS
+SELECT DISTINCT
+    person_id AS official_id, person_id AS linked_id, '本人' AS relation,
+    CAST(NULL AS VARCHAR) AS record_key
+FROM officials
+UNION ALL
+SELECT official_id, relative_id, relation, 'relatives:' || official_id || '|' || relative_id
+FROM close_relatives;
+
+-- 管理服务对象 (managed parties) of the officials of an org:
+-- (a) a company holding a contract whose buyer is the org, its legal rep or a person shareholder;
+-- (b) for a leader (leaders_only), an official of the same org with is_leader = 0;
+-- (c) a person who received benefits approved by the org.
+CREATE VIEW managed_parties AS
+SELECT k.buyer_org_code AS org_code, false AS leaders_only, k.supplier_uscc AS party_id,
+    'contracts:' || k.contract_id AS record_key, '合同供应商' AS basis
+FROM contracts AS k
+UNION ALL
+SELECT k.buyer_org_code, false, cp.person_id, 'contracts:' || k.contract_id, '合同供应商' || cp.role
+FROM contracts AS k
+JOIN company_people AS cp ON cp.uscc = k.supplier_uscc
+UNION ALL
+SELECT o.org_code, true, o.person_id, o.record_key, '下属'
+FROM official_terms AS o
+WHERE NOT o.is_leader
+UNION ALL
+SELECT b.approver_org_code, false, b.person_id, 'benefits:' || b.record_id, '补贴对象'
+FROM benefits AS b
+WHERE b.approver_org_code IS NOT NULL;
+
+-- A transaction to an official in post on its date from one of their managed parties
+-- (F06, F07). One row per (transaction, official term); basis_key is one proving record.
+CREATE VIEW managed_transactions AS
+SELECT
+    t.txn_id, t.time, CAST(t.time AS DATE) AS day, day_index(t.time) AS day_no, t.from_id,
+    coalesce(t.from_name, mask_id(t.from_id)) AS from_name, t.amount, t.channel,
+    o.person_id AS official_id, o.name AS official_name, o.org_name, o.position,
+    min(m.record_key) AS basis_key, min(m.basis) AS basis
+FROM transactions AS t
+JOIN official_terms AS o
+    ON o.person_id = t.to_id AND in_post(o.start_date, o.end_date, CAST(t.time AS DATE))
+JOIN managed_parties AS m
+    ON m.org_code = o.org_code AND m.party_id = t.from_id AND (o.is_leader OR NOT m.leaders_only)
+WHERE t.from_id <> t.to_id
+GROUP BY
+    t.txn_id, t.time, t.from_id, t.from_name, t.amount, t.channel,
+    o.person_id, o.name, o.org_name, o.position;
