@@ -1,0 +1,162 @@
+"""`lianqing scan` and `lianqing rules`: thin front ends of the collision engine."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from lianqing.analytics.engine import get_rule, list_rules, scan
+from lianqing.analytics.engine.library import Rule
+from lianqing.analytics.engine.scan import ENGINES, ScanResult
+from lianqing.analytics.errors import AnalyticsError
+
+
+def _scan_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lianqing scan",
+        description="对数据包运行数据碰撞规则库 (run the collision rule library over a package)",
+    )
+    parser.add_argument("package", help="数据包文件夹 (package folder)")
+    parser.add_argument("--out", required=True, help="结果文件夹: hits.csv, summary.json (result folder)")
+    parser.add_argument("--rules", help="只运行这些规则，逗号分隔，如 B01,B03 (rule ids)")
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="RULE.NAME=VALUE",
+        help="覆盖规则参数，如 F02.per_head_max=200，可重复 (override a parameter; repeatable)",
+    )
+    parser.add_argument("--as-of", help="视为今天的日期 YYYY-MM-DD (the date taken as today)")
+    parser.add_argument("--engine", choices=ENGINES, default="duckdb", help="执行引擎 (engine)")
+    parser.add_argument("--spark-master", default="local[2]", help="Spark master URL (default local[2])")
+    parser.add_argument("--quiet", action="store_true", help="不显示进度和汇总表 (no progress bar or table)")
+    return parser
+
+
+def parse_param_options(options: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for option in options:
+        name, equals, value = option.partition("=")
+        if not equals or not name.strip():
+            raise AnalyticsError(
+                f"参数 {option!r} 应写作 规则编号.参数名=值，如 F02.per_head_max=200 (expected RULE.NAME=VALUE)"
+            )
+        params[name.strip()] = value.strip()
+    return params
+
+
+def _summary_table(result: ScanResult) -> Table:
+    table = Table(title=f"扫描结果 (engine {result.summary['engine']}, {result.summary['seconds']} s)")
+    for heading in ("规则 rule", "名称 name", "扫描行数 rows", "疑点 hits", "秒 seconds", "说明 note"):
+        table.add_column(heading)
+    for report in result.reports:
+        table.add_row(
+            report.rule_id,
+            report.name,
+            f"{report.rows_scanned:,}",
+            str(report.hits),
+            f"{report.seconds:.2f}",
+            ("跳过: " + report.reason) if report.skipped else "",
+        )
+    return table
+
+
+def scan_main(argv: list[str]) -> int:
+    options = _scan_parser().parse_args(argv)
+    console = Console(stderr=True)
+    try:
+        params = parse_param_options(options.param)
+        rules = options.rules.split(",") if options.rules else None
+        arguments: dict[str, Any] = {
+            "package": options.package,
+            "out": options.out,
+            "rules": rules,
+            "params": params,
+            "as_of": options.as_of,
+            "engine": options.engine,
+            "spark_master": options.spark_master,
+        }
+        if options.quiet:
+            result = scan(**arguments)
+        else:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+            ) as bar:
+                task = bar.add_task("准备数据包 (preparing)", total=None)
+                result = scan(**arguments, progress=_progress_callback(bar, task))
+                bar.update(task, description="完成 (done)", completed=bar.tasks[0].total)
+            Console(width=120).print(_summary_table(result))
+    except AnalyticsError as error:
+        print(f"错误 (error): {error}", file=sys.stderr)
+        return 2
+    print(
+        f"{result.summary['hits']} 个疑点已写入 {options.out}/hits.csv ({result.summary['hits']} hits written)"
+    )
+    return 0
+
+
+def _progress_callback(bar: Progress, task: Any) -> Callable[[str, int, int], None]:
+    def report(rule_id: str, index: int, total: int) -> None:
+        bar.update(task, description=f"规则 {rule_id}", completed=index - 1, total=total)
+
+    return report
+
+
+def _param_text(rule: Rule) -> str:
+    return ", ".join(f"{name}={param.default}" for name, param in rule.params.items())
+
+
+def rules_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="lianqing rules",
+        description="列出规则库，或显示一条规则 (list the rule library or show one rule)",
+    )
+    parser.add_argument("action", nargs="?", choices=["list", "show"], default="list")
+    parser.add_argument("rule_id", nargs="?", help="规则编号，如 B02 (rule id, for show)")
+    options = parser.parse_args(argv)
+    try:
+        if options.action == "show":
+            if not options.rule_id:
+                raise AnalyticsError("请给出规则编号，如 lianqing rules show B02 (give a rule id)")
+            print(describe_rule(get_rule(options.rule_id)))
+            return 0
+    except AnalyticsError as error:
+        print(f"错误 (error): {error}", file=sys.stderr)
+        return 2
+    table = Table(title="数据碰撞规则库 (collision rule library)")
+    for heading in ("规则 rule", "名称 name", "等级 severity", "数据集 datasets", "参数 params"):
+        table.add_column(heading)
+    for rule in list_rules():
+        datasets = ", ".join(rule.datasets) + (
+            f" (+ {', '.join(rule.optional_datasets)})" if rule.optional_datasets else ""
+        )
+        table.add_row(rule.id, rule.name, rule.severity, datasets, _param_text(rule))
+    Console(width=160).print(table)
+    return 0
+
+
+def describe_rule(rule: Rule) -> str:
+    lines = [
+        f"{rule.id} {rule.name}",
+        f"等级 severity: {rule.severity}",
+        f"数据集 datasets: {', '.join(rule.datasets)}",
+        f"可选数据集 optional datasets: {', '.join(rule.optional_datasets) or '-'}",
+        f"疑点主体 subject: {rule.subject}",
+        "参数 params:" + ("" if rule.params else " -"),
+    ]
+    lines += [
+        f"  {name} ({param.type}, 默认 default {param.default}): {param.description}"
+        for name, param in rule.params.items()
+    ]
+    lines += [f"说明模板 explanation: {rule.explanation}", "", rule.sql]
+    return "\n".join(lines)
