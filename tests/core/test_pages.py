@@ -77,3 +77,12 @@ def test_vendored_assets_are_served(client):
         response = client.get(asset)
         assert response.status_code == 200, asset
         response.close()
+
+
+def test_chinese_by_default_and_english_on_request(client):
+    assert "工作人员登录" in client.get("/staff/login/").content.decode()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/staff/login/"})
+    assert response.status_code == 302
+    english = client.get("/staff/login/").content.decode()
+    assert "Staff sign-in" in english
+    assert 'lang="en"' in english
