@@ -1,0 +1,90 @@
+"""Who may see which case. Every case query and every case page goes through here.
+
+A user sees the cases whose org in charge lies in their jurisdiction (core.access), plus those
+they handle themselves; the petition office (信访室) runs its whole commission's inbox. Nobody
+sees cases above their clearance, and reports about the level above are shown only to the
+commission's own petition office and leaders, never to anyone below (检举控告工作规则 第十四条).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from lianqing.core.access import jurisdiction_path
+from lianqing.core.models import Org, OrgKind, User
+from lianqing.core.roles import Role
+
+from .models import Case, HigherLevel
+
+COMMISSION_LEVEL_KINDS = frozenset({OrgKind.COMMISSION, OrgKind.DEPARTMENT})
+
+
+def commission_of(org: Org) -> Org:
+    """The commission an org belongs to (itself for a commission or township commission)."""
+    node: Org | None = org
+    while node is not None and node.kind == OrgKind.DEPARTMENT:
+        node = node.parent
+    return node or org
+
+
+def case_scope_path(user: User | AnonymousUser) -> str | None:
+    """Path prefix of the orgs in charge whose cases the user sees ("" everything, None nothing)."""
+    path = jurisdiction_path(user)
+    if path is None or path == "" or not isinstance(user, User):
+        return path
+    if user.org is not None and user.org.kind == OrgKind.DEPARTMENT and user.has_role(Role.PETITION):
+        return commission_of(user.org).path
+    return path
+
+
+def may_see_higher_level(user: User) -> bool:
+    return user.is_superuser or (
+        user.org is not None
+        and user.org.kind in COMMISSION_LEVEL_KINDS
+        and user.has_role(Role.PETITION, Role.LEADER)
+    )
+
+
+def case_scope(queryset: QuerySet[Case], user: User | AnonymousUser) -> QuerySet[Case]:
+    if not isinstance(user, User):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    path = case_scope_path(user)
+    visible = Q(handler=user)
+    if path is not None:
+        visible |= Q(org__path__startswith=path)
+    queryset = queryset.filter(visible, confidentiality__lte=user.clearance)
+    if not may_see_higher_level(user):
+        queryset = queryset.filter(higher_level=HigherLevel.NONE)
+    return queryset
+
+
+def case_visible_to(case: Case, user: User | AnonymousUser) -> bool:
+    if not isinstance(user, User):
+        return False
+    if user.is_superuser:
+        return True
+    if case.confidentiality > user.clearance:
+        return False
+    if case.higher_level and not may_see_higher_level(user):
+        return False
+    path = case_scope_path(user)
+    return case.handler_id == user.pk or (path is not None and case.org.path.startswith(path))
+
+
+def access_case_by_id(user: User | AnonymousUser, case_id: int) -> Case:
+    """The case, or the same 404 for a case that does not exist and one the user may not see."""
+    case = (
+        case_scope(Case.objects.select_related("org", "home_org", "handler"), user).filter(pk=case_id).first()
+    )
+    if case is None:
+        raise Http404("没有找到该案件 (no such case)")
+    return case
+
+
+def user_works_in(user: User, org: Org) -> bool:
+    """The user's own org is `org` or inside it (a department handling its own cases)."""
+    return user.is_superuser or (user.org is not None and user.org.is_within(org))

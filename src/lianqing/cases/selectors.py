@@ -1,0 +1,124 @@
+"""Reads of case handling: the public status, the inbox list, a case's page, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from lianqing.core.models import User
+
+from .access import case_scope
+from .models import FINAL_STATUSES, Case, CaseEvent, Status
+from .workflow import Action, allowed_actions
+
+PUBLIC_RECEIVED, PUBLIC_ACCEPTED, PUBLIC_HANDLING, PUBLIC_CONCLUDED = "已收到", "已受理", "办理中", "已办结"
+
+PUBLIC_LABELS: dict[str, str] = {
+    Status.PENDING: PUBLIC_RECEIVED,
+    Status.ACCEPTED: PUBLIC_ACCEPTED,
+    Status.ASSIGNED: PUBLIC_ACCEPTED,
+    Status.SENT_UP: PUBLIC_ACCEPTED,  # passed to the competent commission
+    Status.HANDLING: PUBLIC_HANDLING,
+    Status.SHELVED: PUBLIC_HANDLING,
+    Status.REJECTED: PUBLIC_CONCLUDED,
+    Status.CONCLUDED: PUBLIC_CONCLUDED,
+    Status.FED_BACK: PUBLIC_CONCLUDED,
+}
+
+
+def case_public_status(case: Case) -> tuple[str, str]:
+    """(label a reporter may see, the reply written for them). A duplicate shows its original's."""
+    seen = {case.pk}
+    while case.status == Status.MERGED and case.merged_into_id and case.merged_into_id not in seen:
+        seen.add(case.merged_into_id)
+        case = Case.objects.get(pk=case.merged_into_id)
+    return PUBLIC_LABELS.get(case.status, PUBLIC_RECEIVED), case.reporter_reply
+
+
+@dataclass
+class CaseFilters:
+    status: str = ""
+    kind: str = ""
+    source: str = ""
+    category: str = ""
+    region_code: str = ""
+    org_id: int | None = None
+    handler_id: int | None = None
+    overdue: bool = False
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    text: str = ""
+    form_level: int | None = None
+    disposal: str = ""
+    open_only: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def apply_filters(queryset: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
+    conditions = Q()
+    for name in ("status", "kind", "source", "category", "disposal"):
+        value = getattr(filters, name)
+        if value:
+            conditions &= Q(**{name: value})
+    if filters.region_code:
+        conditions &= Q(region_code__startswith=filters.region_code)
+    if filters.org_id:
+        conditions &= Q(org_id=filters.org_id)
+    if filters.handler_id:
+        conditions &= Q(handler_id=filters.handler_id)
+    if filters.form_level is not None:
+        conditions &= Q(form_level=filters.form_level)
+    if filters.overdue:
+        conditions &= Q(deadline__lt=timezone.localdate())
+    if filters.overdue or filters.open_only:
+        queryset = queryset.exclude(status__in=FINAL_STATUSES)
+    if filters.received_from:
+        conditions &= Q(received_at__gte=_day_start(filters.received_from))
+    if filters.received_to:
+        conditions &= Q(received_at__lt=_day_start(filters.received_to + dt.timedelta(days=1)))
+    if filters.text:
+        conditions &= Q(summary__icontains=filters.text) | Q(number__iexact=filters.text)
+    return queryset.filter(conditions)
+
+
+def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
+    """The inbox: cases the user may see, filtered, newest first, with what a list row shows."""
+    queryset = case_scope(Case.objects.all(), user)
+    return (
+        apply_filters(queryset, filters)
+        .select_related("org", "handler")
+        .only(
+            "id",
+            "number",
+            "kind",
+            "source",
+            "category",
+            "summary",
+            "status",
+            "received_at",
+            "deadline",
+            "deadline_label",
+            "region_code",
+            "confidentiality",
+            "org__name",
+            "handler__full_name",
+            "handler__username",
+        )
+        .order_by("-received_at", "-id")
+    )
+
+
+def case_timeline(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").order_by("at", "id")
+
+
+def case_allowed_actions(case: Case, user: User) -> list[Action]:
+    return allowed_actions(case, user)
