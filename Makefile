@@ -22,8 +22,8 @@ demo: install
 test: install lint typecheck migrations-check test-sqlite test-postgres
 
 lint:
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 
 typecheck:
 	$(BIN)/mypy

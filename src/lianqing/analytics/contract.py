@@ -98,7 +98,7 @@ class Dataset:
         return pa.schema([(column.name, column.arrow_type) for column in self.columns])
 
 
-S, D, T, P, A, I, F, B = (
+S, D, T, P, A, INT, F, B = (
     ColumnType.STRING,
     ColumnType.DATE,
     ColumnType.TIMESTAMP,
@@ -309,7 +309,7 @@ DATASETS: dict[str, Dataset] = {
                 _c("date", D),
                 _c("vendor_name", required=False),
                 _c("vendor_category", required=False),
-                _c("headcount", I, required=False),
+                _c("headcount", INT, required=False),
                 _c("memo", required=False),
             ),
             key=("expense_id",),
