@@ -1,0 +1,149 @@
+"""Synthetic standard data packages with planted violations and the truth about them.
+
+`generate(out, persons=N, seed=S)` writes a county (a province of counties when N is large)
+as Parquet in chunks of people, so memory stays bounded whatever N is; the same seed gives
+the same package. `_truth.csv` lists exactly the 疑点 the rules of RULES.md must find under
+default parameters with `as_of` from `_manifest.json`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from lianqing.analytics.contract import DATASET_NAMES
+from lianqing.analytics.errors import AnalyticsError
+from lianqing.analytics.generate.calendar import AS_OF, PERIODS, calendar
+from lianqing.analytics.generate.flows import write_fund_flows, write_orgs_and_standards
+from lianqing.analytics.generate.planted import Planter
+from lianqing.analytics.generate.population import State, background_chunk
+from lianqing.analytics.generate.scenarios import (
+    plant_benefits,
+    plant_business,
+    plant_conduct,
+    plant_fund_flows,
+    plant_gifts,
+    plant_payroll,
+)
+from lianqing.analytics.generate.sink import PackageSink
+from lianqing.analytics.generate.world import PERSONS_PER_COUNTY, IdAllocator, NamePools, build_counties
+
+__all__ = ["GenerateSummary", "generate"]
+
+TRUTH = "_truth.csv"
+MANIFEST = "_manifest.json"
+MIN_PERSONS = 1_000
+
+
+@dataclass(frozen=True)
+class GenerateSummary:
+    out: Path
+    persons: int
+    seed: int
+    as_of: str
+    rows: dict[str, int]
+    truth_rows: int
+
+
+def replicates_for(persons: int) -> int:
+    """How many copies of the planted cases: one per 200,000 people, 1 to 50."""
+    return max(1, min(50, persons // 200_000))
+
+
+def generate(
+    out: str | Path,
+    *,
+    persons: int,
+    seed: int = 1,
+    chunk_persons: int = 500_000,
+    progress: bool = False,
+) -> GenerateSummary:
+    if persons < MIN_PERSONS:
+        raise AnalyticsError(f"人口数至少为 {MIN_PERSONS} (--persons must be at least {MIN_PERSONS})")
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise AnalyticsError(f"无法创建输出文件夹 {out}: {error} (cannot create output folder)") from error
+    for name in DATASET_NAMES:  # a package holds one copy of each dataset
+        for suffix in (".parquet", ".csv"):
+            (out / f"{name}{suffix}").unlink(missing_ok=True)
+
+    counties = build_counties(math.ceil(persons / PERSONS_PER_COUNTY))
+    rng = np.random.default_rng(seed)
+    state = State(
+        rng=rng,
+        counties=counties,
+        pools=NamePools(seed),
+        allocator=IdAllocator(len(counties)),
+        calendar=calendar(),
+        override_town=counties[0].towns[0].code,
+    )
+    sink = PackageSink(out)
+    try:
+        write_orgs_and_standards(sink, counties, state.override_town)
+        with _progress(progress, persons) as advance:
+            for county in counties:
+                share = persons // len(counties) + (1 if county.index < persons % len(counties) else 0)
+                for start in range(0, share, chunk_persons):
+                    size = min(chunk_persons, share - start)
+                    background_chunk(state, county, size, sink)
+                    advance(size)
+        planter = Planter(state, counties[0])
+        for replicate in range(replicates_for(persons)):
+            plant_benefits(planter)
+            plant_business(planter)
+            plant_payroll(planter)
+            plant_conduct(planter, state.calendar, replicate)
+            plant_gifts(planter, state.calendar)
+            plant_fund_flows(planter, replicate)
+        planter.write(sink)
+        write_fund_flows(sink, state, planter)
+    finally:
+        sink.close()
+
+    truth = sorted(planter.truth)
+    with (out / TRUTH).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("rule_id", "subject_id"))
+        writer.writerows(truth)
+    manifest = {
+        "format": 1,
+        "kind": "generated",
+        "as_of": AS_OF.isoformat(),
+        "seed": seed,
+        "persons": persons,
+        "counties": len(counties),
+        "periods": [PERIODS[0], PERIODS[-1]],
+        "datasets": sink.rows,
+        "truth_rows": len(truth),
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    return GenerateSummary(out, persons, seed, AS_OF.isoformat(), dict(sink.rows), len(truth))
+
+
+class _progress:
+    """A rich progress bar on stderr, or nothing."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        self.enabled, self.total = enabled, total
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if not self.enabled:
+            return lambda _count: None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("生成人口 (generating persons)", total=self.total)
+        return lambda count: self.bar.advance(task, count)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            self.bar.stop()
