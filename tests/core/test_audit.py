@@ -11,6 +11,16 @@ from lianqing.core.models import AuditAction, AuditEvent
 pytestmark = pytest.mark.django_db
 
 
+def _tamper(sql: str, params: list[object]) -> None:
+    """Change audit rows behind the application's back, as a database owner could."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
+
+
 def _record_three() -> list[AuditEvent]:
     return [
         audit_record(
@@ -32,8 +42,7 @@ def test_rows_are_chained_and_verify_passes():
 
 def test_editing_a_row_in_the_database_breaks_verify_at_that_row():
     _record_three()
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE core_auditevent SET object_id = %s WHERE seq = %s", ["999", 2])
+    _tamper("UPDATE core_auditevent SET object_id = %s WHERE seq = %s", ["999", 2])
     result = audit_verify()
     assert not result.ok
     assert result.broken_seq == 2
@@ -43,16 +52,14 @@ def test_editing_a_row_in_the_database_breaks_verify_at_that_row():
 
 def test_deleting_a_row_breaks_verify():
     _record_three()
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_auditevent WHERE seq = %s", [2])
+    _tamper("DELETE FROM core_auditevent WHERE seq = %s", [2])
     result = audit_verify()
     assert result.broken_seq == 2
 
 
 def test_removing_the_last_rows_is_detected():
     _record_three()
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_auditevent WHERE seq = %s", [3])
+    _tamper("DELETE FROM core_auditevent WHERE seq = %s", [3])
     assert audit_verify().broken_seq == 3
 
 
@@ -70,3 +77,17 @@ def test_verify_command_reports_an_intact_chain(capsys):
     _record_three()
     call_command("audit", "verify")
     assert "共 3 条" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database-level guard exists on PostgreSQL")
+def test_postgresql_refuses_updates_of_audit_rows():
+    from django.db import DatabaseError, transaction
+
+    _record_three()
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE core_auditevent SET object_id = 'x' WHERE seq = 1")
+    assert audit_verify().ok

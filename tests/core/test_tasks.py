@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django_tasks import TaskResultStatus
 
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, Notification
 from lianqing.core.roles import Role
 from lianqing.core.tasks import audit_verify_task
+from tests.core.test_audit import _tamper
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,8 +31,7 @@ def test_a_broken_chain_notifies_administrators_once(org_tree, make_user):
     admin = make_user(Role.ADMIN, org=org_tree.commission)
     audit_record(action=AuditAction.CREATE, object_type="x", object_id="1")
     audit_record(action=AuditAction.CREATE, object_type="x", object_id="2")
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE core_auditevent SET object_id = 'forged' WHERE seq = 1")
+    _tamper("UPDATE core_auditevent SET object_id = 'forged' WHERE seq = %s", [1])
 
     for _ in range(2):
         audit_verify_task.enqueue()
