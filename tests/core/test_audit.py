@@ -15,6 +15,7 @@ def _tamper(sql: str, params: list[object]) -> None:
     """Change audit rows behind the application's back, as a database owner could."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks may block ALTER TABLE
             cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
