@@ -303,7 +303,7 @@ class Planter:
                 "to_name": receiver.name,
                 "amount": cents,
                 "channel": channel,
-                "memo": "",
+                "memo": None,
             }
         )
 

@@ -681,6 +681,6 @@ def _transactions(
             "to_name": names[receiver],
             "amount": rng.integers(1, 300, count) * 1000 + rng.integers(0, 100, count),
             "channel": CHANNELS[rng.integers(0, len(CHANNELS), count)],
-            "memo": TXN_MEMOS[rng.integers(0, len(TXN_MEMOS), count)],
+            "memo": [memo or None for memo in TXN_MEMOS[rng.integers(0, len(TXN_MEMOS), count)].tolist()],
         },
     )

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from stdnum.cn import ric, uscc
+
+from lianqing.analytics import idcodes
+
+
+def test_vectorised_person_id_check_digits_agree_with_stdnum() -> None:
+    bodies = np.random.default_rng(5).integers(0, 10, (2000, 17))
+    checks = idcodes.person_id_check_digits(bodies)
+    for body, check in zip(bodies, checks, strict=True):
+        assert ric.calc_check_digit("".join(map(str, body)) + "0") == check
+
+
+def test_vectorised_uscc_check_characters_agree_with_stdnum() -> None:
+    bodies = np.random.default_rng(6).integers(0, 31, (2000, 17))
+    checks = idcodes.uscc_check_digits(bodies)
+    for body, check in zip(bodies, checks, strict=True):
+        assert uscc.calc_check_digit("".join(idcodes.USCC_ALPHABET[i] for i in body)) == check
+
+
+@pytest.mark.parametrize(
+    ("number", "valid"),
+    [
+        pytest.param("11010519491231002X", True, id="valid-with-X"),
+        pytest.param("110105194912310021", False, id="bad-check-digit"),
+        pytest.param("11010519491331002X", False, id="no-such-month"),
+        pytest.param("11010519491231002", False, id="too-short"),
+        pytest.param(
+            "99999919491231002X"[:17] + ric.calc_check_digit("99999919491231002X"),
+            True,
+            id="unknown-region-is-advisory",
+        ),
+    ],
+)
+def test_person_id_validity_is_length_birth_date_and_check_digit(number: str, valid: bool) -> None:
+    assert idcodes.is_valid_person_id(number) is valid
+
+
+def test_fifteen_digit_numbers_are_upgraded_to_valid_eighteen() -> None:
+    upgraded = idcodes.upgrade_person_id("110105491231002")
+    assert upgraded == "11010519491231002X"
+    assert idcodes.is_valid_person_id(upgraded)
