@@ -1,0 +1,122 @@
+"""Abuse limits that need no outside service: a proof of work bound to a one-use submission
+token, and a per-client rate limit kept in the database (shared by every web worker).
+
+The submission token is signed by the server and carries a random nonce. The client must find
+a `proof` such that SHA-256(token ":" proof) starts with `bits` zero bits; the nonce is also the
+idempotency key of the submission, so a double submit makes one report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from lianqing.intake import conf
+from lianqing.intake.errors import IntakeError
+from lianqing.intake.models import RateCounter
+
+_SALT = "lianqing.intake.challenge"
+TAMPERED = "表单已失效或被改动，请重新提交；已填写的内容已保留 (the form expired or was altered: please submit again; what you typed is kept)"
+
+
+@dataclass(frozen=True)
+class Challenge:
+    token: str
+    bits: int
+
+
+def challenge_issue() -> Challenge:
+    bits = conf.challenge_bits()
+    token = signing.dumps(
+        {"n": secrets.token_hex(16), "b": bits, "t": int(time.time())}, salt=_SALT, compress=False
+    )
+    return Challenge(token=token, bits=bits)
+
+
+def _leading_zero_bits(digest: bytes) -> int:
+    value = int.from_bytes(digest, "big")
+    return len(digest) * 8 - value.bit_length()
+
+
+def proof_is_valid(token: str, proof: str, bits: int) -> bool:
+    digest = hashlib.sha256(f"{token}:{proof}".encode()).digest()
+    return _leading_zero_bits(digest) >= bits
+
+
+def proof_solve(token: str, bits: int) -> str:
+    """What the browser's script does; used by the API's clients, tests and the benchmark."""
+    counter = 0
+    while not proof_is_valid(token, str(counter), bits):
+        counter += 1
+    return str(counter)
+
+
+def challenge_verify(token: str, proof: str) -> str:
+    """The token's nonce if the token is genuine, fresh and solved; IntakeError otherwise."""
+    try:
+        payload = signing.loads(token, salt=_SALT, max_age=conf.challenge_max_age_seconds())
+        nonce, bits = str(payload["n"]), int(payload["b"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise IntakeError(TAMPERED, field="token") from None
+    if len(proof) > 20 or not proof_is_valid(token, proof, bits):
+        raise IntakeError(
+            "安全校验未完成，请确认浏览器已启用脚本后重新提交 (the anti-abuse check was not completed: enable scripts and submit again)",
+            field="token",
+        )
+    return nonce
+
+
+def submission_key(nonce: str) -> str:
+    return hashlib.sha256(f"intake.submission:{nonce}".encode()).hexdigest()
+
+
+def client_key(request: HttpRequest) -> str:
+    """An HMAC of the client's address: enough to count requests, useless to find the reporter."""
+    address = request.META.get("REMOTE_ADDR", "")
+    key = hashlib.sha256(("intake.client:" + settings.SECRET_KEY).encode()).digest()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+
+
+def _window_start(now: datetime) -> datetime:
+    return now.replace(minute=0, second=0, microsecond=0)
+
+
+def rate_limit_hit(key: str, *, scope: str, limit: int) -> None:
+    """Count one request of `key` in this hour; IntakeError once it is over `limit`."""
+    bucket = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()
+    window = _window_start(timezone.now())
+    with transaction.atomic():
+        updated = RateCounter.objects.filter(key=bucket, window_start=window).update(count=F("count") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    RateCounter.objects.create(key=bucket, window_start=window, count=1)
+            except IntegrityError:  # another worker created it first
+                RateCounter.objects.filter(key=bucket, window_start=window).update(count=F("count") + 1)
+        count = (
+            RateCounter.objects.filter(key=bucket, window_start=window)
+            .values_list("count", flat=True)
+            .first()
+        )
+    if count is not None and count > limit:
+        raise IntakeError(
+            "提交过于频繁，请一小时后再试 (too many requests from this connection: try again in an hour)",
+            field="rate",
+        )
+
+
+def rate_counters_prune(*, keep_hours: int = 2) -> int:
+    cutoff = _window_start(timezone.now()) - timedelta(hours=keep_hours)
+    deleted, _ = RateCounter.objects.filter(window_start__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,224 @@
+"""The JSON API of the same intake (a WeChat mini-program or the 12388 system feeds it).
+
+The rules are the web form's (`ReportForm`) and the work is the same service; the OpenAPI
+schema is served at /api/openapi.json (no hosted documentation page: it would load a CDN).
+Flow: GET /api/reports/challenge → solve the proof of work → POST /api/reports (multipart).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import File, Form, NinjaAPI, Schema
+from ninja.files import UploadedFile
+
+from lianqing.intake.abuse import challenge_issue, client_key
+from lianqing.intake.errors import IntakeError
+from lianqing.intake.forms import MAX_PERSONS, ReplyForm, ReportForm
+from lianqing.intake.models import Channel
+from lianqing.intake.receipts import receipt_grouped
+from lianqing.intake.regions import region_name
+from lianqing.intake.selectors import report_messages, report_public_status
+from lianqing.intake.services import report_find_by_receipt, report_submit, reporter_message_post
+
+api = NinjaAPI(
+    title="廉情 网络举报接口 (Lianqing reporting API)",
+    version="1",
+    urls_namespace="intake_api",
+    docs_url=None,
+    description="受理网络举报：获取校验题、提交举报、凭回执码查询和回复。(submit reports, track and reply with the receipt code)",
+)
+
+
+class ChallengeOut(Schema):
+    token: str
+    bits: int
+
+
+class ReportIn(Schema):
+    category: str
+    province: str
+    city: str = ""
+    county: str = ""
+    occurred_on: str = ""
+    description: str
+    persons: str = "[]"  # JSON list of {"name", "org_name", "position"}
+    is_anonymous: bool = True
+    reporter_name: str = ""
+    reporter_id_number: str = ""
+    reporter_phone: str = ""
+    consent: bool = False
+    token: str
+    proof: str
+
+
+class ReceiptOut(Schema):
+    receipt: str
+    receipt_grouped: str
+    status: str
+    repeated: bool
+
+
+class ErrorOut(Schema):
+    message: str
+    errors: dict[str, list[str]] = {}
+
+
+class TrackIn(Schema):
+    code: str
+
+
+class MessageOut(Schema):
+    direction: str
+    body: str
+    created_at: datetime
+    attachments: int
+
+
+class TrackOut(Schema):
+    status: str
+    reply: str
+    category: str
+    region: str
+    received_at: datetime
+    messages: list[MessageOut]
+
+
+class ReplyIn(Schema):
+    code: str
+    body: str = ""
+
+
+class ReplyOut(Schema):
+    accepted: bool
+
+
+UNKNOWN_RECEIPT = "回执码不正确或不存在 (the receipt code is wrong or unknown)"
+INVALID = "提交的内容有误 (the submission has errors)"
+
+
+def _form_data(payload: ReportIn) -> dict[str, str]:
+    data = payload.dict()
+    try:
+        persons = json.loads(data.pop("persons") or "[]")
+    except json.JSONDecodeError:
+        persons = None
+    if not isinstance(persons, list) or len(persons) > MAX_PERSONS:
+        raise IntakeError(
+            f"persons 应为最多 {MAX_PERSONS} 项的 JSON 列表 (persons must be a JSON list of at most {MAX_PERSONS})",
+            field="persons",
+        )
+    for index, person in enumerate(persons, start=1):
+        if not isinstance(person, dict):
+            raise IntakeError("persons 的每一项应为对象 (each person must be an object)", field="persons")
+        for key, field in (("name", "name"), ("org_name", "org"), ("position", "position")):
+            data[f"person{index}_{field}"] = str(person.get(key, ""))
+    data["is_anonymous"] = "1" if payload.is_anonymous else "0"
+    data["consent"] = "on" if payload.consent else ""
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _error(error: IntakeError) -> tuple[int, ErrorOut]:
+    status = 429 if error.field == "rate" else 422
+    return status, ErrorOut(message=error.message, errors={error.field or "__all__": [error.message]})
+
+
+@api.get(
+    "/reports/challenge", response=ChallengeOut, summary="获取防刷校验题 (get a proof-of-work challenge)"
+)
+def challenge(request: HttpRequest) -> ChallengeOut:
+    issued = challenge_issue()
+    return ChallengeOut(token=issued.token, bits=issued.bits)
+
+
+@api.post(
+    "/reports",
+    response={201: ReceiptOut, 200: ReceiptOut, 422: ErrorOut, 429: ErrorOut},
+    summary="提交举报 (submit a report)",
+)
+def report_create(
+    request: HttpRequest,
+    payload: Form[ReportIn],
+    attachments: list[UploadedFile] = File(default=None),  # noqa: B008
+) -> tuple[int, object]:
+    try:
+        form = ReportForm(_form_data(payload))
+        if not form.is_valid():
+            errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+            return 422, ErrorOut(message=INVALID, errors=errors)
+        result = report_submit(
+            draft=form.to_draft(),
+            uploads=attachments or [],
+            token=payload.token,
+            proof=payload.proof,
+            client=client_key(request),
+            channel=Channel.API,
+        )
+    except IntakeError as error:
+        return _error(error)
+    out = ReceiptOut(
+        receipt=result.receipt_code,
+        receipt_grouped=receipt_grouped(result.receipt_code),
+        status=report_public_status(result.report).label,
+        repeated=result.repeated,
+    )
+    return (200 if result.repeated else 201), out
+
+
+@api.post(
+    "/reports/track", response={200: TrackOut, 404: ErrorOut, 429: ErrorOut}, summary="凭回执码查询 (track)"
+)
+def report_track(request: HttpRequest, payload: TrackIn) -> tuple[int, object]:
+    try:
+        report = report_find_by_receipt(code_text=payload.code, client=client_key(request))
+    except IntakeError as error:
+        return _error(error)
+    if report is None:
+        return 404, ErrorOut(message=UNKNOWN_RECEIPT)
+    status = report_public_status(report)
+    thread = [
+        MessageOut(
+            direction=m.direction,
+            body=m.body,
+            created_at=m.created_at,
+            attachments=m.attachment_count,  # type: ignore[attr-defined]
+        )
+        for m in report_messages(report)
+    ]
+    return 200, TrackOut(
+        status=status.label,
+        reply=status.reply,
+        category=report.get_category_display(),
+        region=region_name(report.region_code),
+        received_at=report.received_at,
+        messages=thread,
+    )
+
+
+@api.post(
+    "/reports/track/messages",
+    response={201: ReplyOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="回复办理人员或补充证据 (reply or add evidence)",
+)
+def report_reply(
+    request: HttpRequest,
+    payload: Form[ReplyIn],
+    attachments: list[UploadedFile] = File(default=None),  # noqa: B008
+) -> tuple[int, object]:
+    try:
+        report = report_find_by_receipt(code_text=payload.code, client=client_key(request))
+        if report is None:
+            return 404, ErrorOut(message=UNKNOWN_RECEIPT)
+        form = ReplyForm({"body": payload.body})
+        form.is_valid()
+        reporter_message_post(
+            report=report,
+            body=form.cleaned_data.get("body", ""),
+            uploads=attachments or [],
+            client=client_key(request),
+        )
+    except IntakeError as error:
+        return _error(error)
+    return 201, ReplyOut(accepted=True)

@@ -1,0 +1,230 @@
+"""The reporting form (used by the web page and, for the same rules, by the JSON API) and the
+small forms of the track page and the staff side."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+
+from lianqing.intake import conf
+from lianqing.intake.categories import Category, category_choices_grouped
+from lianqing.intake.identity import person_id_normalise, person_id_problem, phone_normalise, phone_problem
+from lianqing.intake.regions import region_children, region_name, region_provinces
+from lianqing.intake.services import ReportDraft, ReporterIdentity
+
+MAX_PERSONS = 3
+MAX_TEXT = 5000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain_text(value: str) -> str:
+    """Text with any HTML markup and control characters removed."""
+    return _CONTROL.sub("", strip_tags(value)).strip()
+
+
+def _blank_choice(label: str) -> list[tuple[str, str]]:
+    return [("", label)]
+
+
+class BootstrapForm(forms.Form):
+    """Adds Bootstrap's classes to the widgets (templates stay free of widget tweaking)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+    def style_widgets(self) -> None:
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if name in self.errors:
+                css += " is-invalid"
+            widget.attrs["class"] = css
+
+
+class ReportForm(BootstrapForm):
+    category = forms.ChoiceField(label=_("举报类别"), choices=[("", _("请选择"))])
+    province = forms.ChoiceField(label=_("省"), choices=[])
+    city = forms.ChoiceField(label=_("市"), choices=[], required=False)
+    county = forms.ChoiceField(label=_("县（区）"), choices=[], required=False)
+    occurred_on = forms.DateField(
+        label=_("发生时间"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("大致日期即可"),
+    )  # fmt: skip
+    description = forms.CharField(
+        label=_("问题描述"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("请写明时间、地点、人物、事情经过和您掌握的证据"),
+    )  # fmt: skip
+    is_anonymous = forms.TypedChoiceField(
+        label=_("举报方式"),
+        choices=[("1", _("匿名举报")), ("0", _("实名举报"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        initial="1",
+    )
+    reporter_name = forms.CharField(label=_("您的姓名"), max_length=64, required=False)
+    reporter_id_number = forms.CharField(label=_("身份证号"), max_length=32, required=False)
+    reporter_phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
+    consent = forms.BooleanField(
+        label=_("我承诺所举报内容属实，知晓诬告陷害要承担相应责任；同意纪检监察机关为办理举报处理以上信息"),
+        error_messages={"required": _("请阅读并勾选承诺 (please read and tick the consent line)")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("请选择")), *category_choices_grouped()]  # type: ignore[attr-defined]
+        self.fields["province"].choices = _blank_choice(str(_("请选择省份"))) + [  # type: ignore[attr-defined]
+            (r.code, r.name) for r in region_provinces()
+        ]
+        province = self.data.get("province", "") if self.is_bound else ""
+        city = self.data.get("city", "") if self.is_bound else ""
+        self.fields["city"].choices = _blank_choice(str(_("请选择市"))) + [  # type: ignore[attr-defined]
+            (r.code, r.name) for r in region_children(province)
+        ]
+        counties = region_children(city) if city.startswith(province[:2]) else ()
+        county_field: forms.ChoiceField = self.fields["county"]  # type: ignore[assignment]
+        county_field.choices = _blank_choice(str(_("请选择县（区）"))) + [(r.code, r.name) for r in counties]
+        for index in range(1, MAX_PERSONS + 1):
+            self.fields[f"person{index}_name"] = forms.CharField(
+                label=_("被举报人姓名"), max_length=64, required=False
+            )
+            self.fields[f"person{index}_org"] = forms.CharField(
+                label=_("单位"), max_length=200, required=False
+            )
+            self.fields[f"person{index}_position"] = forms.CharField(
+                label=_("职务"), max_length=100, required=False
+            )
+        self.style_widgets()
+
+    def person_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [
+            (self[f"person{i}_name"], self[f"person{i}_org"], self[f"person{i}_position"])
+            for i in range(1, MAX_PERSONS + 1)
+        ]
+
+    def clean_description(self) -> str:
+        text = plain_text(self.cleaned_data["description"])
+        minimum = conf.description_min_chars()
+        if len(text) < minimum:
+            raise forms.ValidationError(
+                f"问题描述至少 {minimum} 个字，现在是 {len(text)} 个字 (the description needs at least {minimum} characters, it has {len(text)})"
+            )
+        return text
+
+    def clean_occurred_on(self) -> date | None:
+        value: date | None = self.cleaned_data.get("occurred_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("发生时间不能晚于今天 (the date cannot be in the future)")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self._clean_region(data)
+        self._clean_persons(data)
+        if data.get("is_anonymous") is False:
+            self._clean_identity(data)
+        return data
+
+    def _clean_region(self, data: dict[str, Any]) -> None:
+        province, city, county = data.get("province", ""), data.get("city", ""), data.get("county", "")
+        if not province:
+            return
+        if county and not city:
+            self.add_error("city", "请选择市 (choose the city)")
+        data["region_code"] = county or city or province
+        data["region_name"] = region_name(data["region_code"])
+
+    def _clean_persons(self, data: dict[str, Any]) -> None:
+        persons = []
+        for index in range(1, MAX_PERSONS + 1):
+            row = {
+                "name": plain_text(data.get(f"person{index}_name", "")),
+                "org_name": plain_text(data.get(f"person{index}_org", "")),
+                "position": plain_text(data.get(f"person{index}_position", "")),
+            }
+            if any(row.values()):
+                if not row["name"] and not row["org_name"]:
+                    self.add_error(
+                        f"person{index}_name", "请填写被举报人姓名或单位 (give the name or the org)"
+                    )
+                persons.append(row)
+        if not persons:
+            self.add_error(
+                "person1_name",
+                "请至少填写一名被举报人的姓名或单位 (give at least one reported person or org)",
+            )
+        data["persons"] = persons
+
+    def _clean_identity(self, data: dict[str, Any]) -> None:
+        name = plain_text(data.get("reporter_name", ""))
+        number = person_id_normalise(data.get("reporter_id_number", ""))
+        phone = phone_normalise(data.get("reporter_phone", ""))
+        if not name:
+            self.add_error("reporter_name", "实名举报请填写姓名 (a named report needs your name)")
+        if not number:
+            self.add_error(
+                "reporter_id_number", "实名举报请填写身份证号 (a named report needs your ID number)"
+            )
+        elif problem := person_id_problem(number):
+            self.add_error("reporter_id_number", problem)
+        if not phone:
+            self.add_error("reporter_phone", "实名举报请填写联系电话 (a named report needs a phone number)")
+        elif problem := phone_problem(phone):
+            self.add_error("reporter_phone", problem)
+        data["identity"] = ReporterIdentity(name=name, id_number=number, phone=phone)
+
+    def to_draft(self) -> ReportDraft:
+        data = self.cleaned_data
+        return ReportDraft(
+            category=Category(data["category"]).value,
+            region_code=data["region_code"],
+            description=data["description"],
+            occurred_on=data.get("occurred_on"),
+            persons=data["persons"],
+            identity=None if data["is_anonymous"] else data["identity"],
+        )
+
+
+class TrackForm(BootstrapForm):
+    code = forms.CharField(
+        label=_("回执码"), max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "0000 0000 0000 0000"}),
+    )  # fmt: skip
+
+
+class ReplyForm(BootstrapForm):
+    body = forms.CharField(
+        label=_("回复或补充说明"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_body(self) -> str:
+        return plain_text(self.cleaned_data.get("body", ""))
+
+
+class UnlockForm(BootstrapForm):
+    passphrase = forms.CharField(
+        label=_("解密口令"), widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+    )
+
+
+class QuestionForm(BootstrapForm):
+    body = forms.CharField(
+        label=_("向举报人提问"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_body(self) -> str:
+        return plain_text(self.cleaned_data["body"])

@@ -1,0 +1,117 @@
+"""A public report (网络举报), its reported persons, sealed attachments and the reporter mailbox.
+
+Nothing here holds who the reporter is in a readable form: identity and contact details are a
+sealed box (`identity_box`), attachments are sealed files on disk, the receipt code is an
+argon2id hash. Staff with the right open them with the commission's private key.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lianqing.intake.attachments import AttachmentKind
+from lianqing.intake.categories import Category
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("网站")
+    API = "api", _("接口")
+
+
+class Report(models.Model):
+    org = models.ForeignKey(
+        "core.Org", verbose_name=_("受理机关"), on_delete=models.PROTECT, related_name="intake_reports"
+    )
+    category = models.CharField(_("举报类别"), max_length=32, choices=Category.choices)
+    region_code = models.CharField(_("发生地区"), max_length=12)
+    occurred_on = models.DateField(_("发生时间"), null=True, blank=True)
+    description = models.TextField(_("问题描述"))
+    is_anonymous = models.BooleanField(_("匿名"))
+    identity_box = models.BinaryField(null=True, editable=False)  # sealed JSON: name, id_number, phone
+    receipt_lookup = models.CharField(max_length=64, unique=True, editable=False)
+    receipt_hash = models.CharField(max_length=200, editable=False)
+    submission_key = models.CharField(max_length=64, unique=True, editable=False)
+    # The receipt code sealed with a key only the submitting client holds (its idempotency token):
+    # a repeated submit shows the same code again, a database dump cannot read it.
+    receipt_box = models.BinaryField(editable=False)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
+    received_at = models.DateTimeField(_("收到时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("网络举报")
+        verbose_name_plural = _("网络举报")
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"举报 #{self.pk}"
+
+
+class ReportedPerson(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="persons")
+    name = models.CharField(_("姓名"), max_length=64, blank=True)
+    org_name = models.CharField(_("单位"), max_length=200, blank=True)
+    position = models.CharField(_("职务"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["report", "order"]
+
+    def __str__(self) -> str:
+        return self.name or self.org_name
+
+
+class MessageDirection(models.TextChoices):
+    TO_REPORTER = "to_reporter", _("办理人员提问")
+    FROM_REPORTER = "from_reporter", _("举报人回复")
+
+
+class Message(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=16, choices=MessageDirection.choices)
+    body = models.TextField(_("内容"))
+    author = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="intake_messages"
+    )
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        ordering = ["report", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} #{self.pk}"
+
+
+class Attachment(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    storage_name = models.CharField(max_length=64, unique=True, editable=False)
+    kind = models.CharField(_("类型"), max_length=16, choices=AttachmentKind.choices)
+    size = models.PositiveIntegerField(_("大小"))
+    meta_box = models.BinaryField(editable=False)  # sealed JSON: original name, MIME type
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["report", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class RateCounter(models.Model):
+    """Requests of one client (an HMAC of its address, never the address) in one time window."""
+
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="intake_rate_once_per_window")
+        ]
+        indexes = [models.Index(fields=["window_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}@{self.window_start}: {self.count}"

@@ -1,0 +1,313 @@
+"""Writes of the intake app: submit a report, post to the reporter mailbox, unlock the key.
+
+Slow and fallible work (checking, cleaning and sealing files, hashing the receipt) happens
+before the transaction; the transaction only inserts rows. Sealed files are written aside and
+moved into place when it commits, or deleted when it fails: a report and its files exist
+together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+
+import nacl.exceptions
+import nacl.secret
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from nacl.public import PrivateKey
+
+from lianqing.core.audit import audit_record
+from lianqing.core.models import AuditAction, Org, OrgKind, User
+from lianqing.intake import conf, keys, storage
+from lianqing.intake.abuse import challenge_verify, rate_limit_hit, submission_key
+from lianqing.intake.access import may_unlock
+from lianqing.intake.attachments import PreparedFile, attachments_prepare
+from lianqing.intake.errors import IntakeError
+from lianqing.intake.models import Attachment, Channel, Message, MessageDirection, Report, ReportedPerson
+from lianqing.intake.receipts import (
+    receipt_hash,
+    receipt_lookup_digest,
+    receipt_new,
+    receipt_normalise,
+    receipt_verify,
+)
+
+
+@dataclass(frozen=True)
+class ReporterIdentity:
+    name: str
+    id_number: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    """A checked report as the form or the API hands it over."""
+
+    category: str
+    region_code: str
+    description: str
+    occurred_on: date | None = None
+    persons: list[dict[str, str]] = field(default_factory=list)  # keys: name, org_name, position
+    identity: ReporterIdentity | None = None  # None: anonymous
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    report: Report
+    receipt_code: str
+    repeated: bool  # a double submit: the report of the first one, with its receipt
+
+
+def receiving_org() -> Org:
+    """The commission that receives public reports: the configured one, else the root commission."""
+    code = conf.receiving_org_code()
+    orgs = (
+        Org.objects.filter(org_code=code)
+        if code
+        else Org.objects.filter(parent__isnull=True, kind=OrgKind.COMMISSION).order_by("path")
+    )
+    org = orgs.first()
+    if org is None:
+        raise IntakeError("尚未设置受理举报的纪委监委，暂时无法受理 (no receiving commission is configured)")
+    return org
+
+
+def _receipt_box_key(nonce: str) -> bytes:
+    return hashlib.blake2b(nonce.encode(), digest_size=32, person=b"intake-receipt").digest()
+
+
+def _seal_files(prepared: Sequence[PreparedFile]) -> list[tuple[PreparedFile, str, bytes]]:
+    """Seal each file to the public key and write it aside: (file, storage name, sealed meta)."""
+    written: list[tuple[PreparedFile, str, bytes]] = []
+    try:
+        for item in prepared:
+            name = storage.pending_write(keys.seal(item.data))
+            meta = keys.seal_json({"name": item.original_name, "mime": item.file_type.mime})
+            written.append((item, name, meta))
+    except BaseException:
+        storage.pending_discard(name for _, name, _ in written)
+        raise
+    return written
+
+
+def _attach_rows(
+    report: Report, message: Message | None, written: list[tuple[PreparedFile, str, bytes]]
+) -> None:
+    now = timezone.now()
+    Attachment.objects.bulk_create(
+        Attachment(
+            report=report,
+            message=message,
+            storage_name=name,
+            kind=item.file_type.kind,
+            size=len(item.data),
+            meta_box=meta,
+            uploaded_at=now,
+        )
+        for item, name, meta in written
+    )
+    for _, name, _ in written:
+        transaction.on_commit(partial(storage.pending_commit, name))
+
+
+def _with_files(written: list[tuple[PreparedFile, str, bytes]], work: Callable[[], Report]) -> Report:
+    """Run `work` in a transaction; delete the files written aside if it does not commit."""
+    try:
+        with transaction.atomic():
+            return work()
+    except BaseException:
+        storage.pending_discard(name for _, name, _ in written)
+        raise
+
+
+def _repeat_of(key: str, nonce: str) -> SubmitResult | None:
+    report = Report.objects.filter(submission_key=key).first()
+    if report is None:
+        return None
+    try:
+        code = nacl.secret.SecretBox(_receipt_box_key(nonce)).decrypt(bytes(report.receipt_box)).decode()
+    except nacl.exceptions.CryptoError:
+        return None
+    return SubmitResult(report=report, receipt_code=code, repeated=True)
+
+
+def report_submit(
+    *,
+    draft: ReportDraft,
+    uploads: Sequence[UploadedFile],
+    token: str,
+    proof: str,
+    client: str,
+    channel: Channel = Channel.WEB,
+) -> SubmitResult:
+    """Accept a public report. IntakeError (a message for the reporter) when refused; nothing is kept then."""
+    nonce = challenge_verify(token, proof)
+    key = submission_key(nonce)
+    if repeat := _repeat_of(key, nonce):
+        return repeat
+    rate_limit_hit(client, scope="submit", limit=conf.submissions_per_hour())
+    org = receiving_org()
+    prepared = attachments_prepare(uploads)
+    identity_box = (
+        keys.seal_json(
+            {
+                "name": draft.identity.name,
+                "id_number": draft.identity.id_number,
+                "phone": draft.identity.phone,
+            }
+        )
+        if draft.identity
+        else None
+    )
+    written = _seal_files(prepared)
+    for attempt in range(_RECEIPT_ATTEMPTS):
+        receipt = receipt_new()
+        hashed = receipt_hash(receipt.code)  # slow on purpose: outside the transaction
+        try:
+            with transaction.atomic():
+                report = _report_create(
+                    draft=draft, org=org, key=key, nonce=nonce, receipt=receipt.code, hashed=hashed,
+                    identity_box=identity_box, written=written, channel=channel,
+                )  # fmt: skip
+        except IntegrityError:
+            # Same submission key: a double submit that raced this one committed first.
+            if repeat := _repeat_of(key, nonce):
+                storage.pending_discard(name for _, name, _ in written)
+                return repeat
+            if attempt == _RECEIPT_ATTEMPTS - 1:  # else the new receipt's lookup part was taken: draw again
+                storage.pending_discard(name for _, name, _ in written)
+                raise
+        except BaseException:
+            storage.pending_discard(name for _, name, _ in written)
+            raise
+        else:
+            return SubmitResult(report=report, receipt_code=receipt.code, repeated=False)
+    raise AssertionError("unreachable")
+
+
+_RECEIPT_ATTEMPTS = 3
+
+
+def _report_create(
+    *,
+    draft: ReportDraft,
+    org: Org,
+    key: str,
+    nonce: str,
+    receipt: str,
+    hashed: str,
+    identity_box: bytes | None,
+    written: list[tuple[PreparedFile, str, bytes]],
+    channel: Channel,
+) -> Report:
+    report = Report.objects.create(
+        org=org,
+        category=draft.category,
+        region_code=draft.region_code,
+        occurred_on=draft.occurred_on,
+        description=draft.description,
+        is_anonymous=draft.identity is None,
+        identity_box=identity_box,
+        receipt_lookup=receipt_lookup_digest(receipt),
+        receipt_hash=hashed,
+        submission_key=key,
+        receipt_box=bytes(nacl.secret.SecretBox(_receipt_box_key(nonce)).encrypt(receipt.encode())),
+        channel=channel,
+        received_at=timezone.now(),
+    )
+    ReportedPerson.objects.bulk_create(
+        ReportedPerson(report=report, order=index, **person) for index, person in enumerate(draft.persons)
+    )
+    _attach_rows(report, None, written)
+    audit_record(
+        action=AuditAction.CREATE,
+        obj=report,
+        details={"channel": str(channel), "category": draft.category, "attachments": len(written)},
+    )
+    return report
+
+
+def report_find_by_receipt(*, code_text: str, client: str) -> Report | None:
+    """The report of a receipt code, or None. Same work and answer for unknown and mistyped codes."""
+    rate_limit_hit(client, scope="receipt", limit=conf.receipt_attempts_per_hour())
+    code = receipt_normalise(code_text)
+    report = Report.objects.filter(receipt_lookup=receipt_lookup_digest(code)).first() if code else None
+    ok = receipt_verify(report.receipt_hash if report else None, code)
+    return report if ok else None
+
+
+def reporter_message_post(
+    *, report: Report, body: str, uploads: Sequence[UploadedFile], client: str
+) -> Message:
+    """The reporter answers a question or adds evidence (text and/or files)."""
+    body = body.strip()
+    if not body and not uploads:
+        raise IntakeError("请填写回复内容或选择附件 (write a reply or choose a file)", field="body")
+    rate_limit_hit(client, scope="submit", limit=conf.submissions_per_hour())
+    prepared = attachments_prepare(uploads, already=report.attachments.count())
+    written = _seal_files(prepared)
+    message_holder: list[Message] = []
+
+    def create() -> Report:
+        message = Message.objects.create(
+            report=report,
+            direction=MessageDirection.FROM_REPORTER,
+            body=body or "（补充证据材料）",
+            created_at=timezone.now(),
+        )
+        _attach_rows(report, message, written)
+        audit_record(
+            action=AuditAction.CREATE, obj=message, details={"report": report.pk, "attachments": len(written)}
+        )
+        message_holder.append(message)
+        return report
+
+    _with_files(written, create)
+    return message_holder[0]
+
+
+@transaction.atomic
+def staff_message_post(*, report: Report, body: str, by: User, request: HttpRequest | None = None) -> Message:
+    """A handler asks the reporter a question; it shows on the track page."""
+    body = body.strip()
+    if not body:
+        raise IntakeError("请填写要询问举报人的内容 (write the question)", field="body")
+    message = Message.objects.create(
+        report=report, direction=MessageDirection.TO_REPORTER, body=body, author=by, created_at=timezone.now()
+    )
+    audit_record(
+        action=AuditAction.CREATE, actor=by, obj=message, details={"report": report.pk}, request=request
+    )
+    return message
+
+
+def private_key_unlock_for(*, user: User, passphrase: str, request: HttpRequest | None = None) -> PrivateKey:
+    """Open the commission's private key for a user who has the right; every attempt is audited."""
+    if not may_unlock(user):
+        raise IntakeError("您没有查看举报人信息的权限 (you may not read reporter identities)")
+    try:
+        private_key = keys.private_key_unlock(passphrase)
+    except IntakeError:
+        audit_record(
+            action=AuditAction.VIEW,
+            actor=user,
+            object_type="intake.key",
+            details={"unlock": "failed"},
+            request=request,
+        )
+        raise
+    audit_record(
+        action=AuditAction.VIEW,
+        actor=user,
+        object_type="intake.key",
+        details={"unlock": "ok"},
+        request=request,
+    )
+    return private_key

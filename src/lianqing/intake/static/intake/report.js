@@ -1,0 +1,81 @@
+// Reporting portal: region cascade, named/anonymous fields, file checks, proof of work on submit.
+(function () {
+  "use strict";
+  var form = document.getElementById("report-form");
+  if (!form) { return; }
+  var regionsUrl = form.getAttribute("data-regions-url");
+  var province = document.getElementById("id_province");
+  var city = document.getElementById("id_city");
+  var county = document.getElementById("id_county");
+
+  function fill(select, regions, placeholder) {
+    select.innerHTML = "";
+    var blank = document.createElement("option");
+    blank.value = "";
+    blank.textContent = placeholder;
+    select.appendChild(blank);
+    regions.forEach(function (region) {
+      var option = document.createElement("option");
+      option.value = region.code;
+      option.textContent = region.name;
+      select.appendChild(option);
+    });
+  }
+
+  function load(parent, select, placeholder) {
+    var first = select.options.length ? select.options[0].textContent : placeholder;
+    if (!parent) { fill(select, [], first); return; }
+    fetch(regionsUrl + "?parent=" + encodeURIComponent(parent), { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) { fill(select, data.regions, first); });
+  }
+
+  province.addEventListener("change", function () {
+    load(province.value, city, "");
+    fill(county, [], county.options.length ? county.options[0].textContent : "");
+  });
+  city.addEventListener("change", function () { load(city.value, county, ""); });
+
+  // Named reports show the identity fields; anonymous ones hide them.
+  var named = document.getElementById("named-fields");
+  function syncAnonymity() {
+    var checked = form.querySelector("input[name=is_anonymous]:checked");
+    named.classList.toggle("lq-hidden", !checked || checked.value === "1");
+  }
+  form.querySelectorAll("input[name=is_anonymous]").forEach(function (radio) {
+    radio.addEventListener("change", syncAnonymity);
+  });
+  syncAnonymity();
+
+  // Size and count are checked again on the server; this only saves a wasted upload.
+  var files = document.getElementById("id_attachments");
+  var fileError = document.getElementById("attachments-error");
+  var maxFiles = parseInt(form.getAttribute("data-max-files"), 10);
+  var maxBytes = parseInt(form.getAttribute("data-max-file-mb"), 10) * 1024 * 1024;
+  function filesProblem() {
+    if (files.files.length > maxFiles) { return "附件最多 " + maxFiles + " 个"; }
+    for (var i = 0; i < files.files.length; i++) {
+      if (files.files[i].size > maxBytes) { return "附件 " + files.files[i].name + " 太大"; }
+    }
+    return "";
+  }
+  files.addEventListener("change", function () { fileError.textContent = filesProblem(); });
+
+  var submit = document.getElementById("report-submit");
+  var solved = false;
+  form.addEventListener("submit", function (event) {
+    if (solved) { return; }
+    event.preventDefault();
+    var problem = filesProblem();
+    if (problem) { fileError.textContent = problem; return; }
+    submit.disabled = true;
+    submit.textContent = submit.getAttribute("data-busy-label");
+    var token = document.getElementById("id_token");
+    // Let the button repaint before the work starts.
+    window.setTimeout(function () {
+      document.getElementById("id_proof").value = window.lianqingProof(token.value, parseInt(token.getAttribute("data-bits"), 10));
+      solved = true;
+      form.submit();
+    }, 30);
+  });
+})();

@@ -1,0 +1,62 @@
+"""Keeping a staff member's unlocked private key for a limited time, out of reach of a database copy.
+
+The key is stored in the (server-side) session encrypted with a random wrapping key; the
+wrapping key lives only in an HttpOnly cookie of that browser. The session row alone, or the
+cookie alone, opens nothing; both expire after `conf.unlock_seconds()`.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import nacl.exceptions
+import nacl.secret
+import nacl.utils
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from nacl.public import PrivateKey
+
+from lianqing.intake import conf
+
+COOKIE = "lq_intake_unlock"
+SESSION_KEY = "intake_unlocked_key"
+COOKIE_PATH = "/staff/"
+
+
+def unlock_keep(request: HttpRequest, response: HttpResponse, private_key: PrivateKey) -> None:
+    wrapping = nacl.utils.random(nacl.secret.SecretBox.KEY_SIZE)
+    box = nacl.secret.SecretBox(wrapping).encrypt(bytes(private_key))
+    expires = int(time.time()) + conf.unlock_seconds()
+    request.session[SESSION_KEY] = {"box": base64.b64encode(bytes(box)).decode(), "expires": expires}
+    response.set_cookie(
+        COOKIE,
+        base64.urlsafe_b64encode(wrapping).decode(),
+        max_age=conf.unlock_seconds(),
+        path=COOKIE_PATH,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+
+
+def unlocked_key(request: HttpRequest) -> PrivateKey | None:
+    stored = request.session.get(SESSION_KEY)
+    cookie = request.COOKIES.get(COOKIE)
+    if not stored or not cookie or int(stored.get("expires", 0)) < time.time():
+        return None
+    try:
+        raw = nacl.secret.SecretBox(base64.urlsafe_b64decode(cookie)).decrypt(base64.b64decode(stored["box"]))
+    except (nacl.exceptions.CryptoError, ValueError, TypeError):
+        return None
+    return PrivateKey(raw)
+
+
+def unlock_expires_at(request: HttpRequest) -> int | None:
+    stored = request.session.get(SESSION_KEY)
+    return int(stored["expires"]) if stored else None
+
+
+def unlock_forget(request: HttpRequest, response: HttpResponse) -> None:
+    request.session.pop(SESSION_KEY, None)
+    response.delete_cookie(COOKIE, path=COOKIE_PATH)

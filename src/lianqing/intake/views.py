@@ -1,0 +1,294 @@
+"""Screens of the public portal (/report/) and of the staff side (/staff/reports/). Thin: parse,
+call a service or selector, render."""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lianqing.core.models import User
+from lianqing.intake import conf
+from lianqing.intake.abuse import challenge_issue, client_key
+from lianqing.intake.access import access_report_by_id, may_see_reports, may_unlock
+from lianqing.intake.attachments import ACCEPTED_TYPES_TEXT
+from lianqing.intake.errors import IntakeError
+from lianqing.intake.forms import QuestionForm, ReplyForm, ReportForm, TrackForm, UnlockForm
+from lianqing.intake.models import Report
+from lianqing.intake.receipts import receipt_grouped
+from lianqing.intake.regions import region_children, region_name
+from lianqing.intake.selectors import (
+    attachment_names,
+    attachment_read,
+    report_identity_read,
+    report_messages,
+    report_public_status,
+    report_staff_list,
+)
+from lianqing.intake.services import (
+    private_key_unlock_for,
+    report_find_by_receipt,
+    report_submit,
+    reporter_message_post,
+    staff_message_post,
+)
+from lianqing.intake.unlock import unlock_expires_at, unlock_forget, unlock_keep, unlocked_key
+
+TRACK_SESSION_KEY = "intake_track"
+TRACK_SECONDS = 30 * 60
+UNKNOWN_RECEIPT = (
+    "回执码不正确或不存在，请核对后重试 (the receipt code is wrong or unknown: check it and try again)"
+)
+
+
+def _limits() -> dict[str, object]:
+    return {
+        "max_files": conf.max_files(),
+        "max_file_mb": conf.max_file_bytes() // conf.MiB,
+        "accepted_types": ACCEPTED_TYPES_TEXT,
+    }
+
+
+def _add_intake_error(form: object, error: IntakeError) -> None:
+    field = error.field if error.field in getattr(form, "fields", {}) else None
+    form.add_error(field, error.message)  # type: ignore[attr-defined]
+
+
+# --- public portal ---------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_form(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = report_submit(
+                draft=form.to_draft(),
+                uploads=request.FILES.getlist("attachments"),
+                token=request.POST.get("token", ""),
+                proof=request.POST.get("proof", ""),
+                client=client_key(request),
+            )
+        except IntakeError as error:
+            _add_intake_error(form, error)
+        else:
+            response = render(
+                request,
+                "intake/receipt.html",
+                {
+                    "receipt": receipt_grouped(result.receipt_code),
+                    "report": result.report,
+                    "region": region_name(result.report.region_code),
+                    "repeated": result.repeated,
+                },
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "challenge": challenge_issue(), **_limits(), "had_files": bool(request.FILES)}
+    return render(request, "intake/report_form.html", context, status=status)
+
+
+@require_GET
+def region_options(request: HttpRequest) -> JsonResponse:
+    parent = request.GET.get("parent", "")
+    regions = region_children(parent) if parent.isdigit() and len(parent) == 6 else ()
+    response = JsonResponse({"regions": [{"code": r.code, "name": r.name} for r in regions]})
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _tracked_report(request: HttpRequest) -> Report | None:
+    grant = request.session.get(TRACK_SESSION_KEY)
+    if not grant or grant.get("expires", 0) < time.time():
+        return None
+    return Report.objects.filter(pk=grant.get("report")).first()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = report_find_by_receipt(code_text=form.cleaned_data["code"], client=client_key(request))
+        except IntakeError as error:
+            form.add_error(None, error.message)
+        else:
+            if report is not None:
+                request.session.cycle_key()
+                request.session[TRACK_SESSION_KEY] = {
+                    "report": report.pk,
+                    "expires": int(time.time()) + TRACK_SECONDS,
+                }
+                return redirect("intake:track_status")
+            form.add_error(None, UNKNOWN_RECEIPT)
+    return render(request, "intake/track.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track_status(request: HttpRequest) -> HttpResponse:
+    report = _tracked_report(request)
+    if report is None:
+        messages.info(request, _("请输入回执码查询 (enter your receipt code)"))
+        return redirect("intake:track")
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reporter_message_post(
+                report=report,
+                body=form.cleaned_data["body"],
+                uploads=request.FILES.getlist("attachments"),
+                client=client_key(request),
+            )
+        except IntakeError as error:
+            _add_intake_error(form, error)
+        else:
+            messages.success(request, _("已收到您的回复 (your reply was received)"))
+            return redirect("intake:track_status")
+    context = {
+        "report": report,
+        "status": report_public_status(report),
+        "region": region_name(report.region_code),
+        "thread": report_messages(report),
+        "attachment_count": report.attachments.count(),
+        "form": form,
+        **_limits(),
+    }
+    return render(request, "intake/track_status.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def track_leave(request: HttpRequest) -> HttpResponse:
+    request.session.pop(TRACK_SESSION_KEY, None)
+    return redirect("intake:track")
+
+
+# --- staff side ------------------------------------------------------------------------------
+
+
+def _staff_user(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not may_see_reports(user):
+        raise Http404("没有找到该页面 (no such page)")
+    return user
+
+
+@login_required
+@require_GET
+def staff_report_list(request: HttpRequest) -> HttpResponse:
+    user = _staff_user(request)
+    page = Paginator(report_staff_list(user=user), 25).get_page(request.GET.get("page"))
+    return render(request, "intake/staff_report_list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def staff_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    user = _staff_user(request)
+    report = access_report_by_id(user, report_id)
+    private_key = unlocked_key(request) if may_unlock(user) else None
+    attachments = list(report.attachments.all())
+    identity = names = None
+    if private_key is not None:
+        identity = report_identity_read(report=report, private_key=private_key, user=user, request=request)
+        names = attachment_names(attachments=attachments, private_key=private_key)
+    context = {
+        "report": report,
+        "region": region_name(report.region_code),
+        "persons": report.persons.all(),
+        "thread": report_messages(report),
+        "attachments": [(a, (names or {}).get(a.pk, "")) for a in attachments],
+        "status": report_public_status(report),
+        "may_unlock": may_unlock(user),
+        "unlocked": private_key is not None,
+        "unlock_expires_at": unlock_expires_at(request) if private_key else None,
+        "identity": identity,
+        "unlock_form": UnlockForm(),
+        "question_form": QuestionForm(),
+    }
+    return render(request, "intake/staff_report_detail.html", context)
+
+
+@login_required
+@require_POST
+def staff_report_unlock(request: HttpRequest, report_id: int) -> HttpResponse:
+    user = _staff_user(request)
+    access_report_by_id(user, report_id)
+    form = UnlockForm(request.POST)
+    response = redirect("intake:staff_report_detail", report_id=report_id)
+    if not form.is_valid():
+        messages.error(request, _("请输入解密口令 (enter the passphrase)"))
+        return response
+    try:
+        private_key = private_key_unlock_for(
+            user=user, passphrase=form.cleaned_data["passphrase"], request=request
+        )
+    except IntakeError as error:
+        messages.error(request, error.message)
+        return response
+    unlock_keep(request, response, private_key)
+    messages.success(request, _("已解锁，举报人信息和附件可在有效期内查看，每次查看均记入审计日志"))
+    return response
+
+
+@login_required
+@require_POST
+def staff_report_lock(request: HttpRequest, report_id: int) -> HttpResponse:
+    user = _staff_user(request)
+    access_report_by_id(user, report_id)
+    response = redirect("intake:staff_report_detail", report_id=report_id)
+    unlock_forget(request, response)
+    return response
+
+
+@login_required
+@require_POST
+def staff_report_question(request: HttpRequest, report_id: int) -> HttpResponse:
+    user = _staff_user(request)
+    report = access_report_by_id(user, report_id)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            staff_message_post(report=report, body=form.cleaned_data["body"], by=user, request=request)
+        except IntakeError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("问题已发送，举报人凭回执码可以看到 (the question was sent)"))
+    else:
+        messages.error(request, _("请填写要询问举报人的内容 (write the question)"))
+    return redirect("intake:staff_report_detail", report_id=report_id)
+
+
+@login_required
+@require_GET
+def staff_attachment_download(request: HttpRequest, report_id: int, attachment_id: int) -> HttpResponse:
+    user = _staff_user(request)
+    report = access_report_by_id(user, report_id)
+    attachment = report.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("没有找到该附件 (no such attachment)")
+    private_key = unlocked_key(request) if may_unlock(user) else None
+    if private_key is None:
+        messages.error(request, _("请先输入解密口令解锁 (unlock with the passphrase first)"))
+        return redirect("intake:staff_report_detail", report_id=report_id)
+    content = attachment_read(attachment=attachment, private_key=private_key, user=user, request=request)
+    response = HttpResponse(content.data, content_type=content.mime)
+    response["Content-Disposition"] = _attachment_disposition(content.name)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _attachment_disposition(name: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename*=UTF-8''{quote(name)}"
