@@ -1,0 +1,14 @@
+"""Errors a user can cause in the leads app; views show their message, nothing is stored."""
+
+from __future__ import annotations
+
+
+class LeadsError(Exception):
+    """A refused request (bad upload, a scan already running, a decision already made).
+
+    The message is Chinese with English in brackets and names the file or field.
+    """
+
+    def __init__(self, message: str, *, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.details = details or []

@@ -1,0 +1,189 @@
+"""Files of data packages on disk: unpacking an upload, finding folders, importing them.
+
+Every package is imported (lianqing.analytics.importer) into its own folder under
+`DATA_DIR/packages/`, so a scan always reads contract Parquet whatever the source was. A
+refused import leaves nothing behind: the caller gets a LeadsError and the folder is removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from django.conf import settings
+
+from lianqing.analytics.contract import DATASETS
+from lianqing.analytics.engine import list_rules
+from lianqing.analytics.errors import AnalyticsError
+from lianqing.analytics.importer import SUFFIXES, import_package
+from lianqing.leads.errors import LeadsError
+
+MAX_UNPACKED_BYTES = 4 * 1024**3  # a zip that unpacks to more is refused (zip bomb)
+MAX_MEMBERS = 200
+PACKAGES_DIR_NAME = "packages"
+SCRATCH_DIR_NAME = "tmp"
+
+
+@dataclass(frozen=True)
+class ImportedPackage:
+    path: Path
+    datasets: dict[str, int]
+    manifest: dict[str, Any]
+    report: dict[str, Any]
+    as_of: dt.date | None
+
+
+def packages_root() -> Path:
+    return Path(settings.DATA_DIR) / PACKAGES_DIR_NAME
+
+
+def _scratch_root() -> Path:
+    root = Path(settings.DATA_DIR) / SCRATCH_DIR_NAME
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _is_metadata(name: str) -> bool:
+    """Files a package may carry besides datasets (_manifest.json, _truth.csv, README…)."""
+    return name.startswith(("_", ".")) or name.lower().startswith("readme")
+
+
+def _dataset_file(name: str) -> bool:
+    path = PurePosixPath(name)
+    return path.stem in DATASETS and path.suffix.lower() in SUFFIXES
+
+
+def unpack_zip(upload: IO[bytes], filename: str, into: Path) -> None:
+    """Unpack a package zip (files at the top or in one folder) into `into`, checking every name."""
+    try:
+        archive = zipfile.ZipFile(upload)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise LeadsError(
+            f"文件 {filename} 不是有效的 zip 压缩包 (file {filename} is not a valid zip)"
+        ) from error
+    with archive:
+        members = [info for info in archive.infolist() if not info.is_dir()]
+        members = [info for info in members if not PurePosixPath(info.filename).name.startswith(".")]
+        members = [info for info in members if "__MACOSX" not in info.filename]
+        if not members:
+            raise LeadsError(f"压缩包 {filename} 是空的 (zip {filename} is empty)")
+        if len(members) > MAX_MEMBERS or sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
+            raise LeadsError(f"压缩包 {filename} 过大 (zip {filename} is too large)")
+        unknown = []
+        for info in members:
+            path = PurePosixPath(info.filename)
+            if path.is_absolute() or ".." in path.parts or len(path.parts) > 2:
+                raise LeadsError(
+                    f"压缩包 {filename} 中的路径 {info.filename} 不允许 (path {info.filename} not allowed in the zip)"
+                )
+            if not _dataset_file(path.name) and not _is_metadata(path.name):
+                unknown.append(path.name)
+        if unknown:
+            raise LeadsError(
+                f"压缩包 {filename} 中有无法识别的文件: {', '.join(sorted(unknown))}；文件名应为数据集名，如 benefits.xlsx "
+                f"(unknown files in {filename}; name each file after its dataset, e.g. benefits.xlsx)",
+                details=[f"可用数据集 (datasets): {', '.join(DATASETS)}"],
+            )
+        for info in members:
+            target = into / PurePosixPath(info.filename).name
+            with archive.open(info) as source, target.open("wb") as sink:
+                shutil.copyfileobj(source, sink)
+
+
+def data_folders() -> list[str]:
+    """Folders under DATA_DIR (two levels deep) holding dataset files, relative to DATA_DIR."""
+    root = Path(settings.DATA_DIR)
+    if not root.is_dir():
+        return []
+    skip = {PACKAGES_DIR_NAME, SCRATCH_DIR_NAME}
+    found = []
+    for first in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in skip):
+        for folder in [first, *sorted(p for p in first.iterdir() if p.is_dir())]:
+            if any(_dataset_file(child.name) for child in folder.iterdir() if child.is_file()):
+                found.append(folder.relative_to(root).as_posix())
+    return found
+
+
+def resolve_data_folder(relative: str) -> Path:
+    """The folder `relative` under DATA_DIR, refusing anything outside it."""
+    root = Path(settings.DATA_DIR).resolve()
+    folder = (root / relative).resolve()
+    if relative not in data_folders() or not folder.is_relative_to(root):
+        raise LeadsError(f"数据目录中没有文件夹 {relative} (no folder {relative} in the data directory)")
+    return folder
+
+
+def _source_as_of(folder: Path) -> dt.date | None:
+    manifest = folder / "_manifest.json"
+    if not manifest.is_file():
+        return None
+    try:
+        text = json.loads(manifest.read_text(encoding="utf-8")).get("as_of")
+        return dt.date.fromisoformat(text) if text else None
+    except (ValueError, AttributeError, OSError):
+        return None
+
+
+def runnable_rules(datasets: dict[str, int]) -> list[str]:
+    present = {name for name, rows in datasets.items() if rows}
+    return [rule.id for rule in list_rules() if set(rule.datasets) <= present]
+
+
+def import_folder(source: Path) -> ImportedPackage:
+    """Import the dataset files of `source` into a new package folder; refuse on any problem."""
+    out = packages_root() / uuid.uuid4().hex
+    try:
+        result = import_package([str(source)], out)
+    except AnalyticsError as error:
+        shutil.rmtree(out, ignore_errors=True)
+        raise LeadsError(str(error)) from error
+    if result.problems:
+        shutil.rmtree(out, ignore_errors=True)
+        raise LeadsError(
+            f"导入发现 {len(result.problems)} 个问题，数据包未保存 ({len(result.problems)} problems: package not stored)",
+            details=list(result.problems),
+        )
+    if not runnable_rules(result.rows):
+        shutil.rmtree(out, ignore_errors=True)
+        raise LeadsError(
+            "数据包缺少所有规则需要的数据集，没有一条规则可以运行，数据包未保存 "
+            "(the package lacks the datasets every rule needs: no rule can run; package not stored)",
+            details=[f"已有数据集 (datasets present): {', '.join(sorted(result.rows)) or '无'}"],
+        )
+    manifest = json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
+    report = {
+        "sources": manifest.get("sources", []),
+        "notes": list(result.notes),
+        "rejected_rows": sum(source.rows_rejected for source in result.sources),
+    }
+    return ImportedPackage(out, dict(result.rows), manifest, report, _source_as_of(source))
+
+
+@contextmanager
+def scratch_folder() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=_scratch_root()))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def import_zip(upload: IO[bytes], filename: str) -> ImportedPackage:
+    with scratch_folder() as folder:
+        unpack_zip(upload, filename, folder)
+        return import_folder(folder)
+
+
+def remove_package_folder(path: Path) -> None:
+    """Remove a package folder we created (only ever under packages_root)."""
+    if path.resolve().is_relative_to(packages_root().resolve()):
+        shutil.rmtree(path, ignore_errors=True)
