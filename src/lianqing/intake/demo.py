@@ -47,7 +47,7 @@ def load(stdout: TextIO) -> None:
         return
     anonymous = _submit(
         ReportDraft(
-            category="dining",
+            category="sifeng_dining",
             region_code="370124",
             description="某镇政府办公室主任上周五晚在县城某酒店用公款宴请，约十二人，饮用高档白酒。",
             persons=[{"name": "张某某", "org_name": "东阿镇人民政府", "position": "办公室主任"}],

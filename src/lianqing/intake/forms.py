@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from lianqing.cases.models import CATEGORY_GROUPS, Category
 from lianqing.intake import conf
-from lianqing.intake.categories import Category, category_choices_grouped
 from lianqing.intake.identity import person_id_normalise, person_id_problem, phone_normalise, phone_problem
 from lianqing.intake.regions import region_children, region_name, region_provinces
 from lianqing.intake.services import ReportDraft, ReporterIdentity
@@ -83,7 +83,10 @@ class ReportForm(BootstrapForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("请选择")), *category_choices_grouped()]  # type: ignore[attr-defined]
+        self.fields["category"].choices = [  # type: ignore[attr-defined]
+            ("", _("请选择")),
+            *[(group, [(c.value, c.label) for c in members]) for group, members in CATEGORY_GROUPS],
+        ]  # type: ignore[attr-defined]
         self.fields["province"].choices = _blank_choice(str(_("请选择省份"))) + [  # type: ignore[attr-defined]
             (r.code, r.name) for r in region_provinces()
         ]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianqing.cases.models import Category
 from lianqing.intake.attachments import AttachmentKind
-from lianqing.intake.categories import Category
 
 
 class Channel(models.TextChoices):
@@ -20,6 +20,10 @@ class Channel(models.TextChoices):
 
 
 class Report(models.Model):
+    # The petition case (信访举报) registered with the report; the cases app handles it from there.
+    case = models.OneToOneField(
+        "cases.Case", related_name="intake_report", null=True, on_delete=models.PROTECT
+    )
     org = models.ForeignKey(
         "core.Org", verbose_name=_("受理机关"), on_delete=models.PROTECT, related_name="intake_reports"
     )

@@ -22,6 +22,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from nacl.public import PrivateKey
 
+from lianqing.cases.models import Kind, Source
+from lianqing.cases.services import case_register
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, Org, OrgKind, User
 from lianqing.intake import conf, keys, storage
@@ -207,7 +209,24 @@ def _report_create(
     written: list[tuple[PreparedFile, str, bytes]],
     channel: Channel,
 ) -> Report:
+    now = timezone.now()
+    case = case_register(
+        kind=Kind.PETITION,
+        source=Source.ONLINE,
+        category=draft.category,
+        summary=draft.description,
+        region_code=draft.region_code,
+        org=org,
+        received_at=now,
+        reported_persons=draft.persons,
+        details={
+            "channel": str(channel),
+            "occurred_on": draft.occurred_on.isoformat() if draft.occurred_on else "",
+        },
+        is_reporter_named=draft.identity is not None,
+    )
     report = Report.objects.create(
+        case=case,
         org=org,
         category=draft.category,
         region_code=draft.region_code,
@@ -220,7 +239,7 @@ def _report_create(
         submission_key=key,
         receipt_box=bytes(nacl.secret.SecretBox(_receipt_box_key(nonce)).encrypt(receipt.encode())),
         channel=channel,
-        received_at=timezone.now(),
+        received_at=now,
     )
     ReportedPerson.objects.bulk_create(
         ReportedPerson(report=report, order=index, **person) for index, person in enumerate(draft.persons)
