@@ -428,7 +428,9 @@ def transition(
     case: Case, action: str, user: User, *, expected_version: int | None = None, **facts: Any
 ) -> Case:
     """Take `action` on `case` as `user`; returns the updated case or raises CaseError, changing nothing."""
-    locked = Case.objects.select_for_update().select_related("org", "home_org").get(pk=case.pk)
+    # Lock the case row alone: with joins in a FOR UPDATE, PostgreSQL re-checks the join against
+    # the old org row after waiting and may drop a case whose org the other handler just changed.
+    locked = Case.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
         raise CaseError(
             "案件已被他人更新，请刷新后重试 (the case was changed by someone else; reload and retry)"

@@ -1,0 +1,61 @@
+"""Daily reminders: due soon to the handler, overdue to the handler and up to the department head."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from lianqing.cases.services import case_reminders_send, transition
+from lianqing.core.models import Notification
+from lianqing.core.roles import Role
+from tests.cases.factories import local_dt, register_case
+
+
+def test_due_soon_goes_to_petition_office_and_overdue_escalates(org_tree, make_user):
+    officer = make_user(Role.PETITION, org=org_tree.petition_office)
+    head = make_user(Role.LEADER, org=org_tree.commission)
+    case = register_case(org_tree.commission, received_at=local_dt(2025, 1, 24))  # 受理 due 2025-02-20
+
+    counts = case_reminders_send(today=dt.date(2025, 2, 17))
+    assert counts == {"due_soon": 1, "overdue": 0, "escalated": 0}
+    assert Notification.objects.get(recipient=officer).title.startswith("即将到期")
+
+    counts = case_reminders_send(today=dt.date(2025, 2, 21))
+    assert counts["overdue"] == 1
+    assert Notification.objects.filter(recipient=head, title__startswith="超期督办").count() == 1
+    # Running again the same day sends nothing new.
+    case_reminders_send(today=dt.date(2025, 2, 21))
+    assert Notification.objects.filter(link=f"/staff/cases/{case.pk}/").count() == 3
+
+
+def test_handler_gets_reminders_once_assigned(org_tree, make_user):
+    officer = make_user(Role.PETITION, org=org_tree.petition_office)
+    handler = make_user(Role.SUPERVISION, org=org_tree.supervision_office)
+    case = register_case(org_tree.commission)
+    transition(case, "accept", officer)
+    transition(case, "assign", officer, to_org=org_tree.supervision_office, handler=handler)
+    case_reminders_send(today=case.deadline + dt.timedelta(days=1))
+    assert Notification.objects.filter(recipient=handler, title__startswith="已超期").count() == 1
+
+
+def test_closed_cases_are_not_reminded(org_tree, make_user):
+    officer = make_user(Role.PETITION, org=org_tree.petition_office)
+    case = register_case(org_tree.commission, received_at=local_dt(2025, 1, 24))
+    transition(case, "reject", officer, reason="不属受理范围")
+    assert case_reminders_send(today=dt.date(2025, 3, 1)) == {"due_soon": 0, "overdue": 0, "escalated": 0}
+
+
+def test_command_rejects_bad_date(db):
+    with pytest.raises(CommandError, match="无法识别"):
+        call_command("cases_remind", date="2025-13-01")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_enqueued_task_runs_in_worker(org_tree, make_user):
+    make_user(Role.PETITION, org=org_tree.petition_office)
+    register_case(org_tree.commission, received_at=local_dt(2020, 1, 6))
+    call_command("cases_remind", enqueue=True)
+    call_command("db_worker", batch=True, reload=False, startup_delay=False)
+    assert Notification.objects.filter(title__startswith="已超期").count() == 1
