@@ -91,7 +91,8 @@ def test_truth_subjects_exist_in_the_data(package: Path) -> None:
             assert subject in tenders
         elif rule == "C04" or group == "M":
             org, _, other = subject.partition("/")
-            assert org in orgs and other, (rule, subject)
+            assert org in orgs, (rule, subject)
+            assert other, (rule, subject)
         elif group == "P":
             assert subject in payroll
         elif rule == "F05":

@@ -303,9 +303,9 @@ def _import_sheet(
     for number, text in sheet.bad_rows:
         report.rows_read += 1
         report.rows_rejected += 1
-        row = "" if number is None else number + sheet.header_row
+        row_number: object = "" if number is None else number + sheet.header_row
         writer.rejects.writerow(
-            (report.file, report.sheet, row, "", text, "列数与表头不符 (wrong number of fields)")
+            (report.file, report.sheet, row_number, "", text, "列数与表头不符 (wrong number of fields)")
         )
 
 

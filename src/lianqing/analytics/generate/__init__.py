@@ -87,7 +87,7 @@ def generate(
     sink = PackageSink(out)
     try:
         write_orgs_and_standards(sink, counties, state.override_town)
-        with _progress(progress, persons) as advance:
+        with _Progress(progress, persons) as advance:
             for county in counties:
                 share = persons // len(counties) + (1 if county.index < persons % len(counties) else 0)
                 for start in range(0, share, chunk_persons):
@@ -127,7 +127,7 @@ def generate(
     return GenerateSummary(out, persons, seed, AS_OF.isoformat(), dict(sink.rows), len(truth))
 
 
-class _progress:
+class _Progress:
     """A rich progress bar on stderr, or nothing."""
 
     def __init__(self, enabled: bool, total: int) -> None:

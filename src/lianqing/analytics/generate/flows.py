@@ -117,16 +117,16 @@ def write_fund_flows(sink: PackageSink, state: State, planter: Planter) -> None:
     # M03: a town keeps 10% of what it received; near-miss: another keeps 4%
     county = planter.county
     fund = county.fund_code("低保")
-    for town, share, hit in ((county.towns[1], 0.10, True), (county.towns[0], 0.04, False)):
+    for keeper, share, hit in ((county.towns[1], 0.10, True), (county.towns[0], 0.04, False)):
         paid = sum(
-            c
-            for (ci, t, program, _), c in state.fund_paid.items()
-            if ci == county.index and t == town.code and program == "低保"
+            cents
+            for (county_index, town_code, program, _), cents in state.fund_paid.items()
+            if county_index == county.index and town_code == keeper.code and program == "低保"
         )
         extra = math.ceil(paid * share) if hit else math.floor(paid * share)
         day = day_number(TOP_UP_DAY)
         flows.add(fund, FUND_NAMES["DB"], county.org("FIN").code, extra, day, county.org("CIV").code, None)
-        flows.add(fund, FUND_NAMES["DB"], county.org("CIV").code, extra, day, town.code, None)
+        flows.add(fund, FUND_NAMES["DB"], county.org("CIV").code, extra, day, keeper.code, None)
         if hit:
-            planter.hit("M03", f"{town.code}/{fund}")
+            planter.hit("M03", f"{keeper.code}/{fund}")
     flows.write(sink)

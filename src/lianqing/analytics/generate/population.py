@@ -285,7 +285,7 @@ def _benefits(
         sums = np.bincount(inverse, weights=cents, minlength=len(keys))
         for key, total in zip(keys, sums, strict=True):
             town, period = str(key).split("|")
-            state.fund_paid[(county.index, town, program, period)] += int(round(total))
+            state.fund_paid[(county.index, town, program, period)] += round(total)
 
 
 POSITIONS = {

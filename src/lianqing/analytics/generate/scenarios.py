@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from lianqing.analytics.generate.calendar import Calendar
-from lianqing.analytics.generate.planted import D, Planter
+from lianqing.analytics.generate.planted import D, Person, Planter
+from lianqing.analytics.generate.world import Org
 
 DT = dt.datetime
 CLOSE = "配偶"
@@ -335,7 +336,7 @@ def plant_gifts(p: Planter, calendar: Calendar) -> None:
     quiet = _first(calendar, D(2025, 3, 10), lambda d: not calendar.festive(d))
     later_quiet = _first(calendar, D(2025, 7, 10), lambda d: not calendar.festive(d))
 
-    def supplier_of(org_index: int) -> tuple[object, object]:
+    def supplier_of(org_index: int) -> tuple[Org, Person]:
         org = towns[org_index]
         rep = p.person()
         p.contract(org, p.company(rep), 20_000_000, D(2024, 11, 1))
@@ -344,20 +345,20 @@ def plant_gifts(p: Planter, calendar: Calendar) -> None:
     # F06: a managed party's 红包 at Spring Festival; near: 199.99, by bank, outside any
     # festival window, from a friend, to an ex-official
     org, rep = supplier_of(4)
-    official = p.official(org)  # type: ignore[arg-type]
-    p.transfer(rep, official, 200_000, DT.combine(festive, dt.time(10)), "微信红包")  # type: ignore[arg-type]
+    official = p.official(org)
+    p.transfer(rep, official, 200_000, DT.combine(festive, dt.time(10)), "微信红包")
     p.hit("F06", official.person_id)
     org, rep = supplier_of(5)
-    p.transfer(rep, p.official(org), 19_999, DT.combine(festive, dt.time(10)), "微信红包")  # type: ignore[arg-type]
+    p.transfer(rep, p.official(org), 19_999, DT.combine(festive, dt.time(10)), "微信红包")
     org, rep = supplier_of(6)
-    p.transfer(rep, p.official(org), 300_000, DT.combine(festive, dt.time(10)), "银行转账")  # type: ignore[arg-type]
+    p.transfer(rep, p.official(org), 300_000, DT.combine(festive, dt.time(10)), "银行转账")
     org, rep = supplier_of(7)
-    p.transfer(rep, p.official(org), 200_000, DT.combine(quiet, dt.time(10)), "微信红包")  # type: ignore[arg-type]
+    p.transfer(rep, p.official(org), 200_000, DT.combine(quiet, dt.time(10)), "微信红包")
     p.transfer(p.person(), p.official(towns[8]), 200_000, DT.combine(festive, dt.time(10)), "微信红包")
     org, rep = supplier_of(9)
     p.transfer(
         rep, p.official(org, end=D(2024, 12, 31)), 200_000, DT.combine(festive, dt.time(10)), "微信红包"
-    )  # type: ignore[arg-type]
+    )
 
     # F07: three transfers from a 低保 recipient, 6000 from a supplier, three from a
     # subordinate to a leader; near: spread over more than 365 days, 4999.98, three senders
@@ -369,9 +370,9 @@ def plant_gifts(p: Planter, calendar: Calendar) -> None:
         p.transfer(recipient, official, 50_000, DT(2025, month, 1, 9), "银行转账")
     p.hit("F07", official.person_id)
     org, rep = supplier_of(10)
-    official = p.official(org)  # type: ignore[arg-type]
+    official = p.official(org)
     for month in (4, 6):
-        p.transfer(rep, official, 300_000, DT(2025, month, 1, 9), "银行转账")  # type: ignore[arg-type]
+        p.transfer(rep, official, 300_000, DT(2025, month, 1, 9), "银行转账")
     p.hit("F07", official.person_id)
     leader = p.official(p.dept("EDU"), leader=True)
     subordinate = p.official(p.dept("EDU"))
@@ -384,9 +385,9 @@ def plant_gifts(p: Planter, calendar: Calendar) -> None:
     for day in (D(2024, 3, 1), D(2024, 9, 17), D(2025, 3, 1)):
         p.transfer(recipient, official, 50_000, DT.combine(day, dt.time(9)), "银行转账")
     org, rep = supplier_of(11)
-    official = p.official(org)  # type: ignore[arg-type]
+    official = p.official(org)
     for month in (4, 6):
-        p.transfer(rep, official, 249_999, DT(2025, month, 1, 9), "银行转账")  # type: ignore[arg-type]
+        p.transfer(rep, official, 249_999, DT(2025, month, 1, 9), "银行转账")
     official = p.official(town)
     for _ in range(3):
         recipient = p.person()
@@ -395,11 +396,11 @@ def plant_gifts(p: Planter, calendar: Calendar) -> None:
 
     # F08: twelve senders in two days; near: nine, ten spread over four days, by bank, to an
     # ex-official
-    def senders(official: object, days: list[D], count: int, channel: str = "微信红包") -> None:
+    def senders(official: Person, days: list[D], count: int, channel: str = "微信红包") -> None:
         for index in range(count):
             p.transfer(
                 p.person(), official, 20_000, DT.combine(days[index % len(days)], dt.time(12)), channel
-            )  # type: ignore[arg-type]
+            )
 
     official = p.official(p.dept("HRS"))
     senders(official, [quiet, quiet + dt.timedelta(days=1)], 12)
