@@ -35,10 +35,14 @@ def pending_write(data: bytes) -> str:
     directory.mkdir(parents=True, exist_ok=True)
     name = uuid.uuid4().hex
     path = directory / name
-    with open(path, "xb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with open(path, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)  # a half-written file is no file
+        raise
     return name
 
 

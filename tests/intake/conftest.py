@@ -1,0 +1,84 @@
+"""Intake test fixtures: a key pair made once per session, instance folders per test, a cheap
+proof of work, and ready-made uploads."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from lianqing.intake import keys
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def intake_key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("intake-keys")
+    keys.keypair_create(passphrase=PASSPHRASE, directory=directory, limits=keys.INTERACTIVE_LIMITS)
+    return directory
+
+
+@pytest.fixture
+def intake_env(settings, intake_key_dir: Path, tmp_path: Path, org_tree) -> Iterator[Path]:
+    """Keys, an empty uploads folder, a 4-bit proof of work; yields the uploads folder."""
+    settings.KEYS_DIR = intake_key_dir
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.INTAKE_CHALLENGE_BITS = 4
+    return settings.MEDIA_ROOT
+
+
+def jpeg_with_gps(size: tuple[int, int] = (80, 60)) -> bytes:
+    """A JPEG whose EXIF carries a camera model and a GPS position (what a phone writes)."""
+    image = Image.new("RGB", size, (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x0110] = "ReporterPhone X1"  # camera model
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (36.0, 21.0, 7.5)  # latitude
+    gps[3], gps[4] = "E", (116.0, 26.0, 3.25)  # longitude
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def image_upload(name: str = "照片.jpg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, jpeg_with_gps(), content_type="image/jpeg")
+
+
+def pdf_upload(name: str = "材料.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(
+        name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
+    )
+
+
+REPORTER_NAME = "欧阳举报"
+REPORTER_ID = "11010519491231002X"
+REPORTER_PHONE = "13912345678"
+
+FORM_DATA = {
+    "category": "sifeng_dining",
+    "province": "370000",
+    "city": "370100",
+    "county": "370124",
+    "occurred_on": "2026-10-01",
+    "description": "镇政府某干部国庆期间多次用公款在饭店宴请亲友，每次都开具会议费发票报销。",
+    "person1_name": "张某某",
+    "person1_org": "东阿镇人民政府",
+    "person1_position": "副镇长",
+    "is_anonymous": "1",
+    "consent": "on",
+}
+
+
+def named_form_data() -> dict[str, str]:
+    return {
+        **FORM_DATA,
+        "is_anonymous": "0",
+        "reporter_name": REPORTER_NAME,
+        "reporter_id_number": REPORTER_ID,
+        "reporter_phone": REPORTER_PHONE,
+    }
