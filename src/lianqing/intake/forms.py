@@ -40,7 +40,7 @@ class BootstrapForm(forms.Form):
         self.style_widgets()
 
     def style_widgets(self) -> None:
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
                 css = "form-check-input"
@@ -48,8 +48,6 @@ class BootstrapForm(forms.Form):
                 css = "form-select"
             else:
                 css = "form-control"
-            if name in self.errors:
-                css += " is-invalid"
             widget.attrs["class"] = css
 
 
