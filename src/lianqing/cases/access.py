@@ -1,7 +1,7 @@
 """Who may see which case. Every case query and every case page goes through here.
 
 A user sees the cases whose org in charge lies in their jurisdiction (core.access), plus those
-they handle themselves; the petition office (信访室) runs its whole commission's inbox. Nobody
+they handle themselves, if their role works on cases; the petition office (信访室) runs its whole commission's inbox. Nobody
 sees cases above their clearance, and reports about the level above are shown only to the
 commission's own petition office and leaders, never to anyone below (检举控告工作规则 第十四条).
 """
@@ -19,6 +19,15 @@ from lianqing.core.roles import Role
 from .models import Case, HigherLevel
 
 COMMISSION_LEVEL_KINDS = frozenset({OrgKind.COMMISSION, OrgKind.DEPARTMENT})
+# Roles that work on cases at all; data analysts and system administrators do not read them.
+CASE_ROLES = (
+    Role.PETITION,
+    Role.CASE_MANAGEMENT,
+    Role.SUPERVISION,
+    Role.INVESTIGATION,
+    Role.TRIAL,
+    Role.LEADER,
+)
 
 
 def commission_of(org: Org) -> Org:
@@ -48,7 +57,7 @@ def may_see_higher_level(user: User) -> bool:
 
 
 def case_scope(queryset: QuerySet[Case], user: User | AnonymousUser) -> QuerySet[Case]:
-    if not isinstance(user, User):
+    if not isinstance(user, User) or not user.has_role(*CASE_ROLES):
         return queryset.none()
     if user.is_superuser:
         return queryset
@@ -63,7 +72,7 @@ def case_scope(queryset: QuerySet[Case], user: User | AnonymousUser) -> QuerySet
 
 
 def case_visible_to(case: Case, user: User | AnonymousUser) -> bool:
-    if not isinstance(user, User):
+    if not isinstance(user, User) or not user.has_role(*CASE_ROLES):
         return False
     if user.is_superuser:
         return True

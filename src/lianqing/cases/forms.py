@@ -1,0 +1,190 @@
+"""Forms of the case screens: inbox filters, registering, the fields each action asks for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lianqing.core.models import Clearance, Org, OrgKind, User
+
+from .access import commission_of
+from .models import (
+    AssignMode,
+    AssignRoute,
+    Case,
+    Category,
+    Disposal,
+    HigherLevel,
+    Kind,
+    Outcome,
+    Source,
+    Status,
+)
+from .selectors import CaseFilters
+
+
+def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [("", "—"), *choices]
+
+
+class InboxFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("状态"), choices=_blank(Status.choices), required=False)
+    kind = forms.ChoiceField(label=_("类型"), choices=_blank(Kind.choices), required=False)
+    source = forms.ChoiceField(label=_("来源"), choices=_blank(Source.choices), required=False)
+    category = forms.ChoiceField(label=_("问题类别"), choices=_blank(Category.choices), required=False)
+    region_code = forms.CharField(label=_("行政区划"), max_length=12, required=False)
+    org = forms.IntegerField(label=_("承办机构"), required=False, widget=forms.Select)
+    handler = forms.IntegerField(label=_("承办人"), required=False, widget=forms.HiddenInput)
+    overdue = forms.BooleanField(label=_("仅超期"), required=False)
+    open_only = forms.BooleanField(label=_("仅在办"), required=False, widget=forms.HiddenInput)
+    received_from = forms.DateField(
+        label=_("收到日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    disposal = forms.ChoiceField(label=_("处置方式"), choices=_blank(Disposal.choices), required=False)
+    form_level = forms.IntegerField(label=_("四种形态"), required=False, widget=forms.HiddenInput)
+    q = forms.CharField(label=_("摘要或编号"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, orgs: list[Org] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].widget.choices = [("", "—"), *[(org.pk, org.name) for org in orgs or []]]
+
+    def to_filters(self) -> CaseFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return CaseFilters(
+            status=data.get("status", ""),
+            kind=data.get("kind", ""),
+            source=data.get("source", ""),
+            category=data.get("category", ""),
+            region_code=data.get("region_code", ""),
+            org_id=data.get("org"),
+            handler_id=data.get("handler"),
+            overdue=bool(data.get("overdue")),
+            open_only=bool(data.get("open_only")),
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+            text=(data.get("q") or "").strip(),
+            disposal=data.get("disposal", ""),
+            form_level=data.get("form_level"),
+        )
+
+
+class ReportedPersonsField(forms.CharField):
+    """One person a line: 姓名，单位，职务 (Chinese or ASCII commas)."""
+
+    def to_python(self, value: Any) -> list[dict[str, str]]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        persons = []
+        for line in text.splitlines():
+            parts = [part.strip() for part in line.replace("，", ",").split(",")]
+            if parts and parts[0]:
+                persons.append(
+                    {
+                        "name": parts[0],
+                        "org_name": parts[1] if len(parts) > 1 else "",
+                        "position": ",".join(parts[2:]),
+                    }
+                )
+        return persons
+
+
+class CaseRegisterForm(forms.Form):
+    """Registering a letter, visit, call or referral by hand."""
+
+    kind = forms.ChoiceField(label=_("类型"), choices=Kind.choices, initial=Kind.PETITION)
+    source = forms.ChoiceField(label=_("来源"), choices=Source.choices, initial=Source.LETTER)
+    category = forms.ChoiceField(label=_("问题类别"), choices=Category.choices)
+    summary = forms.CharField(label=_("摘要"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    reported_persons = ReportedPersonsField(
+        label=_("被反映人（每行一人：姓名，单位，职务）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    region_code = forms.CharField(label=_("行政区划代码"), max_length=12, required=False)
+    received_at = forms.DateTimeField(
+        label=_("收到时间"),
+        initial=timezone.now,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    confidentiality = forms.TypedChoiceField(
+        label=_("密级"), choices=Clearance.choices, coerce=int, initial=Clearance.ORDINARY
+    )
+    is_reporter_named = forms.BooleanField(label=_("实名举报"), required=False)
+    higher_level = forms.ChoiceField(label=_("管辖"), choices=HigherLevel.choices, required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        allowed = [c for c in Clearance.choices if c[0] <= user.clearance or user.is_superuser]
+        self.fields["confidentiality"].choices = allowed  # type: ignore[attr-defined]
+
+
+# Which fields each action asks for.
+ACTION_FIELDS: dict[str, list[str]] = {
+    "accept": [],
+    "start": [],
+    "to_lead": [],
+    "reject": ["reason"],
+    "send_up": ["reason"],
+    "return": ["reason"],
+    "reopen": ["reason"],
+    "resume": ["reason"],
+    "merge": ["original_number", "reason"],
+    "assign": ["route", "to_org", "mode", "handler", "external_org_name"],
+    "extend": ["until", "reason"],
+    "conclude": ["result"],
+    "notify": ["text"],
+    "feedback": ["text"],
+    "dispose": ["method", "external_org_name", "reason"],
+    "record_outcome": ["outcome", "result"],
+}
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    text = forms.CharField(label=_("答复举报人"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    original_number = forms.CharField(label=_("原件编号"), max_length=32, required=False)
+    route = forms.ChoiceField(label=_("分办方式"), choices=AssignRoute.choices, required=False)
+    to_org = forms.ModelChoiceField(label=_("承办机构"), queryset=Org.objects.none(), required=False)
+    mode = forms.ChoiceField(label=_("交办/督办"), choices=AssignMode.choices, required=False)
+    handler = forms.ModelChoiceField(label=_("承办人"), queryset=User.objects.none(), required=False)
+    external_org_name = forms.CharField(label=_("有关机关"), max_length=200, required=False)
+    until = forms.DateField(label=_("延期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.ChoiceField(label=_("处置方式"), choices=Disposal.choices, required=False)
+    outcome = forms.ChoiceField(label=_("处置结果"), choices=Outcome.choices, required=False)
+
+    def __init__(self, *args: Any, action: str, case: Case, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"version": case.version})
+        kwargs.setdefault("prefix", action)
+        super().__init__(*args, **kwargs)
+        self.action = action
+        keep = {"version", *ACTION_FIELDS.get(action, [])}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if "to_org" in self.fields:
+            commission = commission_of(case.org)
+            self.fields["to_org"].queryset = (  # type: ignore[attr-defined]
+                Org.objects.filter(path__startswith=commission.path)
+                .filter(Q(kind=OrgKind.DEPARTMENT, parent=commission) | ~Q(kind=OrgKind.DEPARTMENT))
+                .exclude(pk=commission.pk)
+                .order_by("path")
+            )
+            self.fields["handler"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+                is_active=True, org__path__startswith=commission.path
+            ).order_by("org__path", "username")
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in {"version", "original_number"}
+        }

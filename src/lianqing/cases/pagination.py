@@ -1,0 +1,20 @@
+"""A paginator whose count stops at a cap, so a page of a million-row inbox stays cheap."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.core.paginator import Paginator
+
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        # COUNT(*) over a LIMITed subquery: scans at most COUNT_CAP + 1 rows.
+        return int(self.object_list[: COUNT_CAP + 1].count())  # type: ignore[union-attr,index,attr-defined]
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > COUNT_CAP

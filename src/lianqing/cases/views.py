@@ -1,0 +1,289 @@
+"""Case screens: inbox, register, case page with its actions (htmx), print form, export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lianqing.core.audit import audit_record
+from lianqing.core.models import AuditAction, Org, User
+from lianqing.core.roles import Role
+
+from .access import access_case_by_id, case_scope, case_scope_path, commission_of
+from .errors import CaseError
+from .export import cases_to_xlsx
+from .forms import ActionForm, CaseRegisterForm, InboxFilterForm
+from .models import AssignMode, AssignRoute, Case, CaseAttachment, HigherLevel
+from .pagination import CappedPaginator
+from .selectors import case_allowed_actions, case_list, case_timeline
+from .services import case_attachment_add, case_bulk_assign, case_note_add, case_register, transition
+
+PAGE_SIZE = 50
+REGISTER_ROLES = (Role.PETITION, Role.LEADER, Role.CASE_MANAGEMENT)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def _orgs_in_scope(user: User) -> list[Org]:
+    path = case_scope_path(user)
+    if path is None:
+        return []
+    return list(Org.objects.filter(path__startswith=path).only("pk", "name", "path").order_by("path"))
+
+
+def _filter_form(request: HttpRequest, user: User) -> InboxFilterForm:
+    return InboxFilterForm(request.GET or None, orgs=_orgs_in_scope(user))
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = _filter_form(request, user)
+    queryset = case_list(user=user, filters=form.to_filters())
+    paginator = CappedPaginator(queryset, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/inbox.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "capped": paginator.is_capped,
+            "today": timezone.localdate(),
+            "bulk_orgs": _orgs_in_scope(user),
+            "assign_modes": AssignMode.choices,
+            "may_register": user.has_role(*REGISTER_ROLES),
+        },
+    )
+
+
+@login_required
+@require_GET
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = _filter_form(request, user)
+    filters = form.to_filters()
+    # Reports about the level above are never copied or excerpted (检举控告工作规则 第十四条).
+    queryset = case_list(user=user, filters=filters).filter(higher_level=HigherLevel.NONE)
+    content = cases_to_xlsx(queryset)
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=user,
+        object_type="cases.case",
+        details={"query": request.GET.urlencode()},
+        request=request,
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    ids = [int(value) for value in request.POST.getlist("case_ids") if value.isdigit()]
+    org_id = request.POST.get("to_org", "")
+    to_org = next((org for org in _orgs_in_scope(user) if str(org.pk) == org_id), None)
+    back = reverse("cases:inbox") + (
+        "?" + request.POST["back_query"] if request.POST.get("back_query") else ""
+    )
+    if not ids or to_org is None:
+        messages.error(request, _("请选择案件和承办机构 (choose cases and an org)"))
+        return redirect(back)
+    cases = list(case_scope(Case.objects.all(), user).filter(pk__in=ids))
+    route = AssignRoute.DEPARTMENT if to_org.kind == "department" else AssignRoute.LOWER_COMMISSION
+    done, refused = case_bulk_assign(
+        cases=cases, by=user, to_org=to_org, mode=request.POST.get("mode") or AssignMode.DELEGATE, route=route
+    )
+    messages.success(request, _("已分办 %(done)d 件 (assigned %(done)d)") % {"done": done})
+    for message in refused[:20]:
+        messages.error(request, message)
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not user.has_role(*REGISTER_ROLES) or user.org is None:
+        raise PermissionDenied
+    form = CaseRegisterForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        commission = commission_of(user.org)
+        try:
+            case = case_register(
+                kind=data["kind"],
+                source=data["source"],
+                category=data["category"],
+                summary=data["summary"],
+                region_code=data["region_code"] or commission.region_code,
+                org=commission,
+                received_at=data["received_at"],
+                reported_persons=data["reported_persons"],
+                created_by=user,
+                confidentiality=data["confidentiality"],
+                is_reporter_named=data["is_reporter_named"],
+                higher_level=data["higher_level"] or HigherLevel.NONE,
+            )
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("已登记 %(number)s") % {"number": case.number})
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/register.html", {"form": form})
+
+
+def _intake_link(case: Case) -> str:
+    if not hasattr(case, "intake_report"):
+        return ""
+    try:
+        return reverse("intake:staff_report_detail", args=[case.intake_report.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _panel_context(
+    request: HttpRequest, case: Case, user: User, errors: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    actions = case_allowed_actions(case, user)
+    forms = {action.name: ActionForm(action=action.name, case=case) for action in actions}
+    if errors:
+        forms.update(errors)
+    return {
+        "case": case,
+        "actions": [(action, forms[action.name]) for action in actions],
+        "timeline": case_timeline(case),
+        "persons": case.reported_persons.all(),
+        "notes": case.notes.select_related("author"),
+        "attachments": case.attachments.all(),
+        "intake_link": _intake_link(case),
+        "today": timezone.localdate(),
+        "duplicates": case.duplicates.only("pk", "number"),
+        "derived": case.derived.only("pk", "number", "kind"),
+    }
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _user(request)
+    case = access_case_by_id(user, case_id)
+    return render(request, "cases/detail.html", _panel_context(request, case, user))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
+    user = _user(request)
+    case = access_case_by_id(user, case_id)
+    form = ActionForm(request.POST, action=action, case=case)
+    error = ""
+    if not form.is_valid():
+        error = _("请检查填写的内容 (please check the form)")
+    else:
+        facts = form.facts()
+        try:
+            if action == "merge":
+                facts["original"] = _original_by_number(user, form.cleaned_data.get("original_number", ""))
+            transition(case, action, user, expected_version=form.cleaned_data["version"], **facts)
+        except CaseError as refused:
+            error = str(refused)
+    case = access_case_by_id(user, case_id) if not error else case
+    if request.headers.get("HX-Request"):
+        context = _panel_context(request, case, user, errors={action: form} if error else None)
+        context["error"] = error
+        context["done"] = "" if error else action
+        return render(request, "cases/_panel.html", context, status=422 if error else 200)
+    if error:
+        messages.error(request, error)
+    return redirect("cases:detail", case_id=case_id)
+
+
+def _original_by_number(user: User, number: str) -> Case:
+    original = (
+        case_scope(Case.objects.select_related("org", "home_org"), user).filter(number=number.strip()).first()
+    )
+    if original is None:
+        raise CaseError(
+            f"原件 {number} 不存在或不属于本机关管辖，不能并案 (original {number} not found in your jurisdiction)"
+        )
+    return original
+
+
+@login_required
+@require_POST
+def add_note(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _user(request)
+    case = access_case_by_id(user, case_id)
+    try:
+        case_note_add(case=case, by=user, text=request.POST.get("text", ""))
+    except CaseError as error:
+        messages.error(request, str(error))
+    return redirect("cases:detail", case_id=case_id)
+
+
+@login_required
+@require_POST
+def add_attachment(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _user(request)
+    case = access_case_by_id(user, case_id)
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        messages.error(request, _("请选择文件 (choose a file)"))
+    else:
+        case_attachment_add(case=case, by=user, uploaded=uploaded)
+    return redirect("cases:detail", case_id=case_id)
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
+    user = _user(request)
+    case = access_case_by_id(user, case_id)
+    item = CaseAttachment.objects.filter(case=case, pk=attachment_id).first()
+    if item is None:
+        raise Http404("没有找到该附件 (no such attachment)")
+    audit_record(
+        action=AuditAction.VIEW, actor=user, obj=item, details={"case": case.number}, request=request
+    )
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
+
+
+@login_required
+@require_GET
+def print_form(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _user(request)
+    case = access_case_by_id(user, case_id)
+    audit_record(action=AuditAction.VIEW, actor=user, obj=case, details={"view": "print"}, request=request)
+    return render(
+        request,
+        "cases/print.html",
+        {
+            "case": case,
+            "persons": case.reported_persons.all(),
+            "timeline": case_timeline(case),
+            "now": timezone.now(),
+        },
+    )
