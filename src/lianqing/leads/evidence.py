@@ -29,6 +29,10 @@ class DatasetRecords:
     columns: list[str]
     rows: list[dict[str, Any]]
 
+    @property
+    def table(self) -> list[list[Any]]:
+        return [[row.get(column) for column in self.columns] for row in self.rows]
+
 
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'

@@ -112,13 +112,13 @@ def hit_people(
         for row in sorted(officials, key=lambda row: row["start_date"]):
             latest[row["person_id"]] = row
         for person_id in dict.fromkeys(person_ids):
-            row = latest.get(person_id)
-            if row is not None:
+            post = latest.get(person_id)
+            if post is not None:
                 people.append(
                     {
-                        "name": row["name"] or "",
-                        "org_name": org_names.get(row["org_code"], row["org_code"] or ""),
-                        "position": row["position"] or "",
+                        "name": post["name"] or "",
+                        "org_name": org_names.get(post["org_code"], post["org_code"] or ""),
+                        "position": post["position"] or "",
                     }
                 )
             elif person_id == subject_id and subject_name:

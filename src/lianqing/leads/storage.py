@@ -105,12 +105,16 @@ def data_folders() -> list[str]:
     if not root.is_dir():
         return []
     skip = {PACKAGES_DIR_NAME, SCRATCH_DIR_NAME}
-    found = []
-    for first in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in skip):
-        for folder in [first, *sorted(p for p in first.iterdir() if p.is_dir())]:
-            if any(_dataset_file(child.name) for child in folder.iterdir() if child.is_file()):
-                found.append(folder.relative_to(root).as_posix())
-    return found
+    candidates = [
+        folder
+        for first in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in skip)
+        for folder in [first, *sorted(p for p in first.iterdir() if p.is_dir())]
+    ]
+    return [
+        folder.relative_to(root).as_posix()
+        for folder in candidates
+        if any(_dataset_file(child.name) for child in folder.iterdir() if child.is_file())
+    ]
 
 
 def resolve_data_folder(relative: str) -> Path:

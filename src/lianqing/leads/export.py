@@ -1,0 +1,61 @@
+"""Export of a filtered hit list to .xlsx (openpyxl write-only: memory stays flat)."""
+
+from __future__ import annotations
+
+import io
+
+from django.db.models import QuerySet
+from openpyxl import Workbook
+
+from lianqing.leads.models import Hit
+
+MAX_EXPORT_ROWS = 200_000
+HEADER = (
+    "规则",
+    "规则名称",
+    "风险等级",
+    "对象标识",
+    "对象名称",
+    "涉及金额（元）",
+    "行政区划",
+    "涉及单位",
+    "变化",
+    "状态",
+    "排除理由",
+    "说明",
+    "证据记录",
+)
+
+
+def _cell(text: str) -> str:
+    """Text that a spreadsheet will not run as a formula (CSV/formula injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def hits_xlsx(hits: QuerySet[Hit]) -> tuple[bytes, int]:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("疑点")
+    sheet.append(HEADER)
+    count = 0
+    for hit in hits[:MAX_EXPORT_ROWS].iterator(chunk_size=2000):
+        sheet.append(
+            [
+                hit.rule_id,
+                hit.rule_name,
+                hit.severity,
+                _cell(hit.subject_id),
+                _cell(hit.subject_name),
+                float(hit.amount) if hit.amount is not None else None,
+                hit.region_code,
+                hit.subject_org_code,
+                hit.get_change_display(),
+                hit.get_status_display(),
+                _cell(hit.decision_reason),
+                _cell(hit.explanation),
+                hit.record_ids,
+            ]
+        )
+        count += 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), count

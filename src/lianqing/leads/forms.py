@@ -1,0 +1,55 @@
+"""Forms of the leads screens: parse and check input, nothing else."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lianqing.analytics.engine import list_rules
+from lianqing.analytics.engine.scan import ENGINES
+
+MAX_UPLOAD_BYTES = 1024**3
+
+
+class UploadForm(forms.Form):
+    archive = forms.FileField(label=_("数据包压缩包 (.zip)"))
+    name = forms.CharField(label=_("名称"), max_length=200, required=False)
+
+    def clean_archive(self):  # type: ignore[no-untyped-def]
+        archive = self.cleaned_data["archive"]
+        if not archive.name.lower().endswith(".zip"):
+            raise forms.ValidationError(_("请上传 .zip 压缩包 (upload a .zip file)"))
+        if archive.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("压缩包超过 1 GB (the zip is larger than 1 GB)"))
+        return archive
+
+
+class FolderForm(forms.Form):
+    folder = forms.ChoiceField(label=_("数据目录中的文件夹"))
+    name = forms.CharField(label=_("名称"), max_length=200, required=False)
+
+    def __init__(self, *args: object, folders: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["folder"].choices = [(folder, folder) for folder in folders]  # type: ignore[attr-defined]
+
+
+class ScanForm(forms.Form):
+    engine = forms.ChoiceField(
+        label=_("引擎"), choices=[(engine, engine) for engine in ENGINES], initial="duckdb"
+    )
+    as_of = forms.DateField(
+        label=_("检查日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    rules = forms.MultipleChoiceField(
+        label=_("规则（不选即全部）"), required=False, widget=forms.SelectMultiple(attrs={"size": 8})
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["rules"].choices = [(rule.id, f"{rule.id} {rule.name}") for rule in list_rules()]  # type: ignore[attr-defined]
+
+
+class ExcludeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("排除理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), strip=True
+    )

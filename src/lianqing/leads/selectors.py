@@ -1,0 +1,129 @@
+"""Reads of the leads app: lists, per-rule summaries, filters, disappeared hits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+
+from lianqing.core.models import User
+from lianqing.leads.access import hit_scope, package_scope, run_scope
+from lianqing.leads.models import DataPackage, Hit, ScanRun
+
+FILTER_FIELDS = ("rule", "severity", "status", "change", "region", "org", "q")
+
+
+@dataclass(frozen=True)
+class HitFilters:
+    rule: str = ""
+    severity: str = ""
+    status: str = ""
+    change: str = ""
+    region: str = ""
+    org: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, query: Any) -> HitFilters:
+        return cls(**{name: str(query.get(name, "")).strip()[:100] for name in FILTER_FIELDS})
+
+    def as_dict(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in FILTER_FIELDS if getattr(self, name)}
+
+
+def package_list(*, user: User | AnonymousUser) -> QuerySet[DataPackage]:
+    latest = ScanRun.objects.filter(package=OuterRef("pk")).order_by("-created_at", "-id")
+    return (
+        package_scope(user)
+        .select_related("org", "created_by")
+        .annotate(
+            run_count=Count("runs"),
+            last_status=Subquery(latest.values("status")[:1]),
+            last_run_id=Subquery(latest.values("pk")[:1]),
+            last_hits=Subquery(latest.values("hits_count")[:1]),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def run_list(*, user: User | AnonymousUser, package: DataPackage | None = None) -> QuerySet[ScanRun]:
+    runs = run_scope(user).select_related("package", "created_by")
+    return runs.filter(package=package) if package is not None else runs
+
+
+def hit_list(*, user: User | AnonymousUser, run: ScanRun, filters: HitFilters) -> QuerySet[Hit]:
+    hits = hit_scope(user).filter(run=run)
+    if filters.rule:
+        hits = hits.filter(rule_id=filters.rule)
+    if filters.severity:
+        hits = hits.filter(severity=filters.severity)
+    if filters.status:
+        hits = hits.filter(status=filters.status)
+    if filters.change:
+        hits = hits.filter(change=filters.change)
+    if filters.region:
+        hits = hits.filter(region_code__startswith=filters.region)
+    if filters.org:
+        hits = hits.filter(subject_org_code__startswith=filters.org)
+    if filters.q:
+        hits = hits.filter(Q(subject_name__icontains=filters.q) | Q(subject_id__icontains=filters.q))
+    return hits.order_by("rule_id", "-amount", "subject_id")
+
+
+def rule_summary(*, hits: QuerySet[Hit]) -> list[dict[str, Any]]:
+    """Per rule: hits, high-severity hits, pending hits, money involved."""
+    return list(
+        hits.order_by()  # type: ignore[arg-type]
+        .values("rule_id", "rule_name")
+        .annotate(
+            hits=Count("id"),
+            high=Count("id", filter=Q(severity="高")),
+            pending=Count("id", filter=Q(status="pending")),
+            amount=Sum("amount"),
+        )
+        .order_by("rule_id")
+    )
+
+
+def hit_facets(*, run: ScanRun) -> dict[str, list[str]]:
+    """The values the filters offer for a run."""
+    hits = Hit.objects.filter(run=run).order_by()
+    return {
+        "rules": list(hits.values_list("rule_id", flat=True).distinct().order_by("rule_id")),
+        "regions": list(
+            hits.exclude(region_code="")
+            .values_list("region_code", flat=True)
+            .distinct()
+            .order_by("region_code")
+        ),
+        "orgs": list(
+            hits.exclude(subject_org_code="")
+            .values_list("subject_org_code", flat=True)
+            .distinct()
+            .order_by("subject_org_code")
+        ),
+    }
+
+
+def disappeared_hits(*, run: ScanRun) -> QuerySet[Hit]:
+    """Hits of the previous scan of the same scope that this scan no longer finds."""
+    if run.previous_run_id is None:
+        return Hit.objects.none()
+    current = Hit.objects.filter(run=run).values("fingerprint")
+    return (
+        Hit.objects.filter(run_id=run.previous_run_id)
+        .exclude(fingerprint__in=current)
+        .order_by("rule_id", "subject_id")
+    )
+
+
+def hit_history(*, hit: Hit) -> QuerySet[Hit]:
+    """Earlier hits of the same 疑点 in the same scope, newest first."""
+    return (
+        Hit.objects.filter(org_id=hit.org_id, fingerprint=hit.fingerprint)
+        .exclude(pk=hit.pk)
+        .select_related("run__package", "decided_by")
+        .order_by("-run__created_at")
+    )

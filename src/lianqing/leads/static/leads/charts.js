@@ -1,0 +1,144 @@
+// Pictures of a hit's facts: relationship graph, fund-flow sankey, calendar (ECharts, vendored).
+// Data comes from the hit's chart.json endpoint; no inline script (CSP).
+(function () {
+  "use strict";
+  var section = document.getElementById("hit-pictures");
+  if (!section || !window.echarts) { return; }
+  var CATEGORY_COLORS = ["#c0392b", "#e67e22", "#2c7be5", "#6f42c1", "#20c997", "#495057", "#d63384"];
+
+  function caption(kind, text) {
+    var element = document.getElementById("chart-" + kind + "-caption");
+    if (element) { element.textContent = text; }
+  }
+
+  function draw(kind, option) {
+    var element = document.getElementById("chart-" + kind);
+    if (!element) { return null; }
+    var chart = window.echarts.init(element, null, { renderer: "canvas" });
+    chart.on("finished", function () { element.setAttribute("data-drawn", "true"); });
+    chart.setOption(option);
+    window.addEventListener("resize", function () { chart.resize(); });
+    return chart;
+  }
+
+  function graphOption(data) {
+    return {
+      title: { text: data.title, left: 0, top: 0, textStyle: { fontSize: 14 } },
+      tooltip: {
+        formatter: function (params) {
+          if (params.dataType === "edge") { return params.data.label; }
+          return params.data.name + (params.data.detail ? "（" + params.data.detail + "）" : "");
+        }
+      },
+      legend: { data: data.categories.map(function (c) { return c.name; }), bottom: 0, textStyle: { fontSize: 11 } },
+      color: CATEGORY_COLORS,
+      series: [{
+        type: "graph",
+        layout: "force",
+        roam: true,
+        draggable: true,
+        categories: data.categories,
+        data: data.nodes.map(function (node) {
+          return {
+            id: node.id,
+            name: node.name,
+            category: node.category,
+            detail: node.detail,
+            symbolSize: node.is_subject ? 44 : 28,
+            itemStyle: node.is_subject ? { borderColor: "#000", borderWidth: 3 } : undefined
+          };
+        }),
+        links: data.links.map(function (link) {
+          return { source: link.source, target: link.target, label: link.label };
+        }),
+        label: { show: true, position: "right", fontSize: 12, formatter: "{b}" },
+        edgeLabel: { show: true, fontSize: 10, formatter: function (p) { return p.data.label; } },
+        edgeSymbol: ["none", "arrow"],
+        force: { repulsion: 380, edgeLength: [80, 150], gravity: 0.08 },
+        lineStyle: { color: "source", curveness: 0.1, width: 1.5 }
+      }]
+    };
+  }
+
+  function sankeyOption(data) {
+    return {
+      title: { text: data.title, left: 0, top: 0, textStyle: { fontSize: 14 } },
+      tooltip: { trigger: "item" },
+      series: [{
+        type: "sankey",
+        top: 30,
+        left: 10,
+        right: 160,
+        nodeAlign: "left",
+        emphasis: { focus: "adjacency" },
+        data: data.nodes.map(function (node) {
+          var style = node.is_retained ? { color: "#c0392b" } : (node.is_subject ? { color: "#e67e22" } : undefined);
+          return { name: node.name, itemStyle: style };
+        }),
+        links: data.links,
+        label: { fontSize: 11 },
+        lineStyle: { color: "gradient", curveness: 0.5 }
+      }]
+    };
+  }
+
+  function calendarOption(data) {
+    var max = 1;
+    data.days.forEach(function (day) { max = Math.max(max, day.amount || day.count); });
+    var byDate = {};
+    data.days.forEach(function (day) { byDate[day.date] = day; });
+    return {
+      title: { text: data.title, left: 0, top: 0, textStyle: { fontSize: 14 } },
+      tooltip: {
+        formatter: function (params) {
+          var day = byDate[params.value[0]];
+          if (params.seriesIndex === 2) { return params.value[0] + " " + params.data.festival; }
+          if (!day) { return params.value[0] + " 休息日"; }
+          return day.date + (day.is_rest_day ? "（休息日）" : "") + "<br>" + day.items.join("<br>");
+        }
+      },
+      visualMap: {
+        seriesIndex: 0, min: 0, max: max, calculable: false, orient: "horizontal", right: 0, top: 0,
+        itemHeight: 80, inRange: { color: ["#fde0dd", "#c51b8a"] }, textStyle: { fontSize: 10 }
+      },
+      calendar: {
+        top: 50, left: 40, right: 20, cellSize: ["auto", 16], range: data.range,
+        dayLabel: { firstDay: 1, nameMap: "ZH", fontSize: 10 }, monthLabel: { nameMap: "ZH", fontSize: 11 },
+        yearLabel: { show: false }, itemStyle: { borderWidth: 0.5, borderColor: "#ddd" }
+      },
+      series: [
+        {
+          type: "heatmap", coordinateSystem: "calendar", z: 2,
+          data: data.days.map(function (day) { return [day.date, day.amount || day.count]; })
+        },
+        {
+          type: "scatter", coordinateSystem: "calendar", symbolSize: 4, itemStyle: { color: "#6c757d" }, z: 3,
+          data: data.rest_days.map(function (date) { return [date, 1]; })
+        },
+        {
+          type: "scatter", coordinateSystem: "calendar", symbol: "diamond", symbolSize: 9, z: 4,
+          itemStyle: { color: "#dc3545" },
+          data: data.festivals.map(function (f) { return { value: [f.date, 1], festival: f.name }; })
+        }
+      ]
+    };
+  }
+
+  function render(data) {
+    if (data.type === "graph") {
+      draw("graph", graphOption(data));
+      caption("graph", "图中：" + data.nodes.map(function (n) { return n.name; }).join("、"));
+    } else if (data.type === "sankey") {
+      draw("sankey", sankeyOption(data));
+      caption("sankey", "红色为滞留或截留的资金：" + data.retained + " 元。");
+    } else if (data.type === "calendar" && data.range) {
+      draw("calendar", calendarOption(data));
+      caption("calendar", "色块为有记录的日子（颜色越深金额越大），灰点为休息日，红色菱形为法定节假日。");
+    }
+  }
+
+  fetch(section.getAttribute("data-chart-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (response) { return response.json(); })
+    .then(function (payload) { payload.charts.forEach(render); })
+    .catch(function () { section.insertAdjacentText("beforeend", "图形加载失败。"); });
+})();

@@ -1,0 +1,306 @@
+"""Screens of the leads app: thin — parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from lianqing.analytics.engine import get_rule
+from lianqing.core.models import User
+from lianqing.leads import events, export, services, storage
+from lianqing.leads.access import (
+    access_hit_by_id,
+    access_package_by_id,
+    access_run_by_id,
+    may_decide,
+    may_see_leads,
+)
+from lianqing.leads.charts import chart_kinds, hit_charts
+from lianqing.leads.errors import LeadsError
+from lianqing.leads.evidence import hit_records
+from lianqing.leads.forms import ExcludeForm, FolderForm, ScanForm, UploadForm
+from lianqing.leads.models import HitChange, HitStatus, ScanStatus, Severity
+from lianqing.leads.selectors import (
+    HitFilters,
+    disappeared_hits,
+    hit_facets,
+    hit_history,
+    hit_list,
+    package_list,
+    rule_summary,
+    run_list,
+)
+
+View = Callable[..., HttpResponse]
+
+
+def leads_view(*, deciding: bool = False) -> Callable[[View], View]:
+    """Login, then the role check: 403 for staff without a leads role (or not allowed to decide)."""
+
+    def decorate(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            allowed = may_decide(request.user) if deciding else may_see_leads(request.user)
+            if not allowed:
+                return HttpResponseForbidden(_("无权使用数据碰撞 (no access to data scans)"))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def _refusal(request: HttpRequest, error: LeadsError) -> None:
+    messages.error(request, str(error))
+    for detail in error.details[:30]:
+        messages.warning(request, detail)
+
+
+@leads_view()
+@require_GET
+def package_list_view(request: HttpRequest) -> HttpResponse:
+    page = Paginator(package_list(user=request.user), 20).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "upload_form": UploadForm(),
+        "folder_form": FolderForm(folders=storage.data_folders()),
+        "may_decide": may_decide(request.user),
+    }
+    return render(request, "leads/package_list.html", context)
+
+
+@leads_view(deciding=True)
+@require_POST
+def package_upload_view(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("leads:package_list")
+    archive = form.cleaned_data["archive"]
+    try:
+        package = services.package_register_upload(
+            user=request.user,  # type: ignore[arg-type]
+            upload=archive,
+            filename=archive.name,
+            name=form.cleaned_data["name"],
+        )
+    except LeadsError as error:
+        _refusal(request, error)
+        return redirect("leads:package_list")
+    messages.success(request, _("数据包已导入 (package imported)"))
+    return redirect("leads:package_detail", package_id=package.pk)
+
+
+@leads_view(deciding=True)
+@require_POST
+def package_folder_view(request: HttpRequest) -> HttpResponse:
+    form = FolderForm(request.POST, folders=storage.data_folders())
+    if not form.is_valid():
+        messages.error(request, _("请选择数据目录中的文件夹 (choose a folder of the data directory)"))
+        return redirect("leads:package_list")
+    try:
+        package = services.package_register_folder(
+            user=request.user,  # type: ignore[arg-type]
+            folder=form.cleaned_data["folder"],
+            name=form.cleaned_data["name"],
+        )
+    except LeadsError as error:
+        _refusal(request, error)
+        return redirect("leads:package_list")
+    messages.success(request, _("数据包已导入 (package imported)"))
+    return redirect("leads:package_detail", package_id=package.pk)
+
+
+@leads_view()
+@require_GET
+def package_detail_view(request: HttpRequest, package_id: int) -> HttpResponse:
+    package = access_package_by_id(request.user, package_id)
+    runnable = set(storage.runnable_rules(package.datasets))
+    context = {
+        "package": package,
+        "runs": run_list(user=request.user, package=package)[:20],
+        "scan_form": ScanForm(initial={"as_of": package.as_of}),
+        "runnable": sorted(runnable),
+        "may_decide": may_decide(request.user),
+    }
+    return render(request, "leads/package_detail.html", context)
+
+
+@leads_view(deciding=True)
+@require_POST
+def scan_start_view(request: HttpRequest, package_id: int) -> HttpResponse:
+    package = access_package_by_id(request.user, package_id)
+    form = ScanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("扫描参数有误 (invalid scan options)"))
+        return redirect("leads:package_detail", package_id=package.pk)
+    try:
+        run = services.scan_start(
+            package=package,
+            user=request.user,  # type: ignore[arg-type]
+            rules=form.cleaned_data["rules"],
+            as_of=form.cleaned_data["as_of"],
+            engine=form.cleaned_data["engine"],
+        )
+    except LeadsError as error:
+        _refusal(request, error)
+        return redirect("leads:package_detail", package_id=package.pk)
+    return redirect("leads:run_detail", run_id=run.pk)
+
+
+@leads_view()
+@require_GET
+def run_detail_view(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_run_by_id(request.user, run_id)
+    filters = HitFilters.from_query(request.GET)
+    context: dict[str, Any] = {"run": run, "filters": filters, "may_decide": may_decide(request.user)}
+    if run.status == ScanStatus.SUCCEEDED:
+        hits = hit_list(user=request.user, run=run, filters=filters)
+        context |= {
+            "page": Paginator(hits, 50).get_page(request.GET.get("page")),
+            "query": urlencode(filters.as_dict()),
+            "summary": rule_summary(hits=hits),
+            "facets": hit_facets(run=run),
+            "severities": Severity.choices,
+            "statuses": HitStatus.choices,
+            "changes": HitChange.choices,
+            "skipped": [rule for rule in run.summary.get("rules", []) if rule.get("skipped")],
+        }
+    return render(request, "leads/run_detail.html", context)
+
+
+@leads_view()
+@require_GET
+def run_progress_view(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The progress fragment polled by htmx; a finished run makes the page reload itself."""
+    run = access_run_by_id(request.user, run_id)
+    response = render(
+        request, "leads/_run_progress.html", {"run": run, "may_decide": may_decide(request.user)}
+    )
+    if not run.is_active and request.GET.get("polling"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@leads_view(deciding=True)
+@require_POST
+def run_cancel_view(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_run_by_id(request.user, run_id)
+    try:
+        services.scan_cancel(run=run, user=request.user)  # type: ignore[arg-type]
+        messages.info(request, _("已请求取消扫描 (cancel requested)"))
+    except LeadsError as error:
+        _refusal(request, error)
+    return redirect("leads:run_detail", run_id=run.pk)
+
+
+@leads_view()
+@require_GET
+def run_disappeared_view(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_run_by_id(request.user, run_id)
+    page = Paginator(disappeared_hits(run=run), 50).get_page(request.GET.get("page"))
+    return render(request, "leads/run_disappeared.html", {"run": run, "page": page})
+
+
+@leads_view()
+@require_GET
+def run_export_view(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_run_by_id(request.user, run_id)
+    filters = HitFilters.from_query(request.GET)
+    hits = hit_list(user=request.user, run=run, filters=filters)
+    content, count = export.hits_xlsx(hits)
+    events.hits_exported_event(run=run, request=request, filters=filters.as_dict(), count=count)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="hits-run-{run.pk}.xlsx"'
+    return response
+
+
+def _case_url(case_id: int | None) -> str:
+    if case_id is None:
+        return ""
+    try:
+        return reverse("cases:detail", args=[case_id])
+    except NoReverseMatch:  # the case app's detail page is not there (yet)
+        return ""
+
+
+@leads_view()
+@require_GET
+def hit_detail_view(request: HttpRequest, hit_id: int) -> HttpResponse:
+    hit = access_hit_by_id(request.user, hit_id)
+    events.hit_viewed_event(hit=hit, request=request, part="evidence")
+    rule = get_rule(hit.rule_id)
+    context = {
+        "hit": hit,
+        "rule": rule,
+        "records": hit_records(hit.run.package.path, hit.record_keys),
+        "chart_kinds": chart_kinds(hit.rule_id),
+        "history": hit_history(hit=hit)[:10],
+        "exclude_form": ExcludeForm(),
+        "may_decide": may_decide(request.user) and hit.status == HitStatus.PENDING,
+        "case_url": _case_url(hit.case_id),
+    }
+    return render(request, "leads/hit_detail.html", context)
+
+
+@leads_view()
+@require_GET
+def hit_chart_view(request: HttpRequest, hit_id: int) -> JsonResponse:
+    hit = access_hit_by_id(request.user, hit_id)
+    events.hit_viewed_event(hit=hit, request=request, part="chart")
+    return JsonResponse({"hit": hit.pk, "charts": hit_charts(hit.run.package.path, hit)})
+
+
+@leads_view()
+@require_GET
+def hit_notice_view(request: HttpRequest, hit_id: int) -> HttpResponse:
+    hit = access_hit_by_id(request.user, hit_id)
+    events.hit_viewed_event(hit=hit, request=request, part="notice")
+    context = {"hit": hit, "records": hit_records(hit.run.package.path, hit.record_keys)}
+    return render(request, "leads/hit_notice.html", context)
+
+
+@leads_view(deciding=True)
+@require_POST
+def hit_exclude_view(request: HttpRequest, hit_id: int) -> HttpResponse:
+    hit = access_hit_by_id(request.user, hit_id)
+    form = ExcludeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写排除理由 (field reason: a reason is required)"))
+        return redirect("leads:hit_detail", hit_id=hit.pk)
+    try:
+        services.hit_exclude(hit=hit, user=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        messages.success(request, _("疑点已排除 (hit excluded)"))
+    except LeadsError as error:
+        _refusal(request, error)
+    return redirect("leads:hit_detail", hit_id=hit.pk)
+
+
+@leads_view(deciding=True)
+@require_POST
+def hit_convert_view(request: HttpRequest, hit_id: int) -> HttpResponse:
+    hit = access_hit_by_id(request.user, hit_id)
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        case = services.hit_convert(hit=hit, user=user)
+    except LeadsError as error:
+        _refusal(request, error)
+        return redirect("leads:hit_detail", hit_id=hit.pk)
+    messages.success(request, _("已转为问题线索 %(number)s (converted to a lead)") % {"number": case})
+    return redirect("leads:hit_detail", hit_id=hit.pk)

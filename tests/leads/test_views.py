@@ -1,0 +1,258 @@
+"""Leads screens: authorization matrix, upload, results, evidence, pictures, export, decisions."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from lianqing.cases.models import Case, Kind, Source
+from lianqing.core.models import AuditEvent
+from lianqing.core.roles import Role
+from lianqing.leads.models import DataPackage, Hit, HitStatus
+from lianqing.leads.services import package_register_folder, scan_run_sync
+from tests.leads.packages import OFFICIAL_A, RELATIVE_1, january_package, zip_folder
+from tests.pages import page_problems
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner(org_tree, make_user):
+    """The analyst of township A who registered the package."""
+    return make_user(Role.DATA_ANALYSIS, org=org_tree.township_a, username="analyst_a")
+
+
+@pytest.fixture
+def scanned(owner, data_dir):
+    january_package(data_dir / "jan")
+    package = package_register_folder(user=owner, folder="jan")
+    run = scan_run_sync(package=package, user=owner, rules=["B01", "B02"])
+    hit = run.hits.get(rule_id="B02", subject_id=RELATIVE_1)
+    return package, run, hit
+
+
+@pytest.fixture
+def people(org_tree, make_user, owner):
+    return {
+        "owner": owner,
+        "leader": make_user(Role.LEADER, org=org_tree.commission, username="leader"),
+        "case_manager": make_user(Role.CASE_MANAGEMENT, org=org_tree.case_office, username="anguan"),
+        "other_jurisdiction": make_user(Role.DATA_ANALYSIS, org=org_tree.township_b, username="analyst_b"),
+        "wrong_role": make_user(Role.PETITION, org=org_tree.commission, username="xinfang"),
+    }
+
+
+def _read_urls(package, run, hit) -> list[str]:
+    return [
+        reverse("leads:package_detail", args=[package.pk]),
+        reverse("leads:run_detail", args=[run.pk]),
+        reverse("leads:run_progress", args=[run.pk]),
+        reverse("leads:run_disappeared", args=[run.pk]),
+        reverse("leads:run_export", args=[run.pk]),
+        reverse("leads:hit_detail", args=[hit.pk]),
+        reverse("leads:hit_chart", args=[hit.pk]),
+        reverse("leads:hit_notice", args=[hit.pk]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 302),
+        ("wrong_role", 403),
+        ("other_jurisdiction", 404),
+        ("owner", 200),
+        ("leader", 200),
+        ("case_manager", 200),
+    ],
+)
+def test_read_pages_authorization_matrix(who, expected, people, scanned, client, client_for):
+    package, run, hit = scanned
+    http = client if who == "anonymous" else client_for(people[who])
+    for url in _read_urls(package, run, hit):
+        response = http.get(url)
+        assert response.status_code == expected, f"{who} {url}"
+        if expected == 200 and "text/html" in response["Content-Type"]:
+            assert page_problems(response.content.decode()) == [], url
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("anonymous", 302), ("wrong_role", 403), ("case_manager", 403), ("other_jurisdiction", 404)],
+)
+def test_denied_decisions_change_nothing(who, expected, people, scanned, client, client_for):
+    _, _, hit = scanned
+    http = client if who == "anonymous" else client_for(people[who])
+    excluded = http.post(reverse("leads:hit_exclude", args=[hit.pk]), {"reason": "不是问题"})
+    converted = http.post(reverse("leads:hit_convert", args=[hit.pk]))
+    assert (excluded.status_code, converted.status_code) == (expected, expected)
+    hit.refresh_from_db()
+    assert hit.status == HitStatus.PENDING
+    assert Case.objects.count() == 0
+
+
+def test_package_list_shows_packages_in_bounded_queries(
+    people, scanned, client_for, django_assert_max_num_queries
+):
+    http = client_for(people["leader"])
+    with django_assert_max_num_queries(12):
+        response = http.get(reverse("leads:package_list"))
+    assert response.status_code == 200
+    assert scanned[0].name in response.content.decode()
+    assert client_for(people["wrong_role"]).get(reverse("leads:package_list")).status_code == 403
+
+
+def test_results_page_lists_hits_by_rule_with_bounded_queries(
+    people, scanned, client_for, django_assert_max_num_queries
+):
+    _, run, _ = scanned
+    http = client_for(people["owner"])
+    with django_assert_max_num_queries(16):
+        response = http.get(reverse("leads:run_detail", args=[run.pk]), {"rule": "B02"})
+    body = response.content.decode()
+    assert "王配偶" in body
+    assert 'data-rule="B02"' in body
+    assert 'data-rule="B01"' not in body
+
+
+def test_upload_of_a_package_zip_imports_it(owner, client_for, data_dir):
+    archive = zip_folder(january_package(data_dir / "src"))
+    response = client_for(owner).post(
+        reverse("leads:package_upload"),
+        {"archive": SimpleUploadedFile("2025-01.zip", archive, "application/zip"), "name": "一月"},
+    )
+    package = DataPackage.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("leads:package_detail", args=[package.pk])
+    assert package.datasets["benefits"] == 3
+    assert package.org == owner.org
+    page = client_for(owner).get(response["Location"]).content.decode()
+    assert "benefits.csv" in page
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"benefits.csv": b"x", "notes.docx": b"y"}, "无法识别的文件: notes.docx"),
+        ({"officials.xlsx": b"PK\x03\x04 not really a workbook"}, "导入发现"),
+        ({"../evil/benefits.csv": b"x"}, "不允许"),
+    ],
+    ids=["unknown-file", "corrupt-workbook", "path-traversal"],
+)
+def test_bad_uploads_are_refused_with_a_message_and_store_nothing(
+    files, message, owner, client_for, data_dir
+):
+    http = client_for(owner)
+    response = http.post(
+        reverse("leads:package_upload"),
+        {"archive": SimpleUploadedFile("bad.zip", _zip(files), "application/zip")},
+        follow=True,
+    )
+    assert message in response.content.decode()
+    assert DataPackage.objects.count() == 0
+    assert not (data_dir / "packages").exists() or not any((data_dir / "packages").iterdir())
+
+
+def test_a_file_that_is_not_a_zip_is_refused(owner, client_for):
+    response = client_for(owner).post(
+        reverse("leads:package_upload"),
+        {"archive": SimpleUploadedFile("x.zip", b"hello", "application/zip")},
+        follow=True,
+    )
+    assert "不是有效的 zip" in response.content.decode()
+    assert DataPackage.objects.count() == 0
+
+
+def test_evidence_page_shows_records_side_by_side_and_is_audited(scanned, owner, client_for):
+    _, _, hit = scanned
+    response = client_for(owner).get(reverse("leads:hit_detail", args=[hit.pk]))
+    body = response.content.decode()
+    assert 'data-dataset="benefits"' in body
+    assert 'data-dataset="relatives"' in body
+    assert "JAN001" in body
+    assert (
+        AuditEvent.objects.filter(action="view", object_id=str(hit.pk), details__part="evidence").count() == 1
+    )
+
+
+def test_chart_json_of_b02_names_the_official_and_the_relative(scanned, owner, client_for):
+    _, _, hit = scanned
+    payload = client_for(owner).get(reverse("leads:hit_chart", args=[hit.pk])).json()
+    (graph,) = payload["charts"]
+    names = {node["name"] for node in graph["nodes"]}
+    assert {"王配偶", "张科长", "示范县民政局"} <= names
+    ids = {node["id"] for node in graph["nodes"]}
+    assert {(link["source"], link["target"]) for link in graph["links"]} >= {(OFFICIAL_A, RELATIVE_1)}
+    assert all(link["source"] in ids and link["target"] in ids for link in graph["links"])
+    assert AuditEvent.objects.filter(action="view", details__part="chart").count() == 1
+
+
+def test_export_writes_the_filtered_hits_to_xlsx_and_is_audited(scanned, owner, client_for):
+    _, run, _ = scanned
+    response = client_for(owner).get(reverse("leads:run_export", args=[run.pk]), {"rule": "B02"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "规则"
+    assert {row[0] for row in rows[1:]} == {"B02"}
+    assert len(rows) == 3
+    assert AuditEvent.objects.filter(action="export", details__hits=2).count() == 1
+
+
+def test_notice_is_printable_and_names_the_hit(scanned, owner, client_for):
+    _, _, hit = scanned
+    body = client_for(owner).get(reverse("leads:hit_notice", args=[hit.pk])).content.decode()
+    assert "疑点核查通知单" in body
+    assert hit.explanation in body
+    assert "data-print" in body
+
+
+def test_exclude_needs_a_reason_and_then_records_it(scanned, owner, client_for):
+    _, _, hit = scanned
+    http = client_for(owner)
+    http.post(reverse("leads:hit_exclude", args=[hit.pk]), {"reason": "  "})
+    hit.refresh_from_db()
+    assert hit.status == HitStatus.PENDING
+    http.post(reverse("leads:hit_exclude", args=[hit.pk]), {"reason": "已核实，分户单独居住"})
+    hit.refresh_from_db()
+    assert (hit.status, hit.decision_reason, hit.decided_by) == (
+        HitStatus.EXCLUDED,
+        "已核实，分户单独居住",
+        owner,
+    )
+
+
+def test_convert_registers_a_data_scan_lead_with_evidence_and_people(scanned, owner, org_tree, client_for):
+    _, _, hit = scanned
+    response = client_for(owner).post(reverse("leads:hit_convert", args=[hit.pk]))
+    assert response.status_code == 302
+    hit.refresh_from_db()
+    case = Case.objects.get()
+    assert hit.status == HitStatus.CONVERTED
+    assert hit.case == case
+    assert (case.kind, case.source) == (Kind.LEAD, Source.DATA_SCAN)
+    assert case.org == org_tree.township_a
+    assert case.details["rule_id"] == "B02"
+    assert case.details["records"]["benefits"][0]["record_id"] == "JAN001"
+    names = (
+        set(case.reportedperson_set.values_list("name", flat=True))
+        if hasattr(case, "reportedperson_set")
+        else set()
+    )
+    assert names == set() or {"王配偶", "张科长"} <= names
+    again = client_for(owner).post(reverse("leads:hit_convert", args=[hit.pk]), follow=True)
+    assert "已转线索" in again.content.decode()
+    assert Case.objects.count() == 1
+    assert Hit.objects.filter(case=case).count() == 1
