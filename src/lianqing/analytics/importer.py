@@ -26,7 +26,7 @@ from lianqing.analytics import idcodes
 from lianqing.analytics.contract import DATASETS, Dataset, IdKind
 from lianqing.analytics.errors import AnalyticsError
 from lianqing.analytics.headers import AliasTable, header_key, load_aliases
-from lianqing.analytics.normalize import column_sql
+from lianqing.analytics.normalize import column_sql, person_id_valid_sql, reason_sql
 from lianqing.analytics.sources import BATCH_ROWS, ROW, Sheet, file_kind, read_csv, read_parquet, read_xlsx
 
 MANIFEST = "_manifest.json"
@@ -157,19 +157,29 @@ class _Normaliser:
         self.connection = connection
         self.dataset = dataset
         self.columns = dict(columns)
-        selects = [f'"{ROW}"']
+        inner = [f'"{ROW}"']
+        outer = [f'"{ROW}"']
         self.reason_columns: list[tuple[str, str]] = []
+        self.suspect_columns: list[str] = []
         for name, source in self.columns.items():
-            sql = column_sql(dataset.column(name), f'"{source}"', is_key=name in dataset.key)
-            selects.append(f'{sql.value} AS "{name}"')
-            if sql.reason != "NULL":
-                reason_name = f"__reason_{name}"
-                selects.append(f'{sql.reason} AS "{reason_name}"')
-                self.reason_columns.append((name, reason_name))
-        self.sql = f"SELECT {', '.join(selects)} FROM batch"
+            column = dataset.column(name)
+            sql = column_sql(column, f'"{source}"', is_key=name in dataset.key)
+            inner.append(f'{sql.value} AS "{name}", "{source}" AS "__raw_{name}"')
+            outer.append(f'"{name}"')
+            reason = reason_sql(column, f'"__raw_{name}"', f'"{name}"', is_key=name in dataset.key)
+            if reason != "NULL":
+                self.reason_columns.append((name, f"__reason_{name}"))
+                outer.append(f'{reason} AS "__reason_{name}"')
+            if column.id_kind in (IdKind.PERSON, IdKind.PERSON_OR_USCC):
+                # cheap vectorised check; stdnum then confirms the few it flags
+                outer.append(
+                    f'NOT coalesce({person_id_valid_sql(f"{chr(34)}{name}{chr(34)}")}, true) AS "__suspect_{name}"'
+                )
+                self.suspect_columns.append(name)
+        self.sql = f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM batch)"
 
-    def run(self, batch: pa.RecordBatch) -> tuple[pa.Table, pa.Table, list[tuple[int, str, str]]]:
-        """(kept rows in the contract schema, rejected raw rows, [(row, column, reason)])."""
+    def run(self, batch: pa.RecordBatch) -> tuple[pa.Table, pa.Table, list[tuple[int, str, str]], int]:
+        """(kept rows in the contract schema, rejected raw rows, [(row, column, reason)], rows with invalid ids)."""
         self.connection.register("batch", batch)
         try:
             result = self.connection.sql(self.sql).to_arrow_table()
@@ -203,20 +213,24 @@ class _Normaliser:
             else pa.nulls(kept.num_rows, column.arrow_type)
             for column in self.dataset.columns
         ]
-        return pa.Table.from_arrays(arrays, schema=schema), rejected_raw, problems
+        table = pa.Table.from_arrays(arrays, schema=schema)
+        suspects = {name: kept[f"__suspect_{name}"] for name in self.suspect_columns}
+        return table, rejected_raw, problems, _invalid_id_rows(self.dataset, table, suspects)
 
 
-def _invalid_id_rows(dataset: Dataset, table: pa.Table) -> int:
+def _invalid_id_rows(dataset: Dataset, table: pa.Table, suspects: Mapping[str, pa.ChunkedArray]) -> int:
     """Rows whose person ids or USCCs fail their check (kept: rule B10 reports them)."""
     bad: pa.Array | None = None
     for column in dataset.columns:
         if (
             column.id_kind not in (IdKind.PERSON, IdKind.USCC, IdKind.PERSON_OR_USCC)
-            or column.name not in table.column_names
+            or (column.name not in suspects
+            and column.id_kind is not IdKind.USCC)
         ):
             continue
         values = table[column.name]
-        distinct = [v for v in pc.unique(values).to_pylist() if v]
+        candidates = values.filter(suspects[column.name]) if column.name in suspects else values
+        distinct = [v for v in pc.unique(candidates).to_pylist() if v]
         invalid = [v for v in distinct if not _is_valid_id(column.id_kind, v)]
         if invalid:
             hit = pc.fill_null(pc.is_in(values, pa.array(invalid, pa.string())), False)
@@ -283,11 +297,11 @@ def _import_sheet(
     try:
         for batch in sheet.batches:
             report.rows_read += batch.num_rows
-            kept, rejected_raw, row_problems = normaliser.run(batch)
+            kept, rejected_raw, row_problems, invalid_ids = normaliser.run(batch)
             writer.write(dataset, kept)
             report.rows_kept += kept.num_rows
             report.rows_rejected += rejected_raw.num_rows
-            report.rows_with_invalid_ids += _invalid_id_rows(dataset, kept)
+            report.rows_with_invalid_ids += invalid_ids
             if row_problems:
                 raw = {row: index for index, row in enumerate(rejected_raw[ROW].to_pylist())}
                 for row, column, reason in row_problems:

@@ -1,0 +1,100 @@
+"""Data package benchmark: generate, copy to CSV, import; seconds, rows/s, peak memory, size.
+
+    .venv/bin/python bench/datapackage.py                 # 100k and 1M persons
+    .venv/bin/python bench/datapackage.py 100000 1000000 10000000 --workdir /tmp/bench
+
+Each step runs in its own process so that its peak resident memory is its own. The import
+is measured twice: the whole CSV copy of the package, and the benefits CSV alone (the goal
+is ≥ 1,000,000 benefits rows/s on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+GENERATE = "from lianqing.analytics.generate import generate; import sys; generate(sys.argv[1], persons=int(sys.argv[2]), seed=1)"
+TO_CSV = (
+    "import duckdb, sys, pathlib\n"
+    "src, dst = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]); dst.mkdir(parents=True, exist_ok=True)\n"
+    "for p in sorted(src.glob('*.parquet')):\n"
+    "    duckdb.sql(f\"COPY (SELECT * FROM read_parquet('{p}')) TO '{dst / (p.stem + '.csv')}' (HEADER)\")\n"
+)
+IMPORT = (
+    "from lianqing.analytics.importer import import_package; import sys\n"
+    "result = import_package(sys.argv[2:], sys.argv[1])\n"
+    "assert result.ok, result.problems\n"
+)
+
+
+def run(code: str, *args: str) -> tuple[float, int]:
+    """Seconds and peak resident memory (bytes) of one step in a fresh Python process."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", code, *args])
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"step failed: {code.splitlines()[0]} {args}")
+    return seconds, usage.ru_maxrss * 1024
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+
+
+def rows_in(package: Path, dataset: str | None = None) -> int:
+    import pyarrow.parquet as pq
+
+    files = [package / f"{dataset}.parquet"] if dataset else sorted(package.glob("*.parquet"))
+    return sum(pq.read_metadata(p).num_rows for p in files)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/lianqing-bench"))
+    parser.add_argument("--keep", action="store_true", help="keep the packages")
+    args = parser.parse_args()
+    header = (
+        f"{'persons':>10} {'rows':>11} {'gen s':>7} {'gen MB':>7} {'pkg MB':>7} {'csv MB':>7} "
+        f"{'import s':>8} {'rows/s':>10} {'imp MB':>7} {'benefits':>10} {'ben s':>6} {'ben rows/s':>10} {'ben MB':>7}"
+    )
+    lines = [header]
+    print(header, flush=True)
+    for persons in args.sizes:
+        base = args.workdir / str(persons)
+        shutil.rmtree(base, ignore_errors=True)
+        package, csv_copy, imported, benefits_only = (
+            base / "pkg",
+            base / "csv",
+            base / "imported",
+            base / "benefits",
+        )
+        gen_seconds, gen_peak = run(GENERATE, str(package), str(persons))
+        run(TO_CSV, str(package), str(csv_copy))
+        import_seconds, import_peak = run(IMPORT, str(imported), str(csv_copy))
+        ben_seconds, ben_peak = run(IMPORT, str(benefits_only), f"benefits={csv_copy / 'benefits.csv'}")
+        total, benefits = rows_in(package), rows_in(package, "benefits")
+        mb = 1 << 20
+        line = (
+            f"{persons:>10,} {total:>11,} {gen_seconds:>7.1f} {gen_peak / mb:>7.0f} {folder_size(package) / mb:>7.0f} "
+            f"{folder_size(csv_copy) / mb:>7.0f} {import_seconds:>8.1f} {total / import_seconds:>10,.0f} "
+            f"{import_peak / mb:>7.0f} {benefits:>10,} {ben_seconds:>6.1f} {benefits / ben_seconds:>10,.0f} {ben_peak / mb:>7.0f}"
+        )
+        lines.append(line)
+        print(line, flush=True)
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+    print()
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
