@@ -35,7 +35,7 @@ IMPORT = (
 def run(code: str, *args: str) -> tuple[float, int]:
     """Seconds and peak resident memory (bytes) of one step in a fresh Python process."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", code, *args])
+    process = subprocess.Popen([sys.executable, "-c", code, *args])  # noqa: S603 - our own code
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if status != 0:
@@ -59,7 +59,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/lianqing-bench"))
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/lianqing-bench"))  # noqa: S108
     parser.add_argument("--keep", action="store_true", help="keep the packages")
     args = parser.parse_args()
     header = (
