@@ -1,0 +1,268 @@
+"""Case handling at scale: load 1,000,000 cases into PostgreSQL, time the inbox and the statistics.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lianqing_bench_cases .venv/bin/python bench/cases.py
+    ... bench/cases.py --cases 200000 --runs 20 --reload
+
+The database is migrated and loaded with COPY (rows are generated in Python, ids are explicit);
+a database that already holds the requested number of bench cases is reused. Timings are of the
+real selectors the views call: the inbox page (capped count + 50 rows) with three common filter
+sets, as the petition office sees it, and every query of the statistics page, as a leader sees it.
+Goal: p95 < 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianqing.settings")
+# A throwaway instance folder and secret: this is a benchmark, not an installation.
+os.environ.setdefault("LIANQING_MODE", "test")
+os.environ.setdefault("LIANQING_HOME", os.path.join(tempfile.gettempdir(), "lianqing-bench-cases"))
+
+import django
+
+COLUMNS = [
+    "id", "number", "kind", "source", "category", "summary", "details", "region_code", "home_org_id", "org_id",
+    "handler_id", "status", "confidentiality", "higher_level", "is_reporter_named", "received_at", "accepted_at",
+    "assigned_at", "concluded_at", "deadline", "deadline_label", "handling_due", "extension_count", "assign_route",
+    "assign_mode", "external_org_name", "disposal", "outcome", "form_level", "result", "reporter_reply", "version",
+    "created_at", "updated_at",
+]  # fmt: skip
+
+STATUS_WEIGHTS = {
+    "fed_back": 50, "concluded": 12, "handling": 10, "assigned": 5, "accepted": 5, "pending": 6,
+    "rejected": 6, "merged": 3, "sent_up": 1, "shelved": 2,
+}  # fmt: skip
+SUMMARY_WORDS = [
+    "工作日饮酒",
+    "收受红包",
+    "公车私用",
+    "违规发放补贴",
+    "大操大办",
+    "套取惠民资金",
+    "优亲厚友",
+    "吃拿卡要",
+]
+
+
+def setup() -> None:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("请设置 DATABASE_URL 指向 PostgreSQL (set DATABASE_URL to a PostgreSQL database)")
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def org_tree() -> tuple[Any, list[Any], list[Any], dict[str, Any]]:
+    from lianqing.core.models import Clearance, OrgKind
+    from lianqing.core.roles import Role
+    from lianqing.core.services import org_upsert, user_upsert
+
+    commission = org_upsert(
+        org_code="BENCH", name="基准县纪委监委", kind=OrgKind.COMMISSION, region_code="370124"
+    )
+    departments = [
+        org_upsert(org_code=f"BENCH-{code}", name=name, kind=OrgKind.DEPARTMENT, parent=commission)
+        for code, name in [("XF", "信访室"), ("AG", "案管室"), ("JC1", "第一监督检查室"), ("JC2", "第二监督检查室"), ("SC1", "审查调查室")]
+    ]  # fmt: skip
+    townships = [
+        org_upsert(
+            org_code=f"BENCH{i:03d}", name=f"第{i}镇纪委", kind=OrgKind.TOWNSHIP, parent=commission,
+            region_code=f"370124{i:03d}",
+        )
+        for i in range(1, 21)
+    ]  # fmt: skip
+    users = {
+        "officer": user_upsert(username="bench-xinfang", password=None, org=departments[0], roles=[Role.PETITION],
+                               clearance=Clearance.CONFIDENTIAL),
+        "leader": user_upsert(username="bench-lingdao", password=None, org=commission, roles=[Role.LEADER],
+                              clearance=Clearance.CONFIDENTIAL),
+    }  # fmt: skip
+    return commission, departments, townships, users
+
+
+def load(count: int, commission: Any, departments: list[Any], townships: list[Any]) -> float:
+    from django.db import connection
+    from django.utils import timezone
+
+    from lianqing.cases.models import Category, Source
+
+    rng = random.Random(7)
+    now = timezone.now()
+    today = timezone.localdate()
+    statuses = list(STATUS_WEIGHTS)
+    weights = list(STATUS_WEIGHTS.values())
+    categories = list(Category.values)
+    sources = list(Source.values)
+    in_charge = [commission, *departments[1:], *townships]
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE cases_caseevent, cases_reportedperson, cases_casenote, cases_caseattachment, cases_case CASCADE"
+        )
+        raw = cursor.cursor
+        with raw.copy(f"COPY cases_case ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            for case_id in range(1, count + 1):
+                received = now - dt.timedelta(seconds=rng.randrange(3 * 365 * 86400))
+                status = rng.choices(statuses, weights)[0]
+                kind = (
+                    "lead"
+                    if rng.random() < 0.13
+                    else ("investigation" if rng.random() < 0.02 else "petition")
+                )
+                org = (
+                    commission
+                    if status in {"pending", "accepted", "rejected", "merged"}
+                    else rng.choice(in_charge)
+                )
+                open_case = status in {"pending", "accepted", "assigned", "handling", "concluded"}
+                deadline = received.date() + dt.timedelta(days=rng.randrange(20, 120)) if open_case else None
+                concluded = (
+                    received + dt.timedelta(days=rng.randrange(5, 150))
+                    if status in {"concluded", "fed_back"}
+                    else None
+                )
+                disposal = (
+                    rng.choice(["talk", "verify", "shelve", "close", "transfer"])
+                    if kind == "lead" and status != "pending"
+                    else ""
+                )
+                form_level = rng.choice([0, 1, 1, 1, 2, 2, 3, 4]) if kind == "lead" and concluded else None
+                copy.write_row((
+                    case_id, f"XF{received.year}{case_id:07d}", kind, rng.choice(sources), rng.choice(categories),
+                    f"反映{rng.choice(SUMMARY_WORDS)}问题，编号{case_id}", "{}", org.region_code or "370124",
+                    commission.pk, org.pk, None, status, rng.choice([0, 0, 0, 0, 1, 2]), "", rng.random() < 0.3,
+                    received, received, received if open_case else None, concluded, deadline,
+                    "办结" if deadline else "", deadline, 0, "", "", "", disposal, "", form_level, "", "", 1,
+                    received, received,
+                ))  # fmt: skip
+        cursor.execute("SELECT setval(pg_get_serial_sequence('cases_case', 'id'), %s)", [count])
+        cursor.execute("ANALYZE cases_case")
+    del today
+    return time.perf_counter() - started
+
+
+def bench_count() -> int:
+    from lianqing.cases.models import Case
+
+    return Case.objects.filter(home_org__org_code="BENCH").count()
+
+
+def timed(function: Callable[[], object], runs: int) -> list[float]:
+    function()  # warm the connection and the caches once
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--reload", action="store_true", help="reload even if the cases are there")
+    args = parser.parse_args()
+
+    setup()
+    from django.db import connection
+    from django.utils import timezone
+
+    from lianqing.cases.pagination import CappedPaginator
+    from lianqing.cases.selectors import CaseFilters, case_list
+    from lianqing.cases.statistics import Period, case_statistics
+
+    commission, departments, townships, users = org_tree()
+    load_seconds = None
+    if args.reload or bench_count() != args.cases:
+        print(f"loading {args.cases:,} cases …", file=sys.stderr)
+        load_seconds = load(args.cases, commission, departments, townships)
+
+    today = timezone.localdate()
+    rng = random.Random(1)
+
+    def inbox_page(filters: Callable[[], CaseFilters]) -> Callable[[], object]:
+        def run() -> object:
+            paginator = CappedPaginator(case_list(user=users["officer"], filters=filters()), 50)
+            page = paginator.get_page(1)
+            return [case.number for case in page], paginator.count
+
+        return run
+
+    scenarios: list[tuple[str, Callable[[], object]]] = [
+        ("inbox: status + kind + source", inbox_page(lambda: CaseFilters(
+            status=rng.choice(["pending", "handling", "accepted"]), kind="petition", source=rng.choice(["online", "letter", "visit"])))),
+        ("inbox: overdue + org + category", inbox_page(lambda: CaseFilters(
+            overdue=True, org_id=rng.choice([commission.pk, *[t.pk for t in townships]]), category=rng.choice(["sifeng_dining", "bribery"])))),
+        ("inbox: date range + category + text", inbox_page(lambda: CaseFilters(
+            received_from=today - dt.timedelta(days=30), received_to=today, category="sifeng_gifts", text=rng.choice(SUMMARY_WORDS)))),
+        ("inbox: no filter (first page)", inbox_page(lambda: CaseFilters())),
+    ]  # fmt: skip
+
+    # Each statistics query on its own: a query wrapper records every SQL statement's time.
+    per_query: dict[int, list[float]] = {}
+
+    def recorder(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            per_query.setdefault(len(current), []).append((time.perf_counter() - started) * 1000)
+            current.append(sql)
+
+    current: list[str] = []
+    year = Period(today.replace(month=1, day=1), today)
+    month = Period(today - dt.timedelta(days=30), today)
+
+    def statistics_page(period: Period) -> Callable[[], object]:
+        def run() -> object:
+            current.clear()
+            with connection.execute_wrapper(recorder):
+                return case_statistics(user=users["leader"], period=period)
+
+        return run
+
+    rows = []
+    for name, function in scenarios:
+        samples = timed(function, args.runs)
+        rows.append((name, samples))
+    for label, period in [("statistics: this year", year), ("statistics: last 30 days", month)]:
+        per_query.clear()
+        samples = timed(statistics_page(period), max(5, args.runs // 3))
+        rows.append((f"{label} (whole page)", samples))
+        slowest = max(per_query.values(), key=lambda s: percentile(s, 0.95))
+        rows.append((f"{label} (slowest single query)", slowest))
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print()
+    print(f"cases in PostgreSQL: {bench_count():,}", end="")
+    if load_seconds:
+        print(f"; loaded in {load_seconds:.1f} s ({args.cases / load_seconds:,.0f} rows/s)", end="")
+    print(f"; peak RSS {peak:.0f} MiB")
+    print(f"{'query':<52} {'runs':>5} {'p50 ms':>9} {'p95 ms':>9}")
+    for name, samples in rows:
+        print(
+            f"{name:<52} {len(samples):>5} {percentile(samples, 0.5):>9.1f} {percentile(samples, 0.95):>9.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
