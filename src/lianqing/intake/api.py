@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from django.http import HttpRequest
-from ninja import File, Form, NinjaAPI, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Form, NinjaAPI, Schema, Status
+from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 
+from lianqing.cases.models import Category
 from lianqing.intake.abuse import challenge_issue, client_key
 from lianqing.intake.errors import IntakeError
 from lianqing.intake.forms import MAX_PERSONS, ReplyForm, ReportForm
@@ -26,7 +28,7 @@ from lianqing.intake.services import report_find_by_receipt, report_submit, repo
 api = NinjaAPI(
     title="廉情 网络举报接口 (Lianqing reporting API)",
     version="1",
-    urls_namespace="intake_api",
+    urls_namespace="intake:intake_api",  # nested in the intake app's URL namespace
     docs_url=None,
     description="受理网络举报：获取校验题、提交举报、凭回执码查询和回复。(submit reports, track and reply with the receipt code)",
 )
@@ -38,10 +40,10 @@ class ChallengeOut(Schema):
 
 
 class ReportIn(Schema):
-    category: str
-    province: str
-    city: str = ""
-    county: str = ""
+    category: Category
+    province: str = Field(pattern=r"^\d{6}$")
+    city: str = Field("", pattern=r"^(\d{6})?$")
+    county: str = Field("", pattern=r"^(\d{6})?$")
     occurred_on: str = ""
     description: str
     persons: str = "[]"  # JSON list of {"name", "org_name", "position"}
@@ -95,6 +97,19 @@ class ReplyOut(Schema):
     accepted: bool
 
 
+@api.exception_handler(ValidationError)
+def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Malformed requests get the same Chinese error shape as refused reports."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = ".".join(
+            str(part) for part in error.get("loc", ()) if part not in {"body", "form", "payload"}
+        )
+        errors.setdefault(location or "__all__", []).append(f"{INVALID_FIELD}: {error.get('msg', '')}")
+    return api.create_response(request, {"message": INVALID, "errors": errors}, status=422)
+
+
+INVALID_FIELD = "缺少或无法识别的字段 (missing or unreadable field)"
 UNKNOWN_RECEIPT = "回执码不正确或不存在 (the receipt code is wrong or unknown)"
 INVALID = "提交的内容有误 (the submission has errors)"
 
@@ -120,9 +135,9 @@ def _form_data(payload: ReportIn) -> dict[str, str]:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def _error(error: IntakeError) -> tuple[int, ErrorOut]:
+def _error(error: IntakeError) -> Status:
     status = 429 if error.field == "rate" else 422
-    return status, ErrorOut(message=error.message, errors={error.field or "__all__": [error.message]})
+    return Status(status, ErrorOut(message=error.message, errors={error.field or "__all__": [error.message]}))
 
 
 @api.get(
@@ -142,12 +157,12 @@ def report_create(
     request: HttpRequest,
     payload: Form[ReportIn],
     attachments: list[UploadedFile] = File(default=None),  # noqa: B008
-) -> tuple[int, object]:
+) -> Status:
     try:
         form = ReportForm(_form_data(payload))
         if not form.is_valid():
             errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
-            return 422, ErrorOut(message=INVALID, errors=errors)
+            return Status(422, ErrorOut(message=INVALID, errors=errors))
         result = report_submit(
             draft=form.to_draft(),
             uploads=attachments or [],
@@ -164,19 +179,19 @@ def report_create(
         status=report_public_status(result.report).label,
         repeated=result.repeated,
     )
-    return (200 if result.repeated else 201), out
+    return Status(200 if result.repeated else 201, out)
 
 
 @api.post(
     "/reports/track", response={200: TrackOut, 404: ErrorOut, 429: ErrorOut}, summary="凭回执码查询 (track)"
 )
-def report_track(request: HttpRequest, payload: TrackIn) -> tuple[int, object]:
+def report_track(request: HttpRequest, payload: TrackIn) -> Status:
     try:
         report = report_find_by_receipt(code_text=payload.code, client=client_key(request))
     except IntakeError as error:
         return _error(error)
     if report is None:
-        return 404, ErrorOut(message=UNKNOWN_RECEIPT)
+        return Status(404, ErrorOut(message=UNKNOWN_RECEIPT))
     status = report_public_status(report)
     thread = [
         MessageOut(
@@ -187,7 +202,7 @@ def report_track(request: HttpRequest, payload: TrackIn) -> tuple[int, object]:
         )
         for m in report_messages(report)
     ]
-    return 200, TrackOut(
+    out = TrackOut(
         status=status.label,
         reply=status.reply,
         category=report.get_category_display(),
@@ -195,6 +210,7 @@ def report_track(request: HttpRequest, payload: TrackIn) -> tuple[int, object]:
         received_at=report.received_at,
         messages=thread,
     )
+    return Status(200, out)
 
 
 @api.post(
@@ -206,11 +222,11 @@ def report_reply(
     request: HttpRequest,
     payload: Form[ReplyIn],
     attachments: list[UploadedFile] = File(default=None),  # noqa: B008
-) -> tuple[int, object]:
+) -> Status:
     try:
         report = report_find_by_receipt(code_text=payload.code, client=client_key(request))
         if report is None:
-            return 404, ErrorOut(message=UNKNOWN_RECEIPT)
+            return Status(404, ErrorOut(message=UNKNOWN_RECEIPT))
         form = ReplyForm({"body": payload.body})
         form.is_valid()
         reporter_message_post(
@@ -221,4 +237,4 @@ def report_reply(
         )
     except IntakeError as error:
         return _error(error)
-    return 201, ReplyOut(accepted=True)
+    return Status(201, ReplyOut(accepted=True))
