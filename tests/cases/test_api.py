@@ -73,3 +73,18 @@ def test_duplicate_shows_the_status_of_its_original(org_tree, make_user):
         "已受理",
         "已受理，与同一问题的其他举报一并办理。",
     )
+
+
+def test_demo_loads_once(db):
+    import io
+
+    from lianqing.cases import demo as cases_demo
+    from lianqing.core import demo as core_demo
+
+    core_demo.load(io.StringIO())
+    cases_demo.load(io.StringIO())
+    first = Case.objects.count()
+    cases_demo.load(io.StringIO())
+    assert first == 6
+    assert Case.objects.count() == first
+    assert Case.objects.filter(status=Status.FED_BACK).count() == 1

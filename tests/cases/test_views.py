@@ -101,7 +101,9 @@ def test_htmx_action_moves_the_case_and_returns_the_panel(org_tree, staff, clien
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert 'id="case-panel"' in response.content.decode()
+    body = response.content.decode()
+    assert 'id="case-panel"' in body
+    assert "受理 → 已受理" in body  # the timeline reads in words
     assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
 
 

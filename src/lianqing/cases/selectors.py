@@ -13,7 +13,7 @@ from lianqing.core.models import User
 
 from .access import case_scope
 from .models import FINAL_STATUSES, Case, CaseEvent, Status
-from .workflow import Action, allowed_actions
+from .workflow import ACTIONS, Action, allowed_actions
 
 PUBLIC_RECEIVED, PUBLIC_ACCEPTED, PUBLIC_HANDLING, PUBLIC_CONCLUDED = "已收到", "已受理", "办理中", "已办结"
 
@@ -116,8 +116,25 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
     )
 
 
-def case_timeline(case: Case) -> QuerySet[CaseEvent]:
-    return case.events.select_related("actor").order_by("at", "id")
+# Timeline steps that are not workflow actions.
+EVENT_LABELS = {
+    "register": "登记",
+    "merged_in": "并入重复件",
+    "note": "添加备注",
+    "attachment": "上传附件",
+}
+
+
+def case_timeline(case: Case) -> list[CaseEvent]:
+    """The case's steps in order, each with `action_label` and `status_label` for display."""
+    statuses = dict(Status.choices)
+    events = list(case.events.select_related("actor").order_by("at", "id"))
+    for event in events:
+        action = ACTIONS.get(event.action)
+        event.action_label = str(action.label) if action else EVENT_LABELS.get(event.action, event.action)  # type: ignore[attr-defined]
+        changed = event.to_status and event.to_status != event.from_status
+        event.status_label = str(statuses.get(event.to_status, "")) if changed else ""  # type: ignore[attr-defined]
+    return events
 
 
 def case_allowed_actions(case: Case, user: User) -> list[Action]:
