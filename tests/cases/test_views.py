@@ -238,3 +238,26 @@ def test_notes_and_attachments(org_tree, staff, client_for, settings, tmp_path):
     download = client.get(reverse("cases:attachment", args=[case.pk, attachment.pk]))
     assert b"".join(download.streaming_content) == b"evidence"
     assert AuditEvent.objects.filter(action="view", object_type="cases.caseattachment").exists()
+
+
+def test_due_soon_and_overdue_filters(org_tree, staff, client_for):
+    from django.utils import timezone
+
+    from lianqing.cases.deadlines import add_working_days
+
+    due_soon = register_case(org_tree.commission, summary="临期")
+    overdue = register_case(org_tree.commission, summary="超期")
+    later = register_case(org_tree.commission, summary="未到期")
+    today = timezone.localdate()
+    Case.objects.filter(pk=due_soon.pk).update(deadline=add_working_days(today, 2))
+    Case.objects.filter(pk=overdue.pk).update(deadline=today - timezone.timedelta(days=1))
+    Case.objects.filter(pk=later.pk).update(deadline=add_working_days(today, 10))
+    client = client_for(staff.officer)
+    soon_body = client.get(reverse("cases:inbox"), {"due_soon": "on"}).content.decode()
+    overdue_body = client.get(reverse("cases:inbox"), {"overdue": "on"}).content.decode()
+    assert (due_soon.number in soon_body, overdue.number in soon_body, later.number in soon_body) == (
+        True,
+        False,
+        False,
+    )
+    assert (due_soon.number in overdue_body, overdue.number in overdue_body) == (False, True)

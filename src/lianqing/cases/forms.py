@@ -40,6 +40,7 @@ class InboxFilterForm(forms.Form):
     org = forms.IntegerField(label=_("承办机构"), required=False, widget=forms.Select)
     handler = forms.IntegerField(label=_("承办人"), required=False, widget=forms.HiddenInput)
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
+    due_soon = forms.BooleanField(label=_("临期（3个工作日内）"), required=False)
     open_only = forms.BooleanField(label=_("仅在办"), required=False, widget=forms.HiddenInput)
     received_from = forms.DateField(
         label=_("收到日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -66,6 +67,7 @@ class InboxFilterForm(forms.Form):
             org_id=data.get("org"),
             handler_id=data.get("handler"),
             overdue=bool(data.get("overdue")),
+            due_soon=bool(data.get("due_soon")),
             open_only=bool(data.get("open_only")),
             received_from=data.get("received_from"),
             received_to=data.get("received_to"),

@@ -12,7 +12,8 @@ from django.utils import timezone
 from lianqing.core.models import User
 
 from .access import case_scope
-from .models import FINAL_STATUSES, Case, CaseEvent, Status
+from .deadlines import add_working_days
+from .models import FINAL_STATUSES, Case, CaseEvent, Status, TimeLimits
 from .workflow import ACTIONS, Action, allowed_actions
 
 PUBLIC_RECEIVED, PUBLIC_ACCEPTED, PUBLIC_HANDLING, PUBLIC_CONCLUDED = "已收到", "已受理", "办理中", "已办结"
@@ -49,6 +50,7 @@ class CaseFilters:
     org_id: int | None = None
     handler_id: int | None = None
     overdue: bool = False
+    due_soon: bool = False
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     text: str = ""
@@ -56,6 +58,11 @@ class CaseFilters:
     disposal: str = ""
     open_only: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def time_limits() -> TimeLimits:
+    limits, _ = TimeLimits.objects.get_or_create(pk=1)
+    return limits
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -78,7 +85,12 @@ def apply_filters(queryset: QuerySet[Case], filters: CaseFilters) -> QuerySet[Ca
         conditions &= Q(form_level=filters.form_level)
     if filters.overdue:
         conditions &= Q(deadline__lt=timezone.localdate())
-    if filters.overdue or filters.open_only:
+    if filters.due_soon:
+        today = timezone.localdate()
+        conditions &= Q(
+            deadline__gte=today, deadline__lte=add_working_days(today, time_limits().due_soon_days)
+        )
+    if filters.overdue or filters.due_soon or filters.open_only:
         queryset = queryset.exclude(status__in=FINAL_STATUSES)
     if filters.received_from:
         conditions &= Q(received_at__gte=_day_start(filters.received_from))

@@ -19,6 +19,7 @@ from lianqing.core.models import AuditAction, Clearance, Org, OrgKind, User
 from lianqing.core.roles import Role
 from lianqing.core.services import notification_send
 
+from . import selectors
 from .access import commission_of
 from .deadlines import add_months, add_working_days
 from .errors import CaseError
@@ -45,8 +46,7 @@ NUMBER_PREFIX = {Kind.PETITION: "XF", Kind.LEAD: "XS", Kind.INVESTIGATION: "SC"}
 
 
 def time_limits() -> TimeLimits:
-    limits, _ = TimeLimits.objects.get_or_create(pk=1)
-    return limits
+    return selectors.time_limits()
 
 
 def _local_date(moment: dt.datetime | None) -> dt.date | None:
