@@ -22,7 +22,9 @@ def test_spark_and_duckdb_write_identical_hits(tmp_path: Path) -> None:
     as_of = json.loads((package / "_manifest.json").read_text(encoding="utf-8"))["as_of"]
     # When both engines scan it
     duck = scan(package=package, as_of=as_of, out=tmp_path / "duckdb")
-    spark = scan(package=package, as_of=as_of, out=tmp_path / "spark", engine="spark", spark_master="local[2]")
+    spark = scan(
+        package=package, as_of=as_of, out=tmp_path / "spark", engine="spark", spark_master="local[2]"
+    )
     # Then they wrote the same bytes, and Spark ran every rule
     duck_bytes = (tmp_path / "duckdb" / "hits.csv").read_bytes()
     assert len(duck.hits) > 27

@@ -22,7 +22,9 @@ def _as_of(package: Path) -> str:
     return str(json.loads((package / "_manifest.json").read_text(encoding="utf-8"))["as_of"])
 
 
-@pytest.mark.parametrize(("persons", "seed"), [(2_000, 1), (5_000, 2), (20_000, 3)], ids=["2k-seed1", "5k-seed2", "20k-seed3"])
+@pytest.mark.parametrize(
+    ("persons", "seed"), [(2_000, 1), (5_000, 2), (20_000, 3)], ids=["2k-seed1", "5k-seed2", "20k-seed3"]
+)
 def test_hits_equal_truth_for_every_rule(tmp_path: Path, persons: int, seed: int) -> None:
     # Given a generated package with planted violations of every rule
     package = tmp_path / "package"
@@ -37,7 +39,9 @@ def test_hits_equal_truth_for_every_rule(tmp_path: Path, persons: int, seed: int
         expected = {subject for rule_id, subject in truth if rule_id == rule.id}
         found = {subject for rule_id, subject in hits if rule_id == rule.id}
         assert expected, f"{rule.id}: the generator planted nothing"
-        assert found == expected, f"{rule.id}: missed {sorted(expected - found)}, extra {sorted(found - expected)}"
+        assert found == expected, (
+            f"{rule.id}: missed {sorted(expected - found)}, extra {sorted(found - expected)}"
+        )
 
 
 def test_csv_package_gives_the_same_hits_as_parquet(tmp_path: Path) -> None:
@@ -49,7 +53,9 @@ def test_csv_package_gives_the_same_hits_as_parquet(tmp_path: Path) -> None:
         for path in parquet_package.glob("*.parquet"):
             target = str(csv_package / f"{path.stem}.csv").replace("'", "''")
             source = str(path).replace("'", "''")
-            connection.execute(f"COPY (SELECT * FROM read_parquet('{source}')) TO '{target}' (HEADER, DELIMITER ',')")
+            connection.execute(
+                f"COPY (SELECT * FROM read_parquet('{source}')) TO '{target}' (HEADER, DELIMITER ',')"
+            )
     as_of = _as_of(parquet_package)
     # When both are scanned
     scan(package=parquet_package, as_of=as_of, out=tmp_path / "from_parquet")

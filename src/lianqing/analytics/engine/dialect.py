@@ -8,26 +8,28 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
 
 from lianqing.analytics.engine.library import Macro, load_macros
 
+# sqlglot's expression nodes (exp.Expression; exp.Expr in newer releases).
+Tree = Any
+
 
 @cache
-def _macro_trees() -> dict[str, tuple[tuple[str, ...], exp.Expression]]:
+def _macro_trees() -> dict[str, tuple[tuple[str, ...], Tree]]:
     return {macro.name: (macro.args, sqlglot.parse_one(macro.body, read="duckdb")) for macro in load_macros()}
 
 
-def _inline(
-    node: exp.Expression, macros: dict[str, tuple[tuple[str, ...], exp.Expression]]
-) -> exp.Expression:
+def _inline(node: Tree, macros: dict[str, tuple[tuple[str, ...], Tree]]) -> Tree:
     if isinstance(node, exp.Anonymous) and str(node.this).lower() in macros:
         names, body = macros[str(node.this).lower()]
         arguments = dict(zip(names, node.expressions, strict=True))
 
-        def substitute(inner: exp.Expression) -> exp.Expression:
+        def substitute(inner: Tree) -> Tree:
             if isinstance(inner, exp.Column) and not inner.table and inner.name in arguments:
                 return arguments[inner.name].copy()
             return inner
@@ -36,7 +38,7 @@ def _inline(
     return node
 
 
-def inline_macros(tree: exp.Expression, macros: tuple[Macro, ...] | None = None) -> exp.Expression:
+def inline_macros(tree: Tree, macros: tuple[Macro, ...] | None = None) -> Tree:
     table = (
         _macro_trees()
         if macros is None
@@ -50,7 +52,7 @@ def inline_macros(tree: exp.Expression, macros: tuple[Macro, ...] | None = None)
     raise ValueError("macros nest too deeply")
 
 
-def _day_difference(node: exp.Expression) -> exp.Expression:
+def _day_difference(node: Tree) -> Tree:
     if isinstance(node, exp.DateDiff) and str(node.unit or "").upper() in ("DAY", "'DAY'", ""):
         return exp.Anonymous(this="datediff", expressions=[node.this, node.expression])
     return node

@@ -36,7 +36,7 @@ def spark_session(master: str) -> Any:
                     SparkSession.builder.master(master)
                     .appName("lianqing-scan")
                     .config("spark.sql.session.timeZone", "UTC")  # timestamps are wall times
-                    .config("spark.sql.shuffle.partitions", "8")
+                    .config("spark.sql.shuffle.partitions", "4")
                     .config("spark.ui.enabled", "false")
                     .config("spark.ui.showConsoleProgress", "false")
                     .config("spark.driver.memory", "4g")
