@@ -273,6 +273,10 @@ def _record_days(reader: PackageReader, keys: dict[str, list[str]]) -> dict[dt.d
     return days
 
 
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
 def calendar_data(reader: PackageReader, hit: Hit) -> dict[str, Any]:
     days = _record_days(reader, parse_record_ids(hit.record_keys))
     if not days:
@@ -285,8 +289,9 @@ def calendar_data(reader: PackageReader, hit: Hit) -> dict[str, Any]:
             "festivals": [],
         }
     first, last = min(days), max(days)
-    start = first.replace(day=1)
-    end = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    # At least the month before and after, so a festival window around the records shows.
+    start = (first.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    end = _month_end(_month_end(last) + dt.timedelta(days=1))
     if (end - start).days > 366:  # keep it readable: the year around the last record
         start = (end - dt.timedelta(days=365)).replace(day=1)
     rest_days, festivals = [], []

@@ -7,6 +7,7 @@ stores what it returns. A scan runs in a task (`tasks.scan_run_task`), never in 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -295,7 +296,7 @@ def hits_store(
         )
     Hit.objects.bulk_create(rows, batch_size=500)
     fingerprints = {row.fingerprint for row in rows}
-    run.summary = result.summary
+    run.summary = json.loads(json.dumps(result.summary, default=str))  # dates of params as text
     run.previous_run = previous
     run.hits_count = len(rows)
     run.new_count = sum(1 for row in rows if row.change == HitChange.NEW)
