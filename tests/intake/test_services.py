@@ -206,3 +206,22 @@ def test_receipt_guessing_is_rate_limited(intake_env, settings):
         assert report_find_by_receipt(code_text="1234", client="guesser") is None
     with pytest.raises(IntakeError, match="过于频繁"):
         report_find_by_receipt(code_text="1234", client="guesser")
+
+
+def test_sweep_finishes_moves_and_removes_orphans(intake_env):
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    # Given a committed report whose file move never ran (a crash after commit) and an orphan file
+    result = _submit(uploads=[pdf_upload()])  # no on_commit callbacks run here: the file stays pending
+    recorded = result.report.attachments.get().storage_name
+    orphan = storage.pending_write(b"left by a crashed upload")
+    old = time.time() - 7200
+    os.utime(storage.storage_root() / "pending" / orphan, (old, old))
+    assert storage.stored_read(recorded)  # still readable while pending
+
+    call_command("intake_sweep")
+
+    assert _files_on_disk() == (set(), {recorded})

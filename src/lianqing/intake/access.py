@@ -49,7 +49,7 @@ def scope_reports(queryset: QuerySet[Report], user: User | AnonymousUser) -> Que
 
 
 def access_report_by_id(user: User | AnonymousUser, report_id: int) -> Report:
-    report = scope_reports(Report.objects.select_related("org"), user).filter(pk=report_id).first()
+    report = scope_reports(Report.objects.select_related("org", "case"), user).filter(pk=report_id).first()
     if report is None:
         raise Http404("没有找到该举报 (no such report)")
     return report

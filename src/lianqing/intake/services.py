@@ -19,6 +19,7 @@ import nacl.secret
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from nacl.public import PrivateKey
 
@@ -26,6 +27,7 @@ from lianqing.cases.models import Kind, Source
 from lianqing.cases.services import case_register
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, Org, OrgKind, User
+from lianqing.core.services import notification_send
 from lianqing.intake import conf, keys, storage
 from lianqing.intake.abuse import challenge_verify, rate_limit_hit, submission_key
 from lianqing.intake.access import may_unlock
@@ -290,6 +292,19 @@ def reporter_message_post(
 
     _with_files(written, create)
     return message_holder[0]
+
+
+def _notify_handler(report: Report, message: Message) -> None:
+    """Tell the case's handler that the reporter wrote (no content: the notice is not the place)."""
+    handler = report.case.handler if report.case_id else None  # type: ignore[union-attr]
+    if handler is None:
+        return
+    notification_send(
+        recipient=handler,
+        title=f"举报人补充了材料或回复了留言（网络举报 #{report.pk}）",
+        link=reverse("intake:staff_report_detail", args=[report.pk]),
+        dedupe_key=f"intake-message-{message.pk}",
+    )
 
 
 @transaction.atomic

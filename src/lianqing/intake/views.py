@@ -4,12 +4,14 @@ call a service or selector, render."""
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -211,7 +213,8 @@ def staff_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         "status": report_public_status(report),
         "may_unlock": may_unlock(user),
         "unlocked": private_key is not None,
-        "unlock_expires_at": unlock_expires_at(request) if private_key else None,
+        "unlock_expires_at": _local_time(unlock_expires_at(request)) if private_key else None,
+        "case_url": reverse("cases:detail", args=[report.case_id]) if report.case_id else "",
         "identity": identity,
         "unlock_form": UnlockForm(),
         "question_form": QuestionForm(),
@@ -286,6 +289,10 @@ def staff_attachment_download(request: HttpRequest, report_id: int, attachment_i
     response["Content-Disposition"] = _attachment_disposition(content.name)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _local_time(epoch: int | None) -> datetime | None:
+    return datetime.fromtimestamp(epoch, tz=UTC) if epoch else None
 
 
 def _attachment_disposition(name: str) -> str:
