@@ -225,3 +225,16 @@ def test_sweep_finishes_moves_and_removes_orphans(intake_env):
     call_command("intake_sweep")
 
     assert _files_on_disk() == (set(), {recorded})
+
+
+def test_old_rate_counters_are_dropped(intake_env):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lianqing.intake.abuse import rate_limit_hit
+    from lianqing.intake.models import RateCounter
+
+    RateCounter.objects.create(key="old", window_start=timezone.now() - timedelta(hours=3), count=5)
+    rate_limit_hit("fresh-client", scope="submit", limit=10)
+    assert list(RateCounter.objects.values_list("count", flat=True)) == [1]

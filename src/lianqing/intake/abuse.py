@@ -102,6 +102,8 @@ def rate_limit_hit(key: str, *, scope: str, limit: int) -> None:
             try:
                 with transaction.atomic():
                     RateCounter.objects.create(key=bucket, window_start=window, count=1)
+                # Counters are kept no longer than they are needed (they are derived from addresses).
+                RateCounter.objects.filter(window_start__lt=window - timedelta(hours=1)).delete()
             except IntegrityError:  # another worker created it first
                 RateCounter.objects.filter(key=bucket, window_start=window).update(count=F("count") + 1)
         count = (
