@@ -277,6 +277,7 @@ def bench_size(persons: int, existing: str | None, options: argparse.Namespace) 
         print(
             f"{'scan ' + engine:<28}{result['seconds']:>10.1f}{rows / result['seconds']:>14,.0f}{peak_text:>14}  "
             f"{result['hits']:,} hits; {result['seconds'] / raw_seconds:.1f}x raw read"
+            + (f"; driver {gib(peak)} + JVM {gib(result['jvm_peak'])}" if engine == "spark" else "")
         )
         print(f"{'':<28}slowest: " + ", ".join(f"{rule} {seconds:.1f}s" for rule, seconds in slowest))
     pandas, pandas_peak = run_step("pandas", package, timeout=options.timeout)
