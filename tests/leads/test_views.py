@@ -120,8 +120,11 @@ def test_results_page_lists_hits_by_rule_with_bounded_queries(
     assert 'data-rule="B01"' not in body
 
 
-def test_upload_of_a_package_zip_imports_it(owner, client_for, data_dir):
-    archive = zip_folder(january_package(data_dir / "src"))
+def test_upload_of_a_package_zip_imports_it_and_reports_rejected_rows(owner, client_for, data_dir):
+    folder = january_package(data_dir / "src")
+    with (folder / "benefits.csv").open("a", encoding="utf-8") as handle:
+        handle.write("BAD001,低保,370124198001010011,某人,370124001,abc元,2025-01,2025-01-10,370124001\n")
+    archive = zip_folder(folder)
     response = client_for(owner).post(
         reverse("leads:package_upload"),
         {"archive": SimpleUploadedFile("2025-01.zip", archive, "application/zip"), "name": "一月"},
@@ -131,8 +134,12 @@ def test_upload_of_a_package_zip_imports_it(owner, client_for, data_dir):
     assert response["Location"] == reverse("leads:package_detail", args=[package.pk])
     assert package.datasets["benefits"] == 3
     assert package.org == owner.org
+    assert package.import_report["rejected_rows"] == 1
     page = client_for(owner).get(response["Location"]).content.decode()
     assert "benefits.csv" in page
+    rejects = page.split('id="rejects"')[1]
+    assert "abc元" in rejects
+    assert "amount" in rejects or "金额" in rejects
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

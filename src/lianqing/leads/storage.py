@@ -7,7 +7,9 @@ refused import leaves nothing behind: the caller gets a LeadsError and the folde
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import itertools
 import json
 import shutil
 import tempfile
@@ -24,11 +26,12 @@ from django.conf import settings
 from lianqing.analytics.contract import DATASETS
 from lianqing.analytics.engine import list_rules
 from lianqing.analytics.errors import AnalyticsError
-from lianqing.analytics.importer import SUFFIXES, import_package
+from lianqing.analytics.importer import REJECTS, SUFFIXES, import_package
 from lianqing.leads.errors import LeadsError
 
 MAX_UNPACKED_BYTES = 4 * 1024**3  # a zip that unpacks to more is refused (zip bomb)
 MAX_MEMBERS = 200
+MAX_REJECTS_SHOWN = 100
 PACKAGES_DIR_NAME = "packages"
 SCRATCH_DIR_NAME = "tmp"
 
@@ -137,6 +140,14 @@ def _source_as_of(folder: Path) -> dt.date | None:
         return None
 
 
+def _first_rejects(path: Path) -> list[dict[str, str]]:
+    """The first rows the importer could not take (file, sheet, row, column, value, reason)."""
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(itertools.islice(csv.DictReader(handle), MAX_REJECTS_SHOWN))
+
+
 def runnable_rules(datasets: dict[str, int]) -> list[str]:
     present = {name for name, rows in datasets.items() if rows}
     return [rule.id for rule in list_rules() if set(rule.datasets) <= present]
@@ -168,6 +179,7 @@ def import_folder(source: Path) -> ImportedPackage:
         "sources": manifest.get("sources", []),
         "notes": list(result.notes),
         "rejected_rows": sum(source.rows_rejected for source in result.sources),
+        "rejects": _first_rejects(out / REJECTS),
     }
     return ImportedPackage(out, dict(result.rows), manifest, report, _source_as_of(source))
 
