@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from lianqing.leads.models import ScanRun, ScanStatus
 from lianqing.leads.services import package_register_folder, scan_cancel, scan_execute, scan_start
@@ -86,3 +88,16 @@ def test_progress_fragment_polls_while_running_and_reloads_when_done(package, an
     scan_execute(run.pk)
     done = http.get(url)
     assert done["HX-Refresh"] == "true"
+
+
+def test_cancelling_a_scan_whose_worker_died_ends_it_at_once(package, analyst):
+    run = scan_start(package=package, user=analyst, enqueue=False)
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    ScanRun.objects.filter(pk=run.pk).update(
+        status=ScanStatus.RUNNING, started_at=long_ago, heartbeat_at=long_ago
+    )
+    scan_cancel(run=run, user=analyst)
+    run.refresh_from_db()
+    assert run.status == ScanStatus.CANCELLED
+    assert "中断" in run.error
+    assert scan_start(package=package, user=analyst, enqueue=False).status == ScanStatus.QUEUED

@@ -79,6 +79,7 @@ class ScanRun(models.Model):
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # last sign of life of the worker
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

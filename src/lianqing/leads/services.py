@@ -41,6 +41,7 @@ from lianqing.leads.models import (
 logger = logging.getLogger(__name__)
 
 MAX_REASON = 2000
+STALE_AFTER = dt.timedelta(hours=1)  # no progress for this long: the worker is gone
 MAX_CASE_RECORDS = 50
 
 # What kind of problem a lead from each rule is, for the case workflow's statistics.
@@ -179,15 +180,28 @@ def scan_start(
 
 
 def scan_cancel(*, run: ScanRun, user: User) -> ScanRun:
-    """Cancel a queued scan at once; ask a running one to stop before its next rule."""
+    """Cancel a queued scan at once; ask a running one to stop before its next rule.
+
+    A running scan whose worker has shown no sign of life for STALE_AFTER (the worker was
+    killed) is ended at once, so that its package can be scanned again.
+    """
+    now = timezone.now()
     with transaction.atomic():
         queued = ScanRun.objects.filter(pk=run.pk, status=ScanStatus.QUEUED).update(
-            status=ScanStatus.CANCELLED, finished_at=timezone.now(), is_cancel_requested=True
+            status=ScanStatus.CANCELLED, finished_at=now, is_cancel_requested=True
+        )
+        stale = ScanRun.objects.filter(
+            pk=run.pk, status=ScanStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER
+        ).update(
+            status=ScanStatus.CANCELLED,
+            finished_at=now,
+            is_cancel_requested=True,
+            error="后台任务已中断，扫描已结束 (the worker stopped; scan ended)",
         )
         running = ScanRun.objects.filter(pk=run.pk, status=ScanStatus.RUNNING).update(
             is_cancel_requested=True
         )
-        if not queued and not running:
+        if not queued and not stale and not running:
             raise LeadsError("该扫描已经结束，无法取消 (the scan has already ended)")
         events.scan_cancelled_event(run=run, user=user)
     run.refresh_from_db()
@@ -202,8 +216,9 @@ def _finish(run_id: int, status: str, error: str = "") -> None:
 
 def scan_execute(run_id: int) -> None:
     """Run a queued scan to its end (the task body). A second call for the same run does nothing."""
+    now = timezone.now()
     claimed = ScanRun.objects.filter(pk=run_id, status=ScanStatus.QUEUED).update(
-        status=ScanStatus.RUNNING, started_at=timezone.now()
+        status=ScanStatus.RUNNING, started_at=now, heartbeat_at=now
     )
     if not claimed:
         return
@@ -211,7 +226,7 @@ def scan_execute(run_id: int) -> None:
 
     def progress(rule_id: str, index: int, total: int) -> None:
         ScanRun.objects.filter(pk=run_id).update(
-            progress_done=index - 1, progress_total=total, current_rule=rule_id
+            progress_done=index - 1, progress_total=total, current_rule=rule_id, heartbeat_at=timezone.now()
         )
 
     def cancelled() -> bool:
