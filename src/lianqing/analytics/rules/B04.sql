@@ -5,7 +5,7 @@ severity: 中
 datasets: [benefits]
 subject: person_id
 when: month
-explanation: "{who}{detail}，{when}重复领取补贴{count}笔，共计{amount}。"
+explanation: "{who}{when}同一期间重复领取{detail}补贴{count}笔，共计{amount}。"
 */
 -- At least 2 records of the same person_id, program and period.
 WITH repeated AS (
@@ -22,6 +22,6 @@ SELECT
     period_start(period) AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
-    '同一期间' || program || '项目' AS detail
+    program AS detail
 FROM repeated
 WHERE copies >= 2

@@ -8,25 +8,30 @@ when: month
 explanation: "{who}{detail}，{when}超标准发放{count}笔，共计{amount}。"
 */
 -- amount > max_amount of the standard matching program, the longest region_code prefix and period.
--- Prefixes are matched by equality on left(region_code, n) for each prefix length n in use,
--- so the join stays an equi-join.
+-- The standard is looked up once per distinct (program, region_code, period) of the benefits;
+-- prefixes are matched by equality on left(region_code, n) for each prefix length n in use,
+-- so the joins stay equi-joins.
 WITH prefix_lengths AS (
     SELECT DISTINCT length(region_code) AS n FROM standards
 ),
+benefit_keys AS (
+    SELECT DISTINCT program, region_code, period FROM benefits WHERE region_code IS NOT NULL
+),
 candidates AS (
     SELECT
-        b.record_id, s.max_amount, s.region_code AS standard_region,
+        k.program, k.region_code, k.period, s.max_amount, s.region_code AS standard_region,
         row_number() OVER (
-            PARTITION BY b.record_id ORDER BY length(s.region_code) DESC, s.period_from DESC
+            PARTITION BY k.program, k.region_code, k.period
+            ORDER BY length(s.region_code) DESC, s.period_from DESC
         ) AS preference
-    FROM benefits AS b
+    FROM benefit_keys AS k
     CROSS JOIN prefix_lengths AS l
     JOIN standards AS s
-        ON s.program = b.program
-        AND s.region_code = left(b.region_code, l.n)
-        AND s.period_from <= b.period
-        AND (s.period_to IS NULL OR b.period <= s.period_to)
-    WHERE length(b.region_code) >= l.n
+        ON s.program = k.program
+        AND s.region_code = left(k.region_code, l.n)
+        AND s.period_from <= k.period
+        AND (s.period_to IS NULL OR k.period <= s.period_to)
+    WHERE length(k.region_code) >= l.n
 )
 SELECT
     b.person_id AS subject_id,
@@ -38,5 +43,6 @@ SELECT
     CAST(NULL AS VARCHAR) AS severity,
     b.program || '标准上限' || CAST(c.max_amount AS VARCHAR) || '元(区划' || c.standard_region || ')' AS detail
 FROM benefits AS b
-JOIN candidates AS c ON c.record_id = b.record_id AND c.preference = 1
+JOIN candidates AS c
+    ON c.program = b.program AND c.region_code = b.region_code AND c.period = b.period AND c.preference = 1
 WHERE b.amount > c.max_amount

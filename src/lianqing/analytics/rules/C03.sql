@@ -6,7 +6,7 @@ datasets: [bids, companies, shareholders]
 optional_datasets: [contracts]
 subject: tender_id
 when: none
-explanation: "招标项目{who}{detail}。"
+explanation: "招标项目{who}中，{detail}。"
 */
 -- A tender where >= 2 distinct bidders share a legal_rep_id, a person shareholder, a phone or
 -- an address.

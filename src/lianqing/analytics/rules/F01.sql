@@ -5,7 +5,7 @@ severity: 中
 datasets: [expenses]
 subject: org_code
 when: day
-explanation: "{who}{detail}，{when}在休息日报销公务接待{count}笔，共计{amount}。"
+explanation: "{who}{when}在休息日报销公务接待{count}笔，共计{amount}。"
 */
 -- Category 公务接待 on a rest day (not a chinese_calendar workday; the engine's calendar table).
 SELECT

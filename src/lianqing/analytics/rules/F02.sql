@@ -7,7 +7,7 @@ subject: org_code
 when: day
 params:
   per_head_max: {type: decimal, default: 150, min: 0, description: 人均接待标准上限(元)}
-explanation: "{who}{detail}，{when}人均超标准的公务接待{count}笔，共计{amount}。"
+explanation: "{who}{when}报销人均超过{detail}的公务接待{count}笔，共计{amount}。"
 */
 -- Category 公务接待 with headcount > 0 and amount / headcount > per_head_max
 -- (compared as amount > per_head_max * headcount, exact in decimals on every engine).
@@ -19,7 +19,7 @@ SELECT
     e.date AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
-    '(标准每人' || CAST($per_head_max AS VARCHAR) || '元)' AS detail
+    '每人' || CAST($per_head_max AS VARCHAR) || '元标准' AS detail
 FROM expenses AS e
 LEFT JOIN orgs AS g ON g.org_code = e.org_code
 WHERE e.category = '公务接待' AND e.headcount > 0 AND e.amount > $per_head_max * e.headcount

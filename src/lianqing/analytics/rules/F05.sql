@@ -5,7 +5,7 @@ severity: 中
 datasets: [vehicle_trips]
 subject: plate
 when: day
-explanation: "公务车辆{who}{detail}，{when}共{count}次。"
+explanation: "{who}公务车辆{detail}，{when}共{count}次。"
 */
 -- start_time on a rest day and destination_category in 景区, 娱乐场所, 餐饮, 住宅区; or
 -- destination_category 娱乐场所 on any day.

@@ -5,7 +5,7 @@ severity: 高
 datasets: [fund_flows, officials, relatives, companies, shareholders]
 subject: from_org_code/payee_id
 when: day
-explanation: "{who}{detail}，{when}拨付{count}笔，共计{amount}。"
+explanation: "{who}：{detail}，{when}拨付{count}笔，共计{amount}。"
 */
 -- Money from an org to a company (payee_id a uscc) whose legal rep or a person shareholder is an
 -- official of that org in post on the flow date, or a close relative of one.
@@ -17,7 +17,7 @@ SELECT
     f.date AS day,
     coalesce(l.record_key, cp.record_key) AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
-    '：收款企业' || cp.role || '系本单位' || coalesce(o.position, '') || o.name || '(' || mask_id(o.person_id) || ')'
+    '收款企业' || cp.role || '系本单位' || coalesce(o.position, '') || o.name || '(' || mask_id(o.person_id) || ')'
         || CASE WHEN l.relation = '本人' THEN '本人' ELSE '的' || l.relation END AS detail
 FROM fund_flows AS f
 JOIN company_people AS cp ON cp.uscc = f.payee_id
