@@ -181,12 +181,19 @@ def graph_data(reader: PackageReader, hit: Hit) -> dict[str, Any]:
 def sankey_data(reader: PackageReader, hit: Hit) -> dict[str, Any]:
     """The fund's flows (all of them, not only the offending ones), by org, with the remainder."""
     org_code, _, fund_code = hit.subject_id.partition("/")
-    flows = reader.rows_where_in("fund_flows", "fund_code", [fund_code], limit=20_000)
-    benefits = reader.rows_where_in("benefits", "fund_code", [fund_code], limit=200_000)
     totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     inflow: dict[str, Decimal] = defaultdict(Decimal)
     outflow: dict[str, Decimal] = defaultdict(Decimal)
     codes: set[str] = set()
+    flows = (
+        reader.query(
+            "SELECT from_org_code, to_org_code, sum(amount) AS amount FROM read_parquet(?) "
+            "WHERE fund_code = ? GROUP BY ALL",
+            [reader.file("fund_flows"), fund_code],
+        )
+        if reader.has("fund_flows")
+        else []
+    )
     for row in flows:
         source = row["from_org_code"]
         target = row["to_org_code"] or f"payees:{source}"
@@ -194,12 +201,18 @@ def sankey_data(reader: PackageReader, hit: Hit) -> dict[str, Any]:
         inflow[target] += Decimal(row["amount"] or 0)
         outflow[source] += Decimal(row["amount"] or 0)
         codes.update(code for code in (row["from_org_code"], row["to_org_code"]) if code)
-    for row in benefits:
-        source = row["approver_org_code"] or ""
-        if not source:
-            continue
-        target = f"households:{source}"
-        totals[(source, target)] += Decimal(row["amount"] or 0)
+    paid = (
+        reader.query(
+            "SELECT approver_org_code, sum(amount) AS amount FROM read_parquet(?) "
+            "WHERE fund_code = ? AND approver_org_code IS NOT NULL AND approver_org_code <> '' GROUP BY ALL",
+            [reader.file("benefits"), fund_code],
+        )
+        if reader.has("benefits")
+        else []
+    )
+    for row in paid:
+        source = row["approver_org_code"]
+        totals[(source, f"households:{source}")] += Decimal(row["amount"] or 0)
         outflow[source] += Decimal(row["amount"] or 0)
     retained = inflow.get(org_code, Decimal(0)) - outflow.get(org_code, Decimal(0))
     if hit.rule_id == "M01" and hit.amount is not None:

@@ -1,0 +1,100 @@
+"""Leads benchmark: what the web adds around a scan, on generated packages of growing size.
+
+    .venv/bin/python bench/leads_evidence.py                      # 100k and 1M persons
+    .venv/bin/python bench/leads_evidence.py 100000 --workdir /tmp/bench-leads
+
+For each size: the scan (DuckDB), locating every hit's org and region (once per scan, before the
+hits are stored), and for one hit of each rule with a picture the evidence records and the
+picture data (what one evidence page and its chart.json read). Django is not needed: these are
+the library-side reads the leads app does; storing hits is one bulk INSERT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+from lianqing.analytics.engine import scan
+from lianqing.analytics.generate import generate
+from lianqing.leads.charts import chart_kinds, hit_charts
+from lianqing.leads.evidence import hit_records
+from lianqing.leads.locate import hit_places
+
+
+def timed(function, *args, **kwargs):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    value = function(*args, **kwargs)
+    return value, time.perf_counter() - started
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/lianqing-bench-leads"))
+    args = parser.parse_args()
+    rows = []
+    for persons in args.sizes:
+        folder = args.workdir / f"p{persons}"
+        shutil.rmtree(folder, ignore_errors=True)
+        summary = generate(folder, persons=persons, seed=1)
+        benefits = summary.rows.get("benefits", 0)
+        result, scan_seconds = timed(scan, package=folder, as_of=summary.as_of)
+        _, locate_seconds = timed(hit_places, str(folder), result.hits)
+        page_seconds = []
+        for rule_id in sorted({hit.rule_id for hit in result.hits if chart_kinds(hit.rule_id)}):
+            found = next(hit for hit in result.hits if hit.rule_id == rule_id)
+            hit = SimpleNamespace(
+                rule_id=found.rule_id,
+                subject_id=found.subject_id,
+                subject_name=found.subject_name,
+                amount=found.amount,
+                record_keys=found.record_ids.split(";"),
+            )
+            started = time.perf_counter()
+            hit_records(folder, hit.record_keys)
+            hit_charts(str(folder), hit)  # type: ignore[arg-type]
+            page_seconds.append((rule_id, time.perf_counter() - started))
+        slowest = max(page_seconds, key=lambda item: item[1])
+        rows.append(
+            (
+                persons,
+                benefits,
+                len(result.hits),
+                scan_seconds,
+                locate_seconds,
+                sum(s for _, s in page_seconds) / len(page_seconds),
+                f"{slowest[0]} {slowest[1]:.2f}",
+                peak_mib(),
+            )
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+    header = (
+        "persons",
+        "benefits rows",
+        "hits",
+        "scan s",
+        "locate s",
+        "evidence+chart s (mean)",
+        "slowest",
+        "peak MiB",
+    )
+    print(" | ".join(header))
+    print(" | ".join("---" for _ in header))
+    for persons, benefits, hits, scan_s, locate_s, mean_s, slowest_text, peak in rows:
+        print(
+            f"{persons:,} | {benefits:,} | {hits:,} | {scan_s:.2f} | {locate_s:.2f} | {mean_s:.2f} | {slowest_text} | {peak:,.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
