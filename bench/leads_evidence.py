@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import resource
 import shutil
+import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -40,7 +41,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 1_000_000])
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/lianqing-bench-leads"))
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "lianqing-bench-leads")
     args = parser.parse_args()
     rows = []
     for persons in args.sizes:
