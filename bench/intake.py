@@ -162,6 +162,23 @@ def database_counts(url: str) -> tuple[int, int]:
     return int(reports[0]), int(files[0])  # type: ignore[index]
 
 
+def process_tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (the gunicorn master and its workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(child) for child in children.read_text().split()]
+    for each in pids:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def percentile(values: list[float], fraction: float) -> float:
     if not values:
         return float("nan")
@@ -200,6 +217,7 @@ def main() -> None:
     try:
         wait_for(args.port)
         photo = photo_100kb()
+        cpu_before = process_tree_cpu_seconds(server.pid)
         results = Results()
         started = time.perf_counter()
         stop_at = started + args.seconds
@@ -212,6 +230,8 @@ def main() -> None:
         for thread in threads:
             thread.join()
         duration = time.perf_counter() - started
+        server_cpu = process_tree_cpu_seconds(server.pid) - cpu_before
+        load = os.getloadavg()[0]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -238,6 +258,8 @@ def main() -> None:
         ("unique receipts", f"{len(set(results.receipts))}"),
         ("attachments rows / files on disk", f"{attachments} / {files - demo_files}"),
         ("lost (accepted, not in database)", f"{lost}"),
+        ("server CPU per submission (ms)", f"{server_cpu / max(accepted, 1) * 1000:.0f}"),
+        ("machine cores / load average", f"{os.cpu_count()} / {load:.1f}"),
     ]
     width = max(len(name) for name, _ in rows)
     print(f"{'metric':<{width}}  value")

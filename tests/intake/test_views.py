@@ -241,10 +241,11 @@ def test_unlock_matrix_identity_and_attachment_are_audited(
     assert download.content.startswith(b"\xff\xd8\xff")
     assert "%E7%85%A7%E7%89%87.jpg" in download["Content-Disposition"]  # 照片.jpg
     reads = AuditEvent.objects.filter(action="view").order_by("seq")
-    assert reads.count() == views_before + 3  # unlock, identity, attachment
-    assert [e.details for e in reads][-3:] == [
+    assert reads.count() == views_before + 4  # unlock, identity, file names, one file
+    assert [e.details for e in reads][-4:] == [
         {"unlock": "ok"},
         {"read": "identity"},
+        {"read": "attachment_names"},
         {"read": "attachment", "report": report.pk},
     ]
     assert all(e.actor == staff[who] for e in reads[views_before:])

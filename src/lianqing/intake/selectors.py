@@ -82,9 +82,22 @@ class AttachmentContent:
     data: bytes
 
 
-def attachment_names(*, attachments: list[Attachment], private_key: PrivateKey) -> dict[int, str]:
-    """Original file names (sealed: a name can give a reporter away); read with the identity."""
-    return {a.pk: keys.unseal_json(private_key, bytes(a.meta_box))["name"] for a in attachments}
+def attachment_names(
+    *,
+    report: Report,
+    attachments: list[Attachment],
+    private_key: PrivateKey,
+    user: User,
+    request: HttpRequest | None = None,
+) -> dict[int, str]:
+    """Original file names: sealed, since a name can give a reporter away. Audited."""
+    if not attachments:
+        return {}
+    names = {a.pk: keys.unseal_json(private_key, bytes(a.meta_box))["name"] for a in attachments}
+    audit_record(
+        action=AuditAction.VIEW, actor=user, obj=report, details={"read": "attachment_names"}, request=request
+    )
+    return names
 
 
 def attachment_read(

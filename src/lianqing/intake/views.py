@@ -203,7 +203,9 @@ def staff_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     identity = names = None
     if private_key is not None:
         identity = report_identity_read(report=report, private_key=private_key, user=user, request=request)
-        names = attachment_names(attachments=attachments, private_key=private_key)
+        names = attachment_names(
+            report=report, attachments=attachments, private_key=private_key, user=user, request=request
+        )
     context = {
         "report": report,
         "region": region_name(report.region_code),
