@@ -238,3 +238,19 @@ def test_old_rate_counters_are_dropped(intake_env):
     RateCounter.objects.create(key="old", window_start=timezone.now() - timedelta(hours=3), count=5)
     rate_limit_hit("fresh-client", scope="submit", limit=10)
     assert list(RateCounter.objects.values_list("count", flat=True)) == [1]
+
+
+def test_reporter_reply_notifies_the_case_handler_without_content(intake_env, org_tree, make_user):
+    from lianqing.core.models import Notification
+
+    result = _submit()
+    handler = make_user(Role.PETITION, org=org_tree.petition_office)
+    Case.objects.filter(pk=result.report.case_id).update(handler=handler)  # given: the case was assigned
+    report = Report.objects.get(pk=result.report.pk)
+
+    reporter_message_post(report=report, body="补充：还有一次是在十月五日。", uploads=[], client="c")
+
+    notice = Notification.objects.get(recipient=handler)
+    assert f"#{result.report.pk}" in notice.title
+    assert "十月五日" not in notice.title + notice.body
+    assert notice.link == f"/staff/reports/{result.report.pk}/"
