@@ -21,6 +21,7 @@ from lianqing.leads.evidence import PackageReader, parse_record_ids
 class Place:
     org_code: str = ""
     region_code: str = ""
+    org_name: str = ""
 
 
 def _org_subject(rule_subject: str) -> bool:
@@ -73,10 +74,9 @@ def hit_places(package_path: str, hits: Iterable[EngineHit]) -> dict[tuple[str, 
                 if trip_id in trip_org:
                     org_of.setdefault(key, trip_org[trip_id])
                     break
-        org_region = {
-            row["org_code"]: row["region_code"] or ""
-            for row in reader.rows_where_in("orgs", "org_code", org_of.values(), limit=100_000)
-        }
+        org_rows = reader.rows_where_in("orgs", "org_code", org_of.values(), limit=100_000)
+        org_region = {row["org_code"]: row["region_code"] or "" for row in org_rows}
+        org_name = {row["org_code"]: row["name"] or "" for row in org_rows}
     places = {}
     for hit in hits:
         key = (hit.rule_id, hit.subject_id)
@@ -84,7 +84,7 @@ def hit_places(package_path: str, hits: Iterable[EngineHit]) -> dict[tuple[str, 
         region = org_region.get(org_code, "")
         if not region:
             region = next((benefit_region[b] for b in benefits.get(key, []) if benefit_region.get(b)), "")
-        places[key] = Place(org_code[:64], region[:12])
+        places[key] = Place(org_code[:64], region[:12], org_name.get(org_code, "")[:200])
     return places
 
 

@@ -132,6 +132,7 @@ class Hit(models.Model):
     org = models.ForeignKey(Org, verbose_name=_("所属机构"), on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField(_("行政区划代码"), max_length=12, blank=True)
     subject_org_code = models.CharField(_("涉及单位代码"), max_length=64, blank=True)
+    subject_org_name = models.CharField(_("涉及单位"), max_length=200, blank=True)
     rule_id = models.CharField(_("规则"), max_length=8)
     rule_name = models.CharField(_("规则名称"), max_length=100)
     severity = models.CharField(_("风险等级"), max_length=2, choices=Severity.choices)

@@ -100,7 +100,7 @@ def hit_facets(*, run: ScanRun) -> dict[str, list[str]]:
         ),
         "orgs": list(
             hits.exclude(subject_org_code="")
-            .values_list("subject_org_code", flat=True)
+            .values_list("subject_org_code", "subject_org_name")
             .distinct()
             .order_by("subject_org_code")
         ),

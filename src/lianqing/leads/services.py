@@ -293,6 +293,7 @@ def hits_store(
                 org_id=run.org_id,
                 region_code=(place.region_code if place and place.region_code else region)[:12],
                 subject_org_code=place.org_code if place else "",
+                subject_org_name=place.org_name if place else "",
                 rule_id=found.rule_id,
                 rule_name=found.rule_name,
                 severity=found.severity,
