@@ -43,3 +43,25 @@ def test_fifteen_digit_numbers_are_upgraded_to_valid_eighteen() -> None:
     upgraded = idcodes.upgrade_person_id("110105491231002")
     assert upgraded == "11010519491231002X"
     assert idcodes.is_valid_person_id(upgraded)
+
+
+def test_vectorised_validation_finds_exactly_what_stdnum_rejects() -> None:
+    # given valid numbers, and the same numbers with one digit changed or the date broken
+    rng = np.random.default_rng(7)
+    bodies = [
+        f"41152{rng.integers(0, 10)}19{rng.integers(40, 99)}{rng.integers(1, 13):02d}{rng.integers(1, 29):02d}{rng.integers(0, 1000):03d}"
+        for _ in range(500)
+    ]
+    valid = [body + ric.calc_check_digit(body + "0") for body in bodies]
+    mutated = [number[:9] + str((int(number[9]) + 1) % 10) + number[10:] for number in valid[:200]]
+    odd = [
+        "41152119490229002X",
+        "4115211949123100",
+        "４１１５２１１９４９１２３１００２Ｘ",
+        "41152119491231002x",
+    ]
+    values = valid + mutated + odd
+    # then the vectorised pass and stdnum agree value by value
+    expected = sorted(v for v in values if not idcodes.is_valid_person_id(v))
+    assert sorted(idcodes.invalid_person_ids(values)) == expected
+    assert len(expected) >= 200

@@ -18,15 +18,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lianqing.analytics import idcodes
-from lianqing.analytics.contract import DATASETS, Dataset, IdKind
+from lianqing.analytics.contract import DATASETS, Column, ColumnType, Dataset, IdKind
 from lianqing.analytics.errors import AnalyticsError
 from lianqing.analytics.headers import AliasTable, header_key, load_aliases
-from lianqing.analytics.normalize import column_sql, person_id_valid_sql, reason_sql
+from lianqing.analytics.normalize import EMPTY_REASON, column_sql, reason_sql
 from lianqing.analytics.sources import BATCH_ROWS, ROW, Sheet, file_kind, read_csv, read_parquet, read_xlsx
 
 MANIFEST = "_manifest.json"
@@ -149,101 +150,144 @@ class _PackageWriter:
         self._rejects_handle.close()
 
 
+_ID_PATTERNS = {
+    IdKind.PERSON: "^[0-9]{17}[0-9X]$",
+    IdKind.PERSON_OR_USCC: "^([0-9]{17}[0-9X]|[0-9A-Z]{18})$",
+    IdKind.USCC: "^[0-9A-Z]+$",
+    IdKind.REGION: "^[0-9]+$",
+}
+_PERIOD_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])$"
+
+
+def _arrow_fast_path(column: Column, raw: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array | None:
+    """The column in its contract type when every value is already clean, else None.
+
+    Tidy exports (and CSV copies of packages) never reach SQL: Arrow's strict casts accept
+    only canonical text (2023-05-01, 1234.50, true), so anything else falls to normalize.py.
+    """
+    text = pc.utf8_trim_whitespace(raw)
+    clean = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    if column.type is ColumnType.STRING:
+        pattern = _ID_PATTERNS.get(column.id_kind)
+        if pattern and not pc.all(pc.match_substring_regex(clean, pattern), skip_nulls=True).as_py():
+            return None
+        return clean
+    if column.type is ColumnType.PERIOD:
+        return (
+            clean
+            if pc.all(pc.match_substring_regex(clean, _PERIOD_PATTERN), skip_nulls=True).as_py()
+            else None
+        )
+    try:
+        return pc.cast(clean, column.arrow_type)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
 class _Normaliser:
-    """Turns batches of a source's text columns into contract-typed tables plus rejects."""
+    """Turns batches of a source's text columns into contract-typed tables plus rejects.
+
+    Each column takes Arrow's fast path when all its values in the batch are clean; the
+    others are normalised together in one DuckDB query (normalize.py).
+    """
 
     def __init__(self, connection: duckdb.DuckDBPyConnection, dataset: Dataset, columns: Mapping[str, str]):
         # columns: contract column -> source column name (c0, c1, …)
         self.connection = connection
         self.dataset = dataset
         self.columns = dict(columns)
-        inner = [f'"{ROW}"']
-        outer = [f'"{ROW}"']
-        self.reason_columns: list[tuple[str, str]] = []
-        self.suspect_columns: list[str] = []
-        for name, source in self.columns.items():
-            column = dataset.column(name)
-            sql = column_sql(column, f'"{source}"', is_key=name in dataset.key)
-            inner.append(f'{sql.value} AS "{name}", "{source}" AS "__raw_{name}"')
-            outer.append(f'"{name}"')
-            reason = reason_sql(column, f'"__raw_{name}"', f'"{name}"', is_key=name in dataset.key)
-            if reason != "NULL":
-                self.reason_columns.append((name, f"__reason_{name}"))
+        self._sql: dict[tuple[str, ...], str] = {}
+
+    def _sql_for(self, names: tuple[str, ...]) -> str:
+        if names not in self._sql:
+            inner = [f'"{ROW}"']
+            outer = [f'"{ROW}"']
+            for name in names:
+                column, source = self.dataset.column(name), self.columns[name]
+                is_key = name in self.dataset.key
+                sql = column_sql(column, f'"{source}"', is_key=is_key)
+                inner.append(f'{sql.value} AS "{name}", "{source}" AS "__raw_{name}"')
+                outer.append(f'"{name}"')
+                reason = reason_sql(column, f'"__raw_{name}"', f'"{name}"', is_key=is_key)
                 outer.append(f'{reason} AS "__reason_{name}"')
-            if column.id_kind in (IdKind.PERSON, IdKind.PERSON_OR_USCC):
-                # cheap vectorised check; stdnum then confirms the few it flags
-                outer.append(
-                    f'NOT coalesce({person_id_valid_sql(f"{chr(34)}{name}{chr(34)}")}, true) AS "__suspect_{name}"'
-                )
-                self.suspect_columns.append(name)
-        self.sql = f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM batch)"
+            self._sql[names] = f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM batch)"
+        return self._sql[names]
 
     def run(self, batch: pa.RecordBatch) -> tuple[pa.Table, pa.Table, list[tuple[int, str, str]], int]:
         """(kept rows in the contract schema, rejected raw rows, [(row, column, reason)], rows with invalid ids)."""
-        self.connection.register("batch", batch)
-        try:
-            result = self.connection.sql(self.sql).to_arrow_table()
-        finally:
-            self.connection.unregister("batch")
-        if isinstance(result, pa.RecordBatchReader):
-            result = result.read_all()
+        values: dict[str, pa.ChunkedArray | pa.Array] = {}
+        reasons: dict[str, pa.ChunkedArray | pa.Array] = {}
+        slow: list[str] = []
+        for name, source in self.columns.items():
+            fast = _arrow_fast_path(self.dataset.column(name), batch.column(source))
+            if fast is None:
+                slow.append(name)
+                continue
+            values[name] = fast
+            if name in self.dataset.key and fast.null_count:
+                reasons[name] = pc.if_else(pc.is_null(fast), EMPTY_REASON, pa.scalar(None, pa.string()))
+        if slow:
+            self.connection.register("batch", batch)
+            try:
+                result = self.connection.sql(self._sql_for(tuple(slow))).to_arrow_table()
+            finally:
+                self.connection.unregister("batch")
+            for name in slow:
+                values[name] = result[name]
+                reasons[name] = result[f"__reason_{name}"]
+        rows = batch.column(ROW)
+        bad: pa.ChunkedArray | pa.Array = pa.array(np.zeros(batch.num_rows, dtype=bool))
         problems: list[tuple[int, str, str]] = []
-        bad: pa.ChunkedArray | pa.Array = pa.array([False] * result.num_rows, pa.bool_())
-        for name, reason_name in self.reason_columns:
-            has_reason = pc.is_valid(result[reason_name])
+        for name, reason in reasons.items():
+            has_reason = pc.is_valid(reason)
+            if not pc.any(has_reason).as_py():
+                continue
             bad = pc.or_(bad, has_reason)
-            if pc.any(has_reason).as_py():
-                rejected = result.filter(has_reason)
-                problems.extend(
-                    zip(
-                        rejected[ROW].to_pylist(),
-                        [name] * rejected.num_rows,
-                        rejected[reason_name].to_pylist(),
-                        strict=True,
-                    )
+            problems.extend(
+                zip(
+                    pc.filter(rows, has_reason).to_pylist(),
+                    [name] * int(pc.sum(has_reason).as_py()),
+                    pc.filter(reason, has_reason).to_pylist(),
+                    strict=True,
                 )
-        kept = result.filter(pc.invert(bad))
-        rejected_raw = pa.Table.from_batches([batch]).filter(
-            pc.is_in(batch.column(ROW), result.filter(bad)[ROW])
-        )
-        schema = self.dataset.arrow_schema()
+            )
+        keep = pc.invert(bad)
+        kept_rows = int(pc.sum(keep).as_py() or 0)
         arrays = [
-            kept[column.name].cast(column.arrow_type, safe=False)
-            if column.name in self.columns
-            else pa.nulls(kept.num_rows, column.arrow_type)
+            pc.filter(values[column.name], keep).cast(column.arrow_type, safe=False)
+            if column.name in values
+            else pa.nulls(kept_rows, column.arrow_type)
             for column in self.dataset.columns
         ]
-        table = pa.Table.from_arrays(arrays, schema=schema)
-        suspects = {name: kept[f"__suspect_{name}"] for name in self.suspect_columns}
-        return table, rejected_raw, problems, _invalid_id_rows(self.dataset, table, suspects)
+        table = pa.Table.from_arrays(
+            [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays],
+            schema=self.dataset.arrow_schema(),
+        )
+        rejected_raw = pa.Table.from_batches([batch]).filter(bad)
+        return table, rejected_raw, problems, _invalid_id_rows(self.dataset, table)
 
 
-def _invalid_id_rows(dataset: Dataset, table: pa.Table, suspects: Mapping[str, pa.ChunkedArray]) -> int:
-    """Rows whose person ids or USCCs fail their check (kept: rule B10 reports them)."""
-    bad: pa.Array | None = None
+def _invalid_id_rows(dataset: Dataset, table: pa.Table) -> int:
+    """Rows whose person ids or USCCs fail their check (kept: rule B10 reports them).
+
+    Each distinct value is checked once per batch, person ids vectorised (idcodes).
+    """
+    bad: pa.ChunkedArray | pa.Array | None = None
     for column in dataset.columns:
-        if (
-            column.id_kind not in (IdKind.PERSON, IdKind.USCC, IdKind.PERSON_OR_USCC)
-            or (column.name not in suspects
-            and column.id_kind is not IdKind.USCC)
-        ):
+        kind = column.id_kind
+        if kind not in (IdKind.PERSON, IdKind.USCC, IdKind.PERSON_OR_USCC):
             continue
-        values = table[column.name]
-        candidates = values.filter(suspects[column.name]) if column.name in suspects else values
-        distinct = [v for v in pc.unique(candidates).to_pylist() if v]
-        invalid = [v for v in distinct if not _is_valid_id(column.id_kind, v)]
+        distinct = pc.unique(table[column.name])
+        if kind is IdKind.USCC:
+            invalid = [v for v in distinct.to_pylist() if v and not idcodes.is_valid_uscc(v)]
+        else:
+            invalid = idcodes.invalid_person_ids(distinct)
+            if kind is IdKind.PERSON_OR_USCC:
+                invalid = [v for v in invalid if not idcodes.is_valid_uscc(v)]
         if invalid:
-            hit = pc.fill_null(pc.is_in(values, pa.array(invalid, pa.string())), False)
+            hit = pc.fill_null(pc.is_in(table[column.name], pa.array(invalid, pa.string())), False)
             bad = hit if bad is None else pc.or_(bad, hit)
     return 0 if bad is None else int(pc.sum(bad).as_py() or 0)
-
-
-def _is_valid_id(kind: IdKind, value: str) -> bool:
-    if kind is IdKind.PERSON:
-        return idcodes.is_valid_person_id(value)
-    if kind is IdKind.USCC:
-        return idcodes.is_valid_uscc(value)
-    return idcodes.is_valid_person_id(value) or idcodes.is_valid_uscc(value)
 
 
 def _where(report: SourceReport) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -130,7 +131,7 @@ def read_csv(path: Path, score: HeaderScore, batch_rows: int = BATCH_ROWS) -> Sh
             skip_rows=header_index + 1,
             column_names=names,
             encoding="utf8" if encoding in ("utf-8", "utf-8-sig", "ascii") else encoding,
-            block_size=16 << 20,
+            block_size=max(1 << 20, min(64 << 20, batch_rows * 64)),  # about batch_rows rows of ~100 bytes
         ),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad_row),
         convert_options=pacsv.ConvertOptions(
@@ -139,35 +140,19 @@ def read_csv(path: Path, score: HeaderScore, batch_rows: int = BATCH_ROWS) -> Sh
             quoted_strings_can_be_null=False,
         ),
     )
-    sheet.batches = _numbered(reader, first_row=header_index + 2, batch_rows=batch_rows)
+    sheet.batches = _numbered(reader, first_row=header_index + 2)
     return sheet
 
 
-def _numbered(batches: Iterator[pa.RecordBatch], first_row: int, batch_rows: int) -> Iterator[pa.RecordBatch]:
-    """Re-cut batches to about `batch_rows` rows and add the row-number column."""
+def _numbered(batches: Iterator[pa.RecordBatch], first_row: int) -> Iterator[pa.RecordBatch]:
+    """The reader's batches (one per block, about 100k rows) with the row-number column added."""
     next_row = first_row
-    pending: list[pa.RecordBatch] = []
-    pending_rows = 0
-
-    def flush() -> pa.RecordBatch:
-        nonlocal next_row
-        table = pa.Table.from_batches(pending).combine_chunks()
-        numbers = pa.array(range(next_row, next_row + table.num_rows), pa.int64())
-        next_row += table.num_rows
-        return table.append_column(ROW, numbers).to_batches()[0] if table.num_rows else None  # type: ignore[return-value]
-
     for batch in batches:
-        pending.append(batch)
-        pending_rows += batch.num_rows
-        if pending_rows >= batch_rows:
-            result = flush()
-            pending, pending_rows = [], 0
-            if result is not None:
-                yield result
-    if pending_rows:
-        result = flush()
-        if result is not None:
-            yield result
+        if not batch.num_rows:
+            continue
+        numbers = pa.array(np.arange(next_row, next_row + batch.num_rows, dtype=np.int64))
+        next_row += batch.num_rows
+        yield pa.RecordBatch.from_arrays([*batch.columns, numbers], names=[*batch.schema.names, ROW])
 
 
 def _cell_text(value: object) -> str:
@@ -250,7 +235,7 @@ def read_parquet(path: Path, score: HeaderScore, batch_rows: int = BATCH_ROWS) -
         next_row = 2
         for batch in parquet.iter_batches(batch_size=batch_rows):
             columns = {f"c{i}": _as_text(batch.column(i)) for i in range(batch.num_columns)}
-            columns[ROW] = pa.array(range(next_row, next_row + batch.num_rows), pa.int64())
+            columns[ROW] = pa.array(np.arange(next_row, next_row + batch.num_rows, dtype=np.int64))
             next_row += batch.num_rows
             yield pa.RecordBatch.from_pydict(columns)
 
