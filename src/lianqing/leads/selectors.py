@@ -87,7 +87,7 @@ def rule_summary(*, hits: QuerySet[Hit]) -> list[dict[str, Any]]:
     )
 
 
-def hit_facets(*, run: ScanRun) -> dict[str, list[str]]:
+def hit_facets(*, run: ScanRun) -> dict[str, list[Any]]:
     """The values the filters offer for a run."""
     hits = Hit.objects.filter(run=run).order_by()
     return {
