@@ -62,8 +62,11 @@ def test_every_number_drills_down_to_the_same_list(numbers, client_for):
     assert listing.count('class="form-check-input case-check"') == row["value"]
     forms_row = stats["forms"][0]
     assert client.get(forms_row["url"]).content.decode().count("case-check") == forms_row["value"]
-    overdue = client.get(stats["totals"]["overdue"]["url"]).content.decode()
-    assert overdue.count("case-check") == stats["totals"]["overdue"]["value"]
+    for total in ("received", "concluded", "leads", "overdue", "open_with_deadline"):
+        listing = client.get(stats["totals"][total]["url"]).content.decode()
+        assert listing.count("case-check") == stats["totals"][total]["value"], total
+    for row in stats["stock"] + stats["org"] + stats["region"] + stats["disposal"]:
+        assert client.get(row["url"]).content.decode().count("case-check") == row["value"], row
 
 
 def test_monthly_buckets_for_long_periods(numbers):

@@ -37,11 +37,13 @@ class InboxFilterForm(forms.Form):
     source = forms.ChoiceField(label=_("来源"), choices=_blank(Source.choices), required=False)
     category = forms.ChoiceField(label=_("问题类别"), choices=_blank(Category.choices), required=False)
     region_code = forms.CharField(label=_("行政区划"), max_length=12, required=False)
+    region_exact = forms.BooleanField(required=False, widget=forms.HiddenInput)
     org = forms.IntegerField(label=_("承办机构"), required=False, widget=forms.Select)
     handler = forms.IntegerField(label=_("承办人"), required=False, widget=forms.HiddenInput)
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
     due_soon = forms.BooleanField(label=_("临期（3个工作日内）"), required=False)
-    open_only = forms.BooleanField(label=_("仅在办"), required=False, widget=forms.HiddenInput)
+    open_only = forms.BooleanField(label=_("在办（有时限）"), required=False, widget=forms.HiddenInput)
+    concluded = forms.BooleanField(label=_("已有结果"), required=False, widget=forms.HiddenInput)
     received_from = forms.DateField(
         label=_("收到日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -64,11 +66,13 @@ class InboxFilterForm(forms.Form):
             source=data.get("source", ""),
             category=data.get("category", ""),
             region_code=data.get("region_code", ""),
+            region_exact=bool(data.get("region_exact")),
             org_id=data.get("org"),
             handler_id=data.get("handler"),
             overdue=bool(data.get("overdue")),
             due_soon=bool(data.get("due_soon")),
             open_only=bool(data.get("open_only")),
+            concluded=bool(data.get("concluded")),
             received_from=data.get("received_from"),
             received_to=data.get("received_to"),
             text=(data.get("q") or "").strip(),

@@ -47,6 +47,7 @@ class CaseFilters:
     source: str = ""
     category: str = ""
     region_code: str = ""
+    region_exact: bool = False  # else the code and every region under it
     org_id: int | None = None
     handler_id: int | None = None
     overdue: bool = False
@@ -56,7 +57,8 @@ class CaseFilters:
     text: str = ""
     form_level: int | None = None
     disposal: str = ""
-    open_only: bool = False
+    open_only: bool = False  # not finished and with a time limit running
+    concluded: bool = False  # has a result (办结), whatever happened after
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -76,7 +78,8 @@ def apply_filters(queryset: QuerySet[Case], filters: CaseFilters) -> QuerySet[Ca
         if value:
             conditions &= Q(**{name: value})
     if filters.region_code:
-        conditions &= Q(region_code__startswith=filters.region_code)
+        lookup = "region_code" if filters.region_exact else "region_code__startswith"
+        conditions &= Q(**{lookup: filters.region_code})
     if filters.org_id:
         conditions &= Q(org_id=filters.org_id)
     if filters.handler_id:
@@ -90,6 +93,10 @@ def apply_filters(queryset: QuerySet[Case], filters: CaseFilters) -> QuerySet[Ca
         conditions &= Q(
             deadline__gte=today, deadline__lte=add_working_days(today, time_limits().due_soon_days)
         )
+    if filters.open_only:
+        conditions &= Q(deadline__isnull=False)
+    if filters.concluded:
+        conditions &= Q(concluded_at__isnull=False)
     if filters.overdue or filters.due_soon or filters.open_only:
         queryset = queryset.exclude(status__in=FINAL_STATUSES)
     if filters.received_from:
