@@ -65,6 +65,7 @@ def test_hits_carry_the_org_and_region_the_data_names(analyst, data_dir):
     assert hits[("B01", OFFICIAL_B)].subject_org_code == CIVIL_AFFAIRS
     assert hits[("B01", OFFICIAL_B)].subject_org_name == "示范县民政局"
     assert hits[("B02", RELATIVE_1)].region_code == "370124001"
+    assert hits[("B02", RELATIVE_1)].subject_org_code == "370124001"  # the approving org
     assert all(hit.org_id == analyst.org_id for hit in hits.values())
 
 

@@ -2,8 +2,9 @@
 
 Read in bulk once per scan, from the package: a subject that is an org (or starts with one, as
 "org/fund") is that org; a plate is the org of its trips; a person is the org of their post
-when they are an official, else the region of their benefit records. The region of an org is
-the region_code of `orgs`. Unknown stays empty: the hit still belongs to the package's org.
+when they are an official, else the org that paid them (payroll) or approved their benefits.
+The region is where the beneficiary lives when benefits prove the hit, else the region_code of
+the org in `orgs`. Unknown stays empty: the hit still belongs to the package's org.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def hit_places(package_path: str, hits: Iterable[EngineHit]) -> dict[tuple[str, 
     persons: dict[tuple[str, str], str] = {}
     trips: dict[tuple[str, str], list[str]] = {}
     benefits: dict[tuple[str, str], list[str]] = {}
+    org_fallback: dict[tuple[str, str], str] = {}  # the org that paid or approved, when no better
     for hit in hits:
         key = (hit.rule_id, hit.subject_id)
         subject = get_rule(hit.rule_id).subject
@@ -46,6 +48,10 @@ def hit_places(package_path: str, hits: Iterable[EngineHit]) -> dict[tuple[str, 
             persons[key] = hit.subject_id
         if "benefits" in records:
             benefits[key] = records["benefits"]
+        for payroll_key in records.get("payroll", []):  # person|org|period
+            org_code = payroll_key.split("|")[1] if payroll_key.count("|") == 2 else ""
+            if org_code:
+                org_fallback.setdefault(key, org_code)
     with PackageReader(package_path) as reader:
         official_org = {
             row["person_id"]: row["org_code"]
@@ -60,12 +66,15 @@ def hit_places(package_path: str, hits: Iterable[EngineHit]) -> dict[tuple[str, 
                 "vehicle_trips", "trip_id", (t for ids in trips.values() for t in ids), limit=100_000
             )
         }
-        benefit_region = {
-            row["record_id"]: row["region_code"] or ""
-            for row in reader.rows_where_in(
-                "benefits", "record_id", (b for ids in benefits.values() for b in ids), limit=100_000
-            )
-        }
+        benefit_rows = reader.rows_where_in(
+            "benefits", "record_id", (b for ids in benefits.values() for b in ids), limit=100_000
+        )
+        benefit_region = {row["record_id"]: row["region_code"] or "" for row in benefit_rows}
+        benefit_approver = {row["record_id"]: row["approver_org_code"] or "" for row in benefit_rows}
+        for key, record_ids in benefits.items():
+            approver = next((benefit_approver[r] for r in record_ids if benefit_approver.get(r)), "")
+            if approver:
+                org_fallback.setdefault(key, approver)
         for key, person_id in persons.items():
             if person_id in official_org:
                 org_of.setdefault(key, official_org[person_id])
@@ -74,6 +83,8 @@ def hit_places(package_path: str, hits: Iterable[EngineHit]) -> dict[tuple[str, 
                 if trip_id in trip_org:
                     org_of.setdefault(key, trip_org[trip_id])
                     break
+        for key, org_code in org_fallback.items():
+            org_of.setdefault(key, org_code)
         org_rows = reader.rows_where_in("orgs", "org_code", org_of.values(), limit=100_000)
         org_region = {row["org_code"]: row["region_code"] or "" for row in org_rows}
         org_name = {row["org_code"]: row["name"] or "" for row in org_rows}
@@ -81,9 +92,9 @@ def hit_places(package_path: str, hits: Iterable[EngineHit]) -> dict[tuple[str, 
     for hit in hits:
         key = (hit.rule_id, hit.subject_id)
         org_code = org_of.get(key, "")
-        region = org_region.get(org_code, "")
-        if not region:
-            region = next((benefit_region[b] for b in benefits.get(key, []) if benefit_region.get(b)), "")
+        # where the beneficiary lives, else where the org is
+        region = next((benefit_region[b] for b in benefits.get(key, []) if benefit_region.get(b)), "")
+        region = region or org_region.get(org_code, "")
         places[key] = Place(org_code[:64], region[:12], org_name.get(org_code, "")[:200])
     return places
 
