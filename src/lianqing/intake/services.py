@@ -287,6 +287,7 @@ def reporter_message_post(
         audit_record(
             action=AuditAction.CREATE, obj=message, details={"report": report.pk, "attachments": len(written)}
         )
+        _notify_handler(report, message)
         message_holder.append(message)
         return report
 
