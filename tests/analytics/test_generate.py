@@ -181,6 +181,15 @@ def test_round_trip_through_a_csv_copy_gives_the_same_package(tmp_path: Path, pa
         assert imported.equals(original), name
 
 
+def test_importing_the_parquet_package_itself_changes_nothing(tmp_path: Path, package: Path) -> None:
+    result = import_package([str(package)], tmp_path / "imported")
+    assert result.ok, result.problems
+    for name in DATASET_NAMES:
+        assert pq.read_table(tmp_path / "imported" / f"{name}.parquet").equals(
+            pq.read_table(package / f"{name}.parquet")
+        ), name
+
+
 def _scan_matches_truth(package: Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     from lianqing.analytics.engine import scan
 

@@ -210,3 +210,18 @@ def test_command_exits_non_zero_with_one_line_per_problem(
     assert "Traceback" not in err
     assert import_main([str(tmp_path / "missing"), "--out", str(tmp_path / "pkg2")]) == 2
     assert "missing" in capsys.readouterr().err
+
+
+def test_rows_with_the_wrong_number_of_fields_are_rejected_with_their_line(tmp_path: Path) -> None:
+    source = tmp_path / "deaths.csv"
+    source.write_text(
+        f"person_id,name,death_date\n{GOOD_ID},张三,2024-01-02\n{GOOD_ID},李四\n{GOOD_ID},王五,2024-01-03,多余\n{GOOD_ID},赵六,2024-01-04\n",
+        encoding="utf-8",
+    )
+    result = import_package([str(source)], tmp_path / "pkg")
+    assert _table(tmp_path / "pkg", "deaths")["name"].to_pylist() == ["张三", "赵六"]
+    assert [(r["row"], r["value"]) for r in _rejects(tmp_path / "pkg")] == [
+        ("3", f"{GOOD_ID},李四"),
+        ("4", f"{GOOD_ID},王五,2024-01-03,多余"),
+    ]
+    assert result.sources[0].rows_rejected == 2

@@ -358,13 +358,30 @@ def _import_sheet(
             f"{_where(report)} 第 {report.rows_read + sheet.header_row + 1} 行附近无法读取, 其后的行未导入: {error} "
             f"({_where_en(report)}: unreadable near row {report.rows_read + sheet.header_row + 1}; later rows not imported)"
         )
-    for number, text in sheet.bad_rows:
+    lines = _line_numbers(sheet, {text for _, text in sheet.bad_rows})
+    for _, text in sheet.bad_rows:
         report.rows_read += 1
         report.rows_rejected += 1
-        row_number: object = "" if number is None else number + sheet.header_row
+        row_number: object = lines[text].pop(0) if lines.get(text) else ""
         writer.rejects.writerow(
             (report.file, report.sheet, row_number, "", text, "列数与表头不符 (wrong number of fields)")
         )
+
+
+LOCATE_LIMIT = 2 << 30  # past this, rows the CSV parser could not split are reported without a number
+
+
+def _line_numbers(sheet: Sheet, texts: set[str]) -> dict[str, list[int]]:
+    """Line numbers of rows the parser skipped (it reads in parallel and does not know them)."""
+    found: dict[str, list[int]] = {}
+    if not texts or sheet.file.stat().st_size > LOCATE_LIMIT:
+        return found
+    with sheet.file.open(encoding=sheet.encoding or "utf-8", errors="replace", newline="") as handle:
+        for number, line in enumerate(handle, 1):
+            text = line.rstrip("\r\n")
+            if number > sheet.header_row and text in texts:
+                found.setdefault(text, []).append(number)
+    return found
 
 
 def import_package(

@@ -69,8 +69,8 @@ def date_sql(raw: str) -> str:
 def timestamp_sql(raw: str) -> str:
     s = _text(raw)
     dashed = (
-        f"trim(regexp_replace(replace(regexp_replace(replace({s}, 'T', ' '), '[年月/]', '-', 'g'),"
-        f" '日', ' '), '\\s+', ' ', 'g'))"
+        f"regexp_replace(trim(regexp_replace(replace(regexp_replace(replace({s}, 'T', ' '), '[年月/]', '-', 'g'),"
+        f" '日', ' '), '\\s+', ' ', 'g')), '\\.\\d+$', '')"
     )
     serial = (
         f"(TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST({s} AS DOUBLE) * 86400) AS BIGINT)"

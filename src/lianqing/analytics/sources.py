@@ -250,5 +250,6 @@ def _as_text(array: pa.Array) -> pa.Array:
     if pa.types.is_timestamp(array.type):
         import pyarrow.compute as pc
 
-        return pc.strftime(array, format="%Y-%m-%d %H:%M:%S")
+        seconds = array.cast(pa.timestamp("s", array.type.tz), safe=False)  # %S shows fractions otherwise
+        return pc.strftime(seconds, format="%Y-%m-%d %H:%M:%S")
     return array.cast(pa.string())
