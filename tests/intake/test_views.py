@@ -203,6 +203,7 @@ def test_staff_pages_matrix(
         assert (f'href="/staff/reports/{report.pk}/"' in listing.content.decode()) == (detail_status == 200)
     if detail_status == 200:
         assert "国庆期间多次用公款" in detail.content.decode()
+        assert f'href="/staff/cases/{report.case_id}/" id="case-link"' in detail.content.decode()
         assert REPORTER_NAME not in detail.content.decode()  # locked: identity not shown
 
 
