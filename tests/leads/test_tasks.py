@@ -101,3 +101,25 @@ def test_cancelling_a_scan_whose_worker_died_ends_it_at_once(package, analyst):
     assert run.status == ScanStatus.CANCELLED
     assert "中断" in run.error
     assert scan_start(package=package, user=analyst, enqueue=False).status == ScanStatus.QUEUED
+
+
+def test_rule_parameters_from_the_scan_form_reach_the_engine(package, analyst, client_for):
+    http = client_for(analyst)
+    bad = http.post(
+        reverse("leads:scan_start", args=[package.pk]),
+        {"engine": "duckdb", "params": "F02.per_head_max=abc"},
+        follow=True,
+    )
+    assert "F02.per_head_max" in bad.content.decode()
+    malformed = http.post(
+        reverse("leads:scan_start", args=[package.pk]),
+        {"engine": "duckdb", "params": "per_head_max"},
+        follow=True,
+    )
+    assert "规则.参数=值" in malformed.content.decode()
+    assert ScanRun.objects.count() == 0
+    http.post(
+        reverse("leads:scan_start", args=[package.pk]),
+        {"engine": "duckdb", "params": "f02.per_head_max=200\n"},
+    )
+    assert ScanRun.objects.get().params == {"F02.per_head_max": "200"}

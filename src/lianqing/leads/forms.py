@@ -44,6 +44,27 @@ class ScanForm(forms.Form):
         label=_("规则（不选即全部）"), required=False, widget=forms.SelectMultiple(attrs={"size": 8})
     )
 
+    params = forms.CharField(
+        label=_("参数（每行一个，如 F02.per_head_max=200）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_params(self) -> dict[str, str]:
+        overrides: dict[str, str] = {}
+        for number, line in enumerate(self.cleaned_data["params"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            key, sign, value = line.partition("=")
+            if not sign or "." not in key or not value.strip():
+                raise forms.ValidationError(
+                    _("参数第 %(n)s 行应写成 规则.参数=值 (params line %(n)s: write RULE.param=value)")
+                    % {"n": number}
+                )
+            rule_id, _dot, name = key.strip().partition(".")
+            overrides[f"{rule_id.upper()}.{name.strip()}"] = value.strip()
+        return overrides
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["rules"].choices = [(rule.id, f"{rule.id} {rule.name}") for rule in list_rules()]  # type: ignore[attr-defined]

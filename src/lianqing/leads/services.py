@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lianqing.analytics.engine import ScanCancelledError, ScanResult, get_rule, scan
+from lianqing.analytics.engine.params import convert_param
 from lianqing.analytics.engine.scan import ENGINES
 from lianqing.analytics.errors import AnalyticsError
 from lianqing.cases.models import Case, Category, Kind, Source
@@ -140,6 +141,10 @@ def _check_scan_options(rules: list[str], params: Mapping[str, Any], engine: str
             raise LeadsError(str(error)) from error
         if param not in rule.params:
             raise LeadsError(f"规则 {rule.id} 没有参数 {param} (rule {rule.id} has no parameter {param})")
+        try:
+            convert_param(rule.params[param], params[key], field=str(key))
+        except AnalyticsError as error:
+            raise LeadsError(str(error)) from error
     return chosen
 
 

@@ -147,12 +147,16 @@ def scan_start_view(request: HttpRequest, package_id: int) -> HttpResponse:
     form = ScanForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("扫描参数有误 (invalid scan options)"))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
         return redirect("leads:package_detail", package_id=package.pk)
     try:
         run = services.scan_start(
             package=package,
             user=request.user,  # type: ignore[arg-type]
             rules=form.cleaned_data["rules"],
+            params=form.cleaned_data["params"],
             as_of=form.cleaned_data["as_of"],
             engine=form.cleaned_data["engine"],
         )
