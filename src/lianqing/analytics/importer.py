@@ -165,21 +165,23 @@ def _arrow_fast_path(column: Column, raw: pa.ChunkedArray | pa.Array) -> pa.Chun
     Tidy exports (and CSV copies of packages) never reach SQL: Arrow's strict casts accept
     only canonical text (2023-05-01, 1234.50, true), so anything else falls to normalize.py.
     """
-    text = pc.utf8_trim_whitespace(raw)
-    clean = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
     if column.type is ColumnType.STRING:
+        text = pc.utf8_trim_whitespace(raw)
+        clean = (
+            pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+            if pc.any(pc.equal(text, "")).as_py()
+            else text
+        )
         pattern = _ID_PATTERNS.get(column.id_kind)
         if pattern and not pc.all(pc.match_substring_regex(clean, pattern), skip_nulls=True).as_py():
             return None
         return clean
     if column.type is ColumnType.PERIOD:
         return (
-            clean
-            if pc.all(pc.match_substring_regex(clean, _PERIOD_PATTERN), skip_nulls=True).as_py()
-            else None
+            raw if pc.all(pc.match_substring_regex(raw, _PERIOD_PATTERN), skip_nulls=True).as_py() else None
         )
-    try:
-        return pc.cast(clean, column.arrow_type)
+    try:  # empty fields are already null; anything with spaces or another form fails the cast
+        return pc.cast(raw, column.arrow_type)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
 
@@ -253,8 +255,11 @@ class _Normaliser:
             )
         keep = pc.invert(bad)
         kept_rows = int(pc.sum(keep).as_py() or 0)
+        everything = kept_rows == batch.num_rows  # the usual case: no copy
         arrays = [
-            pc.filter(values[column.name], keep).cast(column.arrow_type, safe=False)
+            (values[column.name] if everything else pc.filter(values[column.name], keep)).cast(
+                column.arrow_type, safe=False
+            )
             if column.name in values
             else pa.nulls(kept_rows, column.arrow_type)
             for column in self.dataset.columns

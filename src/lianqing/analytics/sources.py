@@ -136,8 +136,9 @@ def read_csv(path: Path, score: HeaderScore, batch_rows: int = BATCH_ROWS) -> Sh
         parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad_row),
         convert_options=pacsv.ConvertOptions(
             column_types=dict.fromkeys(names, pa.string()),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
+            null_values=[""],  # an empty field is a missing value, whatever its type
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
         ),
     )
     sheet.batches = _numbered(reader, first_row=header_index + 2)
@@ -213,7 +214,7 @@ def _xlsx_batches(
         if not chunk:
             continue
         columns = {
-            f"c{i}": pa.array([row[i] if i < len(row) else "" for row in chunk], pa.string())
+            f"c{i}": pa.array([(row[i] or None) if i < len(row) else None for row in chunk], pa.string())
             for i in range(width)
         }
         columns[ROW] = pa.array(numbers, pa.int64())
