@@ -254,3 +254,21 @@ def test_reporter_reply_notifies_the_case_handler_without_content(intake_env, or
     assert f"#{result.report.pk}" in notice.title
     assert "十月五日" not in notice.title + notice.body
     assert notice.link == f"/staff/reports/{result.report.pk}/"
+
+
+def test_sweep_forgets_receipt_copies_after_the_token_expired(intake_env):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    challenge = challenge_issue()
+    first = _submit(token=challenge.token)
+    Report.objects.filter(pk=first.report.pk).update(received_at=timezone.now() - timedelta(days=1))
+
+    call_command("intake_sweep")
+
+    assert bytes(Report.objects.get().receipt_box) == b""
+    with pytest.raises(IntakeError, match="已经提交成功"):  # a late repeat: no second report, a clear answer
+        _submit(token=challenge.token)
+    assert Report.objects.count() == 1

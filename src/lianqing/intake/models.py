@@ -37,7 +37,8 @@ class Report(models.Model):
     receipt_hash = models.CharField(max_length=200, editable=False)
     submission_key = models.CharField(max_length=64, unique=True, editable=False)
     # The receipt code sealed with a key only the submitting client holds (its idempotency token):
-    # a repeated submit shows the same code again, a database dump cannot read it.
+    # a repeated submit shows the same code again, a database dump cannot read it. Emptied by
+    # `lianqing intake_sweep` once the token has expired.
     receipt_box = models.BinaryField(editable=False)
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
     received_at = models.DateTimeField(_("收到时间"), db_index=True)

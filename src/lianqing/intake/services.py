@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 import nacl.exceptions
@@ -132,14 +132,24 @@ def _with_files(written: list[tuple[PreparedFile, str, bytes]], work: Callable[[
 
 
 def _repeat_of(key: str, nonce: str) -> SubmitResult | None:
+    """The first submission of this token, with its receipt, if there was one."""
     report = Report.objects.filter(submission_key=key).first()
     if report is None:
         return None
     try:
         code = nacl.secret.SecretBox(_receipt_box_key(nonce)).decrypt(bytes(report.receipt_box)).decode()
-    except nacl.exceptions.CryptoError:
-        return None
+    except (nacl.exceptions.CryptoError, ValueError):
+        raise IntakeError(
+            "这份举报已经提交成功，回执码已在当时显示 (this report was already submitted; its receipt was shown then)",
+            field="token",
+        ) from None
     return SubmitResult(report=report, receipt_code=code, repeated=True)
+
+
+def receipt_boxes_clear() -> int:
+    """Forget the repeat-submit copies of receipts once their tokens have expired (sweep calls this)."""
+    cutoff = timezone.now() - timedelta(seconds=conf.challenge_max_age_seconds())
+    return Report.objects.filter(received_at__lt=cutoff).exclude(receipt_box=b"").update(receipt_box=b"")
 
 
 def report_submit(
@@ -171,28 +181,29 @@ def report_submit(
         else None
     )
     written = _seal_files(prepared)
-    for attempt in range(_RECEIPT_ATTEMPTS):
-        receipt = receipt_new()
-        hashed = receipt_hash(receipt.code)  # slow on purpose: outside the transaction
-        try:
-            with transaction.atomic():
-                report = _report_create(
-                    draft=draft, org=org, key=key, nonce=nonce, receipt=receipt.code, hashed=hashed,
-                    identity_box=identity_box, written=written, channel=channel,
-                )  # fmt: skip
-        except IntegrityError:
-            # Same submission key: a double submit that raced this one committed first.
-            if repeat := _repeat_of(key, nonce):
-                storage.pending_discard(name for _, name, _ in written)
-                return repeat
-            if attempt == _RECEIPT_ATTEMPTS - 1:  # else the new receipt's lookup part was taken: draw again
-                storage.pending_discard(name for _, name, _ in written)
-                raise
-        except BaseException:
-            storage.pending_discard(name for _, name, _ in written)
-            raise
-        else:
+    committed = False
+    try:
+        for attempt in range(_RECEIPT_ATTEMPTS):
+            receipt = receipt_new()
+            hashed = receipt_hash(receipt.code)  # slow on purpose: outside the transaction
+            try:
+                with transaction.atomic():
+                    report = _report_create(
+                        draft=draft, org=org, key=key, nonce=nonce, receipt=receipt.code, hashed=hashed,
+                        identity_box=identity_box, written=written, channel=channel,
+                    )  # fmt: skip
+            except IntegrityError:
+                # Same submission key: a double submit that raced this one committed first.
+                if repeat := _repeat_of(key, nonce):
+                    return repeat
+                if attempt == _RECEIPT_ATTEMPTS - 1:
+                    raise
+                continue  # the new receipt's lookup part was taken: draw again
+            committed = True
             return SubmitResult(report=report, receipt_code=receipt.code, repeated=False)
+    finally:
+        if not committed:  # refused, failed or a repeat: the files written aside go
+            storage.pending_discard(name for _, name, _ in written)
     raise AssertionError("unreachable")
 
 
