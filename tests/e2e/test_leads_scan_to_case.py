@@ -60,6 +60,8 @@ def test_upload_scan_evidence_graph_and_lead_in_inbox(
 ):
     analyst = make_user(Role.DATA_ANALYSIS, org=org_tree.commission, username="shuju")
     TOTPDevice.objects.create(user=analyst, name="phone", confirmed=True)
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
     _login(page, live_server.url, analyst)
 
     # Given the analyst uploads the package zip: the import report lists what was taken
@@ -98,6 +100,8 @@ def test_upload_scan_evidence_graph_and_lead_in_inbox(
         page.screenshot(
             path=str(artifacts_dir / f"leads_evidence_{rule_id.lower()}_{kind}.png"), full_page=True
         )
+
+    assert script_errors == []
 
     # When the analyst turns the B02 疑点 into a lead
     _open_first_hit(page, live_server.url, run, "B02")

@@ -72,6 +72,8 @@ def _refusal(request: HttpRequest, error: LeadsError) -> None:
 @require_GET
 def package_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(package_list(user=request.user), 20).get_page(request.GET.get("page"))
+    for package in page:
+        package.last_status_label = ScanStatus(package.last_status).label if package.last_status else ""  # type: ignore[attr-defined]
     context = {
         "page": page,
         "upload_form": UploadForm(),

@@ -4,6 +4,8 @@
   "use strict";
   var section = document.getElementById("hit-pictures");
   if (!section || !window.echarts) { return; }
+  var esc = window.echarts.format.encodeHTML;  // tooltips are HTML: package data is escaped
+  var REST_DAY = section.getAttribute("data-rest-day");
   var CATEGORY_COLORS = ["#c0392b", "#e67e22", "#2c7be5", "#6f42c1", "#20c997", "#495057", "#d63384"];
 
   function caption(kind, text) {
@@ -26,8 +28,8 @@
       title: { text: data.title, left: 0, top: 0, textStyle: { fontSize: 14 } },
       tooltip: {
         formatter: function (params) {
-          if (params.dataType === "edge") { return params.data.label; }
-          return params.data.name + (params.data.detail ? "（" + params.data.detail + "）" : "");
+          if (params.dataType === "edge") { return esc(params.data.label); }
+          return esc(params.data.name) + (params.data.detail ? "（" + esc(params.data.detail) + "）" : "");
         }
       },
       legend: { data: data.categories.map(function (c) { return c.name; }), bottom: 0, textStyle: { fontSize: 11 } },
@@ -92,9 +94,9 @@
       tooltip: {
         formatter: function (params) {
           var day = byDate[params.value[0]];
-          if (params.seriesIndex === 2) { return params.value[0] + " " + params.data.festival; }
-          if (!day) { return params.value[0] + " 休息日"; }
-          return day.date + (day.is_rest_day ? "（休息日）" : "") + "<br>" + day.items.join("<br>");
+          if (params.seriesIndex === 2) { return esc(params.value[0] + " " + params.data.festival); }
+          if (!day) { return esc(params.value[0] + " " + REST_DAY); }
+          return esc(day.date + (day.is_rest_day ? "（" + REST_DAY + "）" : "")) + "<br>" + day.items.map(esc).join("<br>");
         }
       },
       visualMap: {
@@ -127,18 +129,18 @@
   function render(data) {
     if (data.type === "graph") {
       draw("graph", graphOption(data));
-      caption("graph", "图中：" + data.nodes.map(function (n) { return n.name; }).join("、"));
+      caption("graph", section.getAttribute("data-caption-graph") + data.nodes.map(function (n) { return n.name; }).join("、"));
     } else if (data.type === "sankey") {
       draw("sankey", sankeyOption(data));
-      caption("sankey", "红色为滞留或截留的资金：" + data.retained + " 元。");
+      caption("sankey", section.getAttribute("data-caption-sankey") + data.retained);
     } else if (data.type === "calendar" && data.range) {
       draw("calendar", calendarOption(data));
-      caption("calendar", "色块为有记录的日子（颜色越深金额越大），灰点为休息日，红色菱形为法定节假日。");
+      caption("calendar", section.getAttribute("data-caption-calendar"));
     }
   }
 
   fetch(section.getAttribute("data-chart-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then(function (response) { return response.json(); })
     .then(function (payload) { payload.charts.forEach(render); })
-    .catch(function () { section.insertAdjacentText("beforeend", "图形加载失败。"); });
+    .catch(function () { section.insertAdjacentText("beforeend", section.getAttribute("data-failed")); });
 })();
