@@ -357,7 +357,7 @@ def scan_run_sync(*, package: DataPackage, user: User | None, **options: Any) ->
 
 
 def _locked_pending(hit: Hit) -> Hit:
-    locked = Hit.objects.select_for_update().select_related("run__package", "org").get(pk=hit.pk)
+    locked = Hit.objects.select_for_update(of=("self",)).select_related("run__package", "org").get(pk=hit.pk)
     if locked.status != HitStatus.PENDING:
         raise LeadsError(
             f"该疑点已{locked.get_status_display()}，不能再处理 (this hit is already {locked.status})"
