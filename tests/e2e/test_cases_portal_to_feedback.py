@@ -66,8 +66,11 @@ def _act(
         page.select_option(selector, value)
     for selector, value in (fields or {}).items():
         page.fill(selector, value)
+    version = int(page.get_attribute("#case-panel", "data-version"))
     page.click(f"#submit-{action}")
-    page.wait_for_selector("#action-done")
+    # htmx swaps in the panel of the next version of the case (or the same one with a message)
+    page.wait_for_selector(f"#case-panel[data-version='{version + 1}'], #action-error")
+    assert page.locator("#action-error").count() == 0, page.inner_text("#action-error")
 
 
 def test_report_from_public_portal_to_feedback_on_track_page(

@@ -215,7 +215,8 @@ def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
         context = _panel_context(request, case, user, errors={action: form} if error else None)
         context["error"] = error
         context["done"] = "" if error else action
-        return render(request, "cases/_panel.html", context, status=422 if error else 200)
+        # 200 even when refused: htmx swaps only successful responses, and the panel carries the message.
+        return render(request, "cases/_panel.html", context)
     if error:
         messages.error(request, error)
     return redirect("cases:detail", case_id=case_id)
