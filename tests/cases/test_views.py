@@ -261,3 +261,16 @@ def test_due_soon_and_overdue_filters(org_tree, staff, client_for):
         False,
     )
     assert (due_soon.number in overdue_body, overdue.number in overdue_body) == (False, True)
+
+
+@pytest.mark.parametrize(
+    "who", ["handler", "township", "data_analyst"], ids=["wrong-role", "other-jurisdiction", "no-case-role"]
+)
+def test_bulk_assign_refused_changes_nothing(org_tree, staff, client_for, who):
+    case = register_case(org_tree.commission)
+    transition(case, "accept", staff.officer)
+    before = _state(case)
+    client_for(getattr(staff, who)).post(
+        reverse("cases:bulk_assign"), {"case_ids": [case.pk], "to_org": org_tree.supervision_office.pk}
+    )
+    assert _state(case) == before

@@ -90,6 +90,9 @@ def test_report_from_public_portal_to_feedback_on_track_page(
     page.goto(f"{live_server.url}/staff/cases/?source=online")
     page.click(f"text={case.number}")
     page.wait_for_selector("#case-number")
+    assert "/staff/reports/" in page.get_attribute(
+        "#intake-link", "href"
+    )  # identity and attachments live there
     _act(page, "accept")
     assert page.inner_text("#case-status") == "已受理"
     _act(
