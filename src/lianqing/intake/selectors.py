@@ -46,7 +46,7 @@ def report_messages(report: Report) -> QuerySet[Message]:
 def report_staff_list(*, user: User) -> QuerySet[Report]:
     return (
         scope_reports(Report.objects.all(), user)
-        .select_related("org")
+        .select_related("org", "case")
         .annotate(
             attachment_count=Count("attachments", distinct=True),
             message_count=Count("messages", distinct=True),
