@@ -13,6 +13,7 @@ from lianqing.core.roles import Role
 def data_dir(settings, tmp_path: Path) -> Path:
     settings.DATA_DIR = tmp_path / "data"
     settings.DATA_DIR.mkdir()
+    settings.MEDIA_ROOT = tmp_path / "media"  # evidence attached to leads
     return settings.DATA_DIR
 
 

@@ -253,12 +253,12 @@ def test_convert_registers_a_data_scan_lead_with_evidence_and_people(scanned, ow
     assert case.org == org_tree.township_a
     assert case.details["rule_id"] == "B02"
     assert case.details["records"]["benefits"][0]["record_id"] == "JAN001"
-    names = (
-        set(case.reportedperson_set.values_list("name", flat=True))
-        if hasattr(case, "reportedperson_set")
-        else set()
-    )
-    assert names == set() or {"王配偶", "张科长"} <= names
+    (attachment,) = case.attachments.all()
+    workbook = load_workbook(attachment.file.path)
+    assert workbook.sheetnames == ["疑点", "亲属关系", "惠民惠农补贴发放"]
+    assert workbook["惠民惠农补贴发放"]["A2"].value == "JAN001"
+    people = set(case.reported_persons.values_list("name", "org_name", "position"))
+    assert people == {("王配偶", "", ""), ("张科长", "示范县民政局", "科长")}
     again = client_for(owner).post(reverse("leads:hit_convert", args=[hit.pk]), follow=True)
     assert "已转线索" in again.content.decode()
     assert Case.objects.count() == 1

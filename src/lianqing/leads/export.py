@@ -7,6 +7,7 @@ import io
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
+from lianqing.leads.evidence import DatasetRecords
 from lianqing.leads.models import Hit
 
 MAX_EXPORT_ROWS = 200_000
@@ -61,3 +62,26 @@ def hits_xlsx(hits: QuerySet[Hit]) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue(), count
+
+
+def hit_evidence_xlsx(hit: Hit, records: list[DatasetRecords]) -> bytes:
+    """The evidence of one hit as a workbook: the 疑点 first, then one sheet per dataset."""
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet("疑点")
+    for label, value in (
+        ("规则", f"{hit.rule_id} {hit.rule_name}"),
+        ("风险等级", hit.severity),
+        ("对象", f"{hit.subject_name} {hit.subject_id}"),
+        ("涉及金额（元）", f"{hit.amount:.2f}" if hit.amount is not None else ""),
+        ("说明", hit.explanation),
+        ("证据记录", hit.record_ids),
+    ):
+        summary.append([label, _cell(value)])
+    for group in records:
+        sheet = workbook.create_sheet(group.title[:31])
+        sheet.append(group.columns)
+        for cells in group.table:
+            sheet.append([_cell(value) if isinstance(value, str) else value for value in cells])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,11 +23,12 @@ from lianqing.analytics.engine.params import convert_param
 from lianqing.analytics.engine.scan import ENGINES
 from lianqing.analytics.errors import AnalyticsError
 from lianqing.cases.models import Case, Category, Kind, Source
-from lianqing.cases.services import case_register
+from lianqing.cases.services import case_attachment_add, case_register
 from lianqing.core.models import Org, OrgKind, User
 from lianqing.leads import events, storage
 from lianqing.leads.errors import LeadsError
-from lianqing.leads.evidence import hit_records
+from lianqing.leads.evidence import DatasetRecords, hit_records
+from lianqing.leads.export import hit_evidence_xlsx
 from lianqing.leads.fingerprints import hit_fingerprint
 from lianqing.leads.locate import hit_people, hit_places
 from lianqing.leads.models import (
@@ -390,8 +392,7 @@ def _case_org(org: Org) -> Org:
     return node or org
 
 
-def _case_details(hit: Hit) -> dict[str, Any]:
-    records = hit_records(hit.run.package.path, hit.record_keys)
+def _case_details(hit: Hit, records: list[DatasetRecords]) -> dict[str, Any]:
     return {
         "leads_hit_id": hit.pk,
         "evidence_url": reverse("leads:hit_detail", args=[hit.pk]),
@@ -413,6 +414,7 @@ def _case_details(hit: Hit) -> dict[str, Any]:
 def hit_convert(*, hit: Hit, user: User) -> Case:
     """转为问题线索: register a 问题线索 from 数据碰撞 with the evidence and the people, and link it."""
     locked = _locked_pending(hit)
+    records = hit_records(locked.run.package.path, locked.record_keys)
     people = hit_people(
         locked.run.package.path,
         subject_id=locked.subject_id,
@@ -430,7 +432,14 @@ def hit_convert(*, hit: Hit, user: User) -> Case:
         received_at=timezone.now(),
         reported_persons=people,
         created_by=user,
-        details=_case_details(locked),
+        details=_case_details(locked, records),
+    )
+    case_attachment_add(
+        case=case,
+        by=user,
+        uploaded=ContentFile(
+            hit_evidence_xlsx(locked, records), name=f"疑点证据_{locked.rule_id}_{locked.pk}.xlsx"
+        ),
     )
     Hit.objects.filter(pk=locked.pk).update(
         status=HitStatus.CONVERTED, case=case, decided_by=user, decided_at=timezone.now()
