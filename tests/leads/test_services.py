@@ -52,6 +52,7 @@ def test_second_month_shows_new_recurring_disappeared_and_keeps_exclusions(analy
     assert hits[("B02", RELATIVE_3)].change == HitChange.RECURRING
     assert hits[("B02", RELATIVE_3)].status == HitStatus.EXCLUDED
     assert "分户另居" in hits[("B02", RELATIVE_3)].decision_reason
+    assert hits[("B02", RELATIVE_3)].decided_by == analyst
     assert hits[("B02", RELATIVE_1)].status == HitStatus.PENDING
     assert second.previous_run_id == first.pk
     assert (second.new_count, second.recurring_count, second.disappeared_count) == (1, 2, 1)

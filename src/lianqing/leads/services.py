@@ -313,6 +313,7 @@ def hits_store(
                 change=HitChange.RECURRING if recurring else HitChange.NEW,
                 status=earlier.status if earlier else HitStatus.PENDING,
                 decision_reason=earlier.decision_reason if earlier else "",
+                decided_by_id=earlier.decided_by_id if earlier else None,
                 decided_at=now if earlier else None,
                 case_id=earlier.case_id if earlier else None,
             )
