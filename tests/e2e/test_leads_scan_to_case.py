@@ -94,7 +94,7 @@ def test_upload_scan_evidence_graph_and_lead_in_inbox(
     assert page.locator("#evidence-records [data-dataset='benefits']").count() == 1
     page.screenshot(path=str(artifacts_dir / "leads_evidence_b02_graph.png"), full_page=True)
 
-    for rule_id, kind in (("M01", "sankey"), ("F01", "calendar")):
+    for rule_id, kind in (("M01", "sankey"), ("F01", "calendar"), ("C02", "graph"), ("F06", "calendar")):
         _open_first_hit(page, live_server.url, run, rule_id)
         page.wait_for_selector(f"#chart-{kind}[data-drawn='true'] canvas")
         page.screenshot(

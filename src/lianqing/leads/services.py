@@ -280,7 +280,9 @@ def hits_store(
     keeps that decision, so an excluded 疑点 never comes back as 待核查.
     """
     previous = previous_run_of(run)
-    previous_fingerprints = set(previous.hits.values_list("fingerprint", flat=True)) if previous else set()
+    previous_fingerprints = (
+        set(previous.hits.order_by().values_list("fingerprint", flat=True)) if previous else set()
+    )
     decided: dict[str, Hit] = {}
     for hit in Hit.objects.filter(
         org_id=run.org_id, status__in=[HitStatus.EXCLUDED, HitStatus.CONVERTED]
