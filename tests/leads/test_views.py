@@ -44,6 +44,7 @@ def people(org_tree, make_user, owner):
         "case_manager": make_user(Role.CASE_MANAGEMENT, org=org_tree.case_office, username="anguan"),
         "other_jurisdiction": make_user(Role.DATA_ANALYSIS, org=org_tree.township_b, username="analyst_b"),
         "wrong_role": make_user(Role.PETITION, org=org_tree.commission, username="xinfang"),
+        "township_case_manager": make_user(Role.CASE_MANAGEMENT, org=org_tree.township_a, username="ag_a"),
     }
 
 
@@ -65,6 +66,7 @@ def _read_urls(package, run, hit) -> list[str]:
     [
         ("anonymous", 302),
         ("wrong_role", 403),
+        ("township_case_manager", 403),  # leads are for the commission's 案管 only
         ("other_jurisdiction", 404),
         ("owner", 200),
         ("leader", 200),

@@ -22,6 +22,7 @@ from lianqing.analytics.engine import ScanCancelledError, ScanResult, get_rule, 
 from lianqing.analytics.engine.params import convert_param
 from lianqing.analytics.engine.scan import ENGINES
 from lianqing.analytics.errors import AnalyticsError
+from lianqing.cases.errors import CaseError
 from lianqing.cases.models import Case, Category, Kind, Source
 from lianqing.cases.services import case_attachment_add, case_register
 from lianqing.core.models import Org, OrgKind, User
@@ -413,11 +414,7 @@ def _case_details(hit: Hit, records: list[DatasetRecords]) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
-def hit_convert(*, hit: Hit, user: User) -> Case:
-    """转为问题线索: register a 问题线索 from 数据碰撞 with the evidence and the people, and link it."""
-    locked = _locked_pending(hit)
-    records = hit_records(locked.run.package.path, locked.record_keys)
+def _lead_register(locked: Hit, records: list[DatasetRecords], user: User) -> Case:
     people = hit_people(
         locked.run.package.path,
         subject_id=locked.subject_id,
@@ -444,6 +441,18 @@ def hit_convert(*, hit: Hit, user: User) -> Case:
             hit_evidence_xlsx(locked, records), name=f"疑点证据_{locked.rule_id}_{locked.pk}.xlsx"
         ),
     )
+    return case
+
+
+@transaction.atomic
+def hit_convert(*, hit: Hit, user: User) -> Case:
+    """转为问题线索: register a 问题线索 from 数据碰撞 with the evidence and the people, and link it."""
+    locked = _locked_pending(hit)
+    records = hit_records(locked.run.package.path, locked.record_keys)
+    try:
+        case = _lead_register(locked, records, user)
+    except CaseError as error:
+        raise LeadsError(str(error)) from error
     Hit.objects.filter(pk=locked.pk).update(
         status=HitStatus.CONVERTED, case=case, decided_by=user, decided_at=timezone.now()
     )
