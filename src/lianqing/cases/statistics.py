@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncMonth
 from django.urls import reverse
@@ -150,7 +150,10 @@ def _period_rows_grouping_sets(in_period: QuerySet[Case], period: Period) -> Per
     inner, params = in_period.order_by().values(*columns, "concluded_at").query.sql_with_params()
     sql = GROUPING_SETS_SQL.format(unit="day" if period.is_daily else "month", inner=inner)
     rows = PeriodRows()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Enough memory to hash every grouping set in one pass; the planner cannot estimate the
+        # number of month buckets and otherwise sorts the whole period on disk.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, [settings.TIME_ZONE, *params])
         names = [column.name for column in cursor.description]
         for values in cursor.fetchall():
