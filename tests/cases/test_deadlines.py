@@ -61,3 +61,26 @@ def test_limits_configured_in_admin_apply(org_tree):
     TimeLimits.objects.update_or_create(pk=1, defaults={"accept_days": 10})
     case = register_case(org_tree.commission, received_at=local_dt(2025, 1, 24))
     assert case.deadline == dt.date(2025, 2, 13)
+
+
+def test_time_limits_are_edited_in_the_admin(org_tree, make_user, client_for):
+    admin_user = make_user(org=org_tree.commission, username="root", is_superuser=True, is_staff=True)
+    client = client_for(admin_user)
+    TimeLimits.objects.get_or_create(pk=1)
+    page = client.get("/admin/cases/timelimits/1/change/")
+    assert page.status_code == 200
+    response = client.post(
+        "/admin/cases/timelimits/1/change/",
+        {
+            "send_up_days": 5,
+            "lower_accept_days": 5,
+            "accept_days": 12,
+            "notify_acceptance_days": 15,
+            "handling_months": 3,
+            "max_extension_months": 3,
+            "feedback_days": 15,
+            "due_soon_days": 3,
+        },
+    )
+    assert response.status_code == 302
+    assert TimeLimits.objects.get(pk=1).accept_days == 12
