@@ -72,16 +72,18 @@ def test_upload_scan_evidence_graph_and_lead_in_inbox(
     page.wait_for_selector("#import-report")
     assert "benefits.parquet" in page.inner_text("#import-report")
 
-    # When a scan is started it waits for the worker, with a progress bar, and the page never blocks
-    page.click("#scan-submit")
-    page.wait_for_selector("#run-progress-bar")
+    # When the scan started with the import waits for the worker, the page shows its progress bar
+    page.wait_for_selector("#active-run #run-progress-bar")
     assert page.inner_text("#run-status") == "排队中"
+    page.screenshot(path=str(artifacts_dir / "leads_import_report.png"), full_page=True)
     call_command("db_worker", batch=True, reload=False, startup_delay=False)
     run = ScanRun.objects.get()
     assert run.status == ScanStatus.SUCCEEDED, run.error
 
-    # Then the page reloads itself with the results by rule
-    page.wait_for_selector("#rule-summary", timeout=15_000)
+    # Then the page reloads itself once the scan is done, and the results list the hits by rule
+    page.wait_for_selector("#active-run", state="detached", timeout=15_000)
+    page.click(f"#run-list a[href='/staff/leads/runs/{run.pk}/']")
+    page.wait_for_selector("#rule-summary")
     assert "B02" in page.inner_text("#rule-summary")
     page.screenshot(path=str(artifacts_dir / "leads_results.png"), full_page=True)
 

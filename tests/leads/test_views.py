@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from lianqing.cases.models import Case, Kind, Source
 from lianqing.core.models import AuditEvent
 from lianqing.core.roles import Role
-from lianqing.leads.models import DataPackage, Hit, HitStatus
+from lianqing.leads.models import DataPackage, Hit, HitStatus, ScanStatus
 from lianqing.leads.services import package_register_folder, scan_run_sync
 from tests.leads.packages import OFFICIAL_A, RELATIVE_1, january_package, zip_folder
 from tests.pages import page_problems
@@ -129,9 +129,14 @@ def test_upload_of_a_package_zip_imports_it_and_reports_rejected_rows(owner, cli
     archive = zip_folder(folder)
     response = client_for(owner).post(
         reverse("leads:package_upload"),
-        {"archive": SimpleUploadedFile("2025-01.zip", archive, "application/zip"), "name": "一月"},
+        {
+            "archive": SimpleUploadedFile("2025-01.zip", archive, "application/zip"),
+            "name": "一月",
+            "scan_now": "on",
+        },
     )
     package = DataPackage.objects.get()
+    assert package.runs.get().status == ScanStatus.QUEUED  # the scan starts with the import
     assert response.status_code == 302
     assert response["Location"] == reverse("leads:package_detail", args=[package.pk])
     assert package.datasets["benefits"] == 3

@@ -14,6 +14,7 @@ MAX_UPLOAD_BYTES = 1024**3
 class UploadForm(forms.Form):
     archive = forms.FileField(label=_("数据包压缩包 (.zip)"))
     name = forms.CharField(label=_("名称"), max_length=200, required=False)
+    scan_now = forms.BooleanField(label=_("导入后立即扫描（全部规则）"), required=False, initial=True)
 
     def clean_archive(self):  # type: ignore[no-untyped-def]
         archive = self.cleaned_data["archive"]
@@ -27,6 +28,7 @@ class UploadForm(forms.Form):
 class FolderForm(forms.Form):
     folder = forms.ChoiceField(label=_("数据目录中的文件夹"))
     name = forms.CharField(label=_("名称"), max_length=200, required=False)
+    scan_now = forms.BooleanField(label=_("导入后立即扫描（全部规则）"), required=False, initial=True)
 
     def __init__(self, *args: object, folders: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

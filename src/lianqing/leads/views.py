@@ -30,7 +30,7 @@ from lianqing.leads.charts import chart_kinds, hit_charts
 from lianqing.leads.errors import LeadsError
 from lianqing.leads.evidence import hit_records
 from lianqing.leads.forms import ExcludeForm, FolderForm, ScanForm, UploadForm
-from lianqing.leads.models import HitChange, HitStatus, ScanStatus, Severity
+from lianqing.leads.models import DataPackage, HitChange, HitStatus, ScanStatus, Severity
 from lianqing.leads.selectors import (
     HitFilters,
     disappeared_hits,
@@ -103,8 +103,7 @@ def package_upload_view(request: HttpRequest) -> HttpResponse:
     except LeadsError as error:
         _refusal(request, error)
         return redirect("leads:package_list")
-    messages.success(request, _("数据包已导入 (package imported)"))
-    return redirect("leads:package_detail", package_id=package.pk)
+    return _imported(request, package, scan_now=form.cleaned_data["scan_now"])
 
 
 @leads_view(deciding=True)
@@ -123,7 +122,16 @@ def package_folder_view(request: HttpRequest) -> HttpResponse:
     except LeadsError as error:
         _refusal(request, error)
         return redirect("leads:package_list")
+    return _imported(request, package, scan_now=form.cleaned_data["scan_now"])
+
+
+def _imported(request: HttpRequest, package: DataPackage, *, scan_now: bool) -> HttpResponse:
     messages.success(request, _("数据包已导入 (package imported)"))
+    if scan_now:
+        try:
+            services.scan_start(package=package, user=request.user)  # type: ignore[arg-type]
+        except LeadsError as error:
+            _refusal(request, error)
     return redirect("leads:package_detail", package_id=package.pk)
 
 
@@ -132,9 +140,11 @@ def package_folder_view(request: HttpRequest) -> HttpResponse:
 def package_detail_view(request: HttpRequest, package_id: int) -> HttpResponse:
     package = access_package_by_id(request.user, package_id)
     runnable = set(storage.runnable_rules(package.datasets))
+    runs = list(run_list(user=request.user, package=package)[:20])
     context = {
         "package": package,
-        "runs": run_list(user=request.user, package=package)[:20],
+        "runs": runs,
+        "active_run": next((run for run in runs if run.is_active), None),
         "scan_form": ScanForm(initial={"as_of": package.as_of}),
         "runnable": sorted(runnable),
         "may_decide": may_decide(request.user),
