@@ -22,6 +22,7 @@ GENERATE = "from lianqing.analytics.generate import generate; import sys; genera
 TO_CSV = (
     "import duckdb, sys, pathlib\n"
     "src, dst = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]); dst.mkdir(parents=True, exist_ok=True)\n"
+    "duckdb.sql('SET enable_progress_bar = false')\n"
     "for p in sorted(src.glob('*.parquet')):\n"
     "    duckdb.sql(f\"COPY (SELECT * FROM read_parquet('{p}')) TO '{dst / (p.stem + '.csv')}' (HEADER)\")\n"
 )

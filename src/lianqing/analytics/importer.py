@@ -10,12 +10,15 @@ caller decides the exit code from `ImportResult.problems`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from queue import Empty, Queue
 
 import duckdb
 import numpy as np
@@ -28,7 +31,16 @@ from lianqing.analytics.contract import DATASETS, Column, ColumnType, Dataset, I
 from lianqing.analytics.errors import AnalyticsError
 from lianqing.analytics.headers import AliasTable, header_key, load_aliases
 from lianqing.analytics.normalize import EMPTY_REASON, column_sql, reason_sql
-from lianqing.analytics.sources import BATCH_ROWS, ROW, Sheet, file_kind, read_csv, read_parquet, read_xlsx
+from lianqing.analytics.sources import (
+    BATCH_ROWS,
+    ROW,
+    HeaderScore,
+    Sheet,
+    file_kind,
+    read_csv,
+    read_parquet,
+    read_xlsx,
+)
 
 MANIFEST = "_manifest.json"
 REJECTS = "_rejects.csv"
@@ -344,7 +356,7 @@ def _import_sheet(
     normaliser = _Normaliser(connection, dataset, columns)
     raw_of = dict(columns.items())
     try:
-        for batch in sheet.batches:
+        for batch in _read_ahead(sheet.batches):
             report.rows_read += batch.num_rows
             kept, rejected_raw, row_problems, invalid_ids = normaliser.run(batch)
             writer.write(dataset, kept)
@@ -371,6 +383,41 @@ def _import_sheet(
         writer.rejects.writerow(
             (report.file, report.sheet, row_number, "", text, "列数与表头不符 (wrong number of fields)")
         )
+
+
+_DONE = object()
+
+
+def _read_ahead(batches: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+    """Read (parse, transcode) the next batches in a thread while this one is normalised and written.
+
+    Arrow and DuckDB release the GIL, so the two cores both work; `depth` bounds the memory.
+    """
+    queue: Queue[object] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                if stop.is_set():
+                    return
+                queue.put(batch)
+        except BaseException as error:  # handed to the consumer, which raises it
+            queue.put(error)
+        queue.put(_DONE)
+
+    thread = threading.Thread(target=produce, name="lianqing-import-reader", daemon=True)
+    thread.start()
+    try:
+        while (item := queue.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            with contextlib.suppress(Empty):
+                queue.get(timeout=0.1)
 
 
 LOCATE_LIMIT = 2 << 30  # past this, rows the CSV parser could not split are reported without a number
@@ -465,7 +512,7 @@ def import_package(
     return ImportResult(out, reports, problems, notes, dict(writer.rows))
 
 
-def _open_sheets(path: Path, score: object, batch_rows: int, notes: list[str]) -> list[Sheet]:
+def _open_sheets(path: Path, score: HeaderScore, batch_rows: int, notes: list[str]) -> list[Sheet]:
     kind = file_kind(path)
     suffix = path.suffix.lower()
     expected = "xlsx" if suffix in (".xlsx", ".xlsm") else "parquet" if suffix == ".parquet" else "text"
@@ -482,7 +529,7 @@ def _open_sheets(path: Path, score: object, batch_rows: int, notes: list[str]) -
             f"文件 {path.name} 不是{said}, 内容是{actual} (file {path.name} is not a {expected} file: its content is {kind})"
         )
     if kind == "xlsx":
-        sheets, skipped = read_xlsx(path, score, batch_rows)  # type: ignore[arg-type]
+        sheets, skipped = read_xlsx(path, score, batch_rows)
         notes.extend(
             f"文件 {path.name} 工作表 {name}: 没有可识别的表头, 已跳过 (sheet {name} has no recognisable header; skipped)"
             for name in skipped
@@ -493,9 +540,9 @@ def _open_sheets(path: Path, score: object, batch_rows: int, notes: list[str]) -
             )
         return sheets
     if kind == "parquet":
-        return [read_parquet(path, score, batch_rows)]  # type: ignore[arg-type]
+        return [read_parquet(path, score, batch_rows)]
     try:
-        return [read_csv(path, score, batch_rows)]  # type: ignore[arg-type]
+        return [read_csv(path, score, batch_rows)]
     except (pa.ArrowInvalid, OSError) as error:
         raise AnalyticsError(
             f"文件 {path.name} 无法读取: {error} (file {path.name} cannot be read)"

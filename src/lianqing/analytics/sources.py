@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,9 +25,12 @@ ROW = "_row"  # the row number in the source file or sheet, 1-based, as a spread
 HEAD_BYTES = 1 << 20
 HEADER_SEARCH_ROWS = 50
 BATCH_ROWS = 500_000
+# The CSV reader parses blocks ahead of us; small blocks keep that read-ahead (and so the
+# memory of a 10 GB import) to a few hundred MB.
+CSV_BLOCK_BYTES = 8 << 20
 
 # header cells -> how many of them name a contract column (chooses the header row)
-HeaderScore = Callable[[list[str]], int]
+HeaderScore = Callable[[Sequence[str]], int]
 
 
 @dataclass
@@ -131,7 +134,7 @@ def read_csv(path: Path, score: HeaderScore, batch_rows: int = BATCH_ROWS) -> Sh
             skip_rows=header_index + 1,
             column_names=names,
             encoding="utf8" if encoding in ("utf-8", "utf-8-sig", "ascii") else encoding,
-            block_size=max(1 << 20, min(64 << 20, batch_rows * 64)),  # about batch_rows rows of ~100 bytes
+            block_size=CSV_BLOCK_BYTES,
         ),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad_row),
         convert_options=pacsv.ConvertOptions(

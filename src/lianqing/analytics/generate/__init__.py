@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,7 +134,7 @@ class _Progress:
     def __init__(self, enabled: bool, total: int) -> None:
         self.enabled, self.total = enabled, total
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
+    def __enter__(self) -> Callable[[int], None]:
         if not self.enabled:
             return lambda _count: None
         from rich.console import Console

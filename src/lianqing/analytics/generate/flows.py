@@ -87,9 +87,9 @@ class _Flows:
 
     def write(self, sink: PackageSink) -> None:
         if self.count:
-            columns = dict(self.columns)
-            columns["amount"] = np.array(columns["amount"], dtype=np.int64)  # type: ignore[assignment]
-            columns["date"] = np.array(columns["date"], dtype=np.int64)  # type: ignore[assignment]
+            columns: dict[str, object] = dict(self.columns)
+            columns["amount"] = np.array(self.columns["amount"], dtype=np.int64)
+            columns["date"] = np.array(self.columns["date"], dtype=np.int64)
             sink.write("fund_flows", columns)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from lianqing.analytics.generate.calendar import Calendar
 from lianqing.analytics.generate.planted import D, Person, Planter
@@ -22,9 +23,9 @@ def _months(first: str, last: str) -> list[str]:
     return result
 
 
-def _first(calendar: Calendar, start: D, test: object) -> D:
+def _first(calendar: Calendar, start: D, test: Callable[[D], bool]) -> D:
     day = start
-    while not test(day):  # type: ignore[operator]
+    while not test(day):
         day += dt.timedelta(days=1)
     return day
 
