@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from lianqing.analytics.contract import Dataset, IdKind
+from lianqing.analytics.contract import ColumnType, Dataset, IdKind
 from lianqing.analytics.errors import AnalyticsError
 
 _UNIT_SUFFIX = re.compile(r"[(\[【].*?[)\]】]$")
@@ -72,10 +72,10 @@ class AliasTable:
             (c.name for c in dataset.columns if c.id_kind in (IdKind.PERSON, IdKind.PERSON_OR_USCC)), None
         )
         main_name = next((c for c in dataset.column_names if c.endswith("name")), None)
-        if main_id:
-            add(main_id, self.roles.get("id", []))
-        if main_name:
-            add(main_name, self.roles.get("name", []))
+        main_date = next((c.name for c in dataset.columns if c.type is ColumnType.DATE), None)
+        for column, role in ((main_id, "id"), (main_name, "name"), (main_date, "date")):
+            if column:
+                add(column, self.roles.get(role, []))
         return result
 
 
