@@ -120,6 +120,8 @@ def test_results_page_lists_hits_by_rule_with_bounded_queries(
     assert "王配偶" in body
     assert 'data-rule="B02"' in body
     assert 'data-rule="B01"' not in body
+    org_table = body.split('id="org-summary"')[1].split("</table>")[0]
+    assert "370124001" in org_table  # the approving org of the B02 benefits
 
 
 def test_upload_of_a_package_zip_imports_it_and_reports_rejected_rows(owner, client_for, data_dir):

@@ -87,6 +87,17 @@ def rule_summary(*, hits: QuerySet[Hit]) -> list[dict[str, Any]]:
     )
 
 
+def org_summary(*, hits: QuerySet[Hit], limit: int = 10) -> list[dict[str, Any]]:
+    """The orgs with the most hits: hits, high-severity hits, money involved."""
+    return list(
+        hits.exclude(subject_org_code="")
+        .order_by()  # type: ignore[arg-type]
+        .values("subject_org_code", "subject_org_name")
+        .annotate(hits=Count("id"), high=Count("id", filter=Q(severity="高")), amount=Sum("amount"))
+        .order_by("-hits", "subject_org_code")[:limit]
+    )
+
+
 def hit_facets(*, run: ScanRun) -> dict[str, list[Any]]:
     """The values the filters offer for a run."""
     hits = Hit.objects.filter(run=run).order_by()
