@@ -23,7 +23,7 @@ from .errors import CaseError
 from .export import cases_to_xlsx
 from .forms import ActionForm, CaseRegisterForm, InboxFilterForm
 from .models import AssignMode, AssignRoute, Case, CaseAttachment, HigherLevel
-from .pagination import CappedPaginator
+from .pagination import COUNT_CAP, CappedPaginator
 from .selectors import case_allowed_actions, case_list, case_timeline
 from .services import case_attachment_add, case_bulk_assign, case_note_add, case_register, transition
 
@@ -67,6 +67,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "capped": paginator.is_capped,
+            "count_cap": COUNT_CAP,
             "today": timezone.localdate(),
             "bulk_orgs": _orgs_in_scope(user),
             "assign_modes": AssignMode.choices,
