@@ -73,9 +73,9 @@ class AliasTable:
         )
         main_name = next((c for c in dataset.column_names if c.endswith("name")), None)
         main_date = next((c.name for c in dataset.columns if c.type is ColumnType.DATE), None)
-        for column, role in ((main_id, "id"), (main_name, "name"), (main_date, "date")):
-            if column:
-                add(column, self.roles.get(role, []))
+        for role_column, role in ((main_id, "id"), (main_name, "name"), (main_date, "date")):
+            if role_column:
+                add(role_column, self.roles.get(role, []))
         return result
 
 
