@@ -212,3 +212,16 @@ def test_gen_command_at_100k_persons_and_its_truth(tmp_path: Path) -> None:
     assert pq.read_metadata(tmp_path / "pkg" / "persons.parquet").num_rows >= 100_000
     extra, missing = _scan_matches_truth(tmp_path / "pkg")
     assert (extra, missing) == (set(), set())
+
+
+def test_gen_command_refuses_bad_input_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert gen_main(["--persons", "10", "--out", str(tmp_path / "pkg"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "1000" in err
+    assert "Traceback" not in err
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    assert gen_main(["--persons", "1000", "--out", str(blocker / "pkg"), "--quiet"]) == 2
+    assert "a-file" in capsys.readouterr().err
