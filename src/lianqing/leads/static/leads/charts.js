@@ -56,7 +56,10 @@
         label: { show: true, position: "right", fontSize: 12, formatter: "{b}" },
         edgeLabel: { show: true, fontSize: 10, formatter: function (p) { return p.data.label; } },
         edgeSymbol: ["none", "arrow"],
-        force: { repulsion: 380, edgeLength: [80, 150], gravity: 0.08 },
+        // few nodes spread out to fill the panel; many stay compact enough to read
+        force: data.nodes.length < 15
+          ? { repulsion: 900, edgeLength: [120, 200], gravity: 0.05 }
+          : { repulsion: 380, edgeLength: [80, 150], gravity: 0.08 },
         lineStyle: { color: "source", curveness: 0.1, width: 1.5 }
       }]
     };
