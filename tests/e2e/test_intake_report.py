@@ -27,6 +27,10 @@ def test_phone_report_receipt_track_and_answer(
     page.fill("#id_person1_name", "刘某")
     page.fill("#id_person1_org", "县某局")
     page.fill("#id_person1_position", "局长")
+    assert not page.is_visible("#id_person2_name")  # further persons are folded away on a phone
+    page.click("#add-person")
+    page.fill("#id_person2_name", "王某")
+    page.fill("#id_person2_org", "县某局")
     page.select_option("#id_province", "370000")
     page.wait_for_selector("#id_city option[value='370100']", state="attached")
     page.select_option("#id_city", "370100")
@@ -38,6 +42,7 @@ def test_phone_report_receipt_track_and_answer(
     )
     assert not page.is_visible("#id_reporter_name")  # anonymous by default: no identity fields
     page.check("#id_consent")
+    page.screenshot(path=str(artifacts_dir / "intake_form_phone.png"), full_page=True)
 
     # When they submit
     page.click("#report-submit")
@@ -51,6 +56,7 @@ def test_phone_report_receipt_track_and_answer(
     report = Report.objects.get()
     assert report.attachments.filter(kind="image").count() == 1
     assert report.region_code == "370124"
+    assert list(report.persons.values_list("name", flat=True)) == ["刘某", "王某"]
 
     # When they track it with the code
     page.click("#go-track")

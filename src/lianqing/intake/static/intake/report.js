@@ -36,6 +36,20 @@
   });
   city.addEventListener("change", function () { load(city.value, county, ""); });
 
+  // Extra reported persons: empty rows stay folded until asked for.
+  var addPerson = document.getElementById("add-person");
+  function hiddenRows() { return form.querySelectorAll(".lq-person-extra.lq-hidden"); }
+  form.querySelectorAll(".lq-person-extra").forEach(function (row) {
+    var filled = Array.prototype.some.call(row.querySelectorAll("input"), function (input) { return input.value; });
+    if (!filled) { row.classList.add("lq-hidden"); }
+  });
+  addPerson.classList.toggle("lq-hidden", hiddenRows().length === 0);
+  addPerson.addEventListener("click", function () {
+    var rows = hiddenRows();
+    if (rows.length) { rows[0].classList.remove("lq-hidden"); }
+    addPerson.classList.toggle("lq-hidden", hiddenRows().length === 0);
+  });
+
   // Named reports show the identity fields; anonymous ones hide them.
   var named = document.getElementById("named-fields");
   function syncAnonymity() {
