@@ -304,3 +304,17 @@ def test_staff_list_query_count(client, client_for, staff, intake_env, django_as
     with django_assert_max_num_queries(12):
         response = viewer.get(reverse("intake:staff_report_list"))
     assert len(re.findall(r'href="/staff/reports/\d+/"', response.content.decode())) == 5
+
+
+def test_reply_with_a_wrong_type_file_keeps_text_and_stores_nothing(client, intake_env):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    receipt = RECEIPT.search(_post_report(client, FORM_DATA).content.decode()).group(1)
+    client.post(reverse("intake:track"), {"code": receipt})
+    exe = SimpleUploadedFile("补充.pdf", b"MZ\x90\x00" + bytes(64))
+    response = client.post(reverse("intake:track_status"), {"body": "补充一张截图", "attachments": [exe]})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "补充.pdf 的文件类型不受支持" in html
+    assert "补充一张截图</textarea>" in html
+    assert not Message.objects.exists()
