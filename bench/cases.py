@@ -42,6 +42,16 @@ STATUS_WEIGHTS = {
     "fed_back": 50, "concluded": 12, "handling": 10, "assigned": 5, "accepted": 5, "pending": 6,
     "rejected": 6, "merged": 3, "sent_up": 1, "shelved": 2,
 }  # fmt: skip
+# Cases older than half a year are almost all finished; a few stay stuck (what supervisors chase).
+OLD_CASE_DAYS = 180
+OLD_STATUS_WEIGHTS = {
+    "fed_back": 80,
+    "rejected": 10,
+    "merged": 5,
+    "sent_up": 2,
+    "handling": 2,
+    "concluded": 1,
+}
 SUMMARY_WORDS = [
     "工作日饮酒",
     "收受红包",
@@ -101,6 +111,7 @@ def load(count: int, commission: Any, departments: list[Any], townships: list[An
     now = timezone.now()
     statuses = list(STATUS_WEIGHTS)
     weights = list(STATUS_WEIGHTS.values())
+    old_statuses, old_weights = list(OLD_STATUS_WEIGHTS), list(OLD_STATUS_WEIGHTS.values())
     categories = list(Category.values)
     sources = list(Source.values)
     in_charge = [commission, *departments[1:], *townships]
@@ -122,7 +133,10 @@ def load(count: int, commission: Any, departments: list[Any], townships: list[An
         with raw.copy(f"COPY cases_case ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for case_id in range(1, count + 1):
                 received = now - dt.timedelta(seconds=rng.randrange(3 * 365 * 86400))
-                status = rng.choices(statuses, weights)[0]
+                if (now - received).days > OLD_CASE_DAYS:
+                    status = rng.choices(old_statuses, old_weights)[0]
+                else:
+                    status = rng.choices(statuses, weights)[0]
                 kind = (
                     "lead"
                     if rng.random() < 0.13

@@ -68,6 +68,7 @@ class Status(models.TextChoices):
 
 # Statuses after which nothing is due any more (a case can still be reopened).
 FINAL_STATUSES = frozenset({Status.REJECTED, Status.SENT_UP, Status.MERGED, Status.FED_BACK})
+OPEN_STATUSES = sorted(set(Status) - FINAL_STATUSES)
 
 
 class HigherLevel(models.TextChoices):
