@@ -13,7 +13,7 @@ from lianqing.core.models import User
 
 from .access import case_scope
 from .deadlines import add_working_days
-from .models import FINAL_STATUSES, Case, CaseEvent, Status, TimeLimits
+from .models import OPEN_STATUSES, Case, CaseEvent, Status, TimeLimits
 from .workflow import ACTIONS, Action, allowed_actions
 
 PUBLIC_RECEIVED, PUBLIC_ACCEPTED, PUBLIC_HANDLING, PUBLIC_CONCLUDED = "已收到", "已受理", "办理中", "已办结"
@@ -98,7 +98,7 @@ def apply_filters(queryset: QuerySet[Case], filters: CaseFilters) -> QuerySet[Ca
     if filters.concluded:
         conditions &= Q(concluded_at__isnull=False)
     if filters.overdue or filters.due_soon or filters.open_only:
-        queryset = queryset.exclude(status__in=FINAL_STATUSES)
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
     if filters.received_from:
         conditions &= Q(received_at__gte=_day_start(filters.received_from))
     if filters.received_to:
