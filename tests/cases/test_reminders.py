@@ -19,7 +19,7 @@ def test_due_soon_goes_to_petition_office_and_overdue_escalates(org_tree, make_u
     case = register_case(org_tree.commission, received_at=local_dt(2025, 1, 24))  # 受理 due 2025-02-20
 
     counts = case_reminders_send(today=dt.date(2025, 2, 17))
-    assert counts == {"due_soon": 1, "overdue": 0, "escalated": 0}
+    assert counts == {"due_soon": 1, "overdue": 0, "escalated": 0, "quarterly": 0}
     assert Notification.objects.get(recipient=officer).title.startswith("即将到期")
 
     counts = case_reminders_send(today=dt.date(2025, 2, 21))
@@ -44,7 +44,12 @@ def test_closed_cases_are_not_reminded(org_tree, make_user):
     officer = make_user(Role.PETITION, org=org_tree.petition_office)
     case = register_case(org_tree.commission, received_at=local_dt(2025, 1, 24))
     transition(case, "reject", officer, reason="不属受理范围")
-    assert case_reminders_send(today=dt.date(2025, 3, 1)) == {"due_soon": 0, "overdue": 0, "escalated": 0}
+    assert case_reminders_send(today=dt.date(2025, 3, 1)) == {
+        "due_soon": 0,
+        "overdue": 0,
+        "escalated": 0,
+        "quarterly": 0,
+    }
 
 
 def test_command_rejects_bad_date(db):
@@ -59,3 +64,30 @@ def test_enqueued_task_runs_in_worker(org_tree, make_user):
     call_command("cases_remind", enqueue=True)
     call_command("db_worker", batch=True, reload=False, startup_delay=False)
     assert Notification.objects.filter(title__startswith="已超期").count() == 1
+
+
+def test_quarter_end_asks_handlers_for_a_progress_report(org_tree, make_user):
+    officer = make_user(Role.PETITION, org=org_tree.petition_office)
+    handler = make_user(Role.SUPERVISION, org=org_tree.supervision_office)
+    case = register_case(org_tree.commission)
+    transition(case, "accept", officer)
+    transition(case, "assign", officer, to_org=org_tree.supervision_office, handler=handler)
+    transition(case, "start", handler)
+    assert case_reminders_send(today=dt.date(2025, 3, 20))["quarterly"] == 0
+    assert case_reminders_send(today=dt.date(2025, 3, 28))["quarterly"] == 1
+    case_reminders_send(today=dt.date(2025, 3, 29))
+    reports = Notification.objects.filter(recipient=handler, title__startswith="季度报告")
+    assert list(reports.values_list("title", flat=True)) == [
+        f"季度报告：{case.number} 请于 2025-03-31 前向信访室报告办理进展"
+    ]
+
+
+def test_quarter_end():
+    from lianqing.cases.services import quarter_end
+
+    assert [quarter_end(dt.date(2025, m, 15)) for m in (1, 5, 9, 12)] == [
+        dt.date(2025, 3, 31),
+        dt.date(2025, 6, 30),
+        dt.date(2025, 9, 30),
+        dt.date(2025, 12, 31),
+    ]

@@ -665,7 +665,7 @@ def case_reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     limits = time_limits()
     due_soon_until = add_working_days(today, limits.due_soon_days)
-    counts = {"due_soon": 0, "overdue": 0, "escalated": 0}
+    counts = {"due_soon": 0, "overdue": 0, "escalated": 0, "quarterly": 0}
     open_cases = (
         Case.objects.filter(deadline__isnull=False, deadline__lte=due_soon_until)
         .exclude(status__in=[Status.REJECTED, Status.SENT_UP, Status.MERGED, Status.FED_BACK])
@@ -701,7 +701,38 @@ def case_reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
                     dedupe_key=f"case:{case.pk}:escalated:{case.deadline}",
                 )
                 counts["escalated"] += 1
+    counts["quarterly"] = _quarterly_progress_reminders(today)
     return counts
+
+
+QUARTER_REPORT_WINDOW_DAYS = 5
+
+
+def quarter_end(day: dt.date) -> dt.date:
+    return add_months(dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1), 3) - dt.timedelta(days=1)
+
+
+def _quarterly_progress_reminders(today: dt.date) -> int:
+    """In the last days of a quarter, ask whoever handles a petition to report progress to the
+    petition office (检举控告工作规则: results reported back every quarter)."""
+    end = quarter_end(today)
+    if (end - today).days >= QUARTER_REPORT_WINDOW_DAYS:
+        return 0
+    count = 0
+    handling = Case.objects.filter(kind=Kind.PETITION, status=Status.HANDLING).select_related(
+        "org", "handler"
+    )
+    for case in handling.iterator(chunk_size=500):
+        for recipient in [case.handler] if case.handler else _petition_staff(case.org):
+            notification_send(
+                recipient=recipient,
+                title=f"季度报告：{case.number} 请于 {end} 前向信访室报告办理进展",
+                body=case.summary[:100],
+                link=f"/staff/cases/{case.pk}/",
+                dedupe_key=f"case:{case.pk}:quarter:{end}",
+            )
+        count += 1
+    return count
 
 
 def _petition_staff(org: Org) -> list[User]:

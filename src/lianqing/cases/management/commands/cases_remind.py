@@ -31,6 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"日期 {date} 无法识别，应为 YYYY-MM-DD (unrecognised date {date})") from exc
         counts = case_reminders_send(today=today)
         self.stdout.write(
-            f"临期 {counts['due_soon']} 件，超期 {counts['overdue']} 件，上报督办 {counts['escalated']} 次 "
-            f"(due soon {counts['due_soon']}, overdue {counts['overdue']}, escalated {counts['escalated']})"
+            f"临期 {counts['due_soon']} 件，超期 {counts['overdue']} 件，上报督办 {counts['escalated']} 次，"
+            f"季度报告提醒 {counts['quarterly']} 件 (due soon {counts['due_soon']}, overdue {counts['overdue']}, "
+            f"escalated {counts['escalated']}, quarterly {counts['quarterly']})"
         )
