@@ -27,6 +27,19 @@ from .models import (
 from .selectors import CaseFilters
 
 
+def _style(form: forms.Form, size: str = "") -> None:
+    """Bootstrap classes on every widget (templates render fields with {{ field }})."""
+    suffix = f" form-select-{size}" if size else ""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.HiddenInput | forms.RadioSelect):
+            continue
+        if isinstance(widget, forms.Select):
+            widget.attrs["class"] = "form-select" + suffix
+        else:
+            widget.attrs["class"] = "form-control" + (f" form-control-{size}" if size else "")
+
+
 def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
 
@@ -57,6 +70,7 @@ class InboxFilterForm(forms.Form):
     def __init__(self, *args: Any, orgs: list[Org] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["org"].widget.choices = [("", "—"), *[(org.pk, org.name) for org in orgs or []]]
+        _style(self, "sm")
 
     def to_filters(self) -> CaseFilters:
         data = self.cleaned_data if self.is_valid() else {}
@@ -129,6 +143,7 @@ class CaseRegisterForm(forms.Form):
         self.user = user
         allowed = [c for c in Clearance.choices if c[0] <= user.clearance or user.is_superuser]
         self.fields["confidentiality"].choices = allowed  # type: ignore[attr-defined]
+        _style(self)
 
 
 # Which fields each action asks for.
@@ -187,6 +202,7 @@ class ActionForm(forms.Form):
             self.fields["handler"].queryset = User.objects.filter(  # type: ignore[attr-defined]
                 is_active=True, org__path__startswith=commission.path
             ).order_by("org__path", "username")
+        _style(self, "sm")
 
     def facts(self) -> dict[str, Any]:
         return {
