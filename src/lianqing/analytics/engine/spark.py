@@ -32,11 +32,13 @@ def spark_session(master: str) -> Any:
     with _LOCK:
         if master not in _SESSIONS:
             try:
+                builder = SparkSession.builder.master(master)
+                if master.startswith("local"):
+                    # One machine: a few shuffle partitions, not the cluster default of 200.
+                    builder = builder.config("spark.sql.shuffle.partitions", "4")
                 _SESSIONS[master] = (
-                    SparkSession.builder.master(master)
-                    .appName("lianqing-scan")
+                    builder.appName("lianqing-scan")
                     .config("spark.sql.session.timeZone", "UTC")  # timestamps are wall times
-                    .config("spark.sql.shuffle.partitions", "4")
                     .config("spark.ui.enabled", "false")
                     .config("spark.ui.showConsoleProgress", "false")
                     .config("spark.driver.memory", "4g")
