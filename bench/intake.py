@@ -25,6 +25,7 @@ import io
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -285,6 +286,7 @@ def main() -> None:
     reports -= len(warm_up.receipts)
     attachments -= len(warm_up.receipts)
     files = len(list((home / "uploads" / "intake" / "files").iterdir()))
+    shutil.rmtree(home, ignore_errors=True)
     demo_files = 1 + len(warm_up.receipts)  # the demo's own report has one photo
     accepted = len(results.receipts)
     lost = accepted - reports
