@@ -5,6 +5,7 @@ PySpark is the optional `spark` extra; importing this module does not need it.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -46,6 +47,8 @@ def spark_session(master: str) -> Any:
                     .getOrCreate()
                 )
                 _SESSIONS[master].sparkContext.setLogLevel("FATAL")
+                # py4j logs at INFO while the interpreter shuts down, after streams are closed.
+                logging.getLogger("py4j").setLevel(logging.WARNING)
             except Exception as error:  # Java missing, bad master URL...
                 raise AnalyticsError(
                     f"无法启动 Spark (master {master}): {error} (cannot start Spark at {master})"
