@@ -86,3 +86,16 @@ def test_chinese_by_default_and_english_on_request(client):
     english = client.get("/staff/login/").content.decode()
     assert "Staff sign-in" in english
     assert 'lang="en"' in english
+
+
+def test_public_home_leads_to_reporting_and_tracking(client):
+    body = client.get("/").content.decode()
+    assert 'href="/report/"' in body
+    assert 'href="/report/track/"' in body
+
+
+def test_server_access_log_never_records_client_addresses():
+    from lianqing.core.management.commands.serve import ACCESS_LOG_FORMAT
+
+    assert "%(h)s" not in ACCESS_LOG_FORMAT
+    assert "{x-forwarded-for}" not in ACCESS_LOG_FORMAT.lower()
