@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lianqing.core.management.commands.demo import port_is_free
 
-
 # gunicorn's default access log starts with the client address; reporters' addresses must never
 # be written anywhere, so the log keeps time, request line, status, size and duration only.
 ACCESS_LOG_FORMAT = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
