@@ -226,25 +226,9 @@ class Case(models.Model):
             models.Index(fields=["category", "received_at"], name="case_category_received"),
             models.Index(fields=["org", "status"], name="case_org_status"),
             models.Index(fields=["region_code"], name="case_region"),
-            # Covering indexes (PostgreSQL; other databases ignore INCLUDE) so the statistics page
-            # reads index entries, not the wide case rows: by period, by status, by deadline.
-            models.Index(
-                fields=["received_at"],
-                include=[
-                    *SCOPE_COLUMNS,
-                    "kind",
-                    "source",
-                    "category",
-                    "status",
-                    "region_code",
-                    "disposal",
-                    "form_level",
-                    "concluded_at",
-                ],
-                name="case_stats_received",
-            ),
-            models.Index(fields=["status"], include=[*SCOPE_COLUMNS, "deadline"], name="case_stats_status"),
-            models.Index(fields=["deadline", "status"], include=SCOPE_COLUMNS, name="case_stats_deadline"),
+            models.Index(fields=["deadline", "status"], name="case_deadline_status"),
+            # PostgreSQL also gets covering indexes for the statistics page (migration 0003,
+            # PostgreSQL only: SQLite has no INCLUDE).
         ]
 
     def __str__(self) -> str:
