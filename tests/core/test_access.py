@@ -34,7 +34,8 @@ def test_township_user_cannot_read_another_township_by_url(org_tree, make_user, 
     [
         pytest.param(Role.LEADER, "commission", True, id="leader-of-commission"),
         pytest.param(Role.CASE_MANAGEMENT, "case_office", True, id="case-management-department"),
-        pytest.param(Role.PETITION, "petition_office", False, id="petition-department-own-subtree"),
+        pytest.param(Role.PETITION, "petition_office", True, id="petition-office-runs-the-whole-inbox"),
+        pytest.param(Role.SUPERVISION, "supervision_office", False, id="supervision-department-own-subtree"),
         pytest.param(Role.LEADER, "township_a", False, id="township-leader-own-township"),
     ],
 )

@@ -1,7 +1,8 @@
 """Who may see which case. Every case query and every case page goes through here.
 
 A user sees the cases whose org in charge lies in their jurisdiction (core.access), plus those
-they handle themselves, if their role works on cases; the petition office (信访室) runs its whole commission's inbox. Nobody
+they handle themselves, if their role works on cases (the petition office's jurisdiction is its
+whole commission: core.roles.COMMISSION_WIDE_ROLES). Nobody
 sees cases above their clearance, and reports about the level above are shown only to the
 commission's own petition office and leaders, never to anyone below (检举控告工作规则 第十四条).
 """
@@ -40,12 +41,7 @@ def commission_of(org: Org) -> Org:
 
 def case_scope_path(user: User | AnonymousUser) -> str | None:
     """Path prefix of the orgs in charge whose cases the user sees ("" everything, None nothing)."""
-    path = jurisdiction_path(user)
-    if path is None or path == "" or not isinstance(user, User):
-        return path
-    if user.org is not None and user.org.kind == OrgKind.DEPARTMENT and user.has_role(Role.PETITION):
-        return commission_of(user.org).path
-    return path
+    return jurisdiction_path(user)
 
 
 def may_see_higher_level(user: User) -> bool:

@@ -1,7 +1,7 @@
 """Jurisdiction: the one place that decides which objects a user may see.
 
-A user sees objects of their org's subtree. Leaders and 案管 of the commission (or of one of
-its internal departments) see the commission's whole subtree; a superuser sees everything.
+A user sees objects of their org's subtree. Leaders, 案管 and 信访 of the commission (or of one
+of its internal departments) see the commission's whole subtree; a superuser sees everything.
 Missing and forbidden objects raise the same 404, so a URL never tells which one it was.
 """
 

@@ -19,5 +19,6 @@ class Role(StrEnum):
 ALL_ROLES: tuple[Role, ...] = tuple(Role)
 
 # Roles that, held by a user of the commission itself (or one of its internal departments),
-# see the commission's whole jurisdiction rather than their own department's subtree.
-COMMISSION_WIDE_ROLES: frozenset[Role] = frozenset({Role.LEADER, Role.CASE_MANAGEMENT})
+# see the commission's whole jurisdiction rather than their own department's subtree: leaders,
+# case management, and the petition office, which receives everything and hands it on.
+COMMISSION_WIDE_ROLES: frozenset[Role] = frozenset({Role.LEADER, Role.CASE_MANAGEMENT, Role.PETITION})
