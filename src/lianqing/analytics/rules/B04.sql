@@ -9,19 +9,19 @@ explanation: "{who}{when}同一期间重复领取{detail}补贴{count}笔，共�
 */
 -- At least 2 records of the same person_id, program and period.
 WITH repeated AS (
-    SELECT
-        b.*,
-        count(*) OVER (PARTITION BY b.person_id, b.program, b.period) AS copies
-    FROM benefits AS b
+    SELECT person_id, program, period
+    FROM benefits
+    GROUP BY person_id, program, period
+    HAVING count(*) >= 2
 )
 SELECT
-    person_id AS subject_id,
-    name AS subject_name,
-    'benefits:' || record_id AS record_id,
-    amount,
-    period_start(period) AS day,
+    b.person_id AS subject_id,
+    b.name AS subject_name,
+    'benefits:' || b.record_id AS record_id,
+    b.amount,
+    period_start(b.period) AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
-    program AS detail
-FROM repeated
-WHERE copies >= 2
+    b.program AS detail
+FROM benefits AS b
+JOIN repeated AS r ON r.person_id = b.person_id AND r.program = b.program AND r.period = b.period
