@@ -40,3 +40,28 @@ def test_a_broken_chain_notifies_administrators_once(org_tree, make_user):
     notes = Notification.objects.filter(recipient=admin)
     assert notes.count() == 1
     assert "第 1 条" in notes.get().body
+
+
+def test_daily_jobs_are_queued_once_for_their_next_time():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django_tasks_db.models import DBTaskResult
+
+    from lianqing.core.schedule import DAILY_JOBS, daily_jobs_schedule, next_run
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    now = dt.datetime(2026, 1, 5, 4, 0, tzinfo=shanghai)
+    assert next_run(dt.time(6, 30), now) == dt.datetime(2026, 1, 5, 6, 30, tzinfo=shanghai)
+    assert next_run(dt.time(2, 0), now) == dt.datetime(2026, 1, 6, 2, 0, tzinfo=shanghai)
+
+    first = daily_jobs_schedule()
+    second = daily_jobs_schedule()
+
+    assert sorted(first) == sorted(path for path, _ in DAILY_JOBS)
+    assert second == []
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    assert waiting.count() == len(DAILY_JOBS)
+    # Not due yet: a batch run of the worker leaves them waiting.
+    call_command("worker", batch=True)
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == len(DAILY_JOBS)

@@ -29,7 +29,7 @@ from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, Org, OrgKind, User
 from lianqing.core.services import notification_send
 from lianqing.intake import conf, keys, storage
-from lianqing.intake.abuse import challenge_verify, rate_limit_hit, submission_key
+from lianqing.intake.abuse import challenge_verify, rate_counters_prune, rate_limit_hit, submission_key
 from lianqing.intake.access import may_unlock
 from lianqing.intake.attachments import PreparedFile, attachments_prepare
 from lianqing.intake.errors import IntakeError
@@ -357,3 +357,16 @@ def private_key_unlock_for(*, user: User, passphrase: str, request: HttpRequest 
         request=request,
     )
     return private_key
+
+
+def intake_housekeeping() -> dict[str, int]:
+    """Finish interrupted file moves, delete orphaned pending files, prune rate counters and
+    forget expired receipt copies. Safe to run at any time; the worker runs it daily."""
+    known = set(Attachment.objects.values_list("storage_name", flat=True))
+    moved, removed = storage.storage_sweep(known)
+    return {
+        "moved": moved,
+        "removed": removed,
+        "pruned": rate_counters_prune(),
+        "cleared": receipt_boxes_clear(),
+    }

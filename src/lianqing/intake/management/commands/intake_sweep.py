@@ -4,10 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from lianqing.intake.abuse import rate_counters_prune
-from lianqing.intake.models import Attachment
-from lianqing.intake.services import receipt_boxes_clear
-from lianqing.intake.storage import storage_sweep
+from lianqing.intake.services import intake_housekeeping
 
 
 class Command(BaseCommand):
@@ -18,10 +15,13 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        known = set(Attachment.objects.values_list("storage_name", flat=True))
-        moved, removed = storage_sweep(known)
-        pruned = rate_counters_prune()
-        cleared = receipt_boxes_clear()
+        counts = intake_housekeeping()
+        moved, removed, pruned, cleared = (
+            counts["moved"],
+            counts["removed"],
+            counts["pruned"],
+            counts["cleared"],
+        )
         self.stdout.write(
             f"移入 {moved} 个文件，删除 {removed} 个无主临时文件，清理 {pruned} 条计数，{cleared} 份回执副本 "
             f"(moved {moved}, removed {removed} orphaned pending files, pruned {pruned} counters, "
