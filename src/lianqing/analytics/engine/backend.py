@@ -6,7 +6,9 @@ them and runs them, carrying any dialect difference itself (see spark.py).
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
@@ -14,7 +16,7 @@ import pyarrow as pa
 
 from lianqing.analytics.contract import Dataset
 from lianqing.analytics.engine.library import Macro
-from lianqing.analytics.engine.package import DatasetFile, duckdb_source, typed_select
+from lianqing.analytics.engine.package import DatasetFile, duckdb_source, quote_literal, typed_select
 
 
 class Backend(Protocol):
@@ -47,6 +49,9 @@ class DuckDBBackend:
         self.connection = duckdb.connect()
         # Rows come back unordered; the engine sorts the output itself.
         self.connection.execute("SET preserve_insertion_order = false")
+        # Spill (if memory runs short) under the system's temp folder, not the working directory.
+        spill = Path(tempfile.gettempdir()) / "lianqing-duckdb"
+        self.connection.execute(f"SET temp_directory = {quote_literal(str(spill))}")
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
         if memory_limit:
