@@ -76,3 +76,17 @@ def totp_now(user: object) -> str:
 
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def staff_login(page: object, base_url: str, user: object) -> None:
+    """Sign in through the real login and second-factor pages, as a staff member would."""
+    from tests.core.factories import TEST_PASSWORD
+
+    page.goto(f"{base_url}/staff/")  # type: ignore[attr-defined]
+    page.fill("#id_username", user.username)  # type: ignore[attr-defined]
+    page.fill("#id_password", TEST_PASSWORD)  # type: ignore[attr-defined]
+    page.click("#login-submit")  # type: ignore[attr-defined]
+    page.wait_for_url("**/staff/otp/**")  # type: ignore[attr-defined]
+    page.fill("#id_token", totp_now(user))  # type: ignore[attr-defined]
+    page.click("#otp-submit")  # type: ignore[attr-defined]
+    page.wait_for_selector("#staff-home-title")  # type: ignore[attr-defined]

@@ -9,8 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lianqing.cases.models import Case, Status
 from lianqing.core.roles import Role
 from lianqing.intake import keys
-from tests.core.factories import TEST_PASSWORD
-from tests.e2e.conftest import totp_now
+from tests.e2e.conftest import staff_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,17 +46,6 @@ def _submit_report(page, base_url: str) -> str:
     return page.inner_text("#receipt-code").strip()
 
 
-def _staff_login(page, base_url: str, user) -> None:
-    page.goto(f"{base_url}/staff/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url("**/staff/otp/**")
-    page.fill("#id_token", totp_now(user))
-    page.click("#otp-submit")
-    page.wait_for_selector("#staff-home-title")
-
-
 def _act(
     page, action: str, fields: dict[str, str] | None = None, selects: dict[str, str] | None = None
 ) -> None:
@@ -86,7 +74,7 @@ def test_report_from_public_portal_to_feedback_on_track_page(
     assert case.status == Status.PENDING
 
     # And the petition office finds it in the inbox and takes it through to feedback
-    _staff_login(page, live_server.url, officer)
+    staff_login(page, live_server.url, officer)
     page.goto(f"{live_server.url}/staff/cases/?source=online")
     page.click(f"text={case.number}")
     page.wait_for_selector("#case-number")

@@ -18,8 +18,7 @@ from lianqing.analytics.generate import generate
 from lianqing.cases.models import Case, Source
 from lianqing.core.roles import Role
 from lianqing.leads.models import Hit, ScanRun, ScanStatus
-from tests.core.factories import TEST_PASSWORD
-from tests.e2e.conftest import totp_now
+from tests.e2e.conftest import staff_login
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -33,17 +32,6 @@ def package_zip(tmp_path: Path, settings) -> Path:
         for path in sorted(folder.iterdir()):
             bundle.write(path, path.name)
     return archive
-
-
-def _login(page, base_url: str, user) -> None:
-    page.goto(f"{base_url}/staff/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url("**/staff/otp/**")
-    page.fill("#id_token", totp_now(user))
-    page.click("#otp-submit")
-    page.wait_for_selector("#staff-home-title")
 
 
 def _open_first_hit(page, base_url: str, run: ScanRun, rule_id: str) -> Hit:
@@ -62,7 +50,7 @@ def test_upload_scan_evidence_graph_and_lead_in_inbox(
     TOTPDevice.objects.create(user=analyst, name="phone", confirmed=True)
     script_errors: list[str] = []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
-    _login(page, live_server.url, analyst)
+    staff_login(page, live_server.url, analyst)
 
     # Given the analyst uploads the package zip: the import report lists what was taken
     page.goto(f"{live_server.url}/staff/leads/")
@@ -118,7 +106,7 @@ def test_upload_scan_evidence_graph_and_lead_in_inbox(
     TOTPDevice.objects.create(user=case_manager, name="phone", confirmed=True)
     context = page.context.browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     inbox = context.new_page()
-    _login(inbox, live_server.url, case_manager)
+    staff_login(inbox, live_server.url, case_manager)
     inbox.goto(f"{live_server.url}/staff/cases/")
     listed = inbox.inner_text("main")
     context.close()
