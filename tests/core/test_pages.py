@@ -46,9 +46,12 @@ def test_problem_finder_catches_external_hosts_and_inline_script():
     assert page_problems('<script src="/static/app.js"></script><a href="/staff/">x</a>') == []
 
 
-def test_every_page_is_offline_and_csp_clean(org_tree, make_user, client_for, client):
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_page_is_offline_and_csp_clean(org_tree, make_user, client_for, client, language):
     admin = make_user(Role.ADMIN, Role.LEADER, org=org_tree.commission, is_superuser=True, is_staff=True)
     staff_client = client_for(admin)
+    for http in (staff_client, client):
+        http.post("/i18n/setlang/", {"language": language, "next": "/"})
     paths = _parameterless_paths()
     assert "/staff/" in paths
     assert "/" in paths
