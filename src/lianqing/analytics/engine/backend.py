@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from lianqing.analytics.contract import Dataset
-from lianqing.analytics.engine.library import Macro
+from lianqing.analytics.engine.library import Macro, used_column_names
 from lianqing.analytics.engine.package import DatasetFile, duckdb_source, quote_literal, typed_select
 
 
@@ -60,13 +60,14 @@ class DuckDBBackend:
     def register_dataset(self, dataset: Dataset, file: DatasetFile | None) -> None:
         source = duckdb_source(file.path) if file is not None else None
         present = set(file.columns) if file is not None else set()
-        select_sql = typed_select(dataset, source, present)
         if self.materialize:
             # Decode and cast each file once into DuckDB's columnar memory (spilling to disk
-            # when short): a dozen rules read benefits, none of them pays for Parquet again.
+            # when short), keeping the columns the library refers to: a dozen rules read
+            # benefits, none of them pays for Parquet again.
+            select_sql = typed_select(dataset, source, present, only=used_column_names())
             self.connection.execute(f"CREATE OR REPLACE TABLE {dataset.name} AS {select_sql}")
         else:
-            self.create_view(dataset.name, select_sql)
+            self.create_view(dataset.name, typed_select(dataset, source, present))
 
     def register_table(self, name: str, table: pa.Table) -> None:
         self.connection.register(f"_{name}_arrow", table)

@@ -165,3 +165,15 @@ def load_shared_views() -> tuple[tuple[str, str], ...]:
             raise ValueError(f"views.sql: cannot read {body[:60]!r}")
         views.append((match[1], match[2]))
     return tuple(views)
+
+
+@cache
+def used_column_names() -> frozenset[str]:
+    """Every column name some rule or shared view refers to (by any table)."""
+    import sqlglot
+    from sqlglot import exp
+
+    names: set[str] = set()
+    for sql in [rule.sql for rule in load_library()] + [select for _, select in load_shared_views()]:
+        names |= {column.name for column in sqlglot.parse_one(sql, read="duckdb").find_all(exp.Column)}
+    return frozenset(names)

@@ -49,11 +49,15 @@ def duckdb_source(path: Path) -> str:
     )
 
 
-def typed_select(dataset: Dataset, source: str | None, present: set[str]) -> str:
-    """SELECT casting every contract column to its type; absent columns (or all, when
-    `source` is None) become typed NULLs."""
+def typed_select(
+    dataset: Dataset, source: str | None, present: set[str], only: frozenset[str] | None = None
+) -> str:
+    """SELECT casting every contract column (those named in `only`, when given) to its type;
+    absent columns (or all, when `source` is None) become typed NULLs."""
     columns = []
     for column in dataset.columns:
+        if only is not None and column.name not in only:
+            continue
         name = quote_identifier(column.name)
         value = name if source is not None and column.name in present else "NULL"
         columns.append(f"CAST({value} AS {column.sql_type}) AS {name}")
