@@ -53,8 +53,16 @@ def test_counts_by_source_category_region_org_and_forms(numbers, org_tree):
     assert stats["totals"]["overdue"]["value"] == 4  # 2025 deadlines are long past
 
 
-def test_every_number_drills_down_to_the_same_list(numbers, client_for):
-    stats = case_statistics(user=numbers["leader"], period=JANUARY)
+@pytest.mark.parametrize(
+    "period",
+    [
+        pytest.param(JANUARY, id="daily-counted-live"),
+        pytest.param(Period(dt.date(2024, 12, 1), dt.date(2025, 3, 31)), id="whole-months-from-tallies"),
+        pytest.param(Period(dt.date(2024, 12, 15), dt.date(2025, 2, 20)), id="tallies-and-live-edges"),
+    ],
+)
+def test_every_number_drills_down_to_the_same_list(numbers, client_for, period):
+    stats = case_statistics(user=numbers["leader"], period=period)
     client = client_for(numbers["leader"])
     row = next(r for r in stats["category"] if r["key"] == "bribery")
     assert _query(row["url"])["category"] == ["bribery"]

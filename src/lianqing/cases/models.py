@@ -239,6 +239,46 @@ class Case(models.Model):
         return self.status not in FINAL_STATUSES
 
 
+class TallyDimension(models.TextChoices):
+    TOTAL = "total", _("合计")
+    SOURCE = "source", _("来源")
+    CATEGORY = "category", _("问题类别")
+    REGION = "region", _("行政区划")
+    DISPOSAL = "disposal", _("处置方式")  # leads only
+    FORM = "form", _("四种形态")  # cases with a form only
+
+
+class CaseMonthTally(models.Model):
+    """How many cases were received in a local month, per scope key and statistics breakdown.
+
+    The statistics page reads whole months here instead of counting every case again. The case
+    services change a tally in the same transaction as the case (cases.tally), so it is exact and
+    never lags; the scope columns let it be filtered exactly as `access.case_scope` filters cases.
+    """
+
+    dimension = models.CharField(max_length=12, choices=TallyDimension.choices)
+    month = models.DateField()  # first day of the month, local time
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    confidentiality = models.PositiveSmallIntegerField()
+    higher_level = models.CharField(max_length=16, blank=True)
+    value = models.CharField(max_length=24, blank=True)
+    cases = models.IntegerField(default=0)
+    # Only the TOTAL dimension carries these two (for the concluded count and the average time).
+    concluded = models.IntegerField(default=0)
+    handling_microseconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "month", "org", "confidentiality", "higher_level", "value"],
+                name="case_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.dimension}={self.value}: {self.cases}"
+
+
 class ReportedPerson(models.Model):
     """A person a case is about. `cadre_key` links to the cadre registry once it exists."""
 

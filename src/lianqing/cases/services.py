@@ -40,6 +40,7 @@ from .models import (
     Status,
     TimeLimits,
 )
+from .tally import tally_change, tally_row
 from .workflow import check_allowed
 
 NUMBER_PREFIX = {Kind.PETITION: "XF", Kind.LEAD: "XS", Kind.INVESTIGATION: "SC"}
@@ -436,6 +437,7 @@ def transition(
             "案件已被他人更新，请刷新后重试 (the case was changed by someone else; reload and retry)"
         )
     spec = check_allowed(locked, action, user)
+    tallied = tally_row(locked)
     reason = str(facts.get("reason") or "").strip()
     if spec.needs_reason and not reason:
         raise CaseError(f"“{spec.label}”须填写理由 ({action} needs a reason)")
@@ -447,6 +449,7 @@ def transition(
     locked.deadline, locked.deadline_label = next_deadline(locked, limits)
     locked.version += 1
     locked.save(update_fields=CHANGING_FIELDS)
+    tally_change(tallied, tally_row(locked))
     case_event_record(
         case=locked,
         actor=user,
@@ -515,6 +518,7 @@ def _create_case(
     )
     case.deadline, case.deadline_label = next_deadline(case, time_limits())
     case.save()
+    tally_change(None, tally_row(case))
     case.number = f"{NUMBER_PREFIX[Kind(kind)]}{timezone.localdate(received_at).year}{case.pk:07d}"
     Case.objects.filter(pk=case.pk).update(number=case.number)
     ReportedPerson.objects.bulk_create(
@@ -577,11 +581,12 @@ def case_register(
     )
     if higher_level == HigherLevel.OWN_HEAD:
         parent = _parent_commission(org)
-        from_status = case.status
+        from_status, tallied = case.status, tally_row(case)
         case.status = Status.SENT_UP
         case.org = parent or org
         case.deadline, case.deadline_label = None, ""
         case.save(update_fields=["status", "org", "deadline", "deadline_label"])
+        tally_change(tallied, tally_row(case))
         case_event_record(
             case=case,
             actor=created_by,

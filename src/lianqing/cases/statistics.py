@@ -1,6 +1,8 @@
 """Statistics for leaders: intake, stock and flow, overdue rate, handling time, disposals and forms.
 
-Every number comes with the inbox query that lists the cases behind it (drill-down).
+Every number comes with the inbox query that lists the cases behind it (drill-down). Periods
+longer than the daily span read whole months from the monthly tallies (cases.tally, exact and
+kept in the same transaction as the cases) and count only the partial months at the edges live.
 """
 
 from __future__ import annotations
@@ -13,15 +15,27 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
-from lianqing.core.models import Org, User
+from lianqing.core.models import Clearance, Org, User
 
-from .access import case_scope
-from .models import OPEN_STATUSES, Case, Category, Disposal, FourForms, Kind, Source, Status
+from .access import CASE_ROLES, case_scope, case_scope_path, may_see_higher_level
+from .models import (
+    OPEN_STATUSES,
+    Case,
+    CaseMonthTally,
+    Category,
+    Disposal,
+    FourForms,
+    HigherLevel,
+    Kind,
+    Source,
+    Status,
+    TallyDimension,
+)
 
 DAILY_SPAN_LIMIT = 62  # longer periods are charted by month
 
@@ -186,6 +200,153 @@ def period_rows(in_period: QuerySet[Case], period: Period) -> PeriodRows:
     return _period_rows_orm(in_period, period)
 
 
+def whole_months(period: Period) -> tuple[dt.date, dt.date] | None:
+    """The first day of the first and of the day after the last whole month in the period."""
+    first = (
+        period.start
+        if period.start.day == 1
+        else (period.start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    )
+    after = period.end + dt.timedelta(days=1)
+    after = after if after.day == 1 else after.replace(day=1)
+    return (first, after) if first < after else None
+
+
+@dataclass(frozen=True)
+class TallyScope:
+    tallies: Q  # the tallies of the cases `case_scope` lets the user see by org, clearance and level
+    handled_elsewhere: Q | None  # cases visible only as their handler, outside those orgs: counted live
+
+
+def tally_scope(user: User) -> TallyScope:
+    """`access.case_scope` as a filter on tallies (a test checks that both give the same counts)."""
+    if not isinstance(user, User) or not user.has_role(*CASE_ROLES):
+        return TallyScope(Q(pk__in=[]), None)
+    if user.is_superuser:
+        return TallyScope(Q(), None)
+    tallies, handled_elsewhere = Q(), None
+    path = case_scope_path(user)
+    if path is None or Org.objects.exclude(path__startswith=path).exists():
+        org_ids = (
+            []
+            if path is None
+            else list(Org.objects.filter(path__startswith=path).values_list("pk", flat=True))
+        )
+        tallies &= Q(org_id__in=org_ids)
+        handled_elsewhere = Q(handler=user) & ~Q(org_id__in=org_ids)
+    if user.clearance < max(Clearance.values):
+        tallies &= Q(confidentiality__lte=user.clearance)
+    if not may_see_higher_level(user):
+        tallies &= Q(higher_level=HigherLevel.NONE)
+    return TallyScope(tallies, handled_elsewhere)
+
+
+def _positive(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    # A tally that went back to zero is no group at all, as in a live count.
+    return [row for row in rows if row["n"]]
+
+
+def tally_period_rows(scope: Q, first: dt.date, after: dt.date) -> PeriodRows:
+    """The in-period numbers of the whole months [first, after) from the monthly tallies (3 queries)."""
+    tallies = CaseMonthTally.objects.filter(scope, month__gte=first, month__lt=after)
+    rows = PeriodRows()
+    by_value = _positive(
+        tallies.filter(
+            dimension__in=[
+                TallyDimension.CATEGORY,
+                TallyDimension.REGION,
+                TallyDimension.DISPOSAL,
+                TallyDimension.FORM,
+            ]
+        )
+        .values("dimension", "value")
+        .annotate(n=Sum("cases"))
+        .order_by()
+    )
+    for row in by_value:
+        dimension, value, n = row["dimension"], row["value"], row["n"]
+        if dimension == TallyDimension.CATEGORY:
+            rows.category.append({"category": value, "n": n})
+        elif dimension == TallyDimension.REGION:
+            rows.region.append({"region_code": value, "n": n})
+        elif dimension == TallyDimension.DISPOSAL:
+            rows.leads += n
+            if value:
+                rows.disposal.append({"disposal": value, "n": n})
+        else:
+            rows.forms.append({"form_level": int(value), "n": n})
+    by_month = (
+        tallies.filter(dimension=TallyDimension.SOURCE).values("month", "value").annotate(n=Sum("cases"))
+    )
+    rows.intake = [(row["month"], row["value"], row["n"]) for row in _positive(by_month.order_by())]
+    by_org = _positive(
+        tallies.filter(dimension=TallyDimension.TOTAL)
+        .values("org_id")
+        .annotate(n=Sum("cases"), concluded=Sum("concluded"), handling=Sum("handling_microseconds"))
+        .order_by()
+    )
+    rows.org = [{"org_id": row["org_id"], "n": row["n"]} for row in by_org]
+    rows.received = sum(row["n"] for row in by_org)
+    rows.concluded = sum(row["concluded"] for row in by_org)
+    if rows.concluded:
+        handling = sum(int(row["handling"]) for row in by_org)
+        rows.average = dt.timedelta(microseconds=handling / rows.concluded)
+    return rows
+
+
+def _merged_counts(
+    first: list[Mapping[str, Any]], second: list[Mapping[str, Any]], key: str
+) -> list[Mapping[str, Any]]:
+    counts: dict[Any, int] = {}
+    for row in [*first, *second]:
+        counts[row[key]] = counts.get(row[key], 0) + row["n"]
+    return [{key: value, "n": n} for value, n in counts.items()]
+
+
+def merge_period_rows(first: PeriodRows, second: PeriodRows) -> PeriodRows:
+    concluded = first.concluded + second.concluded
+    handling = sum(
+        (rows.average * rows.concluded for rows in (first, second) if rows.average is not None),
+        dt.timedelta(),
+    )
+    return PeriodRows(
+        intake=[*first.intake, *second.intake],  # intake_series adds up equal buckets
+        category=_merged_counts(first.category, second.category, "category"),
+        region=_merged_counts(first.region, second.region, "region_code"),
+        org=_merged_counts(first.org, second.org, "org_id"),
+        disposal=_merged_counts(first.disposal, second.disposal, "disposal"),
+        forms=_merged_counts(first.forms, second.forms, "form_level"),
+        received=first.received + second.received,
+        concluded=concluded,
+        leads=first.leads + second.leads,
+        average=handling / concluded if concluded else None,
+    )
+
+
+def case_period_rows(*, user: User, scoped: QuerySet[Case], period: Period) -> PeriodRows:
+    """The in-period numbers: whole months from the tallies, the rest counted live."""
+    start, end = period.bounds
+    months = None if period.is_daily else whole_months(period)
+    if months is None:
+        return period_rows(scoped.filter(received_at__gte=start, received_at__lt=end), period)
+    first_at, after_at = Period(months[0], months[1] - dt.timedelta(days=1)).bounds
+    scope = tally_scope(user)
+    live = [
+        Q(received_at__gte=low, received_at__lt=high)
+        for low, high in ((start, first_at), (after_at, end))
+        if low < high
+    ]
+    if scope.handled_elsewhere is not None:
+        live.append(Q(received_at__gte=first_at, received_at__lt=after_at) & scope.handled_elsewhere)
+    tallied = tally_period_rows(scope.tallies, *months)
+    if not live:
+        return tallied
+    condition = live[0]
+    for more in live[1:]:
+        condition |= more
+    return merge_period_rows(period_rows(scoped.filter(condition), period), tallied)
+
+
 def _bucket_url(label: str, period: Period) -> str:
     if len(label) == 10:
         return _inbox(received_from=label, received_to=label)
@@ -199,10 +360,8 @@ def _bucket_url(label: str, period: Period) -> str:
 
 def case_statistics(*, user: User, period: Period) -> dict[str, Any]:
     scoped = case_scope(Case.objects.all(), user)
-    start, end = period.bounds
-    in_period = scoped.filter(received_at__gte=start, received_at__lt=end)
     today = timezone.localdate()
-    rows = period_rows(in_period, period)
+    rows = case_period_rows(user=user, scoped=scoped, period=period)
 
     # Stock (存量): cases not finished, by status, with how many of them are overdue. Counting
     # "*" or columns of the covering index lets PostgreSQL answer from an index-only scan.
