@@ -15,6 +15,8 @@ import pyarrow.compute as pc
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
+from lianqing.analytics.sources import bool_array, string_array
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _RIC_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int64)
 _RIC_CHECK = np.array(list("0123456789X"))
@@ -75,11 +77,12 @@ def invalid_person_ids(values: pa.Array | list[str]) -> list[str]:
     A vectorised pass over the bytes (length, digits, birth date, check digit) picks the
     suspects; stdnum (`is_valid_person_id`) has the last word on each of them.
     """
-    array = pa.array(values, pa.string()) if isinstance(values, list) else values.cast(pa.string())
+    array = string_array(values) if isinstance(values, list) else values.cast(pa.string())
     array = array.drop_null()
     if not len(array):
         return []
-    has_18_bytes = pc.equal(pc.binary_length(array), 18)
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
+    has_18_bytes = bool_array(np.diff(offsets) == 18)
     shaped = array.filter(has_18_bytes)
     suspects = array.filter(pc.invert(has_18_bytes)).to_pylist()
     if len(shaped):
@@ -96,5 +99,5 @@ def invalid_person_ids(values: pa.Array | list[str]) -> list[str]:
         fine &= (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= _days_in_month(year, month))
         check = _RIC_CHECK_CODES[(12 - (body[:, :17] * _RIC_WEIGHTS).sum(axis=1) % 11) % 11]
         fine &= check == codes[:, 17]
-        suspects += shaped.filter(pa.array(~fine)).to_pylist()
+        suspects += shaped.filter(bool_array(~fine)).to_pylist()
     return [value for value in suspects if not is_valid_person_id(value)]

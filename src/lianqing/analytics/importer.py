@@ -15,7 +15,9 @@ import csv
 import hashlib
 import json
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from queue import Empty, Queue
@@ -36,10 +38,13 @@ from lianqing.analytics.sources import (
     ROW,
     HeaderScore,
     Sheet,
+    bool_array,
     file_kind,
     read_csv,
     read_parquet,
     read_xlsx,
+    string_array,
+    valid_mask,
 )
 
 MANIFEST = "_manifest.json"
@@ -133,7 +138,13 @@ def sha256_of(path: Path) -> str:
 
 
 class _PackageWriter:
-    """Open Parquet writers (one per dataset) and the rejects file of one import."""
+    """Open Parquet writers (one per dataset) and the rejects file of one import.
+
+    Parquet is encoded and compressed in a thread of its own, so the next batch is normalised
+    meanwhile; at most `WRITE_AHEAD` tables wait for it, which bounds the memory.
+    """
+
+    WRITE_AHEAD = 2
 
     def __init__(self, out: Path) -> None:
         self.out = out
@@ -142,6 +153,8 @@ class _PackageWriter:
         self._rejects_handle = (out / REJECTS).open("w", encoding="utf-8", newline="")
         self.rejects = csv.writer(self._rejects_handle)
         self.rejects.writerow(REJECT_HEADER)
+        self._encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lianqing-import-writer")
+        self._pending: deque[Future[None]] = deque()
 
     def open(self, dataset: Dataset) -> None:
         if dataset.name not in self.writers:
@@ -153,13 +166,20 @@ class _PackageWriter:
             self.rows[dataset.name] = 0
 
     def write(self, dataset: Dataset, table: pa.Table) -> None:
-        self.writers[dataset.name].write_table(table)
+        self._pending.append(self._encoder.submit(self.writers[dataset.name].write_table, table))
         self.rows[dataset.name] += table.num_rows
+        while len(self._pending) > self.WRITE_AHEAD:
+            self._pending.popleft().result()  # raises what the write raised
 
     def close(self) -> None:
-        for writer in self.writers.values():
-            writer.close()
-        self._rejects_handle.close()
+        try:
+            while self._pending:
+                self._pending.popleft().result()
+        finally:
+            self._encoder.shutdown(wait=True)
+            for writer in self.writers.values():
+                writer.close()
+            self._rejects_handle.close()
 
 
 _ID_PATTERNS = {
@@ -171,24 +191,137 @@ _ID_PATTERNS = {
 _PERIOD_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
+def _byte_table(chars: bytes) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[list(chars)] = True
+    return table
+
+
+_DIGIT = _byte_table(b"0123456789")
+_DIGIT_OR_X = _byte_table(b"0123456789X")
+_UPPER_ALNUM = _byte_table(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# Bytes that may begin a character utf8_trim_whitespace strips: ASCII controls and space, and
+# the lead bytes of U+0085/U+00A0 (C2), U+1680 (E1), U+2000-U+205F (E2) and U+3000 (E3).
+_SPACE_LEAD = _byte_table(bytes([*range(0x21), 0x7F, 0xC2, 0xE1, 0xE2, 0xE3]))
+_WIDE_SPACE_LEAD = _byte_table(b"\xc2\xe1\xe2\xe3")
+
+
+@dataclass(frozen=True)
+class _Strings:
+    """The non-null values of a string array as numpy views: offsets (n+1) and the bytes between them."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    data: np.ndarray  # the bytes of every non-null value, back to back
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return self.ends - self.starts
+
+
+def _strings(raw: pa.ChunkedArray | pa.Array) -> _Strings | None:
+    """Byte views of `raw`, or None when they cannot stand for the values (no value, odd layout)."""
+    chunks = raw.chunks if isinstance(raw, pa.ChunkedArray) else [raw]
+    if len(chunks) != 1 or chunks[0].type != pa.string() or len(chunks[0]) == chunks[0].null_count:
+        return None
+    array = chunks[0]
+    _, offsets_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[array.offset : array.offset + len(array) + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    if array.null_count:
+        valid = valid_mask(array)
+        if (ends[~valid] != starts[~valid]).any():  # a null slot holding bytes: let Arrow judge
+            return None
+        starts, ends = starts[valid], ends[valid]
+    return _Strings(starts, ends, data[offsets[0] : offsets[-1]])
+
+
+def _nothing_to_trim(values: _Strings) -> bool:
+    """True when no value is empty or starts or ends with a character utf8_trim_whitespace strips.
+
+    A cheap, conservative test on the first byte and the last three: a False sends the column
+    through Arrow's own trim.
+    """
+    lengths = values.lengths
+    if not len(lengths) or (lengths == 0).any():
+        return False
+    base = values.starts[0]
+    starts, ends = values.starts - base, values.ends - base
+    if _SPACE_LEAD[values.data[starts]].any() or _SPACE_LEAD[values.data[ends - 1]].any():
+        return False
+    for back in (2, 3):  # a wide space ending the value has its lead byte 2 or 3 bytes back
+        inside = lengths >= back
+        if _WIDE_SPACE_LEAD[values.data[(ends - back)[inside]]].any():
+            return False
+    return True
+
+
+def _all_bytes_in(values: _Strings, allowed: np.ndarray, length: int | None = None) -> bool:
+    lengths = values.lengths
+    shaped = (lengths == length).all() if length else (lengths > 0).all()
+    return bool(shaped and allowed[values.data].all())
+
+
+def _ids_look_clean(kind: IdKind | None, values: _Strings) -> bool:
+    """True when every value matches `_ID_PATTERNS[kind]`, judged on the bytes (False: ask the regex)."""
+    if kind is IdKind.PERSON:
+        if not (values.lengths == 18).all():
+            return False
+        block = values.data.reshape(-1, 18)
+        return bool(_DIGIT[block[:, :17]].all() and _DIGIT_OR_X[block[:, 17]].all())
+    if kind is IdKind.PERSON_OR_USCC:
+        return _all_bytes_in(values, _UPPER_ALNUM, 18)
+    if kind is IdKind.USCC:
+        return _all_bytes_in(values, _UPPER_ALNUM)
+    if kind is IdKind.REGION:
+        return _all_bytes_in(values, _DIGIT)
+    return False
+
+
+def _periods_look_clean(values: _Strings) -> bool:
+    """True when every value matches `_PERIOD_PATTERN` (YYYY-MM), judged on the bytes."""
+    if not (values.lengths == 7).all():
+        return False
+    block = values.data.reshape(-1, 7)
+    tens, units = block[:, 5], block[:, 6]
+    month = ((tens == ord("0")) & (units >= ord("1")) & (units <= ord("9"))) | (
+        (tens == ord("1")) & (units >= ord("0")) & (units <= ord("2"))
+    )
+    return bool(_DIGIT[block[:, :4]].all() and (block[:, 4] == ord("-")).all() and month.all())
+
+
 def _arrow_fast_path(column: Column, raw: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array | None:
     """The column in its contract type when every value is already clean, else None.
 
     Tidy exports (and CSV copies of packages) never reach SQL: Arrow's strict casts accept
     only canonical text (2023-05-01, 1234.50, true), so anything else falls to normalize.py.
+    Text columns and periods are first judged on their bytes (numpy), which is much cheaper
+    than Arrow's trim and regular expressions; whatever that test cannot vouch for goes the
+    Arrow way, so the outcome is the same.
     """
     if column.type is ColumnType.STRING:
+        pattern = _ID_PATTERNS.get(column.id_kind)
+        values = _strings(raw)
+        if (
+            values is not None
+            and _nothing_to_trim(values)
+            and (pattern is None or _ids_look_clean(column.id_kind, values))
+        ):
+            return raw
         text = pc.utf8_trim_whitespace(raw)
         clean = (
             pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
             if pc.any(pc.equal(text, "")).as_py()
             else text
         )
-        pattern = _ID_PATTERNS.get(column.id_kind)
         if pattern and not pc.all(pc.match_substring_regex(clean, pattern), skip_nulls=True).as_py():
             return None
         return clean
     if column.type is ColumnType.PERIOD:
+        values = _strings(raw)
+        if values is not None and _periods_look_clean(values):
+            return raw
         return (
             raw if pc.all(pc.match_substring_regex(raw, _PERIOD_PATTERN), skip_nulls=True).as_py() else None
         )
@@ -250,7 +383,7 @@ class _Normaliser:
                 values[name] = result[name]
                 reasons[name] = result[f"__reason_{name}"]
         rows = batch.column(ROW)
-        bad: pa.ChunkedArray | pa.Array = pa.array(np.zeros(batch.num_rows, dtype=bool))
+        bad: pa.ChunkedArray | pa.Array = bool_array(np.zeros(batch.num_rows, dtype=bool))
         problems: list[tuple[int, str, str]] = []
         for name, reason in reasons.items():
             has_reason = pc.is_valid(reason)
@@ -302,7 +435,7 @@ def _invalid_id_rows(dataset: Dataset, table: pa.Table) -> int:
             if kind is IdKind.PERSON_OR_USCC:
                 invalid = [v for v in invalid if not idcodes.is_valid_uscc(v)]
         if invalid:
-            hit = pc.fill_null(pc.is_in(table[column.name], pa.array(invalid, pa.string())), False)
+            hit = pc.is_in(table[column.name], value_set=string_array(invalid))  # false, never null, on nulls
             bad = hit if bad is None else pc.or_(bad, hit)
     return 0 if bad is None else int(pc.sum(bad).as_py() or 0)
 
@@ -464,6 +597,7 @@ def import_package(
     if threads:
         connection.execute(f"SET threads = {int(threads)}")
     writer = _PackageWriter(out)
+    hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lianqing-import-hash")
     reports: list[SourceReport] = []
     notes: list[str] = []
     try:
@@ -474,24 +608,23 @@ def import_package(
             def score(cells: Sequence[str], aliases: Mapping[str, str] = aliases) -> int:
                 return len({aliases[key] for key in map(header_key, cells) if key in aliases})
 
-            digest = sha256_of(path)
-            base = SourceReport(file=path.name, dataset=dataset_name, sha256=digest)
+            hashing = hasher.submit(sha256_of, path)  # on the other core, while the file is imported
             try:
                 sheets = _open_sheets(path, score, batch_rows, notes)
             except AnalyticsError as error:
                 problems.append(str(error))
-                reports.append(base)
+                reports.append(SourceReport(file=path.name, dataset=dataset_name, sha256=hashing.result()))
                 continue
             for sheet in sheets:
                 report = SourceReport(
                     file=path.name,
                     dataset=dataset_name,
                     sheet=sheet.name,
-                    sha256=digest,
                     encoding=sheet.encoding,
                     header_row=sheet.header_row,
                 )
                 _import_sheet(sheet, dataset, aliases, writer, connection, report, problems)
+                report.sha256 = hashing.result()
                 reports.append(report)
                 if report.rows_with_invalid_ids:
                     notes.append(
@@ -501,6 +634,7 @@ def import_package(
     finally:
         writer.close()
         connection.close()
+        hasher.shutdown(wait=True)
     manifest = {
         "format": 1,
         "kind": "imported",
