@@ -21,12 +21,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from queue import Empty, Queue
+from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+if TYPE_CHECKING:
+    import duckdb
 
 from lianqing.analytics import idcodes
 from lianqing.analytics.contract import DATASETS, Column, ColumnType, Dataset, IdKind
@@ -140,11 +143,13 @@ def sha256_of(path: Path) -> str:
 class _PackageWriter:
     """Open Parquet writers (one per dataset) and the rejects file of one import.
 
-    Parquet is encoded and compressed in a thread of its own, so the next batch is normalised
-    meanwhile; at most `WRITE_AHEAD` tables wait for it, which bounds the memory.
+    Batches are gathered into row groups of about `ROW_GROUP_ROWS` (fewer, larger groups encode
+    faster), which are encoded and compressed in a thread of their own while the next batches
+    are normalised; at most `WRITE_AHEAD` groups wait for it, which bounds the memory.
     """
 
-    WRITE_AHEAD = 2
+    ROW_GROUP_ROWS = 1 << 18
+    WRITE_AHEAD = 1
 
     def __init__(self, out: Path) -> None:
         self.out = out
@@ -153,6 +158,7 @@ class _PackageWriter:
         self._rejects_handle = (out / REJECTS).open("w", encoding="utf-8", newline="")
         self.rejects = csv.writer(self._rejects_handle)
         self.rejects.writerow(REJECT_HEADER)
+        self._gathered: dict[str, list[pa.Table]] = {}
         self._encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lianqing-import-writer")
         self._pending: deque[Future[None]] = deque()
 
@@ -164,15 +170,29 @@ class _PackageWriter:
                 self.out / f"{dataset.name}.parquet", dataset.arrow_schema(), compression="zstd"
             )
             self.rows[dataset.name] = 0
+            self._gathered[dataset.name] = []
 
     def write(self, dataset: Dataset, table: pa.Table) -> None:
-        self._pending.append(self._encoder.submit(self.writers[dataset.name].write_table, table))
+        gathered = self._gathered[dataset.name]
+        gathered.append(table)
         self.rows[dataset.name] += table.num_rows
+        if sum(t.num_rows for t in gathered) >= self.ROW_GROUP_ROWS:
+            self._flush(dataset.name)
+
+    def _flush(self, name: str) -> None:
+        gathered = self._gathered[name]
+        if not gathered:
+            return
+        group = pa.concat_tables(gathered)
+        gathered.clear()
+        self._pending.append(self._encoder.submit(self.writers[name].write_table, group, len(group) or None))
         while len(self._pending) > self.WRITE_AHEAD:
             self._pending.popleft().result()  # raises what the write raised
 
     def close(self) -> None:
         try:
+            for name in self.writers:
+                self._flush(name)
             while self._pending:
                 self._pending.popleft().result()
         finally:
@@ -197,9 +217,6 @@ def _byte_table(chars: bytes) -> np.ndarray:
     return table
 
 
-_DIGIT = _byte_table(b"0123456789")
-_DIGIT_OR_X = _byte_table(b"0123456789X")
-_UPPER_ALNUM = _byte_table(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # Bytes that may begin a character utf8_trim_whitespace strips: ASCII controls and space, and
 # the lead bytes of U+0085/U+00A0 (C2), U+1680 (E1), U+2000-U+205F (E2) and U+3000 (E3).
 _SPACE_LEAD = _byte_table(bytes([*range(0x21), 0x7F, 0xC2, 0xE1, 0xE2, 0xE3]))
@@ -248,34 +265,47 @@ def _nothing_to_trim(values: _Strings) -> bool:
         return False
     base = values.starts[0]
     starts, ends = values.starts - base, values.ends - base
-    if _SPACE_LEAD[values.data[starts]].any() or _SPACE_LEAD[values.data[ends - 1]].any():
+    if np.take(_SPACE_LEAD, np.take(values.data, starts)).any():
         return False
-    for back in (2, 3):  # a wide space ending the value has its lead byte 2 or 3 bytes back
-        inside = lengths >= back
-        if _WIDE_SPACE_LEAD[values.data[(ends - back)[inside]]].any():
-            return False
+    last = np.take(values.data, ends - 1)
+    if np.take(_SPACE_LEAD, last).any():
+        return False
+    wide = last >= 0x80  # ends in a multi-byte character: its lead byte is 2 or 3 bytes back
+    if wide.any():
+        ends, starts = ends[wide], starts[wide]
+        for back in (2, 3):
+            lead = np.take(values.data, np.maximum(ends - back, starts))  # a short value: its own first byte
+            if np.take(_WIDE_SPACE_LEAD, lead).any():
+                return False
     return True
 
 
-def _all_bytes_in(values: _Strings, allowed: np.ndarray, length: int | None = None) -> bool:
-    lengths = values.lengths
-    shaped = (lengths == length).all() if length else (lengths > 0).all()
-    return bool(shaped and allowed[values.data].all())
+def _are_digits(block: np.ndarray) -> bool:
+    return bool(((block - ord("0")) < 10).all())  # uint8 wraps below "0"
+
+
+def _are_upper_alnum(block: np.ndarray) -> bool:
+    return bool((((block - ord("0")) < 10) | ((block - ord("A")) < 26)).all())
 
 
 def _ids_look_clean(kind: IdKind | None, values: _Strings) -> bool:
-    """True when every value matches `_ID_PATTERNS[kind]`, judged on the bytes (False: ask the regex)."""
+    """True when every value matches `_ID_PATTERNS[kind]` (so needs no trim), judged on the bytes.
+
+    False means: ask Arrow's trim and regular expression.
+    """
+    lengths = values.lengths
     if kind is IdKind.PERSON:
-        if not (values.lengths == 18).all():
+        if not (lengths == 18).all():
             return False
         block = values.data.reshape(-1, 18)
-        return bool(_DIGIT[block[:, :17]].all() and _DIGIT_OR_X[block[:, 17]].all())
+        last = block[:, 17]
+        return _are_digits(block[:, :17]) and bool((((last - ord("0")) < 10) | (last == ord("X"))).all())
     if kind is IdKind.PERSON_OR_USCC:
-        return _all_bytes_in(values, _UPPER_ALNUM, 18)
+        return bool((lengths == 18).all()) and _are_upper_alnum(values.data)
     if kind is IdKind.USCC:
-        return _all_bytes_in(values, _UPPER_ALNUM)
+        return bool((lengths > 0).all()) and _are_upper_alnum(values.data)
     if kind is IdKind.REGION:
-        return _all_bytes_in(values, _DIGIT)
+        return bool((lengths > 0).all()) and _are_digits(values.data)
     return False
 
 
@@ -288,7 +318,7 @@ def _periods_look_clean(values: _Strings) -> bool:
     month = ((tens == ord("0")) & (units >= ord("1")) & (units <= ord("9"))) | (
         (tens == ord("1")) & (units >= ord("0")) & (units <= ord("2"))
     )
-    return bool(_DIGIT[block[:, :4]].all() and (block[:, 4] == ord("-")).all() and month.all())
+    return _are_digits(block[:, :4]) and bool((block[:, 4] == ord("-")).all() and month.all())
 
 
 def _arrow_fast_path(column: Column, raw: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array | None:
@@ -303,10 +333,8 @@ def _arrow_fast_path(column: Column, raw: pa.ChunkedArray | pa.Array) -> pa.Chun
     if column.type is ColumnType.STRING:
         pattern = _ID_PATTERNS.get(column.id_kind)
         values = _strings(raw)
-        if (
-            values is not None
-            and _nothing_to_trim(values)
-            and (pattern is None or _ids_look_clean(column.id_kind, values))
+        if values is not None and (
+            _ids_look_clean(column.id_kind, values) if pattern else _nothing_to_trim(values)
         ):
             return raw
         text = pc.utf8_trim_whitespace(raw)
@@ -331,6 +359,28 @@ def _arrow_fast_path(column: Column, raw: pa.ChunkedArray | pa.Array) -> pa.Chun
         return None
 
 
+class _Database:
+    """The DuckDB connection, opened when a batch first needs SQL: tidy files never do, and
+    importing duckdb costs a noticeable part of a small import."""
+
+    def __init__(self, threads: int | None) -> None:
+        self.threads = threads
+        self._connection: duckdb.DuckDBPyConnection | None = None
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self._connection is None:
+            import duckdb
+
+            self._connection = duckdb.connect()
+            if self.threads:
+                self._connection.execute(f"SET threads = {int(self.threads)}")
+        return self._connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+
+
 class _Normaliser:
     """Turns batches of a source's text columns into contract-typed tables plus rejects.
 
@@ -338,9 +388,9 @@ class _Normaliser:
     others are normalised together in one DuckDB query (normalize.py).
     """
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, dataset: Dataset, columns: Mapping[str, str]):
+    def __init__(self, database: _Database, dataset: Dataset, columns: Mapping[str, str]):
         # columns: contract column -> source column name (c0, c1, …)
-        self.connection = connection
+        self.database = database
         self.dataset = dataset
         self.columns = dict(columns)
         self._sql: dict[tuple[str, ...], str] = {}
@@ -374,11 +424,12 @@ class _Normaliser:
             if name in self.dataset.key and fast.null_count:
                 reasons[name] = pc.if_else(pc.is_null(fast), EMPTY_REASON, pa.scalar(None, pa.string()))
         if slow:
-            self.connection.register("batch", batch)
+            connection = self.database.connection()
+            connection.register("batch", batch)
             try:
-                result = self.connection.sql(self._sql_for(tuple(slow))).to_arrow_table()
+                result = connection.sql(self._sql_for(tuple(slow))).to_arrow_table()
             finally:
-                self.connection.unregister("batch")
+                connection.unregister("batch")
             for name in slow:
                 values[name] = result[name]
                 reasons[name] = result[f"__reason_{name}"]
@@ -453,7 +504,7 @@ def _import_sheet(
     dataset: Dataset,
     aliases: Mapping[str, str],
     writer: _PackageWriter,
-    connection: duckdb.DuckDBPyConnection,
+    database: _Database,
     report: SourceReport,
     problems: list[str],
 ) -> None:
@@ -486,7 +537,7 @@ def _import_sheet(
         )
         return
     writer.open(dataset)
-    normaliser = _Normaliser(connection, dataset, columns)
+    normaliser = _Normaliser(database, dataset, columns)
     raw_of = dict(columns.items())
     try:
         for batch in _read_ahead(sheet.batches):
@@ -593,9 +644,7 @@ def import_package(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise AnalyticsError(f"无法创建输出文件夹 {out}: {error} (cannot create output folder)") from error
-    connection = duckdb.connect()
-    if threads:
-        connection.execute(f"SET threads = {int(threads)}")
+    database = _Database(threads)
     writer = _PackageWriter(out)
     hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lianqing-import-hash")
     reports: list[SourceReport] = []
@@ -623,7 +672,7 @@ def import_package(
                     encoding=sheet.encoding,
                     header_row=sheet.header_row,
                 )
-                _import_sheet(sheet, dataset, aliases, writer, connection, report, problems)
+                _import_sheet(sheet, dataset, aliases, writer, database, report, problems)
                 report.sha256 = hashing.result()
                 reports.append(report)
                 if report.rows_with_invalid_ids:
@@ -633,7 +682,7 @@ def import_package(
                     )
     finally:
         writer.close()
-        connection.close()
+        database.close()
         hasher.shutdown(wait=True)
     manifest = {
         "format": 1,
