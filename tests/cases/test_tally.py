@@ -141,3 +141,15 @@ def test_whole_months_of_a_period():
         dt.date(2026, 1, 1),
     )
     assert whole_months(Period(dt.date(2025, 1, 2), dt.date(2025, 1, 30))) is None
+
+
+def test_rebuild_command_restores_tallies_lost_outside_the_services(walked):
+    from django.core.management import call_command
+
+    kept = _tallies()
+    CaseMonthTally.objects.all().delete()  # as if cases had been restored from a dump
+
+    call_command("cases_tally_rebuild")
+
+    assert kept
+    assert _tallies() == kept
