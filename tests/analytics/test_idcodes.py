@@ -65,3 +65,24 @@ def test_vectorised_validation_finds_exactly_what_stdnum_rejects() -> None:
     expected = sorted(v for v in values if not idcodes.is_valid_person_id(v))
     assert sorted(idcodes.invalid_person_ids(values)) == expected
     assert len(expected) >= 200
+
+
+def test_the_byte_check_passes_exactly_the_numbers_stdnum_accepts() -> None:
+    # given numbers around every date edge: leap days, month ends, month 0 and 13, day 0
+    dates = [
+        f"{year}{month:02d}{day:02d}"
+        for year in (1900, 1949, 1996, 2000, 2023)
+        for month in (0, 1, 2, 4, 12, 13)
+        for day in (0, 1, 28, 29, 30, 31, 32)
+    ]
+    numbers = []
+    for date in dates:
+        body = f"411521{date}002"
+        right = ric.calc_check_digit(body + "0")
+        numbers += [body + right, body + ("0" if right != "0" else "1"), body + "X"]
+    numbers += ["A11521194912310021", "41152119491231002x", "411521194912310 2X"]
+    block = np.frombuffer("".join(numbers).encode(), dtype=np.uint8).reshape(-1, 18)
+    # then the vectorised check agrees with stdnum on every one of them
+    plausible = idcodes._plausible_person_ids(block).tolist()
+    assert plausible == [idcodes.is_valid_person_id(n) for n in numbers]
+    assert sum(plausible) > 50
