@@ -5,7 +5,11 @@
 
 Each step runs in its own process so that its peak resident memory is its own. The import
 is measured twice: the whole CSV copy of the package, and the benefits CSV alone (the goal
-is ≥ 1,000,000 benefits rows/s on 2 cores).
+is ≥ 1,000,000 benefits rows/s on 2 cores). Beside the benefits import: its CPU seconds (user +
+system, steadier than wall time on a shared machine), and what bounds it, each measured
+alone in a fresh process on the same file: starting Python with the importer's modules, Arrow
+parsing the CSV to text batches, and DuckDB copying the CSV to Parquet. `load` is the
+1-minute load average when the benefits import started.
 """
 
 from __future__ import annotations
@@ -26,6 +30,21 @@ TO_CSV = (
     "for p in sorted(src.glob('*.parquet')):\n"
     "    duckdb.sql(f\"COPY (SELECT * FROM read_parquet('{p}')) TO '{dst / (p.stem + '.csv')}' (HEADER)\")\n"
 )
+FLOORS = (
+    "import time, sys\n"
+    "started = time.perf_counter()\n"
+    "import lianqing.analytics.importer, duckdb, pyarrow as pa, pyarrow.csv as pacsv\n"
+    "loaded = time.perf_counter()\n"
+    "names = open(sys.argv[1], encoding='utf-8').readline().rstrip('\\n').split(',')\n"
+    "for batch in pacsv.open_csv(sys.argv[1], read_options=pacsv.ReadOptions(block_size=8 << 20),\n"
+    "        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),\n"
+    "        strings_can_be_null=True, null_values=[''])):\n"
+    "    pass\n"
+    "parsed = time.perf_counter()\n"
+    "duckdb.sql('SET enable_progress_bar = false')\n"
+    "duckdb.sql(f\"COPY (SELECT * FROM read_csv('{sys.argv[1]}', all_varchar = true)) TO '{sys.argv[2]}' (FORMAT parquet, COMPRESSION zstd)\")\n"
+    "print(loaded - started, parsed - loaded, time.perf_counter() - parsed)\n"
+)
 IMPORT = (
     "from lianqing.analytics.importer import import_package; import sys\n"
     "result = import_package(sys.argv[2:], sys.argv[1])\n"
@@ -35,13 +54,20 @@ IMPORT = (
 
 def run(code: str, *args: str) -> tuple[float, int]:
     """Seconds and peak resident memory (bytes) of one step in a fresh Python process."""
+    seconds, peak, _, _ = run_measured(code, *args)
+    return seconds, peak
+
+
+def run_measured(code: str, *args: str) -> tuple[float, int, float, str]:
+    """Seconds, peak resident memory (bytes), CPU seconds and standard output of one step."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", code, *args])  # noqa: S603 - our own code
+    process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True)  # noqa: S603 - our own code
+    output = process.stdout.read() if process.stdout else ""
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if status != 0:
         raise SystemExit(f"step failed: {code.splitlines()[0]} {args}")
-    return seconds, usage.ru_maxrss * 1024
+    return seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime, output
 
 
 def folder_size(path: Path) -> int:
@@ -65,7 +91,8 @@ def main() -> None:
     args = parser.parse_args()
     header = (
         f"{'persons':>10} {'rows':>11} {'gen s':>7} {'gen MB':>7} {'pkg MB':>7} {'csv MB':>7} "
-        f"{'import s':>8} {'rows/s':>10} {'imp MB':>7} {'benefits':>10} {'ben s':>6} {'ben rows/s':>10} {'ben MB':>7}"
+        f"{'import s':>8} {'rows/s':>10} {'imp MB':>7} {'benefits':>10} {'load':>5} {'ben s':>6} {'ben cpu':>7} "
+        f"{'ben rows/s':>10} {'ben MB':>7} {'start s':>7} {'parse s':>7} {'duck s':>6}"
     )
     lines = [header]
     print(header, flush=True)
@@ -81,13 +108,21 @@ def main() -> None:
         gen_seconds, gen_peak = run(GENERATE, str(package), str(persons))
         run(TO_CSV, str(package), str(csv_copy))
         import_seconds, import_peak = run(IMPORT, str(imported), str(csv_copy))
-        ben_seconds, ben_peak = run(IMPORT, str(benefits_only), f"benefits={csv_copy / 'benefits.csv'}")
+        load = os.getloadavg()[0]
+        ben_seconds, ben_peak, ben_cpu, _ = run_measured(
+            IMPORT, str(benefits_only), f"benefits={csv_copy / 'benefits.csv'}"
+        )
+        floors = run_measured(FLOORS, str(csv_copy / "benefits.csv"), str(base / "duckdb-benefits.parquet"))[
+            3
+        ]
+        start_seconds, parse_seconds, duck_seconds = map(float, floors.split())
         total, benefits = rows_in(package), rows_in(package, "benefits")
         mb = 1 << 20
         line = (
             f"{persons:>10,} {total:>11,} {gen_seconds:>7.1f} {gen_peak / mb:>7.0f} {folder_size(package) / mb:>7.0f} "
             f"{folder_size(csv_copy) / mb:>7.0f} {import_seconds:>8.1f} {total / import_seconds:>10,.0f} "
-            f"{import_peak / mb:>7.0f} {benefits:>10,} {ben_seconds:>6.1f} {benefits / ben_seconds:>10,.0f} {ben_peak / mb:>7.0f}"
+            f"{import_peak / mb:>7.0f} {benefits:>10,} {load:>5.1f} {ben_seconds:>6.2f} {ben_cpu:>7.2f} "
+            f"{benefits / ben_seconds:>10,.0f} {ben_peak / mb:>7.0f} {start_seconds:>7.2f} {parse_seconds:>7.2f} {duck_seconds:>6.2f}"
         )
         lines.append(line)
         print(line, flush=True)
