@@ -681,9 +681,11 @@ def import_package(
                         f"({_where_en(report)}: {report.rows_with_invalid_ids} rows with invalid ID numbers kept for rule B10)"
                     )
     finally:
-        writer.close()
-        database.close()
-        hasher.shutdown(wait=True)
+        try:
+            writer.close()  # raises what a background write raised
+        finally:
+            database.close()
+            hasher.shutdown(wait=True)
     manifest = {
         "format": 1,
         "kind": "imported",
