@@ -55,9 +55,11 @@ def _act(
     for selector, value in (fields or {}).items():
         page.fill(selector, value)
     version = int(page.get_attribute("#case-panel", "data-version"))
-    page.click(f"#submit-{action}")
+    with page.expect_response(lambda response: f"/act/{action}/" in response.url, timeout=60_000) as answer:
+        page.click(f"#submit-{action}")
+    assert answer.value.status == 200, f"{action}: HTTP {answer.value.status}"
     # htmx swaps in the panel of the next version of the case (or the same one with a message)
-    page.wait_for_selector(f"#case-panel[data-version='{version + 1}'], #action-error")
+    page.wait_for_selector(f"#case-panel[data-version='{version + 1}'], #action-error", timeout=60_000)
     assert page.locator("#action-error").count() == 0, page.inner_text("#action-error")
 
 
