@@ -153,7 +153,7 @@ def step_pandas(package: str) -> dict[str, Any]:
 
     import chinese_calendar
 
-    from lianqing.analytics.engine.calendar import FESTIVALS
+    from lianqing.analytics.contract import FESTIVAL_NAMES
 
     txns = read("transactions", ["txn_id", "time", "from_id", "to_id", "amount", "channel"])
     officials = read("officials", ["person_id", "org_code", "is_leader", "start_date", "end_date"])
@@ -164,7 +164,7 @@ def step_pandas(package: str) -> dict[str, Any]:
     day = first - dt.timedelta(days=7)
     while day <= last + dt.timedelta(days=7):
         holiday, name = chinese_calendar.get_holiday_detail(day)
-        if holiday and name in FESTIVALS:
+        if holiday and name in FESTIVAL_NAMES:
             window |= {pd.Timestamp(day + dt.timedelta(days=k)) for k in range(-7, 8)}
         day += dt.timedelta(days=1)
     txns = txns[txns["day"].isin(window)]

@@ -376,6 +376,18 @@ DATASET_NAMES: tuple[str, ...] = tuple(DATASETS)
 CLOSE_RELATIONS: tuple[str, ...] = ("配偶", "子女", "父母", "配偶父母", "子女配偶", "兄弟姐妹")
 SUBSISTENCE_PROGRAMS: tuple[str, ...] = ("低保", "特困供养")
 VILLAGE_CADRE = "村干部"
+# The festivals whose windows rules F06 and F08 look at, as chinese_calendar.get_holiday_detail names them.
+FESTIVAL_NAMES: frozenset[str] = frozenset(
+    {
+        "New Year's Day",
+        "Spring Festival",
+        "Tomb-sweeping Day",
+        "Labour Day",
+        "Dragon Boat Festival",
+        "Mid-autumn Festival",
+        "National Day",
+    }
+)
 
 
 def get_dataset(name: str) -> Dataset:

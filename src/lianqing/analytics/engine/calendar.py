@@ -12,18 +12,8 @@ import datetime as dt
 import chinese_calendar
 import pyarrow as pa
 
-# The festivals of RULES.md, as chinese_calendar names them.
-FESTIVALS: frozenset[str] = frozenset(
-    {
-        "New Year's Day",
-        "Spring Festival",
-        "Tomb-sweeping Day",
-        "Labour Day",
-        "Dragon Boat Festival",
-        "Mid-autumn Festival",
-        "National Day",
-    }
-)
+from lianqing.analytics.contract import FESTIVAL_NAMES
+
 # Festival windows and the 365-day windows reach this far past the data.
 MARGIN = dt.timedelta(days=400)
 EPOCH = dt.date(1970, 1, 1)
@@ -40,7 +30,7 @@ def _day_facts(day: dt.date) -> tuple[bool, str | None]:
     except NotImplementedError:
         # Outside the years chinese_calendar knows: weekends rest, no festival is known.
         return day.weekday() >= 5, None
-    festival = name if is_holiday and name in FESTIVALS else None
+    festival = name if is_holiday and name in FESTIVAL_NAMES else None
     return is_rest, festival
 
 

@@ -13,22 +13,13 @@ from functools import cache
 import chinese_calendar
 import numpy as np
 
+from lianqing.analytics.contract import FESTIVAL_NAMES
+
 FIRST_DAY = dt.date(2024, 1, 1)
 LAST_DAY = dt.date(2025, 12, 31)
 AS_OF = LAST_DAY
 PERIODS: tuple[str, ...] = tuple(f"{year}-{month:02d}" for year in (2024, 2025) for month in range(1, 13))
 EPOCH = dt.date(1970, 1, 1)
-FESTIVALS = frozenset(
-    {
-        "New Year's Day",
-        "Spring Festival",
-        "Tomb-sweeping Day",
-        "Labour Day",
-        "Dragon Boat Festival",
-        "Mid-autumn Festival",
-        "National Day",
-    }
-)
 FESTIVAL_DAYS = 7  # RULES.md festival_days default
 
 
@@ -81,7 +72,7 @@ def calendar() -> Calendar:
     day = scan_from
     while day <= scan_to:
         is_holiday, name = chinese_calendar.get_holiday_detail(day)
-        if is_holiday and name in FESTIVALS:
+        if is_holiday and name in FESTIVAL_NAMES:
             low = max(0, (day - FIRST_DAY).days - FESTIVAL_DAYS)
             high = min(count - 1, (day - FIRST_DAY).days + FESTIVAL_DAYS)
             if high >= 0 and low < count:
