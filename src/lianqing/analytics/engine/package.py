@@ -66,6 +66,11 @@ def typed_select(
     return f"SELECT {', '.join(columns)} FROM {source}"
 
 
+def has_contract_type(file_type: str, sql_type: str) -> bool:
+    """Whether a column of DuckDB type `file_type` already has the contract's `sql_type`."""
+    return file_type.replace(" ", "") == sql_type.replace(" ", "")
+
+
 def find_dataset_files(package: Path) -> dict[str, Path]:
     if not package.is_dir():
         raise AnalyticsError(f"数据包 {package} 不存在或不是文件夹 (package {package} is not a folder)")
@@ -125,7 +130,7 @@ def _check_column(
     if contract_type == ColumnType.PERIOD:
         bad = f"{column} IS NOT NULL AND NOT regexp_matches(CAST({column} AS VARCHAR), '{PERIOD_PATTERN}')"
         expected = "YYYY-MM 月份"
-    elif file_type.replace(" ", "") != sql_type.replace(" ", ""):
+    elif not has_contract_type(file_type, sql_type):
         bad = f"{column} IS NOT NULL AND TRY_CAST({column} AS {sql_type}) IS NULL"
         expected = sql_type
     else:
@@ -135,7 +140,10 @@ def _check_column(
         f"(SELECT {column}, row_number() OVER () + 1 AS line FROM {source}) WHERE {bad} LIMIT 1"
     )
     try:
-        first_bad = connection.execute(query).fetchone()
+        # A parallel scan finds whether any value is bad; only then is the file numbered
+        # (row_number over the whole file is a single-threaded window) to name the first one.
+        any_bad = connection.execute(f"SELECT count(*) FROM {source} WHERE {bad}").fetchone()
+        first_bad = connection.execute(query).fetchone() if any_bad and any_bad[0] else None
     except duckdb.Error:
         raise AnalyticsError(
             f"文件 {path.name} 列 {name}: 类型 {file_type} 无法转换为 {expected} "
