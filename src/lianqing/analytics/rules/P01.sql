@@ -8,11 +8,19 @@ when: month
 explanation: "{who}{detail}，{when}共领取工资{count}笔，合计{amount}。"
 */
 -- Same person_id and period with payroll rows from >= 2 org_code.
-WITH spread AS (
-    SELECT person_id, period, count(DISTINCT org_code) AS orgs_paying
+-- Two orgs differ exactly when min(org_code) <> max(org_code): plain aggregates find the
+-- few such (person, period) in one pass; the distinct count runs on those alone.
+WITH paid_twice AS (
+    SELECT person_id, period
     FROM payroll
     GROUP BY person_id, period
-    HAVING count(DISTINCT org_code) >= 2
+    HAVING min(org_code) <> max(org_code)
+),
+spread AS (
+    SELECT p.person_id, p.period, count(DISTINCT p.org_code) AS orgs_paying
+    FROM payroll AS p
+    JOIN paid_twice AS t ON t.person_id = p.person_id AND t.period = p.period
+    GROUP BY p.person_id, p.period
 )
 SELECT
     p.person_id AS subject_id,
