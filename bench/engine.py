@@ -256,7 +256,10 @@ def bench_size(persons: int, existing: str | None, options: argparse.Namespace) 
         generated, _ = run_step("generate", package, str(persons))
         print(f"generated {persons:,} persons in {generated['seconds'] if generated else float('nan'):.1f} s")
     rows = sum(json.loads((Path(package) / "_manifest.json").read_text())["datasets"].values())
-    print(f"\n== {persons:,} persons, {rows:,} rows in the package ({package})")
+    print(
+        f"\n== {persons:,} persons, {rows:,} rows in the package ({package}); "
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (others' jobs slow every step)"
+    )
     raw, raw_peak = run_step("raw", package, timeout=options.timeout)
     engines = ["duckdb"] + (["spark"] if persons <= options.spark_up_to else [])
     print(f"{'measure':<28}{'seconds':>10}{'rows/s':>14}{'peak memory':>14}  notes")
