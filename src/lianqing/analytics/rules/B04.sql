@@ -8,9 +8,19 @@ when: month
 explanation: "{who}{when}同一期间重复领取{detail}补贴{count}笔，共计{amount}。"
 */
 -- At least 2 records of the same person_id, program and period.
-WITH repeated AS (
+-- Grouping on one integer hash first is far cheaper than on three strings; equal keys have
+-- equal hashes, so every repeated key is among the repeated hashes, and the exact grouping
+-- then runs on those few records alone (a hash collision only adds a candidate).
+WITH repeated_hashes AS (
+    SELECT hash(person_id, program, period) AS key_hash
+    FROM benefits
+    GROUP BY hash(person_id, program, period)
+    HAVING count(*) >= 2
+),
+repeated AS (
     SELECT person_id, program, period
     FROM benefits
+    WHERE hash(person_id, program, period) IN (SELECT key_hash FROM repeated_hashes)
     GROUP BY person_id, program, period
     HAVING count(*) >= 2
 )
