@@ -70,6 +70,8 @@ class DuckDBBackend:
         self.connection = duckdb.connect()
         # Rows come back unordered; the engine sorts the output itself.
         self.connection.execute("SET preserve_insertion_order = false")
+        # A rule taking over 2 s would otherwise draw DuckDB's progress bar on the CLI's stderr.
+        self.connection.execute("SET enable_progress_bar = false")
         # Spill (if memory runs short) under the system's temp folder, not the working directory.
         spill = Path(tempfile.gettempdir()) / "lianqing-duckdb"
         self.connection.execute(f"SET temp_directory = {quote_literal(str(spill))}")

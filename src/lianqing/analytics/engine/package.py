@@ -88,6 +88,7 @@ def inspect_package(package: Path) -> dict[str, DatasetFile]:
     """Every dataset file of the package, checked; raises AnalyticsError naming file and column."""
     files: dict[str, DatasetFile] = {}
     with duckdb.connect() as connection:
+        connection.execute("SET enable_progress_bar = false")
         for name, path in find_dataset_files(package).items():
             files[name] = _inspect_file(connection, DATASETS[name], path)
     return files
