@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lianqing.analytics.generate import generate
 from lianqing.cases.models import Case, Source
 from lianqing.core.roles import Role
-from lianqing.leads.models import Hit, ScanRun, ScanStatus
+from lianqing.leads.models import DataPackage, Hit, ImportStatus, ScanRun, ScanStatus
 from tests.e2e.conftest import staff_login
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -57,7 +57,12 @@ def test_upload_scan_evidence_graph_and_lead_in_inbox(
     page.set_input_files("#id_archive", str(package_zip))
     page.fill("#id_upload_name", "示范县 2025年12月")
     page.click("#upload-submit")
-    page.wait_for_selector("#import-report")
+    # the upload returns at once: the import waits for the worker, then the page reloads itself
+    page.wait_for_selector("#import-state #import-progress-bar")
+    assert page.inner_text("#import-status") == "导入中"
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, max_tasks=1)
+    assert DataPackage.objects.get().import_status == ImportStatus.READY
+    page.wait_for_selector("#import-report", timeout=15_000)
     assert "benefits.parquet" in page.inner_text("#import-report")
 
     # When the scan started with the import waits for the worker, the page shows its progress bar

@@ -7,18 +7,23 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from lianqing.cases.models import Case, Kind, Source
 from lianqing.core.models import AuditEvent
 from lianqing.core.roles import Role
-from lianqing.leads.models import DataPackage, Hit, HitStatus, ScanStatus
+from lianqing.leads.models import DataPackage, Hit, HitStatus, ImportStatus, ScanStatus
 from lianqing.leads.services import package_register_folder, scan_run_sync
 from tests.leads.packages import OFFICIAL_A, RELATIVE_1, january_package, zip_folder
 from tests.pages import page_problems
 
 pytestmark = pytest.mark.django_db
+
+
+def run_worker() -> None:
+    call_command("db_worker", batch=True, reload=False, startup_delay=False)
 
 
 @pytest.fixture
@@ -51,6 +56,7 @@ def people(org_tree, make_user, owner):
 def _read_urls(package, run, hit) -> list[str]:
     return [
         reverse("leads:package_detail", args=[package.pk]),
+        reverse("leads:package_import_progress", args=[package.pk]),
         reverse("leads:run_detail", args=[run.pk]),
         reverse("leads:run_progress", args=[run.pk]),
         reverse("leads:run_disappeared", args=[run.pk]),
@@ -124,6 +130,7 @@ def test_results_page_lists_hits_by_rule_with_bounded_queries(
     assert "370124001" in org_table  # the approving org of the B02 benefits
 
 
+@pytest.mark.django_db(transaction=True)  # the import is queued on commit
 def test_upload_of_a_package_zip_imports_it_and_reports_rejected_rows(owner, client_for, data_dir):
     folder = january_package(data_dir / "src")
     with (folder / "benefits.csv").open("a", encoding="utf-8") as handle:
@@ -138,9 +145,19 @@ def test_upload_of_a_package_zip_imports_it_and_reports_rejected_rows(owner, cli
         },
     )
     package = DataPackage.objects.get()
-    assert package.runs.get().status == ScanStatus.QUEUED  # the scan starts with the import
     assert response.status_code == 302
     assert response["Location"] == reverse("leads:package_detail", args=[package.pk])
+    # The request only queues the import: the package page shows it as 导入中 until the worker runs
+    assert package.import_status == ImportStatus.IMPORTING
+    waiting = client_for(owner).get(response["Location"]).content.decode()
+    assert 'id="import-progress-bar"' in waiting
+    assert 'id="scan-form"' not in waiting
+    run_worker()
+    package.refresh_from_db()
+    assert package.import_status == ImportStatus.READY
+    run = package.runs.get()  # the scan asked for was queued by the import, and the worker ran it
+    assert (run.status, run.created_by) == (ScanStatus.SUCCEEDED, owner)
+    assert not any((data_dir / "tmp").glob("upload-*.zip"))  # the kept upload is gone
     assert package.datasets["benefits"] == 3
     assert package.org == owner.org
     assert package.import_report["rejected_rows"] == 1
@@ -163,10 +180,9 @@ def _zip(files: dict[str, bytes]) -> bytes:
     ("files", "message"),
     [
         ({"benefits.csv": b"x", "notes.docx": b"y"}, "无法识别的文件: notes.docx"),
-        ({"officials.xlsx": b"PK\x03\x04 not really a workbook"}, "导入发现"),
         ({"../evil/benefits.csv": b"x"}, "不允许"),
     ],
-    ids=["unknown-file", "corrupt-workbook", "path-traversal"],
+    ids=["unknown-file", "path-traversal"],
 )
 def test_bad_uploads_are_refused_with_a_message_and_store_nothing(
     files, message, owner, client_for, data_dir
@@ -180,6 +196,61 @@ def test_bad_uploads_are_refused_with_a_message_and_store_nothing(
     assert message in response.content.decode()
     assert DataPackage.objects.count() == 0
     assert not (data_dir / "packages").exists() or not any((data_dir / "packages").iterdir())
+    assert not (data_dir / "tmp").exists() or not any((data_dir / "tmp").iterdir())
+
+
+@pytest.mark.django_db(transaction=True)  # the import is queued on commit
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"officials.xlsx": b"PK\x03\x04 not really a workbook"}, "导入发现"),
+        ({"orgs.csv": "org_code,name,region_code\nX1,甲,370124\n".encode()}, "没有一条规则可以运行"),
+    ],
+    ids=["corrupt-workbook", "no-rule-can-run"],
+)
+def test_a_failed_import_shows_its_error_on_the_package_page_and_keeps_no_data(
+    files, message, owner, client_for, data_dir
+):
+    http = client_for(owner)
+    response = http.post(
+        reverse("leads:package_upload"),
+        {"archive": SimpleUploadedFile("bad.zip", _zip(files), "application/zip"), "scan_now": "on"},
+    )
+    run_worker()
+    package = DataPackage.objects.get()
+    assert package.import_status == ImportStatus.FAILED
+    assert message in package.import_error
+    assert package.datasets == {}
+    assert package.runs.count() == 0  # no scan of a failed import
+    page = http.get(response["Location"]).content.decode()
+    assert message in page.split('id="import-error"')[1]
+    assert 'id="scan-form"' not in page
+    assert not (data_dir / "packages").exists() or not any((data_dir / "packages").iterdir())
+    assert not any((data_dir / "tmp").iterdir())
+    scan = http.post(reverse("leads:scan_start", args=[package.pk]), {"engine": "duckdb"}, follow=True)
+    assert "尚未导入成功" in scan.content.decode()
+    assert package.runs.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)  # the import is queued on commit
+def test_a_folder_of_the_data_directory_is_imported_by_the_worker(owner, client_for, data_dir):
+    january_package(data_dir / "jan")
+    http = client_for(owner)
+    response = http.post(reverse("leads:package_folder"), {"folder": "jan", "name": "一月"})
+    package = DataPackage.objects.get()
+    assert package.import_status == ImportStatus.IMPORTING
+    progress = reverse("leads:package_import_progress", args=[package.pk])
+    polled = http.get(progress, {"polling": "1"})
+    assert "HX-Refresh" not in polled
+    assert "导入中" in polled.content.decode()
+    run_worker()
+    assert http.get(progress, {"polling": "1"})["HX-Refresh"] == "true"  # the page reloads itself
+    page = http.get(response["Location"]).content.decode()
+    assert 'id="import-report"' in page
+    assert 'id="scan-form"' in page
+    package.refresh_from_db()
+    assert (package.import_status, package.datasets["benefits"]) == (ImportStatus.READY, 3)
+    assert package.runs.count() == 0  # no scan was asked for
 
 
 def test_a_file_that_is_not_a_zip_is_refused(owner, client_for):

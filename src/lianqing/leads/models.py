@@ -22,6 +22,12 @@ class PackageSource(models.TextChoices):
     DEMO = "demo", _("演示数据")
 
 
+class ImportStatus(models.TextChoices):
+    IMPORTING = "importing", _("导入中")
+    READY = "ready", _("已导入")
+    FAILED = "failed", _("导入失败")
+
+
 class DataPackage(models.Model):
     name = models.CharField(_("名称"), max_length=200)
     org = models.ForeignKey(Org, verbose_name=_("所属机构"), on_delete=models.PROTECT, related_name="+")
@@ -32,6 +38,11 @@ class DataPackage(models.Model):
     datasets = models.JSONField(_("数据集"), default=dict)  # dataset -> rows
     manifest = models.JSONField(_("清单"), default=dict)
     import_report = models.JSONField(_("导入报告"), default=dict)
+    # The import runs in the worker: a package is scannable once READY; FAILED keeps the reason.
+    import_status = models.CharField(
+        _("导入状态"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.READY
+    )
+    import_error = models.TextField(_("导入错误"), blank=True)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
 
@@ -42,6 +53,14 @@ class DataPackage(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_importing(self) -> bool:
+        return self.import_status == ImportStatus.IMPORTING
+
+    @property
+    def is_ready(self) -> bool:
+        return self.import_status == ImportStatus.READY
 
 
 class ScanStatus(models.TextChoices):

@@ -1,7 +1,8 @@
 """Writes of the leads app: register packages, run scans, store hits, decide on hits.
 
 The analytics library does the work and knows nothing of Django; this module calls it and
-stores what it returns. A scan runs in a task (`tasks.scan_run_task`), never in a request.
+stores what it returns. An upload's import (`tasks.package_import_task`) and a scan
+(`tasks.scan_run_task`) run in the worker, never in a request; the demo imports in-process.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from lianqing.leads.models import (
     Hit,
     HitChange,
     HitStatus,
+    ImportStatus,
     PackageSource,
     ScanRun,
     ScanStatus,
@@ -126,6 +128,130 @@ def package_register_folder(
     )
 
 
+def _pending_package_create(
+    *, user: User, name: str, source: str, source_name: str, out: Path, scan_after: bool
+) -> DataPackage:
+    with transaction.atomic():
+        package = DataPackage.objects.create(
+            name=name.strip()[:200] or source_name[:200],
+            org=_require_org(user),
+            source=source,
+            source_name=source_name[:300],
+            path=str(out),
+            import_status=ImportStatus.IMPORTING,
+            created_by=user,
+        )
+        events.package_registered_event(package=package, user=user)
+        from lianqing.leads.tasks import package_import_task
+
+        transaction.on_commit(lambda: package_import_task.enqueue(package.pk, scan_after))
+    return package
+
+
+def _require_org(user: User) -> Org:
+    if user.org is None:
+        raise LeadsError("您的账号没有所属机构，不能导入数据包 (your account has no org)")
+    return user.org
+
+
+def package_import_upload(
+    *, user: User, upload: IO[bytes], filename: str, name: str = "", scan_after: bool = False
+) -> DataPackage:
+    """Keep an uploaded zip and queue its import (导入中); a file that is no package zip is refused."""
+    _require_org(user)
+    storage.check_zip(upload, filename)
+    out = storage.new_package_folder()
+    staged = storage.stage_upload(upload, out)
+    try:
+        return _pending_package_create(
+            user=user,
+            name=name or Path(filename).stem,
+            source=PackageSource.UPLOAD,
+            source_name=filename,
+            out=out,
+            scan_after=scan_after,
+        )
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+
+
+def package_import_folder(
+    *, user: User, folder: str, name: str = "", scan_after: bool = False
+) -> DataPackage:
+    """Queue the import of a folder under DATA_DIR (one of `storage.data_folders()`)."""
+    _require_org(user)
+    storage.resolve_data_folder(folder)
+    return _pending_package_create(
+        user=user,
+        name=name or folder,
+        source=PackageSource.FOLDER,
+        source_name=folder,
+        out=storage.new_package_folder(),
+        scan_after=scan_after,
+    )
+
+
+def _import_of(package: DataPackage) -> storage.ImportedPackage:
+    out = Path(package.path)
+    if package.source == PackageSource.UPLOAD:
+        return storage.import_zip(storage.staged_upload(out), package.source_name, out)
+    return storage.import_folder(storage.resolve_data_folder(package.source_name), out)
+
+
+def _import_failed(package_id: int, error: str, details: list[str]) -> None:
+    DataPackage.objects.filter(pk=package_id, import_status=ImportStatus.IMPORTING).update(
+        import_status=ImportStatus.FAILED,
+        import_error=error[:5000],
+        import_report={"problems": details[:100]},
+    )
+
+
+def package_import_execute(package_id: int, *, scan_after: bool = False) -> None:
+    """Import a queued package (the task body); then queue its scan if asked.
+
+    A refused import leaves no folder and marks the package 导入失败 with the reason. A second
+    call for a package no longer importing does nothing.
+    """
+    package = DataPackage.objects.filter(pk=package_id, import_status=ImportStatus.IMPORTING).first()
+    if package is None:
+        return
+    out = Path(package.path)
+    try:
+        imported = _import_of(package)
+    except LeadsError as error:
+        _import_failed(package_id, str(error), error.details)
+        return
+    except Exception as error:  # a bug or a broken file: the analyst still sees why the import ended
+        logger.exception("import of package %s failed", package_id)
+        storage.remove_package_folder(out)
+        _import_failed(package_id, f"导入出错 (import failed): {type(error).__name__}: {error}", [])
+        return
+    finally:
+        if package.source == PackageSource.UPLOAD:
+            storage.staged_upload(out).unlink(missing_ok=True)
+    try:
+        updated = DataPackage.objects.filter(pk=package_id, import_status=ImportStatus.IMPORTING).update(
+            import_status=ImportStatus.READY,
+            as_of=imported.as_of,
+            datasets=imported.datasets,
+            manifest=imported.manifest,
+            import_report=imported.report,
+        )
+    except BaseException:
+        storage.remove_package_folder(out)
+        raise
+    if not updated:
+        storage.remove_package_folder(out)
+        return
+    if scan_after:
+        package.refresh_from_db()
+        try:
+            scan_start(package=package, user=package.created_by)
+        except LeadsError as error:
+            logger.warning("scan after the import of package %s not started: %s", package_id, error)
+
+
 # --- scans ------------------------------------------------------------------------------------
 
 
@@ -162,6 +288,10 @@ def scan_start(
     enqueue: bool = True,
 ) -> ScanRun:
     """Queue a scan of `package`; refused while another scan of it is queued or running."""
+    if package.import_status != ImportStatus.READY:
+        raise LeadsError(
+            f"数据包 {package.name} 尚未导入成功，不能扫描 (package {package.name} is not imported)"
+        )
     chosen = _check_scan_options(rules or [], params or {}, engine)
     try:
         with transaction.atomic():

@@ -65,41 +65,74 @@ def _dataset_file(name: str) -> bool:
     return path.stem in DATASETS and path.suffix.lower() in SUFFIXES
 
 
-def unpack_zip(upload: IO[bytes], filename: str, into: Path) -> None:
-    """Unpack a package zip (files at the top or in one folder) into `into`, checking every name."""
+def _open_zip(upload: IO[bytes] | Path, filename: str) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(upload)
+        return zipfile.ZipFile(upload)
     except (zipfile.BadZipFile, OSError) as error:
         raise LeadsError(
             f"文件 {filename} 不是有效的 zip 压缩包 (file {filename} is not a valid zip)"
         ) from error
-    with archive:
-        members = [info for info in archive.infolist() if not info.is_dir()]
-        members = [info for info in members if not PurePosixPath(info.filename).name.startswith(".")]
-        members = [info for info in members if "__MACOSX" not in info.filename]
-        if not members:
-            raise LeadsError(f"压缩包 {filename} 是空的 (zip {filename} is empty)")
-        if len(members) > MAX_MEMBERS or sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
-            raise LeadsError(f"压缩包 {filename} 过大 (zip {filename} is too large)")
-        unknown = []
-        for info in members:
-            path = PurePosixPath(info.filename)
-            if path.is_absolute() or ".." in path.parts or len(path.parts) > 2:
-                raise LeadsError(
-                    f"压缩包 {filename} 中的路径 {info.filename} 不允许 (path {info.filename} not allowed in the zip)"
-                )
-            if not _dataset_file(path.name) and not _is_metadata(path.name):
-                unknown.append(path.name)
-        if unknown:
+
+
+def _checked_members(archive: zipfile.ZipFile, filename: str) -> list[zipfile.ZipInfo]:
+    """The dataset and metadata files of a package zip; refuses unsafe paths and unknown files."""
+    members = [info for info in archive.infolist() if not info.is_dir()]
+    members = [info for info in members if not PurePosixPath(info.filename).name.startswith(".")]
+    members = [info for info in members if "__MACOSX" not in info.filename]
+    if not members:
+        raise LeadsError(f"压缩包 {filename} 是空的 (zip {filename} is empty)")
+    if len(members) > MAX_MEMBERS or sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
+        raise LeadsError(f"压缩包 {filename} 过大 (zip {filename} is too large)")
+    unknown = []
+    for info in members:
+        path = PurePosixPath(info.filename)
+        if path.is_absolute() or ".." in path.parts or len(path.parts) > 2:
             raise LeadsError(
-                f"压缩包 {filename} 中有无法识别的文件: {', '.join(sorted(unknown))}；文件名应为数据集名，如 benefits.xlsx "
-                f"(unknown files in {filename}; name each file after its dataset, e.g. benefits.xlsx)",
-                details=[f"可用数据集 (datasets): {', '.join(DATASETS)}"],
+                f"压缩包 {filename} 中的路径 {info.filename} 不允许 (path {info.filename} not allowed in the zip)"
             )
-        for info in members:
+        if not _dataset_file(path.name) and not _is_metadata(path.name):
+            unknown.append(path.name)
+    if unknown:
+        raise LeadsError(
+            f"压缩包 {filename} 中有无法识别的文件: {', '.join(sorted(unknown))}；文件名应为数据集名，如 benefits.xlsx "
+            f"(unknown files in {filename}; name each file after its dataset, e.g. benefits.xlsx)",
+            details=[f"可用数据集 (datasets): {', '.join(DATASETS)}"],
+        )
+    return members
+
+
+def check_zip(upload: IO[bytes], filename: str) -> None:
+    """Refuse at once a file that is not a package zip (reads only the zip's directory)."""
+    with _open_zip(upload, filename) as archive:
+        _checked_members(archive, filename)
+    upload.seek(0)
+
+
+def unpack_zip(upload: IO[bytes] | Path, filename: str, into: Path) -> None:
+    """Unpack a package zip (files at the top or in one folder) into `into`, checking every name."""
+    with _open_zip(upload, filename) as archive:
+        for info in _checked_members(archive, filename):
             target = into / PurePosixPath(info.filename).name
             with archive.open(info) as source, target.open("wb") as sink:
                 shutil.copyfileobj(source, sink)
+
+
+def new_package_folder() -> Path:
+    """Where a new package will be imported to (created by the import, not here)."""
+    return packages_root() / uuid.uuid4().hex
+
+
+def staged_upload(package_folder: Path) -> Path:
+    """Where an uploaded zip waits for the worker's import of the package bound for `package_folder`."""
+    return _scratch_root() / f"upload-{package_folder.name}.zip"
+
+
+def stage_upload(upload: IO[bytes], package_folder: Path) -> Path:
+    """Keep an uploaded zip until the worker imports it."""
+    target = staged_upload(package_folder)
+    with target.open("wb") as sink:
+        shutil.copyfileobj(upload, sink)
+    return target
 
 
 def data_folders() -> list[str]:
@@ -153,9 +186,12 @@ def runnable_rules(datasets: dict[str, int]) -> list[str]:
     return [rule.id for rule in list_rules() if set(rule.datasets) <= present]
 
 
-def import_folder(source: Path) -> ImportedPackage:
-    """Import the dataset files of `source` into a new package folder; refuse on any problem."""
-    out = packages_root() / uuid.uuid4().hex
+def import_folder(source: Path, out: Path | None = None) -> ImportedPackage:
+    """Import the dataset files of `source` into `out` (default: a new package folder).
+
+    Refused (LeadsError) on any problem, with `out` removed.
+    """
+    out = out or new_package_folder()
     try:
         result = import_package([str(source)], out)
     except AnalyticsError as error:
@@ -193,10 +229,10 @@ def scratch_folder() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def import_zip(upload: IO[bytes], filename: str) -> ImportedPackage:
+def import_zip(upload: IO[bytes] | Path, filename: str, out: Path | None = None) -> ImportedPackage:
     with scratch_folder() as folder:
         unpack_zip(upload, filename, folder)
-        return import_folder(folder)
+        return import_folder(folder, out)
 
 
 def remove_package_folder(path: Path) -> None:

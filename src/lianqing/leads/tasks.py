@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from lianqing.leads.services import scan_execute
+from lianqing.leads.services import package_import_execute, scan_execute
+
+
+@task()
+def package_import_task(package_id: int, scan_after: bool = False) -> None:
+    """Import a queued package, then queue its scan if asked; a package no longer importing is left alone."""
+    package_import_execute(package_id, scan_after=scan_after)
 
 
 @task()

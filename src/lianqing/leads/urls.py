@@ -9,6 +9,11 @@ urlpatterns = [
     path("staff/leads/upload/", views.package_upload_view, name="package_upload"),
     path("staff/leads/folder/", views.package_folder_view, name="package_folder"),
     path("staff/leads/packages/<int:package_id>/", views.package_detail_view, name="package_detail"),
+    path(
+        "staff/leads/packages/<int:package_id>/import/",
+        views.package_import_progress_view,
+        name="package_import_progress",
+    ),
     path("staff/leads/packages/<int:package_id>/scan/", views.scan_start_view, name="scan_start"),
     path("staff/leads/runs/<int:run_id>/", views.run_detail_view, name="run_detail"),
     path("staff/leads/runs/<int:run_id>/progress/", views.run_progress_view, name="run_progress"),

@@ -95,16 +95,17 @@ def package_upload_view(request: HttpRequest) -> HttpResponse:
         return redirect("leads:package_list")
     archive = form.cleaned_data["archive"]
     try:
-        package = services.package_register_upload(
+        package = services.package_import_upload(
             user=request.user,  # type: ignore[arg-type]
             upload=archive,
             filename=archive.name,
             name=form.cleaned_data["name"],
+            scan_after=form.cleaned_data["scan_now"],
         )
     except LeadsError as error:
         _refusal(request, error)
         return redirect("leads:package_list")
-    return _imported(request, package, scan_now=form.cleaned_data["scan_now"])
+    return _import_queued(request, package)
 
 
 @leads_view(deciding=True)
@@ -115,24 +116,20 @@ def package_folder_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("请选择数据目录中的文件夹 (choose a folder of the data directory)"))
         return redirect("leads:package_list")
     try:
-        package = services.package_register_folder(
+        package = services.package_import_folder(
             user=request.user,  # type: ignore[arg-type]
             folder=form.cleaned_data["folder"],
             name=form.cleaned_data["name"],
+            scan_after=form.cleaned_data["scan_now"],
         )
     except LeadsError as error:
         _refusal(request, error)
         return redirect("leads:package_list")
-    return _imported(request, package, scan_now=form.cleaned_data["scan_now"])
+    return _import_queued(request, package)
 
 
-def _imported(request: HttpRequest, package: DataPackage, *, scan_now: bool) -> HttpResponse:
-    messages.success(request, _("数据包已导入 (package imported)"))
-    if scan_now:
-        try:
-            services.scan_start(package=package, user=request.user)  # type: ignore[arg-type]
-        except LeadsError as error:
-            _refusal(request, error)
+def _import_queued(request: HttpRequest, package: DataPackage) -> HttpResponse:
+    messages.info(request, _("数据包已提交，正在后台导入 (package queued for import)"))
     return redirect("leads:package_detail", package_id=package.pk)
 
 
@@ -151,6 +148,17 @@ def package_detail_view(request: HttpRequest, package_id: int) -> HttpResponse:
         "may_decide": may_decide(request.user),
     }
     return render(request, "leads/package_detail.html", context)
+
+
+@leads_view()
+@require_GET
+def package_import_progress_view(request: HttpRequest, package_id: int) -> HttpResponse:
+    """The import status fragment polled by htmx; a finished import makes the page reload itself."""
+    package = access_package_by_id(request.user, package_id)
+    response = render(request, "leads/_import_progress.html", {"package": package})
+    if not package.is_importing and request.GET.get("polling"):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @leads_view(deciding=True)
