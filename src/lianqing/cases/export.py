@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
+
+from lianqing.core.spreadsheets import safe_cell, workbook_bytes
 
 from .models import Case, Category, Kind, Source, Status
 
@@ -32,21 +32,18 @@ def cases_to_xlsx(queryset: QuerySet[Case]) -> bytes:
     sheet.append(HEADERS)
     kinds, sources, categories, statuses = (dict(c.choices) for c in (Kind, Source, Category, Status))
     for case in queryset[:EXPORT_LIMIT].iterator(chunk_size=2000):
-        sheet.append(
-            [
-                case.number,
-                str(kinds.get(case.kind, case.kind)),
-                str(sources.get(case.source, case.source)),
-                str(categories.get(case.category, case.category)),
-                case.summary,
-                str(statuses.get(case.status, case.status)),
-                timezone.localtime(case.received_at).replace(tzinfo=None),
-                case.org.name,
-                str(case.handler) if case.handler else "",
-                case.deadline,
-                case.deadline_label,
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        row = [
+            case.number,
+            str(kinds.get(case.kind, case.kind)),
+            str(sources.get(case.source, case.source)),
+            str(categories.get(case.category, case.category)),
+            case.summary,
+            str(statuses.get(case.status, case.status)),
+            timezone.localtime(case.received_at).replace(tzinfo=None),
+            case.org.name,
+            str(case.handler) if case.handler else "",
+            case.deadline,
+            case.deadline_label,
+        ]
+        sheet.append([safe_cell(value) for value in row])
+    return workbook_bytes(workbook)

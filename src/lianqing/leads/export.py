@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
+from lianqing.core.spreadsheets import safe_cell, workbook_bytes
 from lianqing.leads.evidence import DatasetRecords
 from lianqing.leads.models import Hit
 
@@ -29,11 +28,6 @@ HEADER = (
 )
 
 
-def _cell(text: str) -> str:
-    """Text that a spreadsheet will not run as a formula (CSV/formula injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def hits_xlsx(hits: QuerySet[Hit]) -> tuple[bytes, int]:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("疑点")
@@ -45,23 +39,21 @@ def hits_xlsx(hits: QuerySet[Hit]) -> tuple[bytes, int]:
                 hit.rule_id,
                 hit.rule_name,
                 hit.severity,
-                _cell(hit.subject_id),
-                _cell(hit.subject_name),
+                safe_cell(hit.subject_id),
+                safe_cell(hit.subject_name),
                 float(hit.amount) if hit.amount is not None else None,
                 hit.region_code,
                 hit.subject_org_code,
                 hit.subject_org_name,
                 hit.get_change_display(),
                 hit.get_status_display(),
-                _cell(hit.decision_reason),
-                _cell(hit.explanation),
+                safe_cell(hit.decision_reason),
+                safe_cell(hit.explanation),
                 hit.record_ids,
             ]
         )
         count += 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), count
+    return workbook_bytes(workbook), count
 
 
 def hit_evidence_xlsx(hit: Hit, records: list[DatasetRecords]) -> bytes:
@@ -76,12 +68,10 @@ def hit_evidence_xlsx(hit: Hit, records: list[DatasetRecords]) -> bytes:
         ("说明", hit.explanation),
         ("证据记录", hit.record_ids),
     ):
-        summary.append([label, _cell(value)])
+        summary.append([label, safe_cell(value)])
     for group in records:
         sheet = workbook.create_sheet(group.title[:31])
         sheet.append(group.columns)
         for cells in group.table:
-            sheet.append([_cell(value) if isinstance(value, str) else value for value in cells])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            sheet.append([safe_cell(value) for value in cells])
+    return workbook_bytes(workbook)
