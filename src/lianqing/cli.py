@@ -18,6 +18,7 @@ ANALYTICS_COMMANDS: dict[str, str] = {
     "gen": "lianqing.analytics.commands.package:gen_main",
     "scan": "lianqing.analytics.commands.scan:scan_main",
     "rules": "lianqing.analytics.commands.scan:rules_main",
+    "trends": "lianqing.analytics.commands.trends:trends_main",
 }
 
 

@@ -1,0 +1,112 @@
+"""Events → the monthly count of every series, and its busiest short window each month.
+
+A series is (unit_code, category, region_code) for events that name a unit, and
+('', category, region_code) — the region-level series — for every event with a region.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Series:
+    keys: list[tuple[str, str, str]]  # (unit_code, category, region_code) per row
+    categories: list[str]
+    category_of: np.ndarray  # (series,) index into categories
+    first_month: int  # calendar month number of column 0
+    counts: np.ndarray  # (series, months) events per month
+    busiest: np.ndarray  # (series, months) most events in any `window_days` days ending that month
+    is_unit: np.ndarray  # (series,) True for unit-level series
+
+    @property
+    def months(self) -> np.ndarray:
+        return self.first_month + np.arange(self.counts.shape[1])
+
+
+_SERIES_SQL = """
+CREATE TEMP TABLE tagged AS
+SELECT unit_code, category, region_code, day,
+       year(day) * 12 + month(day) - 1 AS month_no,
+       (day - DATE '1970-01-01') AS day_no
+FROM events WHERE unit_code <> ''
+UNION ALL
+SELECT '' AS unit_code, category, region_code, day,
+       year(day) * 12 + month(day) - 1, (day - DATE '1970-01-01')
+FROM events WHERE region_code <> '';
+
+CREATE TEMP TABLE series AS
+SELECT row_number() OVER (ORDER BY unit_code, category, region_code) - 1 AS series_no,
+       unit_code, category, region_code
+FROM (SELECT DISTINCT unit_code, category, region_code FROM tagged);
+"""
+
+_COUNTS_SQL = """
+SELECT s.series_no, t.month_no, count(*) AS n
+FROM tagged t JOIN series s USING (unit_code, category, region_code)
+GROUP BY ALL
+"""
+
+# Daily counts, then the sum over each `window` days ending on a day with events; the largest per month.
+_BUSIEST_SQL = """
+WITH daily AS (
+  SELECT s.series_no, t.day_no, any_value(t.month_no) AS month_no, count(*) AS n
+  FROM tagged t JOIN series s USING (unit_code, category, region_code)
+  GROUP BY ALL
+), windows AS (
+  SELECT series_no, month_no,
+         sum(n) OVER (PARTITION BY series_no ORDER BY day_no
+                      RANGE BETWEEN $reach PRECEDING AND CURRENT ROW) AS n
+  FROM daily
+)
+SELECT series_no, month_no, max(n) AS n FROM windows GROUP BY ALL
+"""
+
+
+def build_series(events: pa.Table, *, last_month: int, window_days: int) -> Series:
+    connection = duckdb.connect()
+    try:
+        connection.register("events", events)
+        connection.execute(_SERIES_SQL)
+        keys = [
+            (unit, category, region)
+            for _, unit, category, region in connection.execute(
+                "SELECT * FROM series ORDER BY series_no"
+            ).fetchall()
+        ]
+        first = connection.execute("SELECT min(month_no) FROM tagged").fetchone()
+        first_month = int(first[0]) if first and first[0] is not None else last_month
+        month_count = max(last_month - first_month + 1, 0)
+        counts = _dense(connection.execute(_COUNTS_SQL).fetchnumpy(), len(keys), first_month, month_count)
+        busiest = _dense(
+            connection.execute(_BUSIEST_SQL, {"reach": window_days - 1}).fetchnumpy(),
+            len(keys),
+            first_month,
+            month_count,
+        )
+    finally:
+        connection.close()
+    categories = sorted({category for _, category, _ in keys})
+    index = {category: number for number, category in enumerate(categories)}
+    return Series(
+        keys=keys,
+        categories=categories,
+        category_of=np.array([index[category] for _, category, _ in keys], dtype=np.int64),
+        first_month=first_month,
+        counts=counts,
+        busiest=busiest,
+        is_unit=np.array([bool(unit) for unit, _, _ in keys], dtype=bool),
+    )
+
+
+def _dense(long: dict[str, np.ndarray], rows: int, first_month: int, months: int) -> np.ndarray:
+    matrix = np.zeros((rows, months), dtype=np.int64)
+    if rows and months and len(long["series_no"]):
+        columns = long["month_no"].astype(np.int64) - first_month
+        keep = (columns >= 0) & (columns < months)
+        matrix[long["series_no"].astype(np.int64)[keep], columns[keep]] = long["n"].astype(np.int64)[keep]
+    return matrix
