@@ -66,8 +66,18 @@ def read_events_csv(path: Path) -> pa.Table:
     return table.append_column("line", pa.array(range(2, table.num_rows + 2), pa.int64()))
 
 
-# Each reason is checked in this order; a row is rejected for the first that applies.
+# Each reason is checked in this order; a row is rejected for the first that applies. Repeated ids
+# are found by grouping first, so the costly numbering runs over the few repeated rows only.
+_REPEATS_SQL = """
+CREATE TEMP TABLE repeats AS
+SELECT line FROM (
+  SELECT line, row_number() OVER (PARTITION BY trim(event_id) ORDER BY line) AS number
+  FROM raw WHERE trim(event_id) IN (SELECT trim(event_id) FROM raw GROUP BY 1 HAVING count(*) > 1)
+) WHERE number > 1
+"""
+
 _CHECKS_SQL = """
+CREATE TEMP TABLE checked AS
 SELECT line, event_id,
   CASE
     WHEN event_id = '' THEN '缺少事件编号 (event_id is empty)'
@@ -75,16 +85,15 @@ SELECT line, event_id,
     WHEN day > $as_of THEN '日期晚于截止日 ' || CAST($as_of AS VARCHAR) || ' (date after as_of)'
     WHEN category = '' THEN '缺少问题类别 (category is empty)'
     WHEN unit_code = '' AND region_code = '' THEN '单位和地区均为空 (neither unit_code nor region_code)'
-    WHEN $check_units AND unit_code <> '' AND NOT list_contains($units, unit_code)
+    WHEN $check_units AND unit_code <> '' AND unit_code NOT IN (SELECT unit_code FROM known_units)
       THEN '未知单位 ' || unit_code || ' (unknown unit)'
-    WHEN repeat_no > 1 THEN '事件编号重复 (duplicate event_id)'
+    WHEN line IN (SELECT line FROM repeats) THEN '事件编号重复 (duplicate event_id)'
   END AS reason,
   day, unit_code, category, region_code
 FROM (
   SELECT line, trim(event_id) AS event_id, date AS raw_date,
          try_strptime(trim(date), '%Y-%m-%d')::DATE AS day,
-         trim(unit_code) AS unit_code, trim(category) AS category, trim(region_code) AS region_code,
-         row_number() OVER (PARTITION BY trim(event_id) ORDER BY line) AS repeat_no
+         trim(unit_code) AS unit_code, trim(category) AS category, trim(region_code) AS region_code
   FROM raw
 )
 """
@@ -95,17 +104,17 @@ def check_events(raw: pa.Table, *, file_name: str, as_of: dt.date, units: set[st
     connection = duckdb.connect()
     try:
         connection.register("raw", raw)
-        connection.execute(
-            "CREATE TEMP TABLE checked AS " + _CHECKS_SQL,
-            {"as_of": as_of, "check_units": units is not None, "units": sorted(units or ())},
+        connection.register(
+            "known_units", pa.table({"unit_code": pa.array(sorted(units or ()), pa.string())})
         )
-        checked = connection.execute(
+        connection.execute(_REPEATS_SQL)
+        connection.execute(_CHECKS_SQL, {"as_of": as_of, "check_units": units is not None})
+        rejected = connection.execute(
             "SELECT line, event_id, reason FROM checked WHERE reason IS NOT NULL ORDER BY line"
         ).fetchall()
-        rejects = [EventReject(file_name, line, event_id, reason) for line, event_id, reason in checked]
+        rejects = [EventReject(file_name, line, event_id, reason) for line, event_id, reason in rejected]
         table = connection.sql(
-            "SELECT event_id, day, unit_code, category, region_code FROM checked "
-            "WHERE reason IS NULL ORDER BY line"
+            "SELECT event_id, day, unit_code, category, region_code FROM checked WHERE reason IS NULL"
         ).to_arrow_table()
     finally:
         connection.close()

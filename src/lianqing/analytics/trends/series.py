@@ -28,42 +28,36 @@ class Series:
         return self.first_month + np.arange(self.counts.shape[1])
 
 
-_SERIES_SQL = """
-CREATE TEMP TABLE tagged AS
-SELECT unit_code, category, region_code, day,
+# Events are first counted per series and day (far fewer rows than events); everything else
+# is computed from those daily counts.
+_DAILY_SQL = """
+CREATE TEMP TABLE daily AS
+WITH tagged AS (
+  SELECT unit_code, category, region_code, day FROM events WHERE unit_code <> ''
+  UNION ALL
+  SELECT '' AS unit_code, category, region_code, day FROM events WHERE region_code <> ''
+), counted AS (
+  SELECT unit_code, category, region_code, day, count(*) AS n FROM tagged GROUP BY ALL
+)
+SELECT dense_rank() OVER (ORDER BY unit_code, category, region_code) - 1 AS series_no,
+       unit_code, category, region_code,
        year(day) * 12 + month(day) - 1 AS month_no,
-       (day - DATE '1970-01-01') AS day_no
-FROM events WHERE unit_code <> ''
-UNION ALL
-SELECT '' AS unit_code, category, region_code, day,
-       year(day) * 12 + month(day) - 1, (day - DATE '1970-01-01')
-FROM events WHERE region_code <> '';
-
-CREATE TEMP TABLE series AS
-SELECT row_number() OVER (ORDER BY unit_code, category, region_code) - 1 AS series_no,
-       unit_code, category, region_code
-FROM (SELECT DISTINCT unit_code, category, region_code FROM tagged);
+       day - DATE '1970-01-01' AS day_no, n
+FROM counted
 """
 
-_COUNTS_SQL = """
-SELECT s.series_no, t.month_no, count(*) AS n
-FROM tagged t JOIN series s USING (unit_code, category, region_code)
-GROUP BY ALL
-"""
+_SERIES_SQL = "SELECT DISTINCT series_no, unit_code, category, region_code FROM daily ORDER BY series_no"
 
-# Daily counts, then the sum over each `window` days ending on a day with events; the largest per month.
+_COUNTS_SQL = "SELECT series_no, month_no, sum(n) AS n FROM daily GROUP BY ALL"
+
+# The sum over each `window` days ending on a day with events; the largest per month.
 _BUSIEST_SQL = """
-WITH daily AS (
-  SELECT s.series_no, t.day_no, any_value(t.month_no) AS month_no, count(*) AS n
-  FROM tagged t JOIN series s USING (unit_code, category, region_code)
-  GROUP BY ALL
-), windows AS (
+SELECT series_no, month_no, max(n) AS n FROM (
   SELECT series_no, month_no,
          sum(n) OVER (PARTITION BY series_no ORDER BY day_no
                       RANGE BETWEEN $reach PRECEDING AND CURRENT ROW) AS n
   FROM daily
-)
-SELECT series_no, month_no, max(n) AS n FROM windows GROUP BY ALL
+) GROUP BY ALL
 """
 
 
@@ -71,14 +65,12 @@ def build_series(events: pa.Table, *, last_month: int, window_days: int) -> Seri
     connection = duckdb.connect()
     try:
         connection.register("events", events)
-        connection.execute(_SERIES_SQL)
+        connection.execute(_DAILY_SQL)
         keys = [
             (unit, category, region)
-            for _, unit, category, region in connection.execute(
-                "SELECT * FROM series ORDER BY series_no"
-            ).fetchall()
+            for _, unit, category, region in connection.execute(_SERIES_SQL).fetchall()
         ]
-        first = connection.execute("SELECT min(month_no) FROM tagged").fetchone()
+        first = connection.execute("SELECT min(month_no) FROM daily").fetchone()
         first_month = int(first[0]) if first and first[0] is not None else last_month
         month_count = max(last_month - first_month + 1, 0)
         counts = _dense(connection.execute(_COUNTS_SQL).fetchnumpy(), len(keys), first_month, month_count)
