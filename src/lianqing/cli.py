@@ -19,6 +19,7 @@ ANALYTICS_COMMANDS: dict[str, str] = {
     "scan": "lianqing.analytics.commands.scan:scan_main",
     "rules": "lianqing.analytics.commands.scan:rules_main",
     "trends": "lianqing.analytics.commands.trends:trends_main",
+    "triage": "lianqing.analytics.commands.triage:triage_main",
 }
 
 
