@@ -8,8 +8,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lianqing.cases.models import Case, Status
 from lianqing.core.roles import Role
-from lianqing.intake import keys
 from tests.e2e.conftest import staff_login
+from tests.intake.conftest import give_key
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,11 +18,7 @@ REPLY = "经核查，反映的公款宴请问题属实，已对相关人员进�
 
 @pytest.fixture
 def intake_ready(settings, tmp_path):
-    keys_dir = tmp_path / "keys"
-    keys.keypair_create(
-        passphrase="correct horse battery staple", directory=keys_dir, limits=keys.INTERACTIVE_LIMITS
-    )
-    settings.KEYS_DIR = keys_dir
+    settings.INTAKE_KDF_COST = "interactive"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.INTAKE_CHALLENGE_BITS = 4
 
@@ -69,6 +65,7 @@ def test_report_from_public_portal_to_feedback_on_track_page(
     # Given the petition office, which also handles simple reports itself (信访室自办)
     officer = make_user(Role.PETITION, Role.SUPERVISION, org=org_tree.petition_office, username="xinfang")
     TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    give_key(officer)  # a recipient of the commission's reports
 
     # When a citizen reports anonymously on the public portal
     receipt = _submit_report(page, live_server.url)

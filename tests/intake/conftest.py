@@ -1,5 +1,6 @@
-"""Intake test fixtures: a key pair made once per session, instance folders per test, a cheap
-proof of work, and ready-made uploads."""
+"""Intake test fixtures: a standing recipient with their own key, the old commission key pair
+(made once per session, for the migration), instance folders per test, a cheap proof of work and
+cheap argon2id, and ready-made uploads."""
 
 from __future__ import annotations
 
@@ -11,24 +12,37 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from lianqing.core.models import User
+from lianqing.core.roles import Role
 from lianqing.intake import keys
+from lianqing.intake.models import StaffKey
+from lianqing.intake.recipients import staff_key_create
+from tests.core.factories import UserFactory
 
-PASSPHRASE = "correct horse battery staple"
+PASSPHRASE = "correct horse battery staple"  # every test recipient's own passphrase
+LEGACY_PASSPHRASE = "the old commission passphrase"
 
 
 @pytest.fixture(scope="session")
 def intake_key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("intake-keys")
-    keys.keypair_create(passphrase=PASSPHRASE, directory=directory, limits=keys.INTERACTIVE_LIMITS)
+    keys.keypair_create(passphrase=LEGACY_PASSPHRASE, directory=directory, limits=keys.INTERACTIVE_LIMITS)
     return directory
+
+
+def give_key(user: User, passphrase: str = PASSPHRASE) -> StaffKey:
+    return staff_key_create(user=user, passphrase=passphrase)
 
 
 @pytest.fixture
 def intake_env(settings, intake_key_dir: Path, tmp_path: Path, org_tree) -> Iterator[Path]:
-    """Keys, an empty uploads folder, a 4-bit proof of work; yields the uploads folder."""
+    """A recipient with a key (信访室 "keeper"), an empty uploads folder, a 4-bit proof of work;
+    yields the uploads folder."""
     settings.KEYS_DIR = intake_key_dir
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.INTAKE_CHALLENGE_BITS = 4
+    settings.INTAKE_KDF_COST = "interactive"
+    give_key(UserFactory(org=org_tree.petition_office, roles=[Role.PETITION], username="keeper"))
     return settings.MEDIA_ROOT
 
 
@@ -82,3 +96,22 @@ def named_form_data() -> dict[str, str]:
         "reporter_id_number": REPORTER_ID,
         "reporter_phone": REPORTER_PHONE,
     }
+
+
+def keeper() -> User:
+    return User.objects.get(username="keeper")
+
+
+def unlock(user: User, passphrase: str = PASSPHRASE):
+    from lianqing.intake.recipients import staff_key_unlock
+
+    return staff_key_unlock(user=user, passphrase=passphrase)
+
+
+def approve_identity(report, requester: User, custodian: User | None = None):
+    """`requester` asks to read the reporter's identity; a 领导 (made here unless given) approves."""
+    from lianqing.intake.custodian import identity_request_create, identity_request_decide
+
+    custodian = custodian or UserFactory(org=report.org, roles=[Role.LEADER])
+    row = identity_request_create(report=report, user=requester, reason="核实举报人身份以便约谈")
+    return identity_request_decide(row=row, by=custodian, approve=True, note="同意")

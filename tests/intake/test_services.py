@@ -12,7 +12,7 @@ from django.db import DatabaseError, connection
 from lianqing.cases.models import Case, Kind, Source, Status
 from lianqing.core.models import AuditEvent
 from lianqing.core.roles import Role
-from lianqing.intake import keys, storage
+from lianqing.intake import storage
 from lianqing.intake.abuse import challenge_issue, proof_solve
 from lianqing.intake.errors import IntakeError
 from lianqing.intake.models import Attachment, Message, MessageDirection, Report
@@ -26,7 +26,9 @@ from lianqing.intake.services import (
     staff_message_post,
 )
 from tests.intake.conftest import (
-    PASSPHRASE,
+    approve_identity,
+    keeper,
+    unlock,
     REPORTER_ID,
     REPORTER_NAME,
     REPORTER_PHONE,
@@ -81,9 +83,11 @@ def test_submission_creates_report_case_and_sealed_files(intake_env, django_capt
     assert pending == set()
     assert committed == set(report.attachments.values_list("storage_name", flat=True))
     assert len(committed) == 2
-    # and only the private key opens identity and files
-    private = keys.private_key_unlock(PASSPHRASE)
-    user = None
+    # and a recipient's own key opens the files, and (with a custodian's approval) the identity
+    user = keeper()
+    private = unlock(user)
+    assert report_identity_read(report=report, private_key=private, user=user) is None  # not approved yet
+    approve_identity(report, user)
     assert report_identity_read(report=report, private_key=private, user=user).name == REPORTER_NAME
     pdf = attachment_read(attachment=report.attachments.get(kind="pdf"), private_key=private, user=user)
     assert pdf.data.startswith(b"%PDF-")

@@ -16,6 +16,8 @@ from tests.intake.conftest import (
     PASSPHRASE,
     REPORTER_ID,
     REPORTER_NAME,
+    approve_identity,
+    give_key,
     image_upload,
     named_form_data,
     pdf_upload,
@@ -169,14 +171,17 @@ def test_track_status_without_code_goes_back_to_track(client, intake_env):
 
 
 @pytest.fixture
-def staff(org_tree, make_user):
-    return {
+def staff(org_tree, make_user, intake_env):
+    people = {
         "petition": make_user(Role.PETITION, org=org_tree.petition_office, username="xf"),
         "leader": make_user(Role.LEADER, org=org_tree.commission, username="ld"),
         "case_manager": make_user(Role.CASE_MANAGEMENT, org=org_tree.case_office, username="ag"),
         "township_petition": make_user(Role.PETITION, org=org_tree.township_a, username="town"),
         "supervision": make_user(Role.SUPERVISION, org=org_tree.supervision_office, username="jc"),
     }
+    for who in ("petition", "leader", "township_petition"):
+        give_key(people[who])
+    return people
 
 
 @pytest.mark.parametrize(
@@ -223,6 +228,8 @@ def test_unlock_matrix_identity_and_attachment_are_audited(
 ):
     report, _ = _submit_named(client, django_capture_on_commit_callbacks)
     viewer = client if who == "anonymous" else client_for(staff[who])
+    if may_unlock:
+        approval = approve_identity(report, staff[who])
     views_before = AuditEvent.objects.filter(action="view").count()
     viewer.post(reverse("intake:staff_report_unlock", args=[report.pk]), {"passphrase": PASSPHRASE})
     detail = viewer.get(reverse("intake:staff_report_detail", args=[report.pk]))
@@ -245,7 +252,7 @@ def test_unlock_matrix_identity_and_attachment_are_audited(
     assert reads.count() == views_before + 4  # unlock, identity, file names, one file
     assert [e.details for e in reads][-4:] == [
         {"unlock": "ok"},
-        {"read": "identity"},
+        {"read": "identity", "request": approval.pk},
         {"read": "attachment_names"},
         {"read": "attachment", "report": report.pk},
     ]

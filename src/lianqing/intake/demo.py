@@ -1,4 +1,5 @@
-"""Demo data of the intake app: the key pair (with a printed demo passphrase) and two reports.
+"""Demo data of the intake app: the recipients' own keys (with a printed demo passphrase) and
+two reports.
 
 Idempotent: keys are made once; the sample reports are added only when there are none.
 """
@@ -9,12 +10,14 @@ from typing import TextIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from lianqing.intake import keys
+from lianqing.core.models import User
 from lianqing.intake.abuse import challenge_issue, proof_solve
 from lianqing.intake.models import Report
+from lianqing.intake.recipients import live_key, staff_key_create
 from lianqing.intake.services import ReportDraft, ReporterIdentity, report_submit
 
 DEMO_PASSPHRASE = "lianqing-demo-passphrase-2026"  # noqa: S105 (printed by the demo on purpose)
+DEMO_RECIPIENTS = ("xinfang", "lingdao")  # the 信访室 and the 领导 of the receiving commission
 
 
 def _demo_image() -> bytes:
@@ -40,9 +43,15 @@ def _submit(draft: ReportDraft, uploads: list[SimpleUploadedFile]) -> str:
 
 
 def load(stdout: TextIO) -> None:
-    if not keys.keypair_exists():
-        keys.keypair_create(passphrase=DEMO_PASSPHRASE)
-    stdout.write(f"网络举报解密口令（演示）(demo passphrase for reporter identities): {DEMO_PASSPHRASE}\n")
+    for user in User.objects.filter(username__in=DEMO_RECIPIENTS):
+        if live_key(user) is None:
+            staff_key_create(user=user, passphrase=DEMO_PASSPHRASE)
+    stdout.write(
+        f"网络举报接收人 {'、'.join(DEMO_RECIPIENTS)} 的个人解密口令（演示）：{DEMO_PASSPHRASE}\n"
+        "  其他接收人（信访、领导）首次使用时在 /staff/reports/my-key/ 设置自己的口令，"
+        "再由已是接收人的同事在同一页面为其授权已有举报。\n"
+        "  查看实名举报人身份：在举报页面写明理由申请，由另一位领导在 /staff/reports/identity-requests/ 审批。\n"
+    )
     if Report.objects.exists():
         return
     anonymous = _submit(

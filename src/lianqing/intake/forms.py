@@ -218,8 +218,33 @@ class ReplyForm(BootstrapForm):
 
 class UnlockForm(BootstrapForm):
     passphrase = forms.CharField(
-        label=_("解密口令"), widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+        label=_("个人解密口令"), widget=forms.PasswordInput(attrs={"autocomplete": "off"})
     )
+
+
+class KeySetupForm(BootstrapForm):
+    passphrase = forms.CharField(
+        label=_("设置个人解密口令"),
+        help_text=_("至少 12 个字符，不能与登录密码相同。忘记后无法找回，只能由同事重新授权。"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    repeat = forms.CharField(
+        label=_("再次输入"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("passphrase") and data.get("passphrase") != data.get("repeat"):
+            self.add_error("repeat", _("两次输入的口令不一致"))
+        return data
+
+
+class IdentityRequestForm(BootstrapForm):
+    reason = forms.CharField(label=_("查看理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class IdentityDecisionForm(BootstrapForm):
+    note = forms.CharField(label=_("审批意见"), max_length=1000, required=False)
 
 
 class QuestionForm(BootstrapForm):

@@ -32,7 +32,15 @@ class Report(models.Model):
     occurred_on = models.DateField(_("发生时间"), null=True, blank=True)
     description = models.TextField(_("问题描述"))
     is_anonymous = models.BooleanField(_("匿名"))
-    identity_box = models.BinaryField(null=True, editable=False)  # sealed JSON: name, id_number, phone
+    identity_box = models.BinaryField(
+        null=True, editable=False
+    )  # encrypted padded JSON: name, id_number, phone
+    # How identity_box and the attachments are encrypted (crypto.py tags): the report's own key,
+    # or the old shared commission key pair until `intake_keys migrate` re-encrypts them.
+    key_scheme = models.CharField(max_length=40, editable=False)
+    public_key = models.BinaryField(
+        null=True, editable=False
+    )  # the report's own; its private key goes to recipients
     receipt_lookup = models.CharField(max_length=64, unique=True, editable=False)
     receipt_hash = models.CharField(max_length=200, editable=False)
     submission_key = models.CharField(max_length=64, unique=True, editable=False)
@@ -95,7 +103,8 @@ class Attachment(models.Model):
     storage_name = models.CharField(max_length=64, unique=True, editable=False)
     kind = models.CharField(_("类型"), max_length=16, choices=AttachmentKind.choices)
     size = models.PositiveIntegerField(_("大小"))
-    meta_box = models.BinaryField(editable=False)  # sealed JSON: original name, MIME type
+    meta_box = models.BinaryField(editable=False)  # encrypted padded JSON: original name, MIME type
+    algorithm = models.CharField(max_length=40, editable=False)  # of meta_box and the file (crypto.py)
     uploaded_at = models.DateTimeField()
 
     class Meta:
@@ -120,3 +129,80 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]}@{self.window_start}: {self.count}"
+
+
+class StaffKey(models.Model):
+    """A recipient's key pair. The private key is wrapped by a key derived from the person's own
+    passphrase (argon2id), so neither the database nor the server can open it without them."""
+
+    user = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="intake_keys")
+    public_key = models.BinaryField(editable=False)
+    wrapped_private_key = models.BinaryField(editable=False)
+    salt = models.BinaryField(editable=False)
+    opslimit = models.PositiveBigIntegerField(editable=False)
+    memlimit = models.PositiveBigIntegerField(editable=False)
+    algorithm = models.CharField(max_length=40, editable=False)
+    created_at = models.DateTimeField()
+    retired_at = models.DateTimeField(null=True, blank=True)  # rotated away or its holder left
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(retired_at__isnull=True),
+                name="intake_one_live_key_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.pk}"
+
+
+class ReportRecipient(models.Model):
+    """One report's key sealed to one recipient's public key."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="recipients")
+    staff_key = models.ForeignKey(StaffKey, on_delete=models.CASCADE, related_name="grants")
+    sealed_key = models.BinaryField(editable=False)
+    algorithm = models.CharField(max_length=40, editable=False)
+    granted_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "staff_key"], name="intake_one_grant_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {self.staff_key}"
+
+
+class IdentityRequestStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已同意")
+    REFUSED = "refused", _("已拒绝")
+
+
+class IdentityRequest(models.Model):
+    """A request to read a named reporter's identity, decided by a second person (the custodian)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="identity_requests")
+    requested_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("理由"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=IdentityRequestStatus.choices, default=IdentityRequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.get_status_display()}"

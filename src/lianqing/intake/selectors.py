@@ -3,17 +3,21 @@ audited readings of sealed identities and attachments."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
 
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, User
-from lianqing.intake import keys, storage
+from lianqing.intake import crypto, events, storage
 from lianqing.intake.access import scope_reports
-from lianqing.intake.models import Attachment, Message, Report
+from lianqing.intake.errors import IntakeError
+from lianqing.intake.models import Attachment, IdentityRequest, IdentityRequestStatus, Message, Report
+from lianqing.intake.recipients import report_key_open
 
 RECEIVED = "已收到"
 
@@ -62,17 +66,41 @@ class ReporterIdentityView:
     phone: str
 
 
+def _report_private_key(*, report: Report, private_key: PrivateKey, user: User) -> PrivateKey:
+    if report.key_scheme == crypto.LEGACY_COMMISSION:
+        raise IntakeError(_("这份举报仍由旧的机关密钥加密，请管理员运行 lianqing intake_keys migrate"))
+    return PrivateKey(report_key_open(report=report, private_key=private_key, user=user))
+
+
 def report_identity_read(
     *, report: Report, private_key: PrivateKey, user: User, request: HttpRequest | None = None
 ) -> ReporterIdentityView | None:
-    """Open a named reporter's identity; audited. None for an anonymous report."""
+    """Open a named reporter's identity: only with a custodian's approval; audited.
+    None for an anonymous report or without an approved request."""
     if report.is_anonymous or report.identity_box is None:
         return None
-    data = keys.unseal_json(private_key, bytes(report.identity_box))
-    audit_record(
-        action=AuditAction.VIEW, actor=user, obj=report, details={"read": "identity"}, request=request
-    )
+    approval = identity_approval(report=report, user=user)
+    if approval is None:
+        return None
+    report_private = _report_private_key(report=report, private_key=private_key, user=user)
+    data = json.loads(crypto.unpad(crypto.unseal_with(report_private, bytes(report.identity_box))))
+    events.identity_read(user=user, report=report, request_id=approval.pk, request=request)
     return ReporterIdentityView(name=data["name"], id_number=data["id_number"], phone=data["phone"])
+
+
+def identity_approval(*, report: Report, user: User) -> IdentityRequest | None:
+    return report.identity_requests.filter(requested_by=user, status=IdentityRequestStatus.APPROVED).first()
+
+
+def identity_requests_pending(*, user: User) -> QuerySet[IdentityRequest]:
+    """Requests awaiting a custodian, in the reports the user sees (never the user's own)."""
+    return (
+        IdentityRequest.objects.filter(
+            status=IdentityRequestStatus.PENDING, report__in=scope_reports(Report.objects.all(), user)
+        )
+        .exclude(requested_by=user)
+        .select_related("report", "requested_by")
+    )
 
 
 @dataclass(frozen=True)
@@ -80,6 +108,13 @@ class AttachmentContent:
     name: str
     mime: str
     data: bytes
+
+
+def _meta(report_private: PrivateKey, attachment: Attachment) -> dict[str, str]:
+    value: dict[str, str] = json.loads(
+        crypto.unpad(crypto.unseal_with(report_private, bytes(attachment.meta_box)))
+    )
+    return value
 
 
 def attachment_names(
@@ -93,10 +128,9 @@ def attachment_names(
     """Original file names: sealed, since a name can give a reporter away. Audited."""
     if not attachments:
         return {}
-    names = {a.pk: keys.unseal_json(private_key, bytes(a.meta_box))["name"] for a in attachments}
-    audit_record(
-        action=AuditAction.VIEW, actor=user, obj=report, details={"read": "attachment_names"}, request=request
-    )
+    report_private = _report_private_key(report=report, private_key=private_key, user=user)
+    names = {a.pk: _meta(report_private, a)["name"] for a in attachments}
+    events.attachment_names_read(user=user, report=report, request=request)
     return names
 
 
@@ -104,8 +138,9 @@ def attachment_read(
     *, attachment: Attachment, private_key: PrivateKey, user: User, request: HttpRequest | None = None
 ) -> AttachmentContent:
     """Decrypt one attachment for a staff member; audited."""
-    meta = keys.unseal_json(private_key, bytes(attachment.meta_box))
-    data = keys.unseal(private_key, storage.stored_read(attachment.storage_name))
+    report_private = _report_private_key(report=attachment.report, private_key=private_key, user=user)
+    meta = _meta(report_private, attachment)
+    data = crypto.unseal_with(report_private, storage.stored_read(attachment.storage_name))
     audit_record(
         action=AuditAction.VIEW,
         actor=user,

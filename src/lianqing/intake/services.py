@@ -9,6 +9,7 @@ together or not at all.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -21,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
 
 from lianqing.cases.models import Kind, Source
@@ -28,12 +30,20 @@ from lianqing.cases.services import case_register
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, Org, OrgKind, User
 from lianqing.core.services import notification_send
-from lianqing.intake import conf, keys, storage
+from lianqing.intake import conf, crypto, keys, storage
 from lianqing.intake.abuse import challenge_verify, rate_counters_prune, rate_limit_hit, submission_key
-from lianqing.intake.access import may_unlock
 from lianqing.intake.attachments import PreparedFile, attachments_prepare
 from lianqing.intake.errors import IntakeError
-from lianqing.intake.models import Attachment, Channel, Message, MessageDirection, Report, ReportedPerson
+from lianqing.intake.models import (
+    Attachment,
+    Channel,
+    Message,
+    MessageDirection,
+    Report,
+    ReportedPerson,
+    StaffKey,
+)
+from lianqing.intake.recipients import grants_create, recipient_keys_for, recipients_prune
 from lianqing.intake.receipts import (
     receipt_hash,
     receipt_lookup_digest,
@@ -69,6 +79,12 @@ class SubmitResult:
     repeated: bool  # a double submit: the report of the first one, with its receipt
 
 
+def identity_plain(identity: ReporterIdentity) -> bytes:
+    """The identity as padded JSON: every name, short or long, seals to the same length."""
+    value = {"name": identity.name, "id_number": identity.id_number, "phone": identity.phone}
+    return crypto.pad(json.dumps(value, ensure_ascii=False).encode())
+
+
 def receiving_org() -> Org:
     """The commission that receives public reports: the configured one, else the root commission."""
     code = conf.receiving_org_code()
@@ -87,13 +103,27 @@ def _receipt_box_key(nonce: str) -> bytes:
     return hashlib.blake2b(nonce.encode(), digest_size=32, person=b"intake-receipt").digest()
 
 
-def _seal_files(prepared: Sequence[PreparedFile]) -> list[tuple[PreparedFile, str, bytes]]:
-    """Seal each file to the public key and write it aside: (file, storage name, sealed meta)."""
+def _sealer(report: Report | None, public_key: bytes | None = None) -> Callable[[bytes], bytes]:
+    """How this report's objects are sealed: to its own public key, or (a report not yet migrated
+    off the old commission key) to the commission's public key."""
+    if report is not None and report.key_scheme == crypto.LEGACY_COMMISSION:
+        return keys.seal
+    target = bytes(report.public_key) if report is not None else public_key
+    assert target is not None
+    return partial(crypto.seal_to, target)
+
+
+def _seal_files(
+    prepared: Sequence[PreparedFile], seal: Callable[[bytes], bytes]
+) -> list[tuple[PreparedFile, str, bytes]]:
+    """Seal each file and its padded meta, and write the file aside: (file, storage name, sealed meta)."""
     written: list[tuple[PreparedFile, str, bytes]] = []
     try:
         for item in prepared:
-            name = storage.pending_write(keys.seal(item.data))
-            meta = keys.seal_json({"name": item.original_name, "mime": item.file_type.mime})
+            name = storage.pending_write(seal(item.data))
+            meta = seal(
+                crypto.pad(json.dumps({"name": item.original_name, "mime": item.file_type.mime}).encode())
+            )
             written.append((item, name, meta))
     except BaseException:
         storage.pending_discard(name for _, name, _ in written)
@@ -105,6 +135,9 @@ def _attach_rows(
     report: Report, message: Message | None, written: list[tuple[PreparedFile, str, bytes]]
 ) -> None:
     now = timezone.now()
+    algorithm = (
+        crypto.LEGACY_COMMISSION if report.key_scheme == crypto.LEGACY_COMMISSION else crypto.SEALED_BOX
+    )
     Attachment.objects.bulk_create(
         Attachment(
             report=report,
@@ -113,6 +146,7 @@ def _attach_rows(
             kind=item.file_type.kind,
             size=len(item.data),
             meta_box=meta,
+            algorithm=algorithm,
             uploaded_at=now,
         )
         for item, name, meta in written
@@ -168,19 +202,14 @@ def report_submit(
         return repeat
     rate_limit_hit(client, scope="submit", limit=conf.submissions_per_hour())
     org = receiving_org()
+    recipients = recipient_keys_for(org)
+    if not recipients:
+        raise IntakeError(_("举报系统尚未设置接收人密钥，暂时无法受理，请稍后再试或联系管理员"))
     prepared = attachments_prepare(uploads)
-    identity_box = (
-        keys.seal_json(
-            {
-                "name": draft.identity.name,
-                "id_number": draft.identity.id_number,
-                "phone": draft.identity.phone,
-            }
-        )
-        if draft.identity
-        else None
-    )
-    written = _seal_files(prepared)
+    report_key = crypto.report_keypair_new()
+    seal = _sealer(None, bytes(report_key.public_key))
+    identity_box = seal(identity_plain(draft.identity)) if draft.identity else None
+    written = _seal_files(prepared, seal)
     committed = False
     try:
         for attempt in range(_RECEIPT_ATTEMPTS):
@@ -191,6 +220,7 @@ def report_submit(
                     report = _report_create(
                         draft=draft, org=org, key=key, nonce=nonce, receipt=receipt.code, hashed=hashed,
                         identity_box=identity_box, written=written, channel=channel,
+                        report_key=report_key, recipients=recipients,
                     )  # fmt: skip
             except IntegrityError:
                 # Same submission key: a double submit that raced this one committed first.
@@ -221,6 +251,8 @@ def _report_create(
     identity_box: bytes | None,
     written: list[tuple[PreparedFile, str, bytes]],
     channel: Channel,
+    report_key: PrivateKey,
+    recipients: list[StaffKey],
 ) -> Report:
     now = timezone.now()
     case = case_register(
@@ -247,6 +279,8 @@ def _report_create(
         description=draft.description,
         is_anonymous=draft.identity is None,
         identity_box=identity_box,
+        key_scheme=crypto.REPORT_KEYPAIR,
+        public_key=bytes(report_key.public_key),
         receipt_lookup=receipt_lookup_digest(receipt),
         receipt_hash=hashed,
         submission_key=key,
@@ -258,10 +292,16 @@ def _report_create(
         ReportedPerson(report=report, order=index, **person) for index, person in enumerate(draft.persons)
     )
     _attach_rows(report, None, written)
+    grants_create(report=report, report_key=bytes(report_key), keys=recipients, by=None)
     audit_record(
         action=AuditAction.CREATE,
         obj=report,
-        details={"channel": str(channel), "category": draft.category, "attachments": len(written)},
+        details={
+            "channel": str(channel),
+            "category": draft.category,
+            "attachments": len(written),
+            "recipients": len(recipients),
+        },  # fmt: skip
     )
     return report
 
@@ -284,7 +324,7 @@ def reporter_message_post(
         raise IntakeError("请填写回复内容或选择附件 (write a reply or choose a file)", field="body")
     rate_limit_hit(client, scope="submit", limit=conf.submissions_per_hour())
     prepared = attachments_prepare(uploads, already=report.attachments.count())
-    written = _seal_files(prepared)
+    written = _seal_files(prepared, _sealer(report))
     message_holder: list[Message] = []
 
     def create() -> Report:
@@ -334,37 +374,13 @@ def staff_message_post(*, report: Report, body: str, by: User, request: HttpRequ
     return message
 
 
-def private_key_unlock_for(*, user: User, passphrase: str, request: HttpRequest | None = None) -> PrivateKey:
-    """Open the commission's private key for a user who has the right; every attempt is audited."""
-    if not may_unlock(user):
-        raise IntakeError("您没有查看举报人信息的权限 (you may not read reporter identities)")
-    try:
-        private_key = keys.private_key_unlock(passphrase)
-    except IntakeError:
-        audit_record(
-            action=AuditAction.VIEW,
-            actor=user,
-            object_type="intake.key",
-            details={"unlock": "failed"},
-            request=request,
-        )
-        raise
-    audit_record(
-        action=AuditAction.VIEW,
-        actor=user,
-        object_type="intake.key",
-        details={"unlock": "ok"},
-        request=request,
-    )
-    return private_key
-
-
 def intake_housekeeping() -> dict[str, int]:
     """Finish interrupted file moves, delete orphaned pending files, prune rate counters and
     forget expired receipt copies. Safe to run at any time; the worker runs it daily."""
     known = set(Attachment.objects.values_list("storage_name", flat=True))
     moved, removed = storage.storage_sweep(known)
     return {
+        "grants_removed": recipients_prune(),
         "moved": moved,
         "removed": removed,
         "pruned": rate_counters_prune(),

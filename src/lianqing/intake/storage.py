@@ -87,3 +87,23 @@ def storage_sweep(known_names: set[str], *, older_than_seconds: int = 3600) -> t
             pending_discard([name])
             removed += 1
     return moved, removed
+
+
+def stored_shred(name: str) -> bool:
+    """Overwrite a stored file with zeros, flush it to disk, then unlink it. True if it existed.
+
+    (On journaling or copy-on-write filesystems and SSDs an overwrite may not reach the old
+    blocks; the file holds only ciphertext anyway, whose key goes with the report's grants.)"""
+    found = False
+    for directory in (_files_dir(), _pending_dir()):
+        path = directory / name
+        if not path.exists():
+            continue
+        size = path.stat().st_size
+        with open(path, "r+b") as handle:
+            handle.write(b"\0" * size)
+            handle.flush()
+            os.fsync(handle.fileno())
+        path.unlink()
+        found = True
+    return found

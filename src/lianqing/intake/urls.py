@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lianqing.intake import views
+from lianqing.intake import views, views_keys
 from lianqing.intake.api import api
 
 app_name = "intake"
@@ -22,6 +22,19 @@ urlpatterns = [
         "staff/reports/<int:report_id>/attachments/<int:attachment_id>/",
         views.staff_attachment_download,
         name="staff_attachment_download",
+    ),
+    path("staff/reports/my-key/", views_keys.staff_key, name="staff_key"),
+    path("staff/reports/my-key/grant/<int:user_id>/", views_keys.staff_key_grant, name="staff_key_grant"),
+    path("staff/reports/identity-requests/", views_keys.identity_requests, name="identity_requests"),
+    path(
+        "staff/reports/identity-requests/<int:request_id>/",
+        views_keys.identity_request_decision,
+        name="identity_request_decision",
+    ),
+    path(
+        "staff/reports/<int:report_id>/identity-request/",
+        views_keys.identity_request,
+        name="identity_request",
     ),
     path("api/", api.urls),
 ]

@@ -22,7 +22,14 @@ from lianqing.intake.abuse import challenge_issue, client_key
 from lianqing.intake.access import access_report_by_id, may_see_reports, may_unlock
 from lianqing.intake.attachments import ACCEPTED_TYPES_TEXT
 from lianqing.intake.errors import IntakeError
-from lianqing.intake.forms import QuestionForm, ReplyForm, ReportForm, TrackForm, UnlockForm
+from lianqing.intake.forms import (
+    IdentityRequestForm,
+    QuestionForm,
+    ReplyForm,
+    ReportForm,
+    TrackForm,
+    UnlockForm,
+)
 from lianqing.intake.models import Report
 from lianqing.intake.receipts import receipt_grouped
 from lianqing.intake.regions import region_children, region_name
@@ -34,13 +41,14 @@ from lianqing.intake.selectors import (
     report_public_status,
     report_staff_list,
 )
+from lianqing.intake.recipients import is_granted, live_key, staff_key_unlock
 from lianqing.intake.services import (
-    private_key_unlock_for,
     report_find_by_receipt,
     report_submit,
     reporter_message_post,
     staff_message_post,
 )
+from lianqing.intake.views_keys import identity_request_of
 from lianqing.intake.unlock import unlock_expires_at, unlock_forget, unlock_keep, unlocked_key
 
 TRACK_SESSION_KEY = "intake_track"
@@ -201,11 +209,17 @@ def staff_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     private_key = unlocked_key(request) if may_unlock(user) else None
     attachments = list(report.attachments.all())
     identity = names = None
-    if private_key is not None:
-        identity = report_identity_read(report=report, private_key=private_key, user=user, request=request)
-        names = attachment_names(
-            report=report, attachments=attachments, private_key=private_key, user=user, request=request
-        )
+    granted = may_unlock(user) and is_granted(report, user)
+    if private_key is not None and granted:
+        try:
+            identity = report_identity_read(
+                report=report, private_key=private_key, user=user, request=request
+            )
+            names = attachment_names(
+                report=report, attachments=attachments, private_key=private_key, user=user, request=request
+            )
+        except IntakeError as error:
+            messages.error(request, error.message)
     context = {
         "report": report,
         "region": region_name(report.region_code),
@@ -215,6 +229,10 @@ def staff_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         "status": report_public_status(report),
         "may_unlock": may_unlock(user),
         "unlocked": private_key is not None,
+        "granted": granted,
+        "has_key": may_unlock(user) and live_key(user) is not None,
+        "identity_request": identity_request_of(report.pk, user),
+        "identity_form": IdentityRequestForm(),
         "unlock_expires_at": _local_time(unlock_expires_at(request)) if private_key else None,
         "case_url": reverse("cases:detail", args=[report.case_id]) if report.case_id else "",
         "identity": identity,
@@ -235,14 +253,12 @@ def staff_report_unlock(request: HttpRequest, report_id: int) -> HttpResponse:
         messages.error(request, _("请输入解密口令 (enter the passphrase)"))
         return response
     try:
-        private_key = private_key_unlock_for(
-            user=user, passphrase=form.cleaned_data["passphrase"], request=request
-        )
+        private_key = staff_key_unlock(user=user, passphrase=form.cleaned_data["passphrase"], request=request)
     except IntakeError as error:
         messages.error(request, error.message)
         return response
     unlock_keep(request, response, private_key)
-    messages.success(request, _("已解锁，举报人信息和附件可在有效期内查看，每次查看均记入审计日志"))
+    messages.success(request, _("已解锁，附件可在有效期内查看，每次查看均记入审计日志"))
     return response
 
 
@@ -286,7 +302,11 @@ def staff_attachment_download(request: HttpRequest, report_id: int, attachment_i
     if private_key is None:
         messages.error(request, _("请先输入解密口令解锁 (unlock with the passphrase first)"))
         return redirect("intake:staff_report_detail", report_id=report_id)
-    content = attachment_read(attachment=attachment, private_key=private_key, user=user, request=request)
+    try:
+        content = attachment_read(attachment=attachment, private_key=private_key, user=user, request=request)
+    except IntakeError as error:
+        messages.error(request, error.message)
+        return redirect("intake:staff_report_detail", report_id=report_id)
     response = HttpResponse(content.data, content_type=content.mime)
     response["Content-Disposition"] = _attachment_disposition(content.name)
     response["Cache-Control"] = "no-store"
