@@ -19,7 +19,7 @@ from lianqing.intake.errors import IntakeError
 from lianqing.intake.models import IdentityRequest, IdentityRequestStatus, Report
 from lianqing.intake.recipients import is_recipient_for
 
-MIN_REASON_CHARS = 4
+MIN_REASON_CHARS = 2
 
 
 def may_decide(user: User, report: Report) -> bool:
