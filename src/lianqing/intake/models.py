@@ -87,6 +87,14 @@ class Message(models.Model):
         "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="intake_messages"
     )
     created_at = models.DateTimeField(_("时间"))
+    # A reporter's message is unread until a staff member opens the report.
+    staff_seen_at = models.DateTimeField(null=True, blank=True)
+    # Written after the case was closed: reopens nothing, waits for the 信访室 to review it.
+    after_closure = models.BooleanField(default=False)
+    reviewed_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["report", "created_at", "pk"]

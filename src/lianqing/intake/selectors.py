@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
@@ -16,7 +16,14 @@ from lianqing.core.models import AuditAction, User
 from lianqing.intake import crypto, events, storage
 from lianqing.intake.access import scope_reports
 from lianqing.intake.errors import IntakeError
-from lianqing.intake.models import Attachment, IdentityRequest, IdentityRequestStatus, Message, Report
+from lianqing.intake.models import (
+    Attachment,
+    IdentityRequest,
+    IdentityRequestStatus,
+    Message,
+    MessageDirection,
+    Report,
+)
 from lianqing.intake.recipients import report_key_open
 
 RECEIVED = "已收到"
@@ -47,16 +54,28 @@ def report_messages(report: Report) -> QuerySet[Message]:
     )
 
 
-def report_staff_list(*, user: User) -> QuerySet[Report]:
-    return (
+def report_staff_list(*, user: User, needs_review: bool = False) -> QuerySet[Report]:
+    """Reports the user sees, with unread reporter messages counted; `needs_review`: only those
+    with a message written after closure that the 信访室 has not reviewed."""
+    from_reporter = Q(messages__direction=MessageDirection.FROM_REPORTER)
+    reports = (
         scope_reports(Report.objects.all(), user)
         .select_related("org", "case")
         .annotate(
             attachment_count=Count("attachments", distinct=True),
             message_count=Count("messages", distinct=True),
+            unread_count=Count(
+                "messages", filter=from_reporter & Q(messages__staff_seen_at__isnull=True), distinct=True
+            ),
+            review_count=Count(
+                "messages",
+                filter=Q(messages__after_closure=True, messages__reviewed_at__isnull=True),
+                distinct=True,
+            ),
         )
         .order_by("-received_at", "-pk")
     )
+    return reports.filter(review_count__gt=0) if needs_review else reports
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ import nacl.secret
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
@@ -29,7 +28,6 @@ from lianqing.cases.models import Kind, Source
 from lianqing.cases.services import case_register
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, Org, OrgKind, User
-from lianqing.core.services import notification_send
 from lianqing.intake import conf, crypto, keys, storage
 from lianqing.intake.abuse import challenge_verify, rate_counters_prune, rate_limit_hit, submission_key
 from lianqing.intake.attachments import PreparedFile, attachments_prepare
@@ -43,6 +41,7 @@ from lianqing.intake.models import (
     ReportedPerson,
     StaffKey,
 )
+from lianqing.intake.notices import report_is_closed, reporter_message_notify
 from lianqing.intake.recipients import grants_create, recipient_keys_for, recipients_prune
 from lianqing.intake.receipts import (
     receipt_hash,
@@ -333,30 +332,18 @@ def reporter_message_post(
             direction=MessageDirection.FROM_REPORTER,
             body=body or "（补充证据材料）",
             created_at=timezone.now(),
+            after_closure=report_is_closed(report),
         )
         _attach_rows(report, message, written)
         audit_record(
             action=AuditAction.CREATE, obj=message, details={"report": report.pk, "attachments": len(written)}
         )
-        _notify_handler(report, message)
+        reporter_message_notify(report, message)
         message_holder.append(message)
         return report
 
     _with_files(written, create)
     return message_holder[0]
-
-
-def _notify_handler(report: Report, message: Message) -> None:
-    """Tell the case's handler that the reporter wrote (no content: the notice is not the place)."""
-    handler = report.case.handler if report.case_id else None  # type: ignore[union-attr]
-    if handler is None:
-        return
-    notification_send(
-        recipient=handler,
-        title=f"举报人补充了材料或回复了留言（网络举报 #{report.pk}）",
-        link=reverse("intake:staff_report_detail", args=[report.pk]),
-        dedupe_key=f"intake-message-{message.pk}",
-    )
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/reports/<int:report_id>/", views.staff_report_detail, name="staff_report_detail"),
     path("staff/reports/<int:report_id>/unlock/", views.staff_report_unlock, name="staff_report_unlock"),
     path("staff/reports/<int:report_id>/lock/", views.staff_report_lock, name="staff_report_lock"),
+    path("staff/reports/<int:report_id>/review/", views.staff_report_review, name="staff_report_review"),
     path(
         "staff/reports/<int:report_id>/question/", views.staff_report_question, name="staff_report_question"
     ),

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lianqing.core.models import User
+from lianqing.core.roles import Role
 from lianqing.intake import conf
 from lianqing.intake.abuse import challenge_issue, client_key
 from lianqing.intake.access import access_report_by_id, may_see_reports, may_unlock
@@ -41,6 +42,7 @@ from lianqing.intake.selectors import (
     report_public_status,
     report_staff_list,
 )
+from lianqing.intake.notices import after_closure_review, messages_mark_seen
 from lianqing.intake.recipients import is_granted, live_key, staff_key_unlock
 from lianqing.intake.services import (
     report_find_by_receipt,
@@ -197,8 +199,11 @@ def _staff_user(request: HttpRequest) -> User:
 @require_GET
 def staff_report_list(request: HttpRequest) -> HttpResponse:
     user = _staff_user(request)
-    page = Paginator(report_staff_list(user=user), 25).get_page(request.GET.get("page"))
-    return render(request, "intake/staff_report_list.html", {"page": page})
+    needs_review = request.GET.get("review") == "1"
+    page = Paginator(report_staff_list(user=user, needs_review=needs_review), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "intake/staff_report_list.html", {"page": page, "needs_review": needs_review})
 
 
 @login_required
@@ -206,6 +211,7 @@ def staff_report_list(request: HttpRequest) -> HttpResponse:
 def staff_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     user = _staff_user(request)
     report = access_report_by_id(user, report_id)
+    messages_mark_seen(report=report)
     private_key = unlocked_key(request) if may_unlock(user) else None
     attachments = list(report.attachments.all())
     identity = names = None
@@ -233,6 +239,8 @@ def staff_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         "has_key": may_unlock(user) and live_key(user) is not None,
         "identity_request": identity_request_of(report.pk, user),
         "identity_form": IdentityRequestForm(),
+        "review_count": report.messages.filter(after_closure=True, reviewed_at__isnull=True).count(),
+        "may_review": str(Role.PETITION) in user.role_names(),
         "unlock_expires_at": _local_time(unlock_expires_at(request)) if private_key else None,
         "case_url": reverse("cases:detail", args=[report.case_id]) if report.case_id else "",
         "identity": identity,
@@ -270,6 +278,20 @@ def staff_report_lock(request: HttpRequest, report_id: int) -> HttpResponse:
     response = redirect("intake:staff_report_detail", report_id=report_id)
     unlock_forget(request, response)
     return response
+
+
+@login_required
+@require_POST
+def staff_report_review(request: HttpRequest, report_id: int) -> HttpResponse:
+    user = _staff_user(request)
+    report = access_report_by_id(user, report_id)
+    try:
+        after_closure_review(report=report, by=user, request=request)
+    except IntakeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已复核结案后的留言"))
+    return redirect("intake:staff_report_detail", report_id=report_id)
 
 
 @login_required

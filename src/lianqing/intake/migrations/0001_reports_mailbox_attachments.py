@@ -6,96 +6,221 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_case_workflow'),
-        ('core', '0003_auditevent_append_only_trigger'),
+        ("cases", "0001_case_workflow"),
+        ("core", "0003_auditevent_append_only_trigger"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RateCounter',
+            name="RateCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64)),
-                ('window_start', models.DateTimeField()),
-                ('count', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64)),
+                ("window_start", models.DateTimeField()),
+                ("count", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['window_start'], name='intake_rate_window__89a04f_idx')],
-                'constraints': [models.UniqueConstraint(fields=('key', 'window_start'), name='intake_rate_once_per_window')],
+                "indexes": [models.Index(fields=["window_start"], name="intake_rate_window__89a04f_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("key", "window_start"), name="intake_rate_once_per_window"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('sifeng_dining', '违规吃喝'), ('sifeng_gifts', '违规收送礼品礼金（含微信红包、电子礼品卡、充值卡）'), ('sifeng_vehicle', '公车私用'), ('sifeng_allowance', '违规发放津补贴'), ('sifeng_ceremony', '违规操办婚丧喜庆'), ('sifeng_travel', '公款旅游'), ('sifeng_formalism', '形式主义官僚主义'), ('bribery', '贪污贿赂'), ('abuse_of_power', '滥用职权'), ('dereliction', '失职渎职'), ('public_interest', '侵害群众利益（惠民资金）'), ('business', '违规经商办企业'), ('other', '其他')], max_length=32, verbose_name='举报类别')),
-                ('region_code', models.CharField(max_length=12, verbose_name='发生地区')),
-                ('occurred_on', models.DateField(blank=True, null=True, verbose_name='发生时间')),
-                ('description', models.TextField(verbose_name='问题描述')),
-                ('is_anonymous', models.BooleanField(verbose_name='匿名')),
-                ('identity_box', models.BinaryField(null=True)),
-                ('receipt_lookup', models.CharField(editable=False, max_length=64, unique=True)),
-                ('receipt_hash', models.CharField(editable=False, max_length=200)),
-                ('submission_key', models.CharField(editable=False, max_length=64, unique=True)),
-                ('receipt_box', models.BinaryField()),
-                ('channel', models.CharField(choices=[('web', '网站'), ('api', '接口')], default='web', max_length=8)),
-                ('received_at', models.DateTimeField(db_index=True, verbose_name='收到时间')),
-                ('case', models.OneToOneField(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='intake_report', to='cases.case')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='intake_reports', to='core.org', verbose_name='受理机关')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("sifeng_dining", "违规吃喝"),
+                            ("sifeng_gifts", "违规收送礼品礼金（含微信红包、电子礼品卡、充值卡）"),
+                            ("sifeng_vehicle", "公车私用"),
+                            ("sifeng_allowance", "违规发放津补贴"),
+                            ("sifeng_ceremony", "违规操办婚丧喜庆"),
+                            ("sifeng_travel", "公款旅游"),
+                            ("sifeng_formalism", "形式主义官僚主义"),
+                            ("bribery", "贪污贿赂"),
+                            ("abuse_of_power", "滥用职权"),
+                            ("dereliction", "失职渎职"),
+                            ("public_interest", "侵害群众利益（惠民资金）"),
+                            ("business", "违规经商办企业"),
+                            ("other", "其他"),
+                        ],
+                        max_length=32,
+                        verbose_name="举报类别",
+                    ),
+                ),
+                ("region_code", models.CharField(max_length=12, verbose_name="发生地区")),
+                ("occurred_on", models.DateField(blank=True, null=True, verbose_name="发生时间")),
+                ("description", models.TextField(verbose_name="问题描述")),
+                ("is_anonymous", models.BooleanField(verbose_name="匿名")),
+                ("identity_box", models.BinaryField(null=True)),
+                ("receipt_lookup", models.CharField(editable=False, max_length=64, unique=True)),
+                ("receipt_hash", models.CharField(editable=False, max_length=200)),
+                ("submission_key", models.CharField(editable=False, max_length=64, unique=True)),
+                ("receipt_box", models.BinaryField()),
+                (
+                    "channel",
+                    models.CharField(choices=[("web", "网站"), ("api", "接口")], default="web", max_length=8),
+                ),
+                ("received_at", models.DateTimeField(db_index=True, verbose_name="收到时间")),
+                (
+                    "case",
+                    models.OneToOneField(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="intake_report",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="intake_reports",
+                        to="core.org",
+                        verbose_name="受理机关",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '网络举报',
-                'verbose_name_plural': '网络举报',
-                'ordering': ['-received_at', '-pk'],
+                "verbose_name": "网络举报",
+                "verbose_name_plural": "网络举报",
+                "ordering": ["-received_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('direction', models.CharField(choices=[('to_reporter', '办理人员提问'), ('from_reporter', '举报人回复')], max_length=16)),
-                ('body', models.TextField(verbose_name='内容')),
-                ('created_at', models.DateTimeField(verbose_name='时间')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='intake_messages', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='intake.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("to_reporter", "办理人员提问"), ("from_reporter", "举报人回复")],
+                        max_length=16,
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="内容")),
+                ("created_at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="intake_messages",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="intake.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['report', 'created_at', 'pk'],
+                "ordering": ["report", "created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('storage_name', models.CharField(editable=False, max_length=64, unique=True)),
-                ('kind', models.CharField(choices=[('image', '图片'), ('video', '视频'), ('pdf', 'PDF 文档'), ('office', 'Office 文档')], max_length=16, verbose_name='类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小')),
-                ('meta_box', models.BinaryField()),
-                ('uploaded_at', models.DateTimeField()),
-                ('message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='intake.message')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='intake.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("storage_name", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("image", "图片"),
+                            ("video", "视频"),
+                            ("pdf", "PDF 文档"),
+                            ("office", "Office 文档"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("size", models.PositiveIntegerField(verbose_name="大小")),
+                ("meta_box", models.BinaryField()),
+                ("uploaded_at", models.DateTimeField()),
+                (
+                    "message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="intake.message",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="intake.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['report', 'uploaded_at', 'pk'],
+                "ordering": ["report", "uploaded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReportedPerson',
+            name="ReportedPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=64, verbose_name='姓名')),
-                ('org_name', models.CharField(blank=True, max_length=200, verbose_name='单位')),
-                ('position', models.CharField(blank=True, max_length=100, verbose_name='职务')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='persons', to='intake.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=64, verbose_name="姓名")),
+                ("org_name", models.CharField(blank=True, max_length=200, verbose_name="单位")),
+                ("position", models.CharField(blank=True, max_length=100, verbose_name="职务")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="persons",
+                        to="intake.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['report', 'order'],
+                "ordering": ["report", "order"],
             },
         ),
     ]
