@@ -50,6 +50,10 @@ class Report(models.Model):
     receipt_box = models.BinaryField(editable=False)
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
     received_at = models.DateTimeField(_("收到时间"), db_index=True)
+    # Set by the daily retention job when the period of each part has run out (retention.py).
+    identity_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attachments_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    content_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("网络举报")
@@ -214,3 +218,21 @@ class IdentityRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} · {self.get_status_display()}"
+
+
+class RetentionPolicy(models.Model):
+    """How long after a case's closure each part of a report of one category is kept (days).
+    Categories without a row use the defaults of retention.DEFAULT_DAYS (docs/intake.md)."""
+
+    category = models.CharField(_("举报类别"), max_length=32, choices=Category.choices, unique=True)
+    identity_days = models.PositiveIntegerField(_("举报人身份保留天数"))
+    attachments_days = models.PositiveIntegerField(_("附件保留天数"))
+    content_days = models.PositiveIntegerField(_("举报内容保留天数"))
+
+    class Meta:
+        verbose_name = _("网络举报保留期限")
+        verbose_name_plural = _("网络举报保留期限")
+        ordering = ["category"]
+
+    def __str__(self) -> str:
+        return self.get_category_display()
