@@ -22,7 +22,10 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from django.utils.translation import gettext as _
+
 from lianqing.intake import conf
+from lianqing.intake.captcha import captcha_matches
 from lianqing.intake.errors import IntakeError
 from lianqing.intake.models import RateCounter
 
@@ -62,13 +65,23 @@ def proof_solve(token: str, bits: int) -> str:
     return str(counter)
 
 
-def challenge_verify(token: str, proof: str) -> str:
-    """The token's nonce if the token is genuine, fresh and solved; IntakeError otherwise."""
+def challenge_open(token: str) -> tuple[str, int]:
+    """(nonce, bits) of a genuine, fresh token; IntakeError otherwise."""
     try:
         payload = signing.loads(token, salt=_SALT, max_age=conf.challenge_max_age_seconds())
-        nonce, bits = str(payload["n"]), int(payload["b"])
+        return str(payload["n"]), int(payload["b"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise IntakeError(TAMPERED, field="token") from None
+
+
+def challenge_verify(token: str, proof: str, captcha: str = "") -> str:
+    """The token's nonce if the token is genuine, fresh and solved (by the proof of work, or
+    without JavaScript by the image challenge); IntakeError otherwise."""
+    nonce, bits = challenge_open(token)
+    if captcha and not proof:
+        if not captcha_matches(nonce, captcha):
+            raise IntakeError(_("图片中的字符输入不正确，请按新图片重新输入"), field="captcha")
+        return nonce
     if len(proof) > 20 or not proof_is_valid(token, proof, bits):
         raise IntakeError(
             "安全校验未完成，请确认浏览器已启用脚本后重新提交 (the anti-abuse check was not completed: enable scripts and submit again)",

@@ -193,9 +193,13 @@ def report_submit(
     proof: str,
     client: str,
     channel: Channel = Channel.WEB,
+    captcha: str = "",
 ) -> SubmitResult:
-    """Accept a public report. IntakeError (a message for the reporter) when refused; nothing is kept then."""
-    nonce = challenge_verify(token, proof)
+    """Accept a public report. IntakeError (a message for the reporter) when refused; nothing is kept then.
+    `captcha`: the answer to the image challenge, for browsers without JavaScript."""
+    if captcha and not proof:  # guesses at the image count too, beside the submissions below
+        rate_limit_hit(client, scope="captcha", limit=3 * conf.submissions_per_hour())
+    nonce = challenge_verify(token, proof, captcha)
     key = submission_key(nonce)
     if repeat := _repeat_of(key, nonce):
         return repeat

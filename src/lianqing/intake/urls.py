@@ -8,6 +8,7 @@ app_name = "intake"
 urlpatterns = [
     path("report/", views.report_form, name="report_form"),
     path("report/regions/", views.region_options, name="region_options"),
+    path("report/captcha.png", views.captcha_image, name="captcha"),
     path("report/track/", views.track, name="track"),
     path("report/track/status/", views.track_status, name="track_status"),
     path("report/track/leave/", views.track_leave, name="track_leave"),

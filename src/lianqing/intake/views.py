@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lianqing.core.models import User
 from lianqing.core.roles import Role
 from lianqing.intake import conf
-from lianqing.intake.abuse import challenge_issue, client_key
+from lianqing.intake.abuse import challenge_issue, challenge_open, client_key
+from lianqing.intake.captcha import captcha_png
 from lianqing.intake.access import access_report_by_id, may_see_reports, may_unlock
 from lianqing.intake.attachments import ACCEPTED_TYPES_TEXT
 from lianqing.intake.errors import IntakeError
@@ -88,6 +89,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
                 token=request.POST.get("token", ""),
                 proof=request.POST.get("proof", ""),
                 client=client_key(request),
+                captcha=request.POST.get("captcha", "")[:16],
             )
         except IntakeError as error:
             _add_intake_error(form, error)
@@ -107,6 +109,17 @@ def report_form(request: HttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "challenge": challenge_issue(), **_limits(), "had_files": bool(request.FILES)}
     return render(request, "intake/report_form.html", context, status=status)
+
+
+@never_cache
+@require_GET
+def captcha_image(request: HttpRequest) -> HttpResponse:
+    """The image challenge of a submission token (the form's no-script path)."""
+    try:
+        nonce, _bits = challenge_open(request.GET.get("t", ""))
+    except IntakeError:
+        raise Http404("没有找到该图片 (no such image)") from None
+    return HttpResponse(captcha_png(nonce), content_type="image/png")
 
 
 @require_GET
