@@ -97,7 +97,8 @@ def test_identity_needs_a_reason_and_another_leaders_approval(people, named):
         "identity_refused",
     ]
     read = AuditEvent.objects.get(details__read="identity")
-    assert read.actor == petition and read.details["request"] == row.pk
+    assert read.actor == petition
+    assert read.details["request"] == row.pk
 
 
 def test_request_and_approval_through_the_screens(client_for, people, named):
@@ -105,7 +106,8 @@ def test_request_and_approval_through_the_screens(client_for, people, named):
     petition = client_for(people["petition"])
     petition.post(reverse("intake:staff_report_unlock", args=[report.pk]), {"passphrase": PASSPHRASE})
     detail = petition.get(reverse("intake:staff_report_detail", args=[report.pk])).content.decode()
-    assert 'id="identity-request-form"' in detail and REPORTER_NAME not in detail
+    assert 'id="identity-request-form"' in detail
+    assert REPORTER_NAME not in detail
     petition.post(reverse("intake:identity_request", args=[report.pk]), {"reason": "需要约谈举报人"})
     assert (
         'id="identity-pending"'
@@ -123,9 +125,11 @@ def test_request_and_approval_through_the_screens(client_for, people, named):
         reverse("intake:identity_request_decision", args=[row.pk]), {"decision": "approve", "note": "同意"}
     )
     row.refresh_from_db()
-    assert row.status == IdentityRequestStatus.APPROVED and row.decided_by == people["leader"]
+    assert row.status == IdentityRequestStatus.APPROVED
+    assert row.decided_by == people["leader"]
     detail = petition.get(reverse("intake:staff_report_detail", args=[report.pk])).content.decode()
-    assert REPORTER_NAME in detail and REPORTER_ID in detail
+    assert REPORTER_NAME in detail
+    assert REPORTER_ID in detail
 
 
 def test_identity_never_in_lists_exports_or_the_api(client, client_for, people, named):

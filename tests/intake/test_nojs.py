@@ -26,13 +26,15 @@ def _post(client, answer_for=None, answer=None):
 def test_the_form_offers_the_image_inside_noscript(client, intake_env):
     html = client.get(reverse("intake:report_form")).content.decode()
     noscript = html.split("<noscript>")[1].split("</noscript>")[0]
-    assert 'name="captcha"' in noscript and "/report/captcha.png?t=" in noscript
+    assert 'name="captcha"' in noscript
+    assert "/report/captcha.png?t=" in noscript
 
 
 def test_the_image_is_a_png_of_the_token_and_refused_for_a_forged_one(client, intake_env):
     challenge = challenge_issue()
     response = client.get(reverse("intake:captcha"), {"t": challenge.token})
-    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
     assert Image.open(io.BytesIO(response.content)).size == (200, 70)
     assert client.get(reverse("intake:captcha"), {"t": challenge.token + "x"}).status_code == 404
 
@@ -44,7 +46,8 @@ def test_a_right_answer_submits_a_wrong_one_keeps_the_text(client, intake_env):
     assert FORM_DATA["description"] in wrong.content.decode()
     assert not Report.objects.exists()
     right = _post(client)
-    assert right.status_code == 200 and 'id="receipt-code"' in right.content.decode()
+    assert right.status_code == 200
+    assert 'id="receipt-code"' in right.content.decode()
     assert Report.objects.count() == 1
 
 

@@ -67,8 +67,10 @@ def test_each_part_goes_when_its_period_after_closure_runs_out(
         "reports": 1, "identity": 1, "attachments": 0, "content": 0
     }  # fmt: skip
     report.refresh_from_db()
-    assert report.identity_box is None and report.identity_erased_at is not None
-    assert report.attachments.count() == 2 and report.description.startswith("某局局长")
+    assert report.identity_box is None
+    assert report.identity_erased_at is not None
+    assert report.attachments.count() == 2
+    assert report.description.startswith("某局局长")
     # running again the same day changes nothing
     assert retention_apply(now=closed + 5 * YEAR + timedelta(days=1))["reports"] == 0
     # 10 years: the sealed files are shredded from disk
@@ -81,7 +83,8 @@ def test_each_part_goes_when_its_period_after_closure_runs_out(
     # 30 years: the content
     retention_apply(now=closed + 30 * YEAR + timedelta(days=1))
     report.refresh_from_db()
-    assert report.description == ERASED_TEXT and not report.persons.exists()
+    assert report.description == ERASED_TEXT
+    assert not report.persons.exists()
     rows = AuditEvent.objects.filter(
         object_type="intake.report", object_id=str(report.pk), details__event="retention"
     )
@@ -89,7 +92,8 @@ def test_each_part_goes_when_its_period_after_closure_runs_out(
     assert [r.details["files"] for r in rows.order_by("seq")] == [0, 2, 0]
     # the open report is untouched throughout
     still_open.refresh_from_db()
-    assert still_open.identity_box is not None and still_open.attachments.count() == 2
+    assert still_open.identity_box is not None
+    assert still_open.attachments.count() == 2
 
 
 def test_periods_are_set_per_category(intake_env, django_capture_on_commit_callbacks):

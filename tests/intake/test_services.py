@@ -26,14 +26,14 @@ from lianqing.intake.services import (
     staff_message_post,
 )
 from tests.intake.conftest import (
-    approve_identity,
-    keeper,
-    unlock,
     REPORTER_ID,
     REPORTER_NAME,
     REPORTER_PHONE,
+    approve_identity,
     image_upload,
+    keeper,
     pdf_upload,
+    unlock,
 )
 
 DRAFT = ReportDraft(

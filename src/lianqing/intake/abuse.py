@@ -21,7 +21,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
-
 from django.utils.translation import gettext as _
 
 from lianqing.intake import conf

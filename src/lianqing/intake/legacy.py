@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
 
 from lianqing.intake import crypto, events, keys, storage
+from lianqing.intake.errors import IntakeError
 from lianqing.intake.models import Report
 from lianqing.intake.recipients import grants_create, recipient_keys_for
-from lianqing.intake.errors import IntakeError
 
 
 def _reseal(old: PrivateKey, box: bytes, seal_to: bytes, *, padded: bool) -> bytes:

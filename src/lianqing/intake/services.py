@@ -42,7 +42,6 @@ from lianqing.intake.models import (
     StaffKey,
 )
 from lianqing.intake.notices import report_is_closed, reporter_message_notify
-from lianqing.intake.recipients import grants_create, recipient_keys_for, recipients_prune
 from lianqing.intake.receipts import (
     receipt_hash,
     receipt_lookup_digest,
@@ -50,6 +49,7 @@ from lianqing.intake.receipts import (
     receipt_normalise,
     receipt_verify,
 )
+from lianqing.intake.recipients import grants_create, recipient_keys_for, recipients_prune
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,10 @@ def _sealer(report: Report | None, public_key: bytes | None = None) -> Callable[
     off the old commission key) to the commission's public key."""
     if report is not None and report.key_scheme == crypto.LEGACY_COMMISSION:
         return keys.seal
-    target = bytes(report.public_key) if report is not None else public_key
-    assert target is not None
-    return partial(crypto.seal_to, target)
+    stored = report.public_key if report is not None else public_key
+    if stored is None:
+        raise ValueError("a new report's objects need its public key")
+    return partial(crypto.seal_to, bytes(stored))
 
 
 def _seal_files(
@@ -150,7 +151,7 @@ def _attach_rows(
         )
         for item, name, meta in written
     )
-    for _, name, _ in written:
+    for _item, name, _meta in written:
         transaction.on_commit(partial(storage.pending_commit, name))
 
 
@@ -304,7 +305,7 @@ def _report_create(
             "category": draft.category,
             "attachments": len(written),
             "recipients": len(recipients),
-        },  # fmt: skip
+        },
     )
     return report
 

@@ -20,9 +20,9 @@ from lianqing.core.models import User
 from lianqing.core.roles import Role
 from lianqing.intake import conf
 from lianqing.intake.abuse import challenge_issue, challenge_open, client_key
-from lianqing.intake.captcha import captcha_png
 from lianqing.intake.access import access_report_by_id, may_see_reports, may_unlock
 from lianqing.intake.attachments import ACCEPTED_TYPES_TEXT
+from lianqing.intake.captcha import captcha_png
 from lianqing.intake.errors import IntakeError
 from lianqing.intake.forms import (
     IdentityRequestForm,
@@ -33,7 +33,9 @@ from lianqing.intake.forms import (
     UnlockForm,
 )
 from lianqing.intake.models import Report
+from lianqing.intake.notices import after_closure_review, messages_mark_seen
 from lianqing.intake.receipts import receipt_grouped
+from lianqing.intake.recipients import is_granted, live_key, staff_key_unlock
 from lianqing.intake.regions import region_children, region_name
 from lianqing.intake.selectors import (
     attachment_names,
@@ -43,16 +45,14 @@ from lianqing.intake.selectors import (
     report_public_status,
     report_staff_list,
 )
-from lianqing.intake.notices import after_closure_review, messages_mark_seen
-from lianqing.intake.recipients import is_granted, live_key, staff_key_unlock
 from lianqing.intake.services import (
     report_find_by_receipt,
     report_submit,
     reporter_message_post,
     staff_message_post,
 )
-from lianqing.intake.views_keys import identity_request_of
 from lianqing.intake.unlock import unlock_expires_at, unlock_forget, unlock_keep, unlocked_key
+from lianqing.intake.views_keys import identity_request_of
 
 TRACK_SESSION_KEY = "intake_track"
 TRACK_SECONDS = 30 * 60
