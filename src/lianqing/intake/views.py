@@ -216,7 +216,8 @@ def staff_report_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(report_staff_list(user=user, needs_review=needs_review), 25).get_page(
         request.GET.get("page")
     )
-    return render(request, "intake/staff_report_list.html", {"page": page, "needs_review": needs_review})
+    context = {"page": page, "needs_review": needs_review, "may_unlock": may_unlock(user)}
+    return render(request, "intake/staff_report_list.html", context)
 
 
 @login_required
