@@ -162,3 +162,23 @@ def test_identity_never_in_lists_exports_or_the_api(client, client_for, people, 
     for where, content in answers.items():
         for secret in (REPORTER_NAME, REPORTER_ID, REPORTER_PHONE):
             assert secret.encode() not in content, (where, secret)
+
+
+def test_the_new_screens_read_in_english(client_for, people, named):
+    report, _ = named
+    petition = client_for(people["petition"])
+    petition.post("/i18n/setlang/", {"language": "en", "next": "/staff/"})
+    pages = {
+        "my key": petition.get(reverse("intake:staff_key")).content.decode(),
+        "requests": petition.get(reverse("intake:identity_requests")).content.decode(),
+        "detail": petition.get(reverse("intake:staff_report_detail", args=[report.pk])).content.decode(),
+        "list": petition.get(reverse("intake:staff_report_list")).content.decode(),
+    }
+    assert "Your personal key is set up" in pages["my key"]
+    assert "No pending requests" in pages["requests"]
+    assert "Request the identity" in pages["detail"]
+    assert "Personal passphrase" in pages["detail"]
+    assert "New messages after closure" in pages["list"]
+    for name, html in pages.items():
+        for chinese in ("我的解密口令", "申请查看身份", "个人解密口令", "待审批", "结案后"):
+            assert chinese not in html, (name, chinese)
