@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from lianqing.core.models import AuditEvent, Notification
 from lianqing.core.roles import Role
@@ -164,7 +165,13 @@ def test_identity_never_in_lists_exports_or_the_api(client, client_for, people, 
             assert secret.encode() not in content, (where, secret)
 
 
-def test_the_new_screens_read_in_english(client_for, people, named):
+@pytest.fixture
+def english_then_back():
+    yield
+    translation.deactivate()  # the request's language stays active in this thread otherwise
+
+
+def test_the_new_screens_read_in_english(client_for, people, named, english_then_back):
     report, _ = named
     petition = client_for(people["petition"])
     petition.post("/i18n/setlang/", {"language": "en", "next": "/staff/"})
