@@ -6,6 +6,8 @@ PySpark is the optional `spark` extra; importing this module does not need it.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -32,11 +34,29 @@ def spark_session(master: str) -> Any:
         ) from None
     with _LOCK:
         if master not in _SESSIONS:
+            # A process has one SparkContext: getOrCreate would silently reuse another master's.
+            _stop_sessions()
+            # The driver binds to loopback unless the operator says otherwise: Spark would pick a
+            # network interface by itself, and on these networks nothing may talk past loopback.
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+            host = os.environ["SPARK_LOCAL_IP"]
             try:
-                builder = SparkSession.builder.master(master)
-                if master.startswith("local"):
-                    # One machine: a few shuffle partitions, not the cluster default of 200.
-                    builder = builder.config("spark.sql.shuffle.partitions", "4")
+                builder = (
+                    SparkSession.builder.master(master)
+                    .config("spark.driver.host", host)
+                    .config("spark.driver.bindAddress", host)
+                    .config("spark.pyspark.python", sys.executable)
+                )
+                # One machine: a few shuffle partitions, not the cluster default of 200; a cluster
+                # keeps Spark's default unless the operator sizes it (LIANQING_SPARK_SHUFFLE_PARTITIONS).
+                partitions = os.environ.get(
+                    "LIANQING_SPARK_SHUFFLE_PARTITIONS", "4" if master.startswith("local") else ""
+                )
+                if partitions:
+                    builder = builder.config("spark.sql.shuffle.partitions", partitions)
+                if not master.startswith("local"):
+                    memory = os.environ.get("LIANQING_SPARK_EXECUTOR_MEMORY", "1g")
+                    builder = builder.config("spark.executor.memory", memory)
                 _SESSIONS[master] = (
                     builder.appName("lianqing-scan")
                     .config("spark.sql.session.timeZone", "UTC")  # timestamps are wall times
@@ -54,6 +74,18 @@ def spark_session(master: str) -> Any:
                     f"无法启动 Spark (master {master}): {error} (cannot start Spark at {master})"
                 ) from None
         return _SESSIONS[master]
+
+
+def _stop_sessions() -> None:
+    for session in _SESSIONS.values():
+        session.stop()
+    _SESSIONS.clear()
+
+
+def stop_spark_sessions() -> None:
+    """Stop the process's Spark driver (after a cluster it used has gone, or before exit)."""
+    with _LOCK:
+        _stop_sessions()
 
 
 class SparkBackend:

@@ -1,0 +1,79 @@
+"""A real standalone cluster (a master and two worker JVMs on 127.0.0.1): hits identical to DuckDB's."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from lianqing.analytics.engine import scan
+from lianqing.analytics.engine.cluster import LOOPBACK, start_local_cluster
+from lianqing.analytics.engine.spark import stop_spark_sessions
+from lianqing.analytics.generate import generate
+
+pytest.importorskip("pyspark")
+
+pytestmark = [pytest.mark.spark, pytest.mark.spark_cluster, pytest.mark.slow]
+
+
+def listening_addresses(pids: list[int]) -> set[str]:
+    """The local addresses the processes listen on, from /proc (no tool needed)."""
+    inodes: set[str] = set()
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            target = os.readlink(fd) if fd.is_symlink() else ""
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    addresses = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:  # 0A = LISTEN
+                addresses.add(fields[1].rsplit(":", 1)[0])
+    return addresses
+
+
+def java_children(pid: int) -> list[int]:
+    """The JVM a launcher script exec'd or started (the script's own pid, or its children)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    found = [pid]
+    if children.exists():
+        found += [int(child) for child in children.read_text().split()]
+    return found
+
+
+def test_a_standalone_cluster_on_loopback_writes_the_same_hits_as_duckdb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LIANQING_SPARK_SHUFFLE_PARTITIONS", "4")
+    package = tmp_path / "package"
+    generate(package, persons=1_000, seed=3)
+    as_of = json.loads((package / "_manifest.json").read_text(encoding="utf-8"))["as_of"]
+    duck = scan(package=package, as_of=as_of, out=tmp_path / "duckdb")
+    with start_local_cluster(tmp_path / "cluster", workers=2) as cluster:
+        assert cluster.master_url.startswith(f"spark://{LOOPBACK}:")
+        assert cluster.alive_workers() == 2
+        pids = [p for process in cluster.processes for p in java_children(process.pid)]
+        # Every port of the master and workers is on loopback (127.0.0.1 is 0100007F in /proc).
+        addresses = listening_addresses(pids)
+        assert addresses
+        assert addresses <= {"0100007F"}
+        try:
+            result = scan(
+                package=package,
+                as_of=as_of,
+                out=tmp_path / "spark",
+                engine="spark",
+                spark_master=cluster.master_url,
+            )
+        finally:
+            stop_spark_sessions()
+    # The scan ran on the cluster, not on a local context left over from another test.
+    master_log = (tmp_path / "cluster" / "logs" / "master.log").read_text(encoding="utf-8")
+    assert "Registered app lianqing-scan" in master_log
+    assert all(process.poll() is not None for process in cluster.processes) or not cluster.processes
+    assert result.summary["engine"] == "spark"
+    assert (tmp_path / "spark" / "hits.csv").read_bytes() == (tmp_path / "duckdb" / "hits.csv").read_bytes()
+    assert len(duck.hits) > 20
