@@ -141,7 +141,7 @@ class CaseRegisterForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        allowed = [c for c in Clearance.choices if c[0] <= user.clearance or user.is_superuser]
+        allowed = [c for c in Clearance.choices if c[0] <= user.clearance]
         self.fields["confidentiality"].choices = allowed  # type: ignore[attr-defined]
         _style(self)
 

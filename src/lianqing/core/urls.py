@@ -13,4 +13,5 @@ urlpatterns = [
     path("staff/orgs/<int:org_id>/", views.org_detail_view, name="org_detail"),
     path("staff/notifications/", views.notification_list_view, name="notifications"),
     path("staff/audit/", views.audit_list_view, name="audit_list"),
+    path("staff/grants/", views.grant_list_view, name="grants"),
 ]

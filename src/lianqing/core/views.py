@@ -4,13 +4,20 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lianqing.core import otp
+from lianqing.core import grants, otp
 from lianqing.core.access import access_org_by_id, jurisdiction_root
 from lianqing.core.audit import audit_record
 from lianqing.core.forms import LoginForm, TokenForm
@@ -139,3 +146,41 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.select_related("actor").order_by("-seq")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grant_list_view(request: HttpRequest) -> HttpResponse:
+    """A 领导 confirms or refuses the role grants the administrator requested."""
+    user: User = request.user  # type: ignore[assignment]
+    if not grants.may_confirm_grants(user):
+        raise Http404("没有找到该页面 (no such page)")
+    if request.method == "POST":
+        grant_id = _int_or_none(request.POST.get("grant_id"))
+        decision = request.POST.get("decision")
+        if grant_id is None or decision not in {"confirm", "refuse"}:
+            return HttpResponseBadRequest(_("请求无效"))
+        try:
+            if decision == "confirm":
+                grant = grants.role_grant_confirm(grant_id=grant_id, by=user)
+                messages.success(
+                    request,
+                    _("已确认：%(user)s 获得“%(role)s”角色") % {"user": grant.user, "role": grant.role},
+                )
+            else:
+                grant = grants.role_grant_refuse(grant_id=grant_id, by=user)
+                messages.info(
+                    request,
+                    _("已拒绝：%(user)s 的“%(role)s”角色申请") % {"user": grant.user, "role": grant.role},
+                )
+        except grants.GrantRefused as refusal:
+            messages.error(request, str(refusal))
+        return redirect("core:grants")
+    return render(request, "core/grants.html", {"grants": grants.grant_pending_list(user=user)})
+
+
+def _int_or_none(value: str | None) -> int | None:
+    """A database id from a form field, or None for anything that is not one (no 500s)."""
+    if value is None or not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)
