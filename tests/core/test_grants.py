@@ -32,7 +32,8 @@ def admin_user(org_tree, make_user):
 
 
 @pytest.fixture
-def report(intake_env):
+def report(request):
+    request.getfixturevalue("intake_env")
     challenge = challenge_issue()
     return report_submit(
         draft=DRAFT,
@@ -135,7 +136,7 @@ def test_admin_cannot_grant_himself_petition_in_the_admin(org_tree, admin_user, 
     assert AuditEvent.objects.filter(details__via="admin", object_type="core.user").exists()
 
     # The administrator cannot confirm his own request, nor can the grantee (same person here).
-    with pytest.raises(grants.GrantRefused):
+    with pytest.raises(grants.GrantRefusedError):
         grants.role_grant_confirm(grant_id=grant.pk, by=admin_user)
 
     leader_client = client_for(leader)
@@ -176,7 +177,7 @@ def test_who_may_confirm(org_tree, make_user, admin_user, confirmer, allowed):
         grants.role_grant_confirm(grant_id=grant.pk, by=people[confirmer])
         assert str(Role.PETITION) in _group_ids(target)
     else:
-        with pytest.raises(grants.GrantRefused):
+        with pytest.raises(grants.GrantRefusedError):
             grants.role_grant_confirm(grant_id=grant.pk, by=people[confirmer])
         assert str(Role.PETITION) not in _group_ids(target)
         assert RoleGrantRequest.objects.get(pk=grant.pk).status == GrantStatus.PENDING

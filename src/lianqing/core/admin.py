@@ -83,7 +83,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         for group in wanted - before:
             try:
                 grants.role_grant_request(user=user, role=group.name, by=actor)
-            except (ValueError, grants.GrantRefused) as refusal:
+            except (ValueError, grants.GrantRefusedError) as refusal:
                 messages.error(request, f"{group.name}：{refusal}")
                 continue
             messages.warning(

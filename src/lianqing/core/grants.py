@@ -23,7 +23,7 @@ from lianqing.core.roles import Role
 COMMISSION_LEVEL_KINDS = frozenset({OrgKind.COMMISSION, OrgKind.DEPARTMENT})
 
 
-class GrantRefused(Exception):
+class GrantRefusedError(Exception):
     """A grant request or decision that the rules do not allow; the message is for the user."""
 
 
@@ -73,7 +73,7 @@ def role_grant_request(*, user: User, role: Role | str, by: User | None) -> Role
     """Ask for `user` to get `role`; nothing changes until a 领导 confirms. Idempotent per role."""
     role = Role(role)
     if user.groups.filter(name=str(role)).exists():
-        raise GrantRefused(_("该用户已经具有此角色"))
+        raise GrantRefusedError(_("该用户已经具有此角色"))
     pending = RoleGrantRequest.objects.filter(user=user, role=str(role), status=GrantStatus.PENDING).first()
     if pending is not None:
         return pending
@@ -105,7 +105,7 @@ def role_grant_confirm(*, grant_id: int, by: User) -> RoleGrantRequest:
     """A 领导 of the user's commission confirms: the user joins the role group now."""
     grant = _locked_pending(grant_id)
     if not may_confirm(grant, by):
-        raise GrantRefused(_("只有该用户所在纪委监委的领导（申请人和被授权人以外）可以确认"))
+        raise GrantRefusedError(_("只有该用户所在纪委监委的领导（申请人和被授权人以外）可以确认"))
     return _decide(grant, GrantStatus.CONFIRMED, by)
 
 
@@ -113,7 +113,7 @@ def role_grant_confirm(*, grant_id: int, by: User) -> RoleGrantRequest:
 def role_grant_refuse(*, grant_id: int, by: User) -> RoleGrantRequest:
     grant = _locked_pending(grant_id)
     if not may_confirm(grant, by):
-        raise GrantRefused(_("只有该用户所在纪委监委的领导（申请人和被授权人以外）可以确认"))
+        raise GrantRefusedError(_("只有该用户所在纪委监委的领导（申请人和被授权人以外）可以确认"))
     return _decide(grant, GrantStatus.REFUSED, by)
 
 

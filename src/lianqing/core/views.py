@@ -173,7 +173,7 @@ def grant_list_view(request: HttpRequest) -> HttpResponse:
                     request,
                     _("已拒绝：%(user)s 的“%(role)s”角色申请") % {"user": grant.user, "role": grant.role},
                 )
-        except grants.GrantRefused as refusal:
+        except grants.GrantRefusedError as refusal:
             messages.error(request, str(refusal))
         return redirect("core:grants")
     return render(request, "core/grants.html", {"grants": grants.grant_pending_list(user=user)})

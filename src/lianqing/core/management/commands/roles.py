@@ -30,7 +30,7 @@ class Command(BaseCommand):
             return
         try:
             grant = grants.role_grant_bootstrap(user=user, role=role)
-        except grants.GrantRefused as refusal:
+        except grants.GrantRefusedError as refusal:
             raise CommandError(str(refusal)) from None
         if grant.status == GrantStatus.CONFIRMED:
             self.stdout.write(f"已授予 {username}“{role}”角色 (granted: no leader could confirm yet)")
