@@ -42,6 +42,11 @@ HOME.mkdir(parents=True, exist_ok=True)
 KEYS_DIR = HOME / "keys"
 DATA_DIR = HOME / "data"
 MEDIA_ROOT = HOME / "uploads"
+# The audit chain's HMAC key (outside the database) and the write-once folder its signed heads
+# are exported to daily: by default beside the instance folder, not in it, so a copy of the
+# instance (or its database) does not carry them. Point both at other volumes in production.
+AUDIT_KEY_FILE = Path(env("LIANQING_AUDIT_KEY_FILE") or KEYS_DIR / "audit_chain.key")
+AUDIT_HEAD_DIR = Path(env("LIANQING_AUDIT_HEAD_DIR") or HOME.parent / f"{HOME.name}-audit-heads")
 
 
 def _secret_key() -> str:

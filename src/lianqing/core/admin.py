@@ -28,12 +28,26 @@ from lianqing.core.models import AuditAction, AuditEvent, Org, RoleGrantRequest,
 class AuditedAdmin(admin.ModelAdmin):
     """Admin LogEntry goes to the hash-chained audit log too (who, what, which fields)."""
 
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        # The new values by field name (never a password), for the audit row written after saving.
+        request._audited_values = {  # type: ignore[attr-defined]
+            field: str(form.cleaned_data.get(field))[:200]
+            for field in form.changed_data
+            if "password" not in field
+        }
+        super().save_model(request, obj, form, change)
+
     def _audit(self, request: HttpRequest, action: AuditAction, obj: Model, message: Any) -> None:
         audit_record(
             action=action,
             request=request,
             obj=obj,
-            details={"via": "admin", "repr": str(obj)[:200], "change": message or []},
+            details={
+                "via": "admin",
+                "repr": str(obj)[:200],
+                "change": message or [],
+                "values": getattr(request, "_audited_values", {}),
+            },
         )
 
     def log_addition(self, request: HttpRequest, obj: Model, message: Any) -> Any:

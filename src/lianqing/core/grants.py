@@ -90,7 +90,7 @@ def role_grant_request(*, user: User, role: Role | str, by: User | None) -> Role
 
 def _locked_pending(grant_id: int) -> RoleGrantRequest:
     grant = (
-        RoleGrantRequest.objects.select_for_update()
+        RoleGrantRequest.objects.select_for_update(of=("self",))
         .select_related("user__org")
         .filter(pk=grant_id, status=GrantStatus.PENDING)
         .first()
