@@ -6,6 +6,7 @@ without SECRET_KEY; demo and test keep a generated key in the instance folder.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -169,9 +170,22 @@ if IS_PRODUCTION and not LIANQING_REQUIRE_OTP:
     )
 OTP_TOTP_ISSUER = "廉情 Lianqing"
 
+# Reverse proxies whose X-Forwarded-For is believed (CIDRs, comma-separated), e.g. the nginx in
+# front: "127.0.0.1/32,10.0.0.0/24". Empty: nobody's; the peer address is the client.
+TRUSTED_PROXIES = [cidr.strip() for cidr in env("LIANQING_TRUSTED_PROXIES").split(",") if cidr.strip()]
+try:
+    for _cidr in TRUSTED_PROXIES:
+        ipaddress.ip_network(_cidr, strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(
+        f"LIANQING_TRUSTED_PROXIES 含有无效的网段：{_error} (LIANQING_TRUSTED_PROXIES holds an invalid CIDR)"
+    ) from None
+
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
+# A lockout is per username AND client address: nobody elsewhere can lock a colleague out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "lianqing.core.network.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False

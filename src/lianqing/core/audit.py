@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from lianqing.core.audit_key import AuditKey, audit_key_get
 from lianqing.core.models import AuditAction, AuditChainHead, AuditEvent, User
+from lianqing.core.network import client_address
 
 GENESIS_HASH = "0" * 64
 
@@ -48,7 +49,7 @@ def _row_hash(event: AuditEvent, key: AuditKey) -> str:
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request) or None
 
 
 def _locked_chain_head() -> AuditChainHead:
