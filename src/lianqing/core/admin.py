@@ -12,15 +12,18 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lianqing.core import grants
+from lianqing.core import grants, otp
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, AuditEvent, Org, RoleGrantRequest, User
 
@@ -72,6 +75,17 @@ class OrgAdmin(AuditedAdmin):
     readonly_fields = ("path",)
 
 
+class ResetPasswordForm(AdminPasswordChangeForm):
+    """A password the administrator sets is a temporary one: the person must change it."""
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit=False)
+        user.must_change_password = True
+        if commit:
+            user.save()
+        return user
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     fieldsets = (
@@ -80,6 +94,25 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     )
     list_display = ("username", "full_name", "org", "is_active", "is_superuser")
     list_filter = ("org", "groups", "is_active")
+    change_password_form = ResetPasswordForm
+    actions = ["issue_enrolment_codes"]
+
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        if not change:  # the administrator chose this password, so it is only a first one
+            obj.must_change_password = True  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_lazy("签发动态验证码绑定码（只显示一次）"))
+    def issue_enrolment_codes(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse:
+        actor: User = request.user  # type: ignore[assignment]
+        issued = [(user, otp.enrolment_code_issue(user=user, by=actor)) for user in queryset]
+        response = TemplateResponse(
+            request,
+            "core/enrolment_codes_issued.html",
+            {**self.admin_site.each_context(request), "issued": issued, "hours": otp.ENROLMENT_CODE_HOURS},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
     def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
         """Removed roles go at once; added roles become grant requests for a 领导 to confirm."""

@@ -199,6 +199,7 @@ class TotpEnrolmentCode(models.Model):
     issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     issued_at = models.DateTimeField()
     expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"enrolment code of {self.user}"

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -13,14 +14,15 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lianqing.core import grants, otp
 from lianqing.core.access import access_org_by_id, jurisdiction_root
 from lianqing.core.audit import audit_record
-from lianqing.core.forms import LoginForm, TokenForm
+from lianqing.core.forms import EnrolmentCodeForm, LoginForm, TokenForm
 from lianqing.core.models import AuditAction, AuditEvent, User
 from lianqing.core.roles import Role
 from lianqing.core.selectors import notification_list, org_list, org_staff_list
@@ -71,9 +73,11 @@ def staff_logout(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_otp(request: HttpRequest) -> HttpResponse:
-    """Verify the second factor, or enrol a device first when the user has none."""
+    """Verify the second factor; a user without one first proves their enrolment code."""
     user: User = request.user  # type: ignore[assignment]
     device = otp.totp_device_get(user)
+    if device is None and request.session.get(otp.ENROLMENT_SESSION_KEY) != user.pk:
+        return _enrolment_code_step(request, user)
     enrolling = device is None
     if device is None:
         device = otp.totp_enrolment_device(user)
@@ -92,6 +96,37 @@ def staff_otp(request: HttpRequest) -> HttpResponse:
     if enrolling:
         context |= {"qr_data_uri": otp.totp_qr_data_uri(device), "secret": otp.totp_secret_base32(device)}
     return render(request, "core/otp.html", context)
+
+
+def _enrolment_code_step(request: HttpRequest, user: User) -> HttpResponse:
+    form = EnrolmentCodeForm(request.POST if "code" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        if otp.enrolment_code_check(user=user, code=form.cleaned_data["code"]):
+            request.session[otp.ENROLMENT_SESSION_KEY] = user.pk
+            audit_record(action=AuditAction.LOGIN, request=request, details={"step": "enrolment_code"})
+            return redirect(f"{reverse('core:otp')}?{urlencode({'next': _safe_next(request)})}")
+        audit_record(action=AuditAction.LOGIN_FAILED, request=request, details={"step": "enrolment_code"})
+        form.add_error("code", _("绑定码不正确、已过期或已失效，请向系统管理员重新申领"))
+    return render(request, "core/enrolment_code.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    """Choose one's own password (required after an administrator set or reset it)."""
+    user: User = request.user  # type: ignore[assignment]
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        update_session_auth_hash(request, form.user)
+        audit_record(
+            action=AuditAction.UPDATE, request=request, obj=user, details={"step": "password_changed"}
+        )
+        messages.success(request, _("密码已修改"))
+        return redirect(_safe_next(request))
+    context = {"form": form, "forced": user.must_change_password, "next": _safe_next(request)}
+    return render(request, "core/password_change.html", context)
 
 
 @login_required
