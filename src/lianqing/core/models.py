@@ -228,3 +228,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class HealthProbe(models.Model):
+    """One row /healthz writes on every check: the only honest test that the database takes writes."""
+
+    checked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"health probe {self.checked_at}"

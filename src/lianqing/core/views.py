@@ -23,6 +23,7 @@ from lianqing.core import grants, otp
 from lianqing.core.access import access_org_by_id, jurisdiction_root
 from lianqing.core.audit import audit_record
 from lianqing.core.forms import EnrolmentCodeForm, LoginForm, TokenForm
+from lianqing.core.health import health_problems
 from lianqing.core.models import AuditAction, AuditEvent, User
 from lianqing.core.roles import Role
 from lianqing.core.selectors import notification_list, org_list, org_staff_list
@@ -43,6 +44,10 @@ def public_home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 only when the database and the upload folders take writes; 503 names what does not."""
+    problems = health_problems()
+    if problems:
+        return JsonResponse({"status": "error", "problems": problems}, status=503)
     return JsonResponse({"status": "ok"})
 
 
