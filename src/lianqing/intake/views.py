@@ -23,7 +23,7 @@ from lianqing.intake.access import access_report_by_id, may_see_reports, may_unl
 from lianqing.intake.actions import report_submit_from_input, reporter_reply_from_input
 from lianqing.intake.attachments import ACCEPTED_TYPES_TEXT
 from lianqing.intake.errors import IntakeError
-from lianqing.intake.forms import QuestionForm, ReplyForm, ReportForm, TrackForm, UnlockForm
+from lianqing.intake.forms import BootstrapForm, QuestionForm, ReplyForm, ReportForm, TrackForm, UnlockForm
 from lianqing.intake.models import Report
 from lianqing.intake.receipts import receipt_grouped
 from lianqing.intake.regions import region_children, region_name
@@ -142,7 +142,7 @@ def track_status(request: HttpRequest) -> HttpResponse:
     if report is None:
         messages.info(request, _("请输入回执码查询 (enter your receipt code)"))
         return redirect("intake:track")
-    form = ReplyForm()
+    form: BootstrapForm = ReplyForm()
     status = 200
     if request.method == "POST":
         outcome = reporter_reply_from_input(
