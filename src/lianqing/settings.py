@@ -190,6 +190,8 @@ if IS_PRODUCTION and not LIANQING_REQUIRE_OTP:
         "生产模式不能关闭双因素认证 (the TOTP second factor cannot be switched off in production)"
     )
 OTP_TOTP_ISSUER = "廉情 Lianqing"
+# The admin never sees a device's secret or QR code (it could sign in as its owner).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Reverse proxies whose X-Forwarded-For is believed (CIDRs, comma-separated), e.g. the nginx in
 # front: "127.0.0.1/32,10.0.0.0/24". Empty: nobody's; the peer address is the client.

@@ -141,3 +141,20 @@ def test_enrolment_code_command_prints_a_code_once(org_tree, make_user, capsys):
     out = capsys.readouterr().out
     assert "绑定码" in out
     assert TotpEnrolmentCode.objects.filter(user=user).exists()
+
+
+def test_admin_can_neither_read_nor_plant_a_totp_secret(org_tree, make_user, client_for):
+    admin_user = make_user(Role.ADMIN, org=org_tree.commission, is_superuser=True, is_staff=True)
+    staff = make_user(Role.PETITION, org=org_tree.petition_office, username="xf")
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    client = client_for(admin_user)
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code == 403
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 403
+    assert device.key not in client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    planted = client.post(
+        "/admin/otp_totp/totpdevice/add/",
+        {"user": staff.pk, "name": "planted", "key": "3132333435363738393031323334353637383930", "confirmed": "on",
+         "step": 30, "t0": 0, "digits": 6, "tolerance": 1, "drift": 0},
+    )  # fmt: skip
+    assert planted.status_code == 403
+    assert not TOTPDevice.objects.filter(name="planted").exists()

@@ -177,7 +177,14 @@ admin.site.unregister(TOTPDevice)
 
 @admin.register(TOTPDevice)
 class AuditedTOTPDeviceAdmin(AuditedAdmin, TOTPDeviceAdmin):
-    pass
+    """Delete only (a lost phone). Devices are made by their owner with an enrolment code: an
+    administrator who could add or edit one would know a colleague's second factor."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
 
 
 @admin.register(AuditEvent)
