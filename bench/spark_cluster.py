@@ -29,13 +29,18 @@ def _scan(package: Path, out: Path, *extra: str) -> float:
     subprocess.run(  # noqa: S603
         [sys.executable, "-m", "lianqing.cli", "scan", str(package), "--out", str(out), "--quiet", *extra],
         check=True,
-        env={**os.environ, "LIANQING_SPARK_SHUFFLE_PARTITIONS": os.environ.get("LIANQING_SPARK_SHUFFLE_PARTITIONS", "8")},
+        env={
+            **os.environ,
+            "LIANQING_SPARK_SHUFFLE_PARTITIONS": os.environ.get("LIANQING_SPARK_SHUFFLE_PARTITIONS", "8"),
+        },
     )
     return time.perf_counter() - started
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--package", type=Path, help="reuse a generated package")
@@ -45,7 +50,17 @@ def main() -> None:
         package = options.package or work / "package"
         if not (package / "_manifest.json").exists():
             subprocess.run(  # noqa: S603
-                [sys.executable, "-m", "lianqing.cli", "gen", "--persons", str(options.persons), "--out", str(package), "--quiet"],
+                [
+                    sys.executable,
+                    "-m",
+                    "lianqing.cli",
+                    "gen",
+                    "--persons",
+                    str(options.persons),
+                    "--out",
+                    str(package),
+                    "--quiet",
+                ],
                 check=True,
             )
         as_of = json.loads((package / "_manifest.json").read_text(encoding="utf-8"))["as_of"]
@@ -54,12 +69,21 @@ def main() -> None:
         with start_local_cluster(work / "cluster", workers=options.workers) as cluster:
             start_seconds = time.perf_counter() - started
             spark_seconds = _scan(
-                package, work / "spark", "--as-of", as_of, "--engine", "spark", "--spark-master", cluster.master_url
+                package,
+                work / "spark",
+                "--as-of",
+                as_of,
+                "--engine",
+                "spark",
+                "--spark-master",
+                cluster.master_url,
             )
         duck_hits = (work / "duckdb" / "hits.csv").read_bytes()
         same = (work / "spark" / "hits.csv").read_bytes() == duck_hits
         hits = duck_hits.count(b"\n") - 1
-    print("| persons | workers | cluster start s | DuckDB scan s | cluster scan s | hits | identical | load |")
+    print(
+        "| persons | workers | cluster start s | DuckDB scan s | cluster scan s | hits | identical | load |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     print(
         f"| {options.persons:,} | {options.workers} | {start_seconds:.1f} | {duck_seconds:.1f} | "

@@ -6,6 +6,7 @@ without SECRET_KEY; demo and test keep a generated key in the instance folder.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -38,10 +39,34 @@ IS_PRODUCTION = MODE == "production"
 
 # The instance folder holds everything this installation owns: database, keys, uploads, data.
 HOME = Path(env("LIANQING_HOME") or Path.cwd() / "instance").resolve()
+# Everything this process creates is the installation's own: folders 0700, files 0600.
+os.umask(0o077)
 HOME.mkdir(parents=True, exist_ok=True)
+
+
+def _owner_only(home: Path) -> None:
+    """Close what an earlier version (or a wider umask) left open: the instance folder, its
+    direct folders and the SQLite files. Files deeper down sit behind a 0700 folder."""
+    targets = [
+        home,
+        *(path for path in home.iterdir() if path.is_dir() or path.name.startswith("lianqing.sqlite3")),
+    ]
+    for path in targets:
+        try:
+            path.chmod(0o700 if path.is_dir() else 0o600)
+        except OSError:  # not ours to change (a mounted volume); the umask still covers new files
+            continue
+
+
+_owner_only(HOME)
 KEYS_DIR = HOME / "keys"
 DATA_DIR = HOME / "data"
 MEDIA_ROOT = HOME / "uploads"
+# The audit chain's HMAC key (outside the database) and the write-once folder its signed heads
+# are exported to daily: by default beside the instance folder, not in it, so a copy of the
+# instance (or its database) does not carry them. Point both at other volumes in production.
+AUDIT_KEY_FILE = Path(env("LIANQING_AUDIT_KEY_FILE") or KEYS_DIR / "audit_chain.key")
+AUDIT_HEAD_DIR = Path(env("LIANQING_AUDIT_HEAD_DIR") or HOME.parent / f"{HOME.name}-audit-heads")
 
 
 def _secret_key() -> str:
@@ -129,8 +154,10 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(HOME / "lianqing.sqlite3"),
             # WAL and IMMEDIATE let the web process and the worker write without "database is locked".
+            # synchronous=FULL: a commit is on disk before the portal shows a receipt, so a receipt
+            # the reporter saw survives a power cut (NORMAL in WAL mode may lose the last commits).
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
@@ -163,10 +190,25 @@ if IS_PRODUCTION and not LIANQING_REQUIRE_OTP:
         "生产模式不能关闭双因素认证 (the TOTP second factor cannot be switched off in production)"
     )
 OTP_TOTP_ISSUER = "廉情 Lianqing"
+# The admin never sees a device's secret or QR code (it could sign in as its owner).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Reverse proxies whose X-Forwarded-For is believed (CIDRs, comma-separated), e.g. the nginx in
+# front: "127.0.0.1/32,10.0.0.0/24". Empty: nobody's; the peer address is the client.
+TRUSTED_PROXIES = [cidr.strip() for cidr in env("LIANQING_TRUSTED_PROXIES").split(",") if cidr.strip()]
+try:
+    for _cidr in TRUSTED_PROXIES:
+        ipaddress.ip_network(_cidr, strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(
+        f"LIANQING_TRUSTED_PROXIES 含有无效的网段：{_error} (LIANQING_TRUSTED_PROXIES holds an invalid CIDR)"
+    ) from None
 
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
+# A lockout is per username AND client address: nobody elsewhere can lock a colleague out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "lianqing.core.network.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
@@ -216,6 +258,8 @@ STATIC_ROOT = HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "media/"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lianqing.core.models import AuditEvent
+from lianqing.core.models import AuditEvent, TotpEnrolmentCode
+from lianqing.core.otp import enrolment_code_issue
 from lianqing.core.roles import Role
 from tests.core.factories import TEST_PASSWORD
 
@@ -50,8 +51,10 @@ def test_password_alone_does_not_open_staff_pages(org_tree, make_user):
 
 def test_enrolment_then_verification_opens_staff_pages(org_tree, make_user):
     user = make_user(Role.PETITION, org=org_tree.petition_office, username="xf")
+    code = enrolment_code_issue(user=user, by=None)
     client = Client()
     _sign_in(client, "xf")
+    client.post(reverse("core:otp"), {"code": code.lower().replace("-", " ")})  # typed loosely
     enrol_page = client.get(reverse("core:otp"))
     assert "绑定动态验证码" in enrol_page.content.decode()
     device = TOTPDevice.objects.get(user=user)
@@ -69,7 +72,8 @@ def test_enrolment_then_verification_opens_staff_pages(org_tree, make_user):
     steps = sorted(
         AuditEvent.objects.filter(actor=user, action="login").values_list("details__step", flat=True)
     )
-    assert steps == ["password", "totp_enrolled"]
+    assert steps == ["enrolment_code", "password", "totp_enrolled"]
+    assert not TotpEnrolmentCode.objects.filter(user=user).exists()  # used up
 
 
 def test_repeated_failures_lock_the_account_even_for_the_right_password(org_tree, make_user):

@@ -40,12 +40,12 @@ def commission_of(org: Org) -> Org:
 
 
 def case_scope_path(user: User | AnonymousUser) -> str | None:
-    """Path prefix of the orgs in charge whose cases the user sees ("" everything, None nothing)."""
+    """Path prefix of the orgs in charge whose cases the user sees (None: nothing)."""
     return jurisdiction_path(user)
 
 
 def may_see_higher_level(user: User) -> bool:
-    return user.is_superuser or (
+    return (
         user.org is not None
         and user.org.kind in COMMISSION_LEVEL_KINDS
         and user.has_role(Role.PETITION, Role.LEADER)
@@ -55,8 +55,6 @@ def may_see_higher_level(user: User) -> bool:
 def case_scope(queryset: QuerySet[Case], user: User | AnonymousUser) -> QuerySet[Case]:
     if not isinstance(user, User) or not user.has_role(*CASE_ROLES):
         return queryset.none()
-    if user.is_superuser:
-        return queryset
     path = case_scope_path(user)
     if path is not None and not Org.objects.exclude(path__startswith=path).exists():
         pass  # the user's jurisdiction is the whole org tree of this installation: no org filter
@@ -78,8 +76,6 @@ def case_scope(queryset: QuerySet[Case], user: User | AnonymousUser) -> QuerySet
 def case_visible_to(case: Case, user: User | AnonymousUser) -> bool:
     if not isinstance(user, User) or not user.has_role(*CASE_ROLES):
         return False
-    if user.is_superuser:
-        return True
     if case.confidentiality > user.clearance:
         return False
     if case.higher_level and not may_see_higher_level(user):
@@ -100,4 +96,4 @@ def access_case_by_id(user: User | AnonymousUser, case_id: int) -> Case:
 
 def user_works_in(user: User, org: Org) -> bool:
     """The user's own org is `org` or inside it (a department handling its own cases)."""
-    return user.is_superuser or (user.org is not None and user.org.is_within(org))
+    return user.org is not None and user.org.is_within(org)

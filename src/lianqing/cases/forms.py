@@ -40,6 +40,10 @@ def _style(form: forms.Form, size: str = "") -> None:
             widget.attrs["class"] = "form-control" + (f" form-control-{size}" if size else "")
 
 
+MAX_ID = 2**63 - 1  # the largest value a BIGINT primary key can hold on every database
+MATCHES_NOTHING = -1  # ids and levels are never negative
+
+
 def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
 
@@ -51,8 +55,12 @@ class InboxFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("问题类别"), choices=_blank(Category.choices), required=False)
     region_code = forms.CharField(label=_("行政区划"), max_length=12, required=False)
     region_exact = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    org = forms.IntegerField(label=_("承办机构"), required=False, widget=forms.Select)
-    handler = forms.IntegerField(label=_("承办人"), required=False, widget=forms.HiddenInput)
+    org = forms.IntegerField(
+        label=_("承办机构"), required=False, min_value=1, max_value=MAX_ID, widget=forms.Select
+    )
+    handler = forms.IntegerField(
+        label=_("承办人"), required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
     due_soon = forms.BooleanField(label=_("临期（3个工作日内）"), required=False)
     open_only = forms.BooleanField(label=_("在办（有时限）"), required=False, widget=forms.HiddenInput)
@@ -64,7 +72,9 @@ class InboxFilterForm(forms.Form):
         label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     disposal = forms.ChoiceField(label=_("处置方式"), choices=_blank(Disposal.choices), required=False)
-    form_level = forms.IntegerField(label=_("四种形态"), required=False, widget=forms.HiddenInput)
+    form_level = forms.IntegerField(
+        label=_("四种形态"), required=False, min_value=0, max_value=32767, widget=forms.HiddenInput
+    )
     q = forms.CharField(label=_("摘要或编号"), max_length=100, required=False)
 
     def __init__(self, *args: Any, orgs: list[Org] | None = None, **kwargs: Any) -> None:
@@ -73,7 +83,13 @@ class InboxFilterForm(forms.Form):
         _style(self, "sm")
 
     def to_filters(self) -> CaseFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        # Valid fields filter as asked; an id or level that cannot exist (out of range, not a
+        # number) matches nothing, rather than being dropped and showing everything.
+        self.is_valid()
+        data: dict[str, Any] = dict(getattr(self, "cleaned_data", {}))
+        for name in ("org", "handler", "form_level"):
+            if name in self.errors:
+                data[name] = MATCHES_NOTHING
         return CaseFilters(
             status=data.get("status", ""),
             kind=data.get("kind", ""),
@@ -141,7 +157,7 @@ class CaseRegisterForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        allowed = [c for c in Clearance.choices if c[0] <= user.clearance or user.is_superuser]
+        allowed = [c for c in Clearance.choices if c[0] <= user.clearance]
         self.fields["confidentiality"].choices = allowed  # type: ignore[attr-defined]
         _style(self)
 

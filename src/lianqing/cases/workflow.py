@@ -152,8 +152,6 @@ ACTIONS: dict[str, Action] = {
 
 
 def _place_ok(case: Case, user: User, place: Place) -> bool:
-    if user.is_superuser:
-        return True
     if user.has_role(*OVERSIGHT_ROLES) and org_in_jurisdiction(case.org, user):
         return True
     if place is Place.COMMISSION:

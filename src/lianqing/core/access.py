@@ -1,7 +1,8 @@
 """Jurisdiction: the one place that decides which objects a user may see.
 
 A user sees objects of their org's subtree. Leaders, 案管 and 信访 of the commission (or of one
-of its internal departments) see the commission's whole subtree; a superuser sees everything.
+of its internal departments) see the commission's whole subtree. The superuser flag widens
+nothing: the system administrator manages accounts and settings, never report or case content.
 Missing and forbidden objects raise the same 404, so a URL never tells which one it was.
 """
 
@@ -18,7 +19,13 @@ from lianqing.core.roles import COMMISSION_WIDE_ROLES
 
 M = TypeVar("M", bound=Model)
 
-EVERYTHING = ""  # the path prefix every org path starts with
+
+def commission_of(org: Org) -> Org:
+    """The commission an org belongs to (itself for a commission or township commission)."""
+    node: Org | None = org
+    while node is not None and node.kind == OrgKind.DEPARTMENT:
+        node = node.parent
+    return node or org
 
 
 def jurisdiction_root(user: User | AnonymousUser) -> Org | None:
@@ -35,9 +42,7 @@ def jurisdiction_root(user: User | AnonymousUser) -> Org | None:
 
 
 def jurisdiction_path(user: User | AnonymousUser) -> str | None:
-    """Path prefix of what the user sees: EVERYTHING for a superuser, None for nothing."""
-    if user.is_authenticated and user.is_superuser:
-        return EVERYTHING
+    """Path prefix of what the user sees, None for nothing."""
     root = jurisdiction_root(user)
     return root.path if root else None
 
@@ -52,8 +57,6 @@ def scope_to_jurisdiction(
     path = jurisdiction_path(user)
     if path is None:
         return queryset.none()
-    if path == EVERYTHING:
-        return queryset
     lookup = f"{org_field}__path__startswith" if org_field else "path__startswith"
     return queryset.filter(**{lookup: path})
 

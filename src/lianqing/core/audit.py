@@ -1,13 +1,16 @@
 """The audit log: append a hash-chained row; verify the chain.
 
 Every service that changes an audited model, and every view of protected data, calls
-`audit_record`. Rows are chained: each stores the previous row's hash and a hash of its
-own content, so any edit or deletion shows up in `audit_verify`.
+`audit_record`. Rows are chained: each stores the previous row's hash and an HMAC of its own
+content under a key kept outside the database (core.audit_key), so nobody who can only write the
+database can delete a row and re-hash the tail. The chain's head is exported daily to a
+write-once folder (core.audit_heads); `audit_verify` checks the chain and every exported head.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC
@@ -17,12 +20,14 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from lianqing.core.audit_key import AuditKey, audit_key_get
 from lianqing.core.models import AuditAction, AuditChainHead, AuditEvent, User
+from lianqing.core.network import client_address
 
 GENESIS_HASH = "0" * 64
 
 
-def _row_hash(event: AuditEvent) -> str:
+def _row_hash(event: AuditEvent, key: AuditKey) -> str:
     content = [
         event.seq,
         event.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
@@ -35,14 +40,16 @@ def _row_hash(event: AuditEvent) -> str:
         event.ip_address,
         event.prev_hash,
     ]
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    if event.seq < key.from_seq:  # written before the installation had a key: plain SHA-256
+        return hashlib.sha256(canonical).hexdigest()
+    return hmac.new(key.secret, canonical, hashlib.sha256).hexdigest()
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request) or None
 
 
 def _locked_chain_head() -> AuditChainHead:
@@ -72,6 +79,7 @@ def audit_record(
         actor = request.user  # type: ignore[assignment]
     with transaction.atomic():
         head = _locked_chain_head()
+        key = audit_key_get()
         event = AuditEvent(
             seq=head.last_seq + 1,
             created_at=timezone.now(),
@@ -84,7 +92,7 @@ def audit_record(
             ip_address=client_ip(request),
             prev_hash=head.last_hash,
         )
-        event.hash = _row_hash(event)
+        event.hash = _row_hash(event, key)
         event.save()
         AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
     return event
@@ -101,8 +109,10 @@ class VerifyResult:
         return self.broken_seq is None
 
 
-def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
-    """Walk the chain in order and report the first row whose link or content does not hold."""
+def audit_verify(*, chunk_size: int = 5000, check_heads: bool = True) -> VerifyResult:
+    """Walk the chain in order and report the first row whose link or content does not hold,
+    then check that every exported head still matches the row it names."""
+    key = audit_key_get()
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
@@ -115,7 +125,7 @@ def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
             return VerifyResult(
                 checked, event.seq, "与上一条记录的链接断开 (link to the previous row is broken)"
             )
-        if _row_hash(event) != event.hash:
+        if _row_hash(event, key) != event.hash:
             return VerifyResult(checked, event.seq, "记录内容被修改 (row content was changed)")
         expected_prev = event.hash
         expected_seq += 1
@@ -125,4 +135,10 @@ def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
         return VerifyResult(
             checked, checked + 1, "链尾记录缺失或被删除 (rows at the end of the chain were removed)"
         )
+    if check_heads:
+        from lianqing.core.audit_heads import heads_check
+
+        problem = heads_check(key=key, last_seq=checked)
+        if problem is not None:
+            return VerifyResult(checked, problem[0], problem[1])
     return VerifyResult(checked)

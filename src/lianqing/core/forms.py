@@ -16,3 +16,12 @@ class TokenForm(forms.Form):
         error_messages={"invalid": _("请输入 6 位数字验证码")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("绑定码"),
+        max_length=20,
+        help_text=_("由系统管理员签发的一次性绑定码，形如 ABCD-EFGH-JKMN"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )

@@ -5,13 +5,16 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 # Pages an authenticated but not yet verified user may still reach.
 _OPEN_PREFIXES = ("/staff/login/", "/staff/logout/", "/staff/otp/", "/static/", "/i18n/")
 
 
 class RequireSecondFactorMiddleware:
-    """Staff pages need a verified TOTP second factor when LIANQING_REQUIRE_OTP is on."""
+    """Staff pages need a verified TOTP second factor when LIANQING_REQUIRE_OTP is on, and then,
+    for an account whose password an administrator set, a password of the person's own."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -19,7 +22,19 @@ class RequireSecondFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._needs_second_factor(request):
             return redirect("core:otp")
+        if self._needs_password_change(request):
+            return redirect(f"{reverse('core:password_change')}?{urlencode({'next': request.path})}")
         return self.get_response(request)
+
+    @staticmethod
+    def _needs_password_change(request: HttpRequest) -> bool:
+        user = request.user
+        if not user.is_authenticated or not getattr(user, "must_change_password", False):
+            return False
+        path = request.path
+        return path.startswith(("/staff/", "/admin/")) and not path.startswith(
+            (*_OPEN_PREFIXES, "/staff/password/")
+        )
 
     @staticmethod
     def _needs_second_factor(request: HttpRequest) -> bool:

@@ -63,6 +63,9 @@ class User(AbstractUser):
     clearance = models.PositiveSmallIntegerField(
         _("密级权限"), choices=Clearance.choices, default=Clearance.ORDINARY
     )
+    # Set when an administrator creates the account or resets its password: the person must
+    # choose their own password before anything else.
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -80,7 +83,9 @@ class User(AbstractUser):
         return cached
 
     def has_role(self, *roles: Role) -> bool:
-        return self.is_superuser or bool(self.role_names() & {str(role) for role in roles})
+        # Membership only: the superuser flag runs the admin site and confers no role (separation
+        # of duties: the administrator never reads reports or cases by virtue of the flag).
+        return bool(self.role_names() & {str(role) for role in roles})
 
 
 class AuditAction(models.TextChoices):
@@ -142,6 +147,64 @@ class AuditChainHead(models.Model):
         return f"audit chain tip #{self.last_seq}"
 
 
+class GrantStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    REFUSED = "refused", _("已拒绝")
+
+
+class RoleGrantRequest(models.Model):
+    """Adding a user to a role group: requested by one person, effective once a 领导 confirms."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="role_grant_requests"
+    )
+    role = models.CharField(_("角色"), max_length=32, choices=[(str(r), str(r)) for r in Role])
+    status = models.CharField(
+        _("状态"), max_length=16, choices=GrantStatus.choices, default=GrantStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("申请人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("角色授权申请")
+        verbose_name_plural = _("角色授权申请")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(status="pending"),
+                name="role_grant_one_pending_per_user_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.role} ({self.get_status_display()})"
+
+
+class TotpEnrolmentCode(models.Model):
+    """A one-time code an administrator hands to a person so they can bind their authenticator.
+
+    Only its hash is stored; it is shown once when issued, expires, and is deleted when used.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_enrolment_code")
+    code_hash = models.CharField(max_length=200)
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"enrolment code of {self.user}"
+
+
 class Notification(models.Model):
     """An in-app message to one user (reminders, assignments); shown in the staff shell."""
 
@@ -165,3 +228,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class HealthProbe(models.Model):
+    """One row /healthz writes on every check: the only honest test that the database takes writes."""
+
+    checked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"health probe {self.checked_at}"

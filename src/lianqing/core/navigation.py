@@ -31,6 +31,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("数据碰撞"), "leads:package_list", (Role.DATA_ANALYSIS, Role.LEADER, Role.CASE_MANAGEMENT)),
     NavItem(_("机构"), "core:org_list"),
     NavItem(_("审计日志"), "core:audit_list", (Role.ADMIN, Role.LEADER)),
+    NavItem(_("授权确认"), "core:grants", (Role.LEADER,)),
 ]
 
 

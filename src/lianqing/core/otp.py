@@ -1,17 +1,75 @@
-"""TOTP second factor: enrolment and verification on top of django-otp."""
+"""TOTP second factor: enrolment and verification on top of django-otp.
+
+Binding an authenticator needs a one-time enrolment code that an administrator issued to the
+person (shown once, stored as a hash, valid for ENROLMENT_CODE_HOURS): a password alone, guessed
+or stolen before the owner's first login, never reveals the TOTP secret.
+"""
 
 from __future__ import annotations
 
 import base64
+import secrets
+from datetime import timedelta
 from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lianqing.core.models import User
+from lianqing.core.audit import audit_record
+from lianqing.core.models import AuditAction, TotpEnrolmentCode, User
+
+ENROLMENT_CODE_HOURS = 72
+ENROLMENT_CODE_ATTEMPTS = 5
+# No 0/O, 1/I/L: the code is read off paper or a screen and typed in.
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ENROLMENT_SESSION_KEY = "lianqing_enrolment_code_ok"
+
+
+def enrolment_code_normalise(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+@transaction.atomic
+def enrolment_code_issue(*, user: User, by: User | None) -> str:
+    """A new code for `user` (any earlier one stops working); returned once, only its hash kept."""
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    now = timezone.now()
+    TotpEnrolmentCode.objects.update_or_create(
+        user=user,
+        defaults={
+            "code_hash": make_password(code),
+            "issued_by": by,
+            "issued_at": now,
+            "expires_at": now + timedelta(hours=ENROLMENT_CODE_HOURS),
+        },
+    )
+    # A new code starts enrolment afresh: a half-bound device from before is discarded.
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    audit_record(action=AuditAction.CREATE, actor=by, obj=user, details={"step": "enrolment_code_issued"})
+    return "-".join(code[i : i + 4] for i in range(0, 12, 4))
+
+
+@transaction.atomic
+def enrolment_code_check(*, user: User, code: str) -> bool:
+    """True for the user's valid code. Wrong attempts are counted: the fifth voids the code."""
+    issued = TotpEnrolmentCode.objects.select_for_update().filter(user=user).first()
+    if issued is None or issued.expires_at <= timezone.now():
+        return False
+    if check_password(enrolment_code_normalise(code), issued.code_hash):
+        return True
+    issued.failed_attempts += 1
+    if issued.failed_attempts >= ENROLMENT_CODE_ATTEMPTS:
+        issued.delete()  # guessed at too often: the administrator issues a new one
+        audit_record(action=AuditAction.LOGIN_FAILED, obj=user, details={"step": "enrolment_code_voided"})
+    else:
+        issued.save(update_fields=["failed_attempts"])
+    return False
 
 
 def totp_device_get(user: User) -> TOTPDevice | None:
@@ -39,11 +97,14 @@ def totp_qr_data_uri(device: TOTPDevice) -> str:
 
 
 def totp_verify(request: HttpRequest, device: TOTPDevice, token: str) -> bool:
-    """Check the token; on success confirm the device and mark the session verified."""
+    """Check the token; on success confirm the device (using up the enrolment code) and mark the
+    session verified."""
     if not device.verify_token(token):
         return False
     if not device.confirmed:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        TotpEnrolmentCode.objects.filter(user=device.user).delete()
+        request.session.pop(ENROLMENT_SESSION_KEY, None)
     otp_login(request, device)
     return True

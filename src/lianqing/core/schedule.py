@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 # (task path, local time of day it runs)
 DAILY_JOBS: tuple[tuple[str, dt.time], ...] = (
     ("lianqing.core.tasks.audit_verify_task", dt.time(2, 0)),
+    ("lianqing.core.tasks.audit_head_export_task", dt.time(1, 30)),
     ("lianqing.intake.tasks.intake_housekeeping_task", dt.time(3, 0)),
     ("lianqing.intake.tasks.intake_retention_task", dt.time(3, 30)),
     ("lianqing.cases.tasks.case_reminders_task", dt.time(6, 30)),

@@ -1,19 +1,29 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lianqing.core import otp
+from lianqing.core import grants, otp
 from lianqing.core.access import access_org_by_id, jurisdiction_root
 from lianqing.core.audit import audit_record
-from lianqing.core.forms import LoginForm, TokenForm
+from lianqing.core.forms import EnrolmentCodeForm, LoginForm, TokenForm
+from lianqing.core.health import health_problems
 from lianqing.core.models import AuditAction, AuditEvent, User
 from lianqing.core.roles import Role
 from lianqing.core.selectors import notification_list, org_list, org_staff_list
@@ -34,6 +44,10 @@ def public_home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 only when the database and the upload folders take writes; 503 names what does not."""
+    problems = health_problems()
+    if problems:
+        return JsonResponse({"status": "error", "problems": problems}, status=503)
     return JsonResponse({"status": "ok"})
 
 
@@ -64,9 +78,11 @@ def staff_logout(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_otp(request: HttpRequest) -> HttpResponse:
-    """Verify the second factor, or enrol a device first when the user has none."""
+    """Verify the second factor; a user without one first proves their enrolment code."""
     user: User = request.user  # type: ignore[assignment]
     device = otp.totp_device_get(user)
+    if device is None and request.session.get(otp.ENROLMENT_SESSION_KEY) != user.pk:
+        return _enrolment_code_step(request, user)
     enrolling = device is None
     if device is None:
         device = otp.totp_enrolment_device(user)
@@ -85,6 +101,37 @@ def staff_otp(request: HttpRequest) -> HttpResponse:
     if enrolling:
         context |= {"qr_data_uri": otp.totp_qr_data_uri(device), "secret": otp.totp_secret_base32(device)}
     return render(request, "core/otp.html", context)
+
+
+def _enrolment_code_step(request: HttpRequest, user: User) -> HttpResponse:
+    form = EnrolmentCodeForm(request.POST if "code" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        if otp.enrolment_code_check(user=user, code=form.cleaned_data["code"]):
+            request.session[otp.ENROLMENT_SESSION_KEY] = user.pk
+            audit_record(action=AuditAction.LOGIN, request=request, details={"step": "enrolment_code"})
+            return redirect(f"{reverse('core:otp')}?{urlencode({'next': _safe_next(request)})}")
+        audit_record(action=AuditAction.LOGIN_FAILED, request=request, details={"step": "enrolment_code"})
+        form.add_error("code", _("绑定码不正确、已过期或已失效，请向系统管理员重新申领"))
+    return render(request, "core/enrolment_code.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    """Choose one's own password (required after an administrator set or reset it)."""
+    user: User = request.user  # type: ignore[assignment]
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        update_session_auth_hash(request, form.user)
+        audit_record(
+            action=AuditAction.UPDATE, request=request, obj=user, details={"step": "password_changed"}
+        )
+        messages.success(request, _("密码已修改"))
+        return redirect(_safe_next(request))
+    context = {"form": form, "forced": user.must_change_password, "next": _safe_next(request)}
+    return render(request, "core/password_change.html", context)
 
 
 @login_required
@@ -139,3 +186,41 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.select_related("actor").order_by("-seq")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grant_list_view(request: HttpRequest) -> HttpResponse:
+    """A 领导 confirms or refuses the role grants the administrator requested."""
+    user: User = request.user  # type: ignore[assignment]
+    if not grants.may_confirm_grants(user):
+        raise Http404("没有找到该页面 (no such page)")
+    if request.method == "POST":
+        grant_id = _int_or_none(request.POST.get("grant_id"))
+        decision = request.POST.get("decision")
+        if grant_id is None or decision not in {"confirm", "refuse"}:
+            return HttpResponseBadRequest(_("请求无效"))
+        try:
+            if decision == "confirm":
+                grant = grants.role_grant_confirm(grant_id=grant_id, by=user)
+                messages.success(
+                    request,
+                    _("已确认：%(user)s 获得“%(role)s”角色") % {"user": grant.user, "role": grant.role},
+                )
+            else:
+                grant = grants.role_grant_refuse(grant_id=grant_id, by=user)
+                messages.info(
+                    request,
+                    _("已拒绝：%(user)s 的“%(role)s”角色申请") % {"user": grant.user, "role": grant.role},
+                )
+        except grants.GrantRefusedError as refusal:
+            messages.error(request, str(refusal))
+        return redirect("core:grants")
+    return render(request, "core/grants.html", {"grants": grants.grant_pending_list(user=user)})
+
+
+def _int_or_none(value: str | None) -> int | None:
+    """A database id from a form field, or None for anything that is not one (no 500s)."""
+    if value is None or not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)

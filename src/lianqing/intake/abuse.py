@@ -1,5 +1,6 @@
 """Abuse limits that need no outside service: a proof of work bound to a one-use submission
-token, and a per-client rate limit kept in the database (shared by every web worker).
+token, and a per-client rate limit kept in the database (shared by every web worker). The
+limit's window slides: the last 60 minutes, counted in one-minute buckets.
 
 The submission token is signed by the server and carries a random nonce. The client must find
 a `proof` such that SHA-256(token ":" proof) starts with `bits` zero bits; the nonce is also the
@@ -23,6 +24,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianqing.core.network import client_address
 from lianqing.intake import conf
 from lianqing.intake.captcha import captcha_matches
 from lianqing.intake.errors import IntakeError
@@ -95,42 +97,68 @@ def submission_key(nonce: str) -> str:
 
 def client_key(request: HttpRequest) -> str:
     """An HMAC of the client's address: enough to count requests, useless to find the reporter."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)  # through trusted proxies only (core.network)
     key = hashlib.sha256(("intake.client:" + settings.SECRET_KEY).encode()).digest()
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
 
 
-def _window_start(now: datetime) -> datetime:
-    return now.replace(minute=0, second=0, microsecond=0)
+WINDOW = timedelta(hours=1)
+BUCKET = timedelta(minutes=1)
+
+
+def _bucket_start(now: datetime) -> datetime:
+    return now.replace(second=0, microsecond=0)
+
+
+def rate_bucket_key(key: str, *, scope: str) -> str:
+    return hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()
 
 
 def rate_limit_hit(key: str, *, scope: str, limit: int) -> None:
-    """Count one request of `key` in this hour; IntakeError once it is over `limit`."""
-    bucket = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()
-    window = _window_start(timezone.now())
+    """Count one request of `key`; IntakeError, saying when to come back, once the last hour
+    already holds `limit` of them. A refused request is not counted."""
+    bucket_key = rate_bucket_key(key, scope=scope)
+    now = timezone.now()
+    bucket = _bucket_start(now)
+    oldest = bucket - WINDOW + BUCKET  # buckets in the window: the last 60 minutes, this one included
     with transaction.atomic():
-        updated = RateCounter.objects.filter(key=bucket, window_start=window).update(count=F("count") + 1)
+        updated = RateCounter.objects.filter(key=bucket_key, window_start=bucket).update(count=F("count") + 1)
         if not updated:
             try:
                 with transaction.atomic():
-                    RateCounter.objects.create(key=bucket, window_start=window, count=1)
+                    RateCounter.objects.create(key=bucket_key, window_start=bucket, count=1)
                 # Counters are kept no longer than they are needed (they are derived from addresses).
-                RateCounter.objects.filter(window_start__lt=window - timedelta(hours=1)).delete()
+                RateCounter.objects.filter(window_start__lt=oldest).delete()
             except IntegrityError:  # another worker created it first
-                RateCounter.objects.filter(key=bucket, window_start=window).update(count=F("count") + 1)
-        count = (
-            RateCounter.objects.filter(key=bucket, window_start=window)
-            .values_list("count", flat=True)
-            .first()
+                RateCounter.objects.filter(key=bucket_key, window_start=bucket).update(count=F("count") + 1)
+        counts = list(
+            RateCounter.objects.filter(key=bucket_key, window_start__gte=oldest)
+            .order_by("window_start")
+            .values_list("window_start", "count")
         )
-    if count is not None and count > limit:
-        raise IntakeError(
-            "提交过于频繁，请一小时后再试 (too many requests from this connection: try again in an hour)",
-            field="rate",
-        )
+        if sum(count for _, count in counts) <= limit:
+            return
+        # Over the limit: take this request back out and say when enough of the hour has passed.
+        RateCounter.objects.filter(key=bucket_key, window_start=bucket).update(count=F("count") - 1)
+    retry_at = _retry_at(counts, limit)
+    raise IntakeError(
+        _("提交过于频繁：每小时最多 %(limit)s 次。请于 %(time)s 之后再试。")
+        % {"limit": limit, "time": timezone.localtime(retry_at).strftime("%Y-%m-%d %H:%M")},
+        field="rate",
+    )
+
+
+def _retry_at(counts: list[tuple[datetime, int]], limit: int) -> datetime:
+    """The moment the oldest buckets have left the window so that one more request fits."""
+    excess = sum(count for _, count in counts) - limit  # includes the refused request itself
+    for start, count in counts:
+        excess -= count
+        if excess <= 0:
+            return start + WINDOW
+    return counts[-1][0] + WINDOW
 
 
 def rate_counters_prune(*, keep_hours: int = 2) -> int:
-    cutoff = _window_start(timezone.now()) - timedelta(hours=keep_hours)
+    cutoff = _bucket_start(timezone.now()) - timedelta(hours=keep_hours)
     deleted, _ = RateCounter.objects.filter(window_start__lt=cutoff).delete()
     return deleted

@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, NinjaAPI, Schema, Status
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
+from pydantic import ConfigDict
 
 from lianqing.cases.models import Category
 from lianqing.intake.abuse import challenge_issue, client_key
+from lianqing.intake.actions import Outcome, report_submit_from_input, reporter_reply_from_input
 from lianqing.intake.errors import IntakeError
-from lianqing.intake.forms import MAX_PERSONS, ReplyForm, ReportForm
+from lianqing.intake.forms import MAX_PERSONS
 from lianqing.intake.models import Channel
 from lianqing.intake.receipts import receipt_grouped
 from lianqing.intake.regions import region_name
 from lianqing.intake.selectors import report_messages, report_public_status
-from lianqing.intake.services import report_find_by_receipt, report_submit, reporter_message_post
+from lianqing.intake.services import report_find_by_receipt
 
 api = NinjaAPI(
     title="廉情 网络举报接口 (Lianqing reporting API)",
@@ -69,6 +72,8 @@ class ErrorOut(Schema):
 
 
 class TrackIn(Schema):
+    model_config = ConfigDict(strict=True)  # a number or an object is refused, never stringified
+
     code: str
 
 
@@ -97,6 +102,19 @@ class ReplyOut(Schema):
     accepted: bool
 
 
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Every other refusal keeps the documented shape; an unparsable body is a 422 like any
+    other unreadable input (ninja itself would answer 400 {"detail": ...})."""
+    if exc.status_code == 400:
+        return api.create_response(
+            request, {"message": INVALID, "errors": {"__all__": [UNPARSABLE]}}, status=422
+        )
+    return api.create_response(
+        request, {"message": str(exc), "errors": {"__all__": [str(exc)]}}, status=exc.status_code
+    )
+
+
 @api.exception_handler(ValidationError)
 def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """Malformed requests get the same Chinese error shape as refused reports."""
@@ -110,6 +128,7 @@ def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpRespons
 
 
 INVALID_FIELD = "缺少或无法识别的字段 (missing or unreadable field)"
+UNPARSABLE = "请求内容无法解析，应为 JSON 或表单 (the request body could not be parsed)"
 UNKNOWN_RECEIPT = "回执码不正确或不存在 (the receipt code is wrong or unknown)"
 INVALID = "提交的内容有误 (the submission has errors)"
 
@@ -129,10 +148,22 @@ def _form_data(payload: ReportIn) -> dict[str, str]:
         if not isinstance(person, dict):
             raise IntakeError("persons 的每一项应为对象 (each person must be an object)", field="persons")
         for key, field in (("name", "name"), ("org_name", "org"), ("position", "position")):
-            data[f"person{index}_{field}"] = str(person.get(key, ""))
+            value = person.get(key, "")
+            if not isinstance(value, str):  # never store the repr of an object or a number
+                raise IntakeError(
+                    f"persons 第 {index} 项的 {key} 应为文字 (persons item {index}: {key} must be a string)",
+                    field="persons",
+                )
+            data[f"person{index}_{field}"] = value
     data["is_anonymous"] = "1" if payload.is_anonymous else "0"
     data["consent"] = "on" if payload.consent else ""
     return {key: value for key, value in data.items() if value is not None}
+
+
+def _refusal(outcome: Outcome[Any]) -> Status:
+    """What the form refused, in the documented shape: 422, or 429 when rate limited."""
+    message = outcome.refusal.message if outcome.refusal else INVALID
+    return Status(429 if outcome.rate_limited else 422, ErrorOut(message=message, errors=outcome.errors()))
 
 
 def _error(error: IntakeError) -> Status:
@@ -159,20 +190,20 @@ def report_create(
     attachments: list[UploadedFile] = File(default=None),  # noqa: B008
 ) -> Status:
     try:
-        form = ReportForm(_form_data(payload))
-        if not form.is_valid():
-            errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
-            return Status(422, ErrorOut(message=INVALID, errors=errors))
-        result = report_submit(
-            draft=form.to_draft(),
-            uploads=attachments or [],
-            token=payload.token,
-            proof=payload.proof,
-            client=client_key(request),
-            channel=Channel.API,
-        )
+        data = _form_data(payload)
     except IntakeError as error:
         return _error(error)
+    outcome = report_submit_from_input(
+        data=data,
+        uploads=attachments or [],
+        token=payload.token,
+        proof=payload.proof,
+        client=client_key(request),
+        channel=Channel.API,
+    )
+    if outcome.result is None:
+        return _refusal(outcome)
+    result = outcome.result
     out = ReceiptOut(
         receipt=result.receipt_code,
         receipt_grouped=receipt_grouped(result.receipt_code),
@@ -225,16 +256,13 @@ def report_reply(
 ) -> Status:
     try:
         report = report_find_by_receipt(code_text=payload.code, client=client_key(request))
-        if report is None:
-            return Status(404, ErrorOut(message=UNKNOWN_RECEIPT))
-        form = ReplyForm({"body": payload.body})
-        form.is_valid()
-        reporter_message_post(
-            report=report,
-            body=form.cleaned_data.get("body", ""),
-            uploads=attachments or [],
-            client=client_key(request),
-        )
     except IntakeError as error:
         return _error(error)
+    if report is None:
+        return Status(404, ErrorOut(message=UNKNOWN_RECEIPT))
+    outcome = reporter_reply_from_input(
+        report=report, data={"body": payload.body}, uploads=attachments or [], client=client_key(request)
+    )
+    if not outcome.accepted:
+        return _refusal(outcome)
     return Status(201, ReplyOut(accepted=True))

@@ -21,10 +21,12 @@ from lianqing.core.roles import Role
 from lianqing.intake import conf
 from lianqing.intake.abuse import challenge_issue, challenge_open, client_key
 from lianqing.intake.access import access_report_by_id, may_see_reports, may_unlock
+from lianqing.intake.actions import report_submit_from_input, reporter_reply_from_input
 from lianqing.intake.attachments import ACCEPTED_TYPES_TEXT
 from lianqing.intake.captcha import captcha_png
 from lianqing.intake.errors import IntakeError
 from lianqing.intake.forms import (
+    BootstrapForm,
     IdentityRequestForm,
     QuestionForm,
     ReplyForm,
@@ -47,8 +49,6 @@ from lianqing.intake.selectors import (
 )
 from lianqing.intake.services import (
     report_find_by_receipt,
-    report_submit,
-    reporter_message_post,
     staff_message_post,
 )
 from lianqing.intake.unlock import unlock_expires_at, unlock_forget, unlock_keep, unlocked_key
@@ -80,20 +80,17 @@ def _add_intake_error(form: object, error: IntakeError) -> None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
-    form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = report_submit(
-                draft=form.to_draft(),
-                uploads=request.FILES.getlist("attachments"),
-                token=request.POST.get("token", ""),
-                proof=request.POST.get("proof", ""),
-                client=client_key(request),
-                captcha=request.POST.get("captcha", "")[:16],
-            )
-        except IntakeError as error:
-            _add_intake_error(form, error)
-        else:
+    if request.method == "POST":
+        outcome = report_submit_from_input(
+            data=request.POST,
+            uploads=request.FILES.getlist("attachments"),
+            token=request.POST.get("token", ""),
+            proof=request.POST.get("proof", ""),
+            client=client_key(request),
+            captcha=request.POST.get("captcha", "")[:16],
+        )
+        if outcome.result is not None:
+            result = outcome.result
             response = render(
                 request,
                 "intake/receipt.html",
@@ -106,7 +103,10 @@ def report_form(request: HttpRequest) -> HttpResponse:
             )
             response["Cache-Control"] = "no-store"
             return response
-    status = 400 if request.method == "POST" else 200
+        form = outcome.form
+        status = 429 if outcome.rate_limited else 400
+    else:
+        form, status = ReportForm(), 200
     context = {"form": form, "challenge": challenge_issue(), **_limits(), "had_files": bool(request.FILES)}
     return render(request, "intake/report_form.html", context, status=status)
 
@@ -166,20 +166,19 @@ def track_status(request: HttpRequest) -> HttpResponse:
     if report is None:
         messages.info(request, _("请输入回执码查询 (enter your receipt code)"))
         return redirect("intake:track")
-    form = ReplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reporter_message_post(
-                report=report,
-                body=form.cleaned_data["body"],
-                uploads=request.FILES.getlist("attachments"),
-                client=client_key(request),
-            )
-        except IntakeError as error:
-            _add_intake_error(form, error)
-        else:
+    form: BootstrapForm = ReplyForm()
+    status = 200
+    if request.method == "POST":
+        outcome = reporter_reply_from_input(
+            report=report,
+            data=request.POST,
+            uploads=request.FILES.getlist("attachments"),
+            client=client_key(request),
+        )
+        if outcome.accepted:
             messages.success(request, _("已收到您的回复 (your reply was received)"))
             return redirect("intake:track_status")
+        form, status = outcome.form, 429 if outcome.rate_limited else 400
     context = {
         "report": report,
         "status": report_public_status(report),
@@ -189,7 +188,7 @@ def track_status(request: HttpRequest) -> HttpResponse:
         "form": form,
         **_limits(),
     }
-    return render(request, "intake/track_status.html", context, status=400 if form.errors else 200)
+    return render(request, "intake/track_status.html", context, status=status)
 
 
 @require_POST

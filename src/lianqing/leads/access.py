@@ -24,18 +24,14 @@ COMMISSION_LEVEL = frozenset({OrgKind.COMMISSION, OrgKind.DEPARTMENT})
 def may_see_leads(user: User | AnonymousUser) -> bool:
     if not isinstance(user, User) or not user.is_authenticated:
         return False
-    if user.is_superuser or user.has_role(*DECIDING_ROLES):
+    if user.has_role(*DECIDING_ROLES):
         return True
     return user.has_role(Role.CASE_MANAGEMENT) and user.org is not None and user.org.kind in COMMISSION_LEVEL
 
 
 def may_decide(user: User | AnonymousUser) -> bool:
     """Upload packages, start and cancel scans, exclude hits and turn them into leads."""
-    return (
-        isinstance(user, User)
-        and user.is_authenticated
-        and (user.is_superuser or user.has_role(*DECIDING_ROLES))
-    )
+    return isinstance(user, User) and user.is_authenticated and user.has_role(*DECIDING_ROLES)
 
 
 def _visible(queryset: QuerySet, user: User | AnonymousUser) -> QuerySet:

@@ -4,10 +4,12 @@ import getpass
 import os
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lianqing.core import otp
 from lianqing.core.models import Org, User
 from lianqing.core.roles import Role
 from lianqing.core.services import user_upsert
@@ -33,8 +35,16 @@ class Command(BaseCommand):
             validate_password(password)
         except ValidationError as error:
             raise CommandError(f"密码不符合要求：{'；'.join(error.messages)} (password rejected)") from None
-        user_upsert(username=username, password=password, org=org, roles=[Role.ADMIN], is_superuser=True)
+        user = user_upsert(
+            username=username, password=password, org=org, roles=[Role.ADMIN], is_superuser=True
+        )
         self.stdout.write(f"已创建系统管理员 {username} (admin created)")
+        if settings.LIANQING_REQUIRE_OTP:
+            code = otp.enrolment_code_issue(user=user, by=None)
+            self.stdout.write(
+                f"首次登录绑定动态验证码所用的绑定码（{otp.ENROLMENT_CODE_HOURS} 小时内有效，只显示这一次）：{code}"
+                " (one-time TOTP enrolment code for the first login, shown once)"
+            )
 
     @staticmethod
     def _ask_password() -> str:

@@ -1,0 +1,146 @@
+"""Signed heads of the audit chain, exported daily to a write-once folder.
+
+A head names the last row (seq, hash) and is signed with the audit key. Each export is a new
+file created exclusively and made read-only; nothing here ever overwrites or deletes one.
+`LIANQING_AUDIT_HEAD_DIR` should be another volume than the database (a WORM share, an
+append-only mount, a folder synced off the machine): whoever rewrites the database then still
+faces the heads. `audit_verify` checks that every head's signature holds and that its row is
+still there with the same hash, so a deleted row with a re-hashed tail is found even by someone
+who has the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from lianqing.core.audit_key import AuditKey, audit_key_get
+from lianqing.core.models import AuditChainHead, AuditEvent
+
+PREFIX = "audit-head-"
+
+
+@dataclass(frozen=True)
+class ExportedHead:
+    path: Path
+    seq: int
+    hash: str
+    from_seq: int
+    exported_at: str
+    signature: str
+
+    def payload(self) -> dict[str, object]:
+        return {
+            "seq": self.seq,
+            "hash": self.hash,
+            "from_seq": self.from_seq,
+            "exported_at": self.exported_at,
+        }
+
+
+def head_dir() -> Path:
+    return Path(settings.AUDIT_HEAD_DIR)
+
+
+def _sign(key: AuditKey, payload: dict[str, object]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+    return hmac.new(key.secret, b"audit-head:" + canonical, hashlib.sha256).hexdigest()
+
+
+def exported_heads_exist() -> bool:
+    folder = head_dir()
+    return folder.is_dir() and any(folder.glob(f"{PREFIX}*.json"))
+
+
+def exported_heads() -> list[ExportedHead | Path]:
+    """Every head file in seq order; a file that does not parse is returned as its bare path."""
+    folder = head_dir()
+    if not folder.is_dir():
+        return []
+    heads: list[ExportedHead | Path] = []
+    for path in sorted(folder.glob(f"{PREFIX}*.json")):
+        try:
+            data = json.loads(path.read_text())
+            heads.append(
+                ExportedHead(
+                    path=path,
+                    seq=int(data["seq"]),
+                    hash=str(data["hash"]),
+                    from_seq=int(data["from_seq"]),
+                    exported_at=str(data["exported_at"]),
+                    signature=str(data["signature"]),
+                )
+            )
+        except (ValueError, KeyError, TypeError):
+            heads.append(path)
+    return heads
+
+
+def audit_head_export() -> Path | None:
+    """Write the current head as a new read-only file; None when the chain is empty or unchanged.
+
+    The caller verifies the chain first (the daily task does): exporting a broken chain's head
+    would pin the damage.
+    """
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None or head.last_seq == 0:
+        return None
+    latest = [h for h in exported_heads() if isinstance(h, ExportedHead)]
+    if latest and max(h.seq for h in latest) == head.last_seq:
+        return None
+    key = audit_key_get()
+    exported_at = timezone.now().isoformat(timespec="seconds")
+    payload: dict[str, object] = {
+        "seq": head.last_seq,
+        "hash": head.last_hash,
+        "from_seq": key.from_seq,
+        "exported_at": exported_at,
+    }
+    content = json.dumps({**payload, "signature": _sign(key, payload)}, indent=1)
+    folder = head_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
+    path = folder / f"{PREFIX}{head.last_seq:012d}-{stamp}.json"
+    # Exclusive create, read-only from birth: an export never replaces an earlier one.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o400)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    directory = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    return path
+
+
+def heads_check(*, key: AuditKey, last_seq: int) -> tuple[int, str] | None:
+    """The first exported head the database no longer matches, as (seq, reason), or None."""
+    for head in exported_heads():
+        if isinstance(head, Path):
+            return 0, f"导出的链头文件无法读取：{head.name} (exported head file is unreadable)"
+        if not hmac.compare_digest(_sign(key, head.payload()), head.signature):
+            return head.seq, (
+                f"导出的链头 {head.path.name} 签名不符：密钥被更换或链头被伪造"
+                " (exported head signature does not hold: key replaced or head forged)"
+            )
+        if head.seq > last_seq:
+            return last_seq + 1, (
+                f"{head.exported_at} 导出的链头记到第 {head.seq} 条，数据库只剩 {last_seq} 条"
+                " (rows named by an exported head are gone)"
+            )
+        row_hash = AuditEvent.objects.filter(seq=head.seq).values_list("hash", flat=True).first()
+        if row_hash != head.hash:
+            return head.seq, (
+                f"第 {head.seq} 条与 {head.exported_at} 导出的链头不符：此前的记录被删改后重新计算"
+                " (the chain was rewritten before an exported head)"
+            )
+    return None
