@@ -18,6 +18,9 @@ pytest.importorskip("pyspark")
 pytestmark = [pytest.mark.spark, pytest.mark.spark_cluster, pytest.mark.slow]
 
 
+LOOPBACK_IN_PROC = {"0100007F", "0000000000000000FFFF00000100007F", "00000000000000000000000001000000"}
+
+
 def listening_addresses(pids: list[int]) -> set[str]:
     """The local addresses the processes listen on, from /proc (no tool needed)."""
     inodes: set[str] = set()
@@ -56,10 +59,11 @@ def test_a_standalone_cluster_on_loopback_writes_the_same_hits_as_duckdb(
         assert cluster.master_url.startswith(f"spark://{LOOPBACK}:")
         assert cluster.alive_workers() == 2
         pids = [p for process in cluster.processes for p in java_children(process.pid)]
-        # Every port of the master and workers is on loopback (127.0.0.1 is 0100007F in /proc).
+        # Every port of the master and workers is on loopback: 127.0.0.1 as /proc writes it for
+        # IPv4 and for an IPv6 socket bound to ::ffff:127.0.0.1 (never 0.0.0.0 or :: = any address).
         addresses = listening_addresses(pids)
         assert addresses
-        assert addresses <= {"0100007F"}
+        assert addresses <= LOOPBACK_IN_PROC
         try:
             result = scan(
                 package=package,
