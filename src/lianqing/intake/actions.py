@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from lianqing.intake.errors import IntakeError
 from lianqing.intake.forms import BootstrapForm, ReplyForm, ReportForm
-from lianqing.intake.models import Channel, Report
+from lianqing.intake.models import Channel, Message, Report
 from lianqing.intake.services import SubmitResult, report_submit, reporter_message_post
 
 T = TypeVar("T")
@@ -85,15 +85,15 @@ def report_submit_from_input(
 
 def reporter_reply_from_input(
     *, report: Report, data: Mapping[str, Any], uploads: Sequence[UploadedFile], client: str
-) -> Outcome[bool]:
+) -> Outcome[Message]:
     """The reporter's answer and/or more evidence: validate as the web form does, then post."""
     form = ReplyForm(data)
     if not form.is_valid():
         return Outcome(form=form)
     try:
-        reporter_message_post(
+        message = reporter_message_post(
             report=report, body=form.cleaned_data["body"], uploads=list(uploads), client=client
         )
     except IntakeError as error:
         return _refused(form, error)
-    return Outcome(form=form, result=True)
+    return Outcome(form=form, result=message)

@@ -25,7 +25,7 @@ from lianqing.intake.forms import MAX_PERSONS
 from lianqing.intake.models import Channel
 from lianqing.intake.receipts import receipt_grouped
 from lianqing.intake.regions import region_name
-from lianqing.intake.selectors import report_messages, report_public_status
+from lianqing.intake.selectors import files_pending, report_messages, report_public_status
 from lianqing.intake.services import report_find_by_receipt
 
 api = NinjaAPI(
@@ -64,6 +64,8 @@ class ReceiptOut(Schema):
     receipt_grouped: str
     status: str
     repeated: bool
+    # Attachments received and kept but not yet filed (the server finishes this by itself).
+    attachments_pending: int = 0
 
 
 class ErrorOut(Schema):
@@ -100,6 +102,7 @@ class ReplyIn(Schema):
 
 class ReplyOut(Schema):
     accepted: bool
+    attachments_pending: int = 0
 
 
 @api.exception_handler(HttpError)
@@ -209,6 +212,7 @@ def report_create(
         receipt_grouped=receipt_grouped(result.receipt_code),
         status=report_public_status(result.report).label,
         repeated=result.repeated,
+        attachments_pending=len(files_pending(result.report.attachments.all())),
     )
     return Status(200 if result.repeated else 201, out)
 
@@ -263,6 +267,7 @@ def report_reply(
     outcome = reporter_reply_from_input(
         report=report, data={"body": payload.body}, uploads=attachments or [], client=client_key(request)
     )
-    if not outcome.accepted:
+    if not outcome.accepted or outcome.result is None:
         return _refusal(outcome)
-    return Status(201, ReplyOut(accepted=True))
+    waiting = len(files_pending(outcome.result.attachments.all()))
+    return Status(201, ReplyOut(accepted=True, attachments_pending=waiting))

@@ -168,3 +168,9 @@ def attachment_read(
         request=request,
     )
     return AttachmentContent(name=meta["name"], mime=meta["mime"], data=data)
+
+
+def files_pending(attachments: QuerySet[Attachment] | list[Attachment]) -> set[int]:
+    """Ids of the attachments whose files still wait to be filed (a move that failed after commit;
+    `intake_sweep` finishes it). Read from the disk, so the answer is the truth of the moment."""
+    return {a.pk for a in attachments if storage.is_pending(a.storage_name)}

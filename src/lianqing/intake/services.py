@@ -3,7 +3,8 @@
 Slow and fallible work (checking, cleaning and sealing files, hashing the receipt) happens
 before the transaction; the transaction only inserts rows. Sealed files are written aside and
 moved into place when it commits, or deleted when it fails: a report and its files exist
-together or not at all.
+together or not at all. Once it has committed a file is never deleted: a move that fails leaves
+it pending for `intake_sweep`, and the reporter and staff are told so (`selectors.files_pending`).
 """
 
 from __future__ import annotations
@@ -131,6 +132,29 @@ def _seal_files(
     return written
 
 
+class _FileMoves:
+    """The files written aside for one submission and whether their transaction committed.
+
+    Before commit a failure discards them; after it (seen by the on-commit callback even when a
+    later callback raises) they are evidence: a move that fails leaves them pending."""
+
+    def __init__(self, written: list[tuple[PreparedFile, str, bytes]]) -> None:
+        self.names = [name for _, name, _ in written]
+        self.committed = False
+
+    def move_on_commit(self) -> None:
+        transaction.on_commit(self._moved)
+
+    def _moved(self) -> None:
+        self.committed = True
+        for name in self.names:
+            storage.pending_commit(name)  # False (the file stays pending) is for the sweep to finish
+
+    def discard_unless_committed(self) -> None:
+        if not self.committed:
+            storage.pending_discard(self.names)
+
+
 def _attach_rows(
     report: Report, message: Message | None, written: list[tuple[PreparedFile, str, bytes]]
 ) -> None:
@@ -151,18 +175,19 @@ def _attach_rows(
         )
         for item, name, meta in written
     )
-    for _item, name, _meta in written:
-        transaction.on_commit(partial(storage.pending_commit, name))
 
 
 def _with_files(written: list[tuple[PreparedFile, str, bytes]], work: Callable[[], Report]) -> Report:
-    """Run `work` in a transaction; delete the files written aside if it does not commit."""
+    """Run `work` in a transaction; delete the files written aside only if it does not commit."""
+    moves = _FileMoves(written)
     try:
         with transaction.atomic():
-            return work()
-    except BaseException:
-        storage.pending_discard(name for _, name, _ in written)
-        raise
+            moves.move_on_commit()
+            result = work()
+        moves.committed = True
+        return result
+    finally:
+        moves.discard_unless_committed()
 
 
 def _repeat_of(key: str, nonce: str) -> SubmitResult | None:
@@ -214,13 +239,14 @@ def report_submit(
     seal = _sealer(None, bytes(report_key.public_key))
     identity_box = seal(identity_plain(draft.identity)) if draft.identity else None
     written = _seal_files(prepared, seal)
-    committed = False
+    moves = _FileMoves(written)
     try:
         for attempt in range(_RECEIPT_ATTEMPTS):
             receipt = receipt_new()
             hashed = receipt_hash(receipt.code)  # slow on purpose: outside the transaction
             try:
                 with transaction.atomic():
+                    moves.move_on_commit()
                     report = _report_create(
                         draft=draft, org=org, key=key, nonce=nonce, receipt=receipt.code, hashed=hashed,
                         identity_box=identity_box, written=written, channel=channel,
@@ -233,11 +259,10 @@ def report_submit(
                 if attempt == _RECEIPT_ATTEMPTS - 1:
                     raise
                 continue  # the new receipt's lookup part was taken: draw again
-            committed = True
+            moves.committed = True
             return SubmitResult(report=report, receipt_code=receipt.code, repeated=False)
     finally:
-        if not committed:  # refused, failed or a repeat: the files written aside go
-            storage.pending_discard(name for _, name, _ in written)
+        moves.discard_unless_committed()  # refused, failed or a repeat: the files written aside go
     raise AssertionError("unreachable")
 
 
@@ -370,10 +395,11 @@ def intake_housekeeping() -> dict[str, int]:
     """Finish interrupted file moves, delete orphaned pending files, prune rate counters and
     forget expired receipt copies. Safe to run at any time; the worker runs it daily."""
     known = set(Attachment.objects.values_list("storage_name", flat=True))
-    moved, removed = storage.storage_sweep(known)
+    moved, removed, still_pending = storage.storage_sweep(known)
     return {
         "grants_removed": recipients_prune(),
         "moved": moved,
+        "still_pending": still_pending,
         "removed": removed,
         "pruned": rate_counters_prune(),
         "cleared": receipt_boxes_clear(),

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -42,6 +43,7 @@ from lianqing.intake.regions import region_children, region_name
 from lianqing.intake.selectors import (
     attachment_names,
     attachment_read,
+    files_pending,
     report_identity_read,
     report_messages,
     report_public_status,
@@ -99,6 +101,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
                     "report": result.report,
                     "region": region_name(result.report.region_code),
                     "repeated": result.repeated,
+                    "files_pending": len(files_pending(result.report.attachments.all())),
                 },
             )
             response["Cache-Control"] = "no-store"
@@ -175,8 +178,10 @@ def track_status(request: HttpRequest) -> HttpResponse:
             uploads=request.FILES.getlist("attachments"),
             client=client_key(request),
         )
-        if outcome.accepted:
-            messages.success(request, _("已收到您的回复 (your reply was received)"))
+        if outcome.accepted and outcome.result is not None:
+            messages.success(request, _("已收到您的回复。"))
+            if waiting := len(files_pending(outcome.result.attachments.all())):
+                messages.warning(request, _files_pending_notice(waiting))
             return redirect("intake:track_status")
         form, status = outcome.form, 429 if outcome.rate_limited else 400
     context = {
@@ -195,6 +200,14 @@ def track_status(request: HttpRequest) -> HttpResponse:
 def track_leave(request: HttpRequest) -> HttpResponse:
     request.session.pop(TRACK_SESSION_KEY, None)
     return redirect("intake:track")
+
+
+def _files_pending_notice(count: int) -> str:
+    return ngettext(
+        "%(count)d 个附件已收到，正在等待入库，系统会自动完成，无需重新上传。",
+        "%(count)d 个附件已收到，正在等待入库，系统会自动完成，无需重新上传。",
+        count,
+    ) % {"count": count}
 
 
 # --- staff side ------------------------------------------------------------------------------
@@ -245,6 +258,7 @@ def staff_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         "persons": report.persons.all(),
         "thread": report_messages(report),
         "attachments": [(a, (names or {}).get(a.pk, "")) for a in attachments],
+        "pending_ids": files_pending(attachments),
         "status": report_public_status(report),
         "may_unlock": may_unlock(user),
         "unlocked": private_key is not None,
