@@ -63,10 +63,11 @@ def image_upload(name: str = "照片.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, jpeg_with_gps(), content_type="image/jpeg")
 
 
-def pdf_upload(name: str = "材料.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
-    )
+def pdf_upload(name: str = "材料.pdf", *, padding: int = 0) -> SimpleUploadedFile:
+    """A real one-page PDF (the portal opens every PDF to strip it); `padding` makes it larger."""
+    from tests.intake.marked_files import plain_pdf
+
+    return SimpleUploadedFile(name, plain_pdf(padding), content_type="application/pdf")
 
 
 REPORTER_NAME = "欧阳举报"

@@ -7,7 +7,7 @@ from PIL import Image
 
 from lianqing.intake.attachments import AttachmentKind, attachment_prepare, attachments_prepare, sniff
 from lianqing.intake.errors import IntakeError
-from tests.intake.conftest import jpeg_with_gps
+from tests.intake.conftest import jpeg_with_gps, pdf_upload
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
@@ -56,7 +56,7 @@ def test_type_comes_from_content(data, kind, extension):
         pytest.param(b"MZ\x90\x00" + bytes(100), id="windows-exe"),
         pytest.param(b"<html><script>alert(1)</script></html>", id="html"),
         pytest.param(_zip({"evil.sh": b"rm -rf /"}), id="plain-zip"),
-        pytest.param(b"\x00\x00\x00\x18ftypheic\x00\x00", id="heic-not-a-video"),
+        pytest.param(b"\x00\x00\x00\x18ftypavif\x00\x00", id="avif-not-a-video"),
     ],
 )
 def test_other_content_is_refused_whatever_the_name(data):
@@ -92,7 +92,19 @@ def test_size_and_count_limits(settings):
         attachment_prepare(SimpleUploadedFile("big.pdf", b"%PDF-" + bytes(200)))
     settings.INTAKE_MAX_FILE_BYTES = 10_000
     settings.INTAKE_MAX_FILES = 2
-    uploads = [SimpleUploadedFile(f"{i}.pdf", b"%PDF-1.4") for i in range(3)]
+    uploads = [pdf_upload(f"{i}.pdf") for i in range(3)]
     with pytest.raises(IntakeError, match="附件最多 2 个"):
         attachments_prepare(uploads)
     assert len(attachments_prepare(uploads[:2])) == 2
+
+
+def test_videos_have_their_own_larger_limit(settings):
+    from tests.intake.marked_files import video_marked
+
+    video = video_marked("mp4")
+    settings.INTAKE_MAX_FILE_BYTES = 1000  # documents and pictures: 1 kB here
+    settings.INTAKE_MAX_VIDEO_BYTES = len(video) + 10
+    assert attachment_prepare(SimpleUploadedFile("v.mp4", video)).file_type.kind == AttachmentKind.VIDEO
+    settings.INTAKE_MAX_VIDEO_BYTES = len(video) - 10
+    with pytest.raises(IntakeError, match=r"v\.mp4 超过 0 MB 的大小上限"):
+        attachment_prepare(SimpleUploadedFile("v.mp4", video))

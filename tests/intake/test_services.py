@@ -156,7 +156,7 @@ def test_failed_database_write_leaves_no_report_and_no_file(intake_env, django_c
 def test_failed_file_write_leaves_no_report_and_no_file(intake_env):
     # Given the file system refuses files over 20 kB (a real EFBIG from the kernel): the photo
     # fits, the 60 kB document after it does not
-    big_pdf = SimpleUploadedFile("材料.pdf", b"%PDF-1.4\n" + bytes(60_000))
+    big_pdf = pdf_upload(padding=60_000)
     previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, hard))

@@ -1,22 +1,25 @@
 """Attachments: what a file really is (from its bytes, never its name), size and count limits,
-and images re-encoded without their metadata (EXIF, GPS, maker notes) to protect the reporter.
+and every kind cleaned of its metadata to protect the reporter (strip_images, strip_documents,
+strip_video).
 """
 
 from __future__ import annotations
 
-import io
-import warnings
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from lianqing.intake import conf
+from lianqing.intake.archives import zip_open_checked, zip_read_bounded
 from lianqing.intake.errors import IntakeError
+from lianqing.intake.strip_documents import office_strip, pdf_strip
+from lianqing.intake.strip_images import image_strip
+from lianqing.intake.strip_video import video_strip
 
 
 class AttachmentKind(models.TextChoices):
@@ -48,7 +51,9 @@ _IMAGE_FORMATS = {
     "GIF": FileType(AttachmentKind.IMAGE, "image/gif", "gif"),
     "WEBP": FileType(AttachmentKind.IMAGE, "image/webp", "webp"),
 }
-_VIDEO_BRANDS_EXCLUDED = {b"heic", b"heix", b"mif1", b"msf1", b"avif", b"heim", b"heis"}
+_HEIF_BRANDS = {b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis", b"hevc", b"hevx"}
+_VIDEO_BRANDS_EXCLUDED = {*_HEIF_BRANDS, b"avif", b"avis"}
+_HEIC = FileType(AttachmentKind.IMAGE, "image/heic", "heic")
 _OOXML_PARTS = {
     "word/": FileType(
         AttachmentKind.OFFICE,
@@ -64,18 +69,21 @@ _OOXML_PARTS = {
         "pptx",
     ),
 }
-ACCEPTED_TYPES_TEXT = "图片（JPG、PNG、GIF、WebP）、视频（MP4、MOV、3GP、WebM、AVI）、PDF、Office 文档（Word、Excel、PowerPoint、WPS、OpenDocument）"
+ACCEPTED_TYPES_TEXT = _(
+    "图片（JPG、PNG、GIF、WebP、手机 HEIC）、视频（MP4、MOV、3GP、WebM、AVI）、PDF、Office 文档（Word、Excel、PowerPoint、WPS、OpenDocument）"
+)
 
 
-def _zip_type(data: bytes) -> FileType | None:
+def _zip_type(data: bytes, name: str) -> FileType | None:
+    """OOXML or OpenDocument from a zip's part names; its limits checked first (zip bombs)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zip_open_checked(data, name) as archive:
             names = archive.namelist()
             if "mimetype" in names:
-                mime = archive.read("mimetype").decode("ascii", "replace").strip()
+                mime = zip_read_bounded(archive, "mimetype", 100).decode("ascii", "replace").strip()
                 if mime.startswith("application/vnd.oasis.opendocument."):
                     return FileType(AttachmentKind.OFFICE, mime, "od" + mime.rsplit(".", 1)[-1][0])
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, RuntimeError, EOFError):
         return None
     if "[Content_Types].xml" not in names:
         return None
@@ -85,7 +93,7 @@ def _zip_type(data: bytes) -> FileType | None:
     return None
 
 
-def sniff(data: bytes) -> FileType | None:
+def sniff(data: bytes, name: str = "") -> FileType | None:
     """The type of a file from its content (magic numbers and structure), or None if not accepted."""
     head = data[:16]
     if head.startswith(b"\xff\xd8\xff"):
@@ -98,6 +106,8 @@ def sniff(data: bytes) -> FileType | None:
         return _IMAGE_FORMATS["WEBP"]
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
         return FileType(AttachmentKind.VIDEO, "video/x-msvideo", "avi")
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return _HEIC
     if head[4:8] == b"ftyp" and head[8:12] not in _VIDEO_BRANDS_EXCLUDED:
         brand = head[8:12]
         if brand == b"qt  ":
@@ -112,76 +122,75 @@ def sniff(data: bytes) -> FileType | None:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE compound file: .doc .xls .ppt .wps
         return FileType(AttachmentKind.OFFICE, "application/x-ole-storage", "doc")
     if head.startswith(b"PK\x03\x04"):
-        return _zip_type(data)
+        return _zip_type(data, name)
     return None
 
 
-def _strip_image(data: bytes, name: str, file_type: FileType) -> bytes:
-    """Decode and re-encode the pixels only; nothing of the original file's metadata survives."""
-    fmt = file_type.extension.upper().replace("JPG", "JPEG")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                frames = getattr(image, "n_frames", 1)
-                out = io.BytesIO()
-                if frames > 1 and fmt in {"GIF", "WEBP"}:
-                    image.save(out, format=fmt, save_all=True)
-                    return out.getvalue()
-                upright = ImageOps.exif_transpose(image)
-                if fmt == "JPEG":
-                    upright.convert("RGB").save(out, format="JPEG", quality=90, optimize=False)
-                else:
-                    upright.save(out, format=fmt)
-                return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError, Warning):
-        raise IntakeError(
-            f"附件 {name}: 图片已损坏或过大，无法读取 (attachment {name}: the image is damaged or too large)",
-            field="attachments",
-        ) from None
+def _too_large(name: str, limit: int) -> IntakeError:
+    return IntakeError(
+        gettext("附件 %(name)s 超过 %(limit)d MB 的大小上限") % {"name": name, "limit": limit // conf.MiB},
+        field="attachments",
+    )
+
+
+def _stripped(data: bytes, name: str, file_type: FileType) -> tuple[bytes, FileType]:
+    """The file without its metadata, and its type afterwards (HEIC becomes JPEG)."""
+    if file_type.kind == AttachmentKind.IMAGE:
+        cleaned, extension = image_strip(data, name, file_type.extension)
+        return cleaned, _IMAGE_FORMATS["JPEG"] if extension != file_type.extension else file_type
+    if file_type.kind == AttachmentKind.VIDEO:
+        return video_strip(data, name, file_type.extension), file_type
+    if file_type.kind == AttachmentKind.PDF:
+        return pdf_strip(data, name), file_type
+    if file_type.extension != "doc":  # OOXML and OpenDocument; legacy OLE files pass as they are
+        return office_strip(data, name), file_type
+    return data, file_type
+
+
+def _renamed(name: str, file_type: FileType) -> str:
+    stem, dot, extension = name.rpartition(".")
+    if dot and extension.lower() in {"heic", "heif"}:
+        return f"{stem}.{file_type.extension}"
+    return name
 
 
 def attachment_prepare(upload: UploadedFile, *, strip_metadata: bool | None = None) -> PreparedFile:
     """Read one upload, check its type from its content and clean it. IntakeError if refused."""
     name = (upload.name or "附件").rsplit("/", 1)[-1][:200]
-    limit = conf.max_file_bytes()
+    limit = conf.max_upload_bytes()
     if upload.size is not None and upload.size > limit:
-        raise IntakeError(
-            f"附件 {name} 超过 {limit // conf.MiB} MB 的大小上限 (attachment {name} is larger than {limit // conf.MiB} MB)",
-            field="attachments",
-        )
+        raise _too_large(name, limit)
     upload.seek(0)
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise IntakeError(
-            f"附件 {name} 超过 {limit // conf.MiB} MB 的大小上限 (attachment {name} is larger than {limit // conf.MiB} MB)",
-            field="attachments",
-        )
+        raise _too_large(name, limit)
     if not data:
-        raise IntakeError(f"附件 {name} 是空文件 (attachment {name} is empty)", field="attachments")
-    file_type = sniff(data)
+        raise IntakeError(gettext("附件 %(name)s 是空文件") % {"name": name}, field="attachments")
+    file_type = sniff(data, name)
     if file_type is None:
         raise IntakeError(
-            f"附件 {name} 的文件类型不受支持，只接受{ACCEPTED_TYPES_TEXT} "
-            f"(attachment {name}: file type not accepted; images, videos, PDF and Office documents only)",
+            gettext("附件 %(name)s 的文件类型不受支持，只接受%(types)s")
+            % {"name": name, "types": ACCEPTED_TYPES_TEXT},
             field="attachments",
         )
+    kind_limit = conf.max_video_bytes() if file_type.kind == AttachmentKind.VIDEO else conf.max_file_bytes()
+    if len(data) > kind_limit:
+        raise _too_large(name, kind_limit)
     strip = conf.strip_image_metadata() if strip_metadata is None else strip_metadata
-    if file_type.kind == AttachmentKind.IMAGE and strip:
-        data = _strip_image(data, name, file_type)
+    if strip or file_type == _HEIC:  # HEIC is converted in any case: staff computers cannot show it
+        data, cleaned_type = _stripped(data, name, file_type)
+        name, file_type = _renamed(name, cleaned_type), replace(cleaned_type)
     return PreparedFile(original_name=name, file_type=file_type, data=data)
 
 
 def attachments_prepare(uploads: Sequence[UploadedFile], *, already: int = 0) -> list[PreparedFile]:
     """Check count and total size, then prepare each file."""
     if len(uploads) + already > conf.max_files():
-        raise IntakeError(
-            f"附件最多 {conf.max_files()} 个 (at most {conf.max_files()} attachments)", field="attachments"
-        )
+        raise IntakeError(gettext("附件最多 %(count)d 个") % {"count": conf.max_files()}, field="attachments")
     total = sum(upload.size or 0 for upload in uploads)
     if total > conf.max_total_bytes():
         raise IntakeError(
-            f"附件总大小超过 {conf.max_total_bytes() // conf.MiB} MB (attachments exceed {conf.max_total_bytes() // conf.MiB} MB in total)",
+            gettext("附件总大小超过 %(limit)d MB") % {"limit": conf.max_total_bytes() // conf.MiB},
             field="attachments",
         )
     return [attachment_prepare(upload) for upload in uploads]

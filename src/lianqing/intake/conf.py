@@ -32,12 +32,48 @@ def max_file_bytes() -> int:
     return _bytes("INTAKE_MAX_FILE_BYTES", "LIANQING_INTAKE_MAX_FILE_MB", 20)
 
 
+def max_video_bytes() -> int:
+    """A video may be larger than other files (a minute of phone video is 50–150 MB)."""
+    return _bytes("INTAKE_MAX_VIDEO_BYTES", "LIANQING_INTAKE_MAX_VIDEO_MB", 100)
+
+
+def max_upload_bytes() -> int:
+    """The largest single file of any kind."""
+    return max(max_file_bytes(), max_video_bytes())
+
+
+def max_request_bytes() -> int:
+    """The largest request body the portal reads: every file at its limit plus the form's text."""
+    return max_total_bytes() + 2 * MiB
+
+
+def max_image_pixels() -> int:
+    """Pictures with more pixels are refused from their header (decompression bombs); 100 MP
+    keeps every phone camera's photos."""
+    return _value("INTAKE_MAX_IMAGE_PIXELS", "LIANQING_INTAKE_MAX_IMAGE_PIXELS", 100_000_000)
+
+
+def zip_max_members() -> int:
+    """Office documents are zips: at most this many parts."""
+    return _value("INTAKE_ZIP_MAX_MEMBERS", "LIANQING_INTAKE_ZIP_MAX_MEMBERS", 5000)
+
+
+def zip_max_unpacked_bytes() -> int:
+    """An Office document's declared unpacked size, all parts together."""
+    return _bytes("INTAKE_ZIP_MAX_UNPACKED_BYTES", "LIANQING_INTAKE_ZIP_MAX_UNPACKED_MB", 300)
+
+
+def zip_max_ratio() -> int:
+    """Unpacked to packed size of one part above which it is a zip bomb (real XML: 5–30)."""
+    return _value("INTAKE_ZIP_MAX_RATIO", "LIANQING_INTAKE_ZIP_MAX_RATIO", 200)
+
+
 def max_files() -> int:
     return _value("INTAKE_MAX_FILES", "LIANQING_INTAKE_MAX_FILES", 10)
 
 
 def max_total_bytes() -> int:
-    return _bytes("INTAKE_MAX_TOTAL_BYTES", "LIANQING_INTAKE_MAX_TOTAL_MB", 60)
+    return _bytes("INTAKE_MAX_TOTAL_BYTES", "LIANQING_INTAKE_MAX_TOTAL_MB", 120)
 
 
 def submissions_per_hour() -> int:
@@ -65,6 +101,7 @@ def unlock_seconds() -> int:
 
 
 def strip_image_metadata() -> bool:
+    """Strip metadata from every accepted kind (pictures, PDF, Office, video); on by default."""
     return bool(_value("INTAKE_STRIP_IMAGE_METADATA", "LIANQING_INTAKE_STRIP_IMAGE_METADATA", 1))
 
 

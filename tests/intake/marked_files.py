@@ -1,0 +1,246 @@
+"""Files of every kind the portal accepts, carrying MARKER in every metadata field their format
+has (what a phone, a camera, Word or a PDF writer leaves in them). Made here, with the same
+libraries a reporter's device would use, so the stripping tests read real files back."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from fractions import Fraction
+
+import av
+import numpy as np
+import pikepdf
+import pillow_heif
+from PIL import Image, ImageCms, PngImagePlugin
+
+MARKER = "LQMARK7Q"
+MARKER_PLACE = "+31.2304+121.4737/"  # 上海: a place written as the phones write it
+_XMP = (
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    '<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>'
+    f"{MARKER}</dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>"
+).encode()
+
+
+def marker_found(data: bytes) -> bool:
+    """The marker in raw bytes, as ASCII or as UTF-16 (how EXIF and Windows write some fields)."""
+    return any(m in data for m in (MARKER.encode(), MARKER.encode("utf-16-le"), MARKER.encode("utf-16-be")))
+
+
+def _exif() -> Image.Exif:
+    exif = Image.Exif()
+    for tag in (0x010E, 0x010F, 0x0110, 0x0131, 0x013B, 0x8298):  # description make model software artist ©
+        exif[tag] = MARKER
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (31.0, 13.0, 49.4)
+    gps[3], gps[4] = "E", (121.0, 28.0, 25.3)
+    gps[27] = MARKER  # GPS processing method
+    return exif
+
+
+def _icc() -> bytes:
+    """An sRGB profile whose description names the device (some phones write their model)."""
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+    return profile.tobytes() + MARKER.encode()
+
+
+def _picture(mode: str = "RGB", size: tuple[int, int] = (64, 48)) -> Image.Image:
+    pixels = (np.arange(size[0] * size[1] * len(mode)) % 251).astype("uint8")
+    return Image.frombytes(mode, size, pixels.tobytes())
+
+
+def jpeg_marked() -> bytes:
+    out = io.BytesIO()
+    _picture().save(out, format="JPEG", exif=_exif(), comment=MARKER, icc_profile=_icc(), xmp=_XMP)
+    return out.getvalue()
+
+
+def png_marked() -> bytes:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", MARKER)
+    info.add_text("Comment", MARKER, zip=True)
+    info.add_itxt("Description", MARKER, lang="zh", tkey=MARKER)
+    out = io.BytesIO()
+    _picture("RGBA").save(out, format="PNG", pnginfo=info, exif=_exif(), icc_profile=_icc())
+    return out.getvalue()
+
+
+def gif_marked() -> bytes:
+    frames = [
+        _picture("L").convert("P"),
+        _picture("L").transpose(Image.Transpose.FLIP_LEFT_RIGHT).convert("P"),
+    ]
+    out = io.BytesIO()
+    frames[0].save(
+        out, format="GIF", save_all=True, append_images=frames[1:], comment=MARKER, duration=120, loop=0
+    )
+    return out.getvalue()
+
+
+def webp_marked() -> bytes:
+    out = io.BytesIO()
+    _picture().save(out, format="WEBP", exif=_exif(), icc_profile=_icc(), xmp=_XMP)
+    return out.getvalue()
+
+
+def heic_marked() -> bytes:
+    out = io.BytesIO()
+    pillow_heif.register_heif_opener()
+    _picture().save(out, format="HEIF", exif=_exif().tobytes(), xmp=_XMP, quality=80)
+    return out.getvalue()
+
+
+def pdf_marked() -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    page = pdf.pages[0]
+    page.obj["/Contents"] = pdf.make_stream(b"BT /F1 12 Tf 20 100 Td (evidence text) Tj ET")
+    for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer"):
+        pdf.docinfo[key] = MARKER
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:creator"] = [MARKER]
+        meta["xmp:CreatorTool"] = MARKER
+    page.obj["/Thumb"] = pdf.make_stream(MARKER.encode() * 4)
+    page.obj["/PieceInfo"] = pikepdf.Dictionary({"/Word": pikepdf.Dictionary({"/Private": MARKER})})
+    page.obj["/Annots"] = pdf.make_indirect(
+        pikepdf.Array(
+            [
+                pikepdf.Dictionary(
+                    {"/Type": pikepdf.Name.Annot, "/Subtype": pikepdf.Name.Text, "/Rect": [10, 10, 30, 30],
+                     "/T": MARKER, "/Contents": "批注内容", "/M": "D:20261001120000+08'00'"}
+                )
+            ]
+        )
+    )  # fmt: skip
+    pdf.Root["/PieceInfo"] = pikepdf.Dictionary({"/Acrobat": pikepdf.Dictionary({"/Private": MARKER})})
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def plain_pdf(padding: int = 0) -> bytes:
+    """A valid one-page PDF; `padding` bytes of incompressible content make it that much larger."""
+    import os
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    if padding:
+        pdf.pages[0].obj["/Contents"] = pdf.make_stream(b"%" + os.urandom(padding))
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False)
+    return out.getvalue()
+
+
+_OOXML = {
+    "docx": ("word", "word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
+    "xlsx": ("xl", "xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
+    "pptx": ("ppt", "ppt/presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"),
+}  # fmt: skip
+
+
+_MAIN_PART = {
+    "docx": (
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>'
+        f'<w:ins w:id="1" w:author="{MARKER}" w:date="2026-10-01T12:00:00Z"><w:r><w:t>evidence text</w:t></w:r></w:ins>'
+        "</w:p></w:body></w:document>"
+    ),
+    "xlsx": '<workbook><sheets><sheet name="evidence text" sheetId="1"/></sheets></workbook>',
+    "pptx": "<p:presentation><p:notes>evidence text</p:notes></p:presentation>",
+}  # fmt: skip
+
+
+def ooxml_marked(kind: str = "docx") -> bytes:
+    folder, main, main_type = _OOXML[kind]
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="xml" ContentType="application/xml"/><Default Extension="jpeg" ContentType="image/jpeg"/>'
+            f'<Override PartName="/{main}" ContentType="{main_type}"/>'
+            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="{main}"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+            '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties" Target="docProps/custom.xml"/>'
+            '<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail" Target="docProps/thumbnail.jpeg"/></Relationships>'
+        ),
+        main: _MAIN_PART[kind],
+        "docProps/core.xml": (
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">'
+            f"<dc:creator>{MARKER}</dc:creator><cp:lastModifiedBy>{MARKER}</cp:lastModifiedBy>"
+            f"<dc:title>{MARKER}</dc:title><cp:keywords>{MARKER}</cp:keywords><cp:revision>42</cp:revision>"
+            '<dcterms:created>2026-10-01T12:00:00Z</dcterms:created></cp:coreProperties>'
+        ),
+        "docProps/app.xml": (
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            f"<Company>{MARKER}</Company><Manager>{MARKER}</Manager><Template>{MARKER}.dotm</Template></Properties>"
+        ),
+        "docProps/custom.xml": f"<Properties><property name='{MARKER}'><vt:lpwstr>{MARKER}</vt:lpwstr></property></Properties>",
+        "docProps/thumbnail.jpeg": jpeg_marked(),
+        f"{folder}/media/image1.jpeg": jpeg_marked(),
+    }  # fmt: skip
+    if kind == "docx":
+        parts["word/comments.xml"] = (
+            '<w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            f'<w:comment w:id="0" w:author="{MARKER}" w:initials="{MARKER}" w:date="2026-10-01T12:00:00Z">'
+            "<w:p><w:r><w:t>comment text</w:t></w:r></w:p></w:comment></w:comments>"
+        )
+        parts["word/people.xml"] = f'<w15:people><w15:person w15:author="{MARKER}"><w15:presenceInfo w15:providerId="AD" w15:userId="{MARKER}"/></w15:person></w15:people>'  # fmt: skip
+    elif kind == "xlsx":
+        parts["xl/comments1.xml"] = f"<comments><authors><author>{MARKER}</author></authors></comments>"
+    else:
+        parts["ppt/commentAuthors.xml"] = f'<p:cmAuthorLst><p:cmAuthor id="0" name="{MARKER}" initials="{MARKER}"/></p:cmAuthorLst>'  # fmt: skip
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def video_marked(container: str = "mov", frames: int = 12) -> bytes:
+    """A short H.264 video with location, device, creation time and titles on the container and
+    on each stream, in the tags a phone writes (QuickTime keys with `use_metadata_tags`)."""
+    out = io.BytesIO()
+    with av.open(out, "w", format=container, options={"movflags": "use_metadata_tags"}) as target:
+        target.metadata.update(
+            {
+                "location": MARKER_PLACE + MARKER,
+                "location-eng": MARKER_PLACE + MARKER,
+                "com.apple.quicktime.location.ISO6709": MARKER_PLACE + MARKER,
+                "make": MARKER,
+                "model": MARKER,
+                "com.apple.quicktime.make": MARKER,
+                "com.apple.quicktime.model": MARKER,
+                "com.apple.quicktime.software": MARKER,
+                "creation_time": "2026-10-01T12:00:00.000000Z",
+                "title": MARKER,
+                "comment": MARKER,
+                "encoder": MARKER,
+            }
+        )
+        video = target.add_stream("libx264", rate=12)
+        video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+        video.metadata.update(
+            {"title": MARKER, "handler_name": MARKER, "creation_time": "2026-10-01T12:00:00Z"}
+        )
+        audio = target.add_stream("aac", rate=16000)
+        audio.metadata.update({"title": MARKER, "handler_name": MARKER})
+        for index in range(frames):
+            frame = av.VideoFrame.from_ndarray(
+                np.full((48, 64, 3), index * 20 % 255, dtype="uint8"), format="rgb24"
+            )
+            for packet in video.encode(frame):
+                target.mux(packet)
+        for packet in video.encode():
+            target.mux(packet)
+        samples = av.AudioFrame.from_ndarray(
+            np.zeros((1, 16000), dtype="float32"), format="fltp", layout="mono"
+        )
+        samples.sample_rate, samples.time_base = 16000, Fraction(1, 16000)
+        for packet in [*audio.encode(samples), *audio.encode()]:
+            target.mux(packet)
+    return out.getvalue()
