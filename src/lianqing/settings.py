@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "lianqing.intake.middleware.PortalBodyLimitMiddleware",  # before CSRF: it reads the body
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -122,6 +123,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Text fields of any one request; files do not count here (Django spools files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file). The portal's whole body is bounded by
+# intake.middleware from its own limits (intake/conf.py), before anything is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated
+FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 
 ROOT_URLCONF = "lianqing.urls"
 WSGI_APPLICATION = "lianqing.wsgi.application"

@@ -108,7 +108,7 @@ def test_wrong_type_file_is_refused_with_message_and_nothing_stored(client, inta
     html = response.content.decode()
     assert response.status_code == 400
     assert "证据.jpg 的文件类型不受支持" in html
-    assert "附件需要重新选择" in html
+    assert "请重新选择附件" in html
     assert not Report.objects.exists()
     assert not (intake_env / "intake" / "files").exists()
 

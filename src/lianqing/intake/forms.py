@@ -28,6 +28,41 @@ def plain_text(value: str) -> str:
     return _CONTROL.sub("", strip_tags(value)).strip()
 
 
+class LongTextField(forms.CharField):
+    """Text that is counted, never cut. No `maxlength` on the widget (a browser silently cuts a
+    paste to it); over the limit it is refused with the count, naming the field. Newlines count
+    as one character, as the page's counter counts them."""
+
+    def __init__(self, *, max_chars: int, **kwargs: Any) -> None:
+        self.max_chars = max_chars
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs["data-max-chars"] = str(self.max_chars)
+        return attrs
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value) or ""
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if len(value) > self.max_chars:
+            raise forms.ValidationError(
+                _(
+                    "%(field)s最多 %(limit)d 个字，现在是 %(count)d 个字，请删减 %(over)d 个字后再提交（系统不会替您截断）"
+                ),
+                code="max_length",
+                params={
+                    "field": self.label,
+                    "limit": self.max_chars,
+                    "count": len(value),
+                    "over": len(value) - self.max_chars,
+                },
+            )
+
+
 def _blank_choice(label: str) -> list[tuple[str, str]]:
     return [("", label)]
 
@@ -60,8 +95,8 @@ class ReportForm(BootstrapForm):
         label=_("发生时间"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("大致日期即可"),
     )  # fmt: skip
-    description = forms.CharField(
-        label=_("问题描述"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6}),
+    description = LongTextField(
+        label=_("问题描述"), max_chars=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("请写明时间、地点、人物、事情经过和您掌握的证据"),
     )  # fmt: skip
     is_anonymous = forms.TypedChoiceField(
@@ -119,7 +154,8 @@ class ReportForm(BootstrapForm):
         minimum = conf.description_min_chars()
         if len(text) < minimum:
             raise forms.ValidationError(
-                f"问题描述至少 {minimum} 个字，现在是 {len(text)} 个字 (the description needs at least {minimum} characters, it has {len(text)})"
+                _("问题描述至少 %(minimum)d 个字，现在是 %(count)d 个字"),
+                params={"minimum": minimum, "count": len(text)},
             )
         return text
 
@@ -205,9 +241,9 @@ class TrackForm(BootstrapForm):
 
 
 class ReplyForm(BootstrapForm):
-    body = forms.CharField(
+    body = LongTextField(
         label=_("回复或补充说明"),
-        max_length=MAX_TEXT,
+        max_chars=MAX_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
@@ -248,8 +284,8 @@ class IdentityDecisionForm(BootstrapForm):
 
 
 class QuestionForm(BootstrapForm):
-    body = forms.CharField(
-        label=_("向举报人提问"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    body = LongTextField(
+        label=_("向举报人提问"), max_chars=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def clean_body(self) -> str:

@@ -67,6 +67,8 @@ def _limits() -> dict[str, object]:
     return {
         "max_files": conf.max_files(),
         "max_file_mb": conf.max_file_bytes() // conf.MiB,
+        "max_video_mb": conf.max_video_bytes() // conf.MiB,
+        "max_total_mb": conf.max_total_bytes() // conf.MiB,
         "accepted_types": ACCEPTED_TYPES_TEXT,
     }
 
@@ -110,7 +112,12 @@ def report_form(request: HttpRequest) -> HttpResponse:
         status = 429 if outcome.rate_limited else 400
     else:
         form, status = ReportForm(), 200
-    context = {"form": form, "challenge": challenge_issue(), **_limits(), "had_files": bool(request.FILES)}
+    context = {
+        "form": form,
+        "challenge": challenge_issue(),
+        **_limits(),
+        "had_files": len(request.FILES.getlist("attachments")),
+    }
     return render(request, "intake/report_form.html", context, status=status)
 
 
@@ -191,6 +198,7 @@ def track_status(request: HttpRequest) -> HttpResponse:
         "thread": report_messages(report),
         "attachment_count": report.attachments.count(),
         "form": form,
+        "had_files": len(request.FILES.getlist("attachments")),
         **_limits(),
     }
     return render(request, "intake/track_status.html", context, status=status)
@@ -335,7 +343,8 @@ def staff_report_question(request: HttpRequest, report_id: int) -> HttpResponse:
         else:
             messages.success(request, _("问题已发送，举报人凭回执码可以看到 (the question was sent)"))
     else:
-        messages.error(request, _("请填写要询问举报人的内容 (write the question)"))
+        for problem in form.errors.get("body", []):  # empty, or too long: the form's own words
+            messages.error(request, str(problem))
     return redirect("intake:staff_report_detail", report_id=report_id)
 
 

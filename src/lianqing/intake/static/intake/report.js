@@ -65,13 +65,22 @@
   var files = document.getElementById("id_attachments");
   var fileError = document.getElementById("attachments-error");
   var maxFiles = parseInt(form.getAttribute("data-max-files"), 10);
-  var maxBytes = parseInt(form.getAttribute("data-max-file-mb"), 10) * 1024 * 1024;
+  var MiB = 1024 * 1024;
+  var maxBytes = parseInt(form.getAttribute("data-max-file-mb"), 10) * MiB;
+  var maxVideoBytes = parseInt(form.getAttribute("data-max-video-mb"), 10) * MiB;
+  var maxTotalBytes = parseInt(form.getAttribute("data-max-total-mb"), 10) * MiB;
   function filesProblem() {
-    if (files.files.length > maxFiles) { return "附件最多 " + maxFiles + " 个"; }
+    if (files.files.length > maxFiles) { return form.getAttribute("data-too-many"); }
+    var total = 0;
     for (var i = 0; i < files.files.length; i++) {
-      if (files.files[i].size > maxBytes) { return "附件 " + files.files[i].name + " 太大"; }
+      var file = files.files[i];
+      var limit = file.type.indexOf("video/") === 0 ? maxVideoBytes : maxBytes;
+      total += file.size;
+      if (file.size > limit) {
+        return form.getAttribute("data-too-large").replace("{name}", file.name).replace("{limit}", limit / MiB);
+      }
     }
-    return "";
+    return total > maxTotalBytes ? form.getAttribute("data-too-large-total") : "";
   }
   files.addEventListener("change", function () { fileError.textContent = filesProblem(); });
 
