@@ -81,10 +81,12 @@ def image_strip(data: bytes, name: str, extension: str) -> tuple[bytes, str]:
             with Image.open(io.BytesIO(data)) as image:
                 if getattr(image, "n_frames", 1) > 1 and fmt in {"GIF", "WEBP"}:
                     return _animation(image, fmt, name), extension
-                upright = _pixels_only(ImageOps.exif_transpose(image))
+                ImageOps.exif_transpose(image, in_place=True)  # the opened picture is ours: no copy
+                upright = _in_srgb(image)
+                upright.info = {key: image.info[key] for key in _KEEP_INFO if key in image.info}
                 out = io.BytesIO()
                 if fmt == "JPEG":
-                    rgb = upright.convert("RGB")
+                    rgb = upright if upright.mode == "RGB" else upright.convert("RGB")
                     rgb.info = {}
                     rgb.save(out, format="JPEG", quality=90)
                     return out.getvalue(), "jpg"
