@@ -58,5 +58,4 @@ class PortalBodyLimitMiddleware:
             )
         else:
             response = render(request, "intake/too_large.html", {"message": message}, status=413)
-        response["Connection"] = "close"  # the unread body is not worth keeping the connection for
-        return response
+        return response  # (no "Connection: close" here: WSGI forbids hop-by-hop headers)
