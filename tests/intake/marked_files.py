@@ -5,6 +5,7 @@ libraries a reporter's device would use, so the stripping tests read real files 
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from fractions import Fraction
 
@@ -244,3 +245,57 @@ def video_marked(container: str = "mov", frames: int = 12) -> bytes:
         for packet in [*audio.encode(samples), *audio.encode()]:
             target.mux(packet)
     return out.getvalue()
+
+
+def _property_set(text: str) -> bytes:
+    """A SummaryInformation property set: author (4), last saved by (8) and company-like title (2)."""
+    fmtid = bytes.fromhex("e0859ff2f94f6810ab9108002b27b3d9")  # FMTID_SummaryInformation
+    values = []
+    for prop_id in (2, 4, 8):
+        raw = text.encode("ascii") + b"\0"
+        values.append(
+            (prop_id, struct.pack("<II", 0x1E, len(raw)) + raw.ljust((len(raw) + 3) // 4 * 4, b"\0"))
+        )
+    offsets, body, position = [], b"", 8 + 8 * len(values)
+    for prop_id, value in values:
+        offsets.append(struct.pack("<II", prop_id, position))
+        body += value
+        position += len(value)
+    section = struct.pack("<II", position, len(values)) + b"".join(offsets) + body
+    header = struct.pack("<HHI16sI", 0xFFFE, 0, 0x00020006, bytes(16), 1) + fmtid + struct.pack("<I", 48)
+    return header + section
+
+
+def ole_marked() -> bytes:
+    """A legacy Word file (OLE compound file, version 3) whose summary information names MARKER
+    as author, title and last saver. Streams of 4096 bytes live in regular sectors."""
+    sector, end, free, fat_sector = 512, 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
+    summary = _property_set(MARKER).ljust(4096, b"\0")
+    document = b"evidence text".ljust(4096, b"\0")
+    fat = [fat_sector, end, *range(3, 10), end, *range(11, 18), end]
+    fat_bytes = struct.pack(f"<{sector // 4}I", *fat, *[free] * (sector // 4 - len(fat)))
+
+    def entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0"
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBB", len(raw), kind, 1)
+            + struct.pack("<III", left, right, child)
+            + bytes(16 + 4 + 16)
+            + struct.pack("<IQ", start, size)
+        )
+
+    directory = (
+        entry("Root Entry", 5, free, free, 1, end, 0)
+        + entry("\x05SummaryInformation", 2, 2, free, free, 2, 4096)
+        + entry("WordDocument", 2, free, free, free, 10, 4096)
+    ).ljust(sector, b"\0")
+    header = (
+        bytes.fromhex("d0cf11e0a1b11ae1")
+        + bytes(16)
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + bytes(6)
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<109I", 0, *[free] * 108)
+    )
+    return header + fat_bytes + directory + summary + document

@@ -8,6 +8,7 @@ import io
 import zipfile
 
 import av
+import olefile
 import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,6 +21,7 @@ from tests.intake.marked_files import (
     heic_marked,
     jpeg_marked,
     marker_found,
+    ole_marked,
     ooxml_marked,
     pdf_marked,
     png_marked,
@@ -139,6 +141,19 @@ def test_office_documents_lose_properties_authors_and_picture_metadata(kind):
     with zipfile.ZipFile(io.BytesIO(prepared.data)) as archive, Image.open(archive.open(media)) as picture:
         assert not picture.getexif()
     assert b"evidence text" in everything  # the content stays
+
+
+def test_legacy_word_files_lose_their_summary_information():
+    original = ole_marked()
+    assert olefile.OleFileIO(original).get_metadata().author == MARKER.encode()
+
+    prepared = _prepare("旧格式.doc", original)
+
+    assert not marker_found(prepared.data)
+    with olefile.OleFileIO(prepared.data) as ole:
+        meta = ole.get_metadata()
+        assert (meta.author, meta.title, meta.last_saved_by) == (None, None, None)
+        assert ole.openstream("WordDocument").read(13) == b"evidence text"  # the content stays
 
 
 @pytest.mark.parametrize(("container", "mime"), [("mov", "video/quicktime"), ("mp4", "video/mp4")])

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqing.intake import conf
 from lianqing.intake.archives import zip_open_checked, zip_read_bounded
 from lianqing.intake.errors import IntakeError
-from lianqing.intake.strip_documents import office_strip, pdf_strip
+from lianqing.intake.strip_documents import legacy_office_strip, office_strip, pdf_strip
 from lianqing.intake.strip_images import image_strip
 from lianqing.intake.strip_video import video_strip
 
@@ -142,9 +142,9 @@ def _stripped(data: bytes, name: str, file_type: FileType) -> tuple[bytes, FileT
         return video_strip(data, name, file_type.extension), file_type
     if file_type.kind == AttachmentKind.PDF:
         return pdf_strip(data, name), file_type
-    if file_type.extension != "doc":  # OOXML and OpenDocument; legacy OLE files pass as they are
-        return office_strip(data, name), file_type
-    return data, file_type
+    if file_type.extension == "doc":  # any legacy OLE file: .doc .xls .ppt .wps
+        return legacy_office_strip(data, name), file_type
+    return office_strip(data, name), file_type
 
 
 def _renamed(name: str, file_type: FileType) -> str:

@@ -1,7 +1,8 @@
 """Documents without who wrote them: PDF document information, XMP metadata, page thumbnails,
 piece info and annotation authors removed (pikepdf); Office Open XML (.docx .xlsx .pptx) and
 OpenDocument properties reset, custom properties and thumbnails dropped, comment and revision
-authors blanked, embedded pictures re-encoded like any uploaded picture.
+authors blanked, embedded pictures re-encoded like any uploaded picture; legacy OLE files
+(.doc .xls .ppt .wps) have their summary information (author, company, last saved by, …) emptied.
 
 The content a reporter meant to send (text, tables, slides, pictures) is kept as it is.
 """
@@ -10,8 +11,10 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 
+import olefile
 import pikepdf
 from django.utils.translation import gettext as _
 
@@ -153,3 +156,36 @@ def office_strip(data: bytes, name: str) -> bytes:
         raise IntakeError(
             _("附件 %(name)s：文档已损坏，无法读取") % {"name": name}, field="attachments"
         ) from None
+
+
+# --- legacy OLE (.doc .xls .ppt .wps) ---------------------------------------------------------
+
+_SUMMARY_STREAMS = {"\x05SummaryInformation", "\x05DocumentSummaryInformation"}
+
+
+def _empty_property_set(original_head: bytes, size: int) -> bytes:
+    """A valid property set of the same size with no property: header, the original section's
+    format id, one section that holds nothing; zeros after it (readers stop at the section)."""
+    if size < 56 or len(original_head) < 44:
+        return bytes(size)
+    header = struct.pack("<HHI16sI", 0xFFFE, 0, 0, bytes(16), 1)
+    section = original_head[28:44] + struct.pack("<III", 48, 8, 0)
+    return (header + section).ljust(size, b"\0")
+
+
+def legacy_office_strip(data: bytes, name: str) -> bytes:
+    """An OLE compound file with its summary streams emptied in place (same sizes: nothing else
+    of the file moves). Author names inside the document body (revision marks) are not reached."""
+    buffer = io.BytesIO(bytearray(data))
+    try:
+        with olefile.OleFileIO(buffer, write_mode=True) as ole:
+            for path in ole.listdir(streams=True, storages=False):
+                if path[-1] in _SUMMARY_STREAMS:
+                    size = ole.get_size(path)
+                    head = ole.openstream(path).read(48)
+                    ole.write_stream(path, _empty_property_set(head, size))
+    except (OSError, ValueError, IndexError, struct.error):
+        raise IntakeError(
+            _("附件 %(name)s：文档已损坏，无法读取") % {"name": name}, field="attachments"
+        ) from None
+    return buffer.getvalue()
