@@ -10,18 +10,23 @@ The content a reporter meant to send (text, tables, slides, pictures) is kept as
 from __future__ import annotations
 
 import io
+import logging
 import re
 import struct
 import zipfile
 
+from typing import TYPE_CHECKING
+
 import olefile
-import pikepdf
 from django.utils.translation import gettext as _
 
 from lianqing.intake import conf
 from lianqing.intake.archives import neutral_info, zip_copy_member, zip_open_checked, zip_read_bounded
 from lianqing.intake.errors import IntakeError
 from lianqing.intake.strip_images import image_strip
+
+if TYPE_CHECKING:
+    import pikepdf
 
 # --- PDF ---------------------------------------------------------------------------------------
 
@@ -30,6 +35,8 @@ _PDF_ANNOTATION_AUTHOR_KEYS = ("/T", "/M", "/CreationDate", "/NM")
 
 
 def _pdf_clean_object(obj: pikepdf.Object) -> None:
+    import pikepdf
+
     if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
         return
     for key in _PDF_METADATA_KEYS:
@@ -42,6 +49,9 @@ def _pdf_clean_object(obj: pikepdf.Object) -> None:
 
 
 def pdf_strip(data: bytes, name: str) -> bytes:
+    logging.getLogger("pikepdf").setLevel(logging.WARNING)  # its import announces itself at INFO
+    import pikepdf  # imported when a PDF arrives, not by every command
+
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if "/Info" in pdf.trailer:
