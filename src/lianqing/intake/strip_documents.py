@@ -14,7 +14,6 @@ import logging
 import re
 import struct
 import zipfile
-
 from typing import TYPE_CHECKING
 
 import olefile
