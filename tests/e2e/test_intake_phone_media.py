@@ -14,7 +14,7 @@ from PIL import Image
 from lianqing.core.roles import Role
 from lianqing.intake.models import Report
 from tests.e2e.conftest import staff_login
-from tests.intake.conftest import PASSPHRASE, intake_env, intake_key_dir  # noqa: F401 (fixtures)
+from tests.intake.conftest import PASSPHRASE, give_key, intake_env, intake_key_dir  # noqa: F401 (fixtures)
 from tests.intake.marked_files import MARKER, heic_marked, marker_found, video_marked
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,6 +63,10 @@ def test_phone_heic_and_video_arrive_stripped_and_a_long_paste_is_counted_not_cu
 ):
     settings.INTAKE_CHALLENGE_BITS = 10  # the browser really solves the proof of work
     phone_errors = _no_console_errors(phone_page)
+    # (a 信访 officer with a personal key: reports are sealed to the recipients there are when they arrive)
+    officer = make_user(Role.PETITION, org=org_tree.petition_office, username="xinfang")
+    TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    give_key(officer)
 
     # Given a reporter who pastes far more than the description may hold
     paste = TEXT * 200  # 6,600 characters
@@ -96,8 +100,6 @@ def test_phone_heic_and_video_arrive_stripped_and_a_long_paste_is_counted_not_cu
     assert sorted(report.attachments.values_list("kind", flat=True)) == ["image", "video"]
 
     # Then staff, after unlocking, download a JPEG and a MOV with nothing of the phone left
-    officer = make_user(Role.PETITION, org=org_tree.petition_office, username="xinfang")
-    TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
     staff_errors = _no_console_errors(page)
     staff_login(page, live_server.url, officer)
     page.goto(f"{live_server.url}/staff/reports/{report.pk}/")

@@ -12,18 +12,18 @@ from django.db import connection
 from django.urls import reverse
 from PIL import Image, UnidentifiedImageError
 
-from lianqing.intake import keys
 from lianqing.intake.abuse import challenge_issue, proof_solve
 from lianqing.intake.models import Attachment, Report
 from lianqing.intake.selectors import attachment_read
 from tests.intake.conftest import (
-    PASSPHRASE,
     REPORTER_ID,
     REPORTER_NAME,
     REPORTER_PHONE,
     image_upload,
+    keeper,
     named_form_data,
     pdf_upload,
+    unlock,
 )
 from tests.intake.marked_files import (
     heic_marked,
@@ -139,10 +139,10 @@ def test_no_metadata_and_no_file_name_anywhere_at_rest_or_on_staff_computers(
             assert name not in blob, (where, name.decode())
 
     # And what staff download (decrypted) carries no marker either, under a neutral type
-    private_key = keys.private_key_unlock(PASSPHRASE)
+    private_key = unlock(keeper())
     kinds = set()
     for attachment in Attachment.objects.all():
-        content = attachment_read(attachment=attachment, private_key=private_key, user=None)
+        content = attachment_read(attachment=attachment, private_key=private_key, user=keeper())
         assert not marker_found(_unzipped(content.data)), content.name
         kinds.add(content.mime)
     assert "image/heic" not in kinds  # phones' HEIC arrives as JPEG

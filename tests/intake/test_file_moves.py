@@ -20,12 +20,12 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from lianqing.core.roles import Role
-from lianqing.intake import keys, storage
+from lianqing.intake import storage
 from lianqing.intake.abuse import challenge_issue, proof_solve
 from lianqing.intake.models import Attachment, Report
 from lianqing.intake.selectors import attachment_read, files_pending
 from tests.conftest import verified_client
-from tests.intake.conftest import FORM_DATA, PASSPHRASE, pdf_upload
+from tests.intake.conftest import FORM_DATA, keeper, pdf_upload, unlock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -133,9 +133,7 @@ def test_read_only_volume_keeps_the_file_pending_says_so_and_sweep_files_it_late
     officer = make_user(Role.PETITION, org=org_tree.petition_office)
     detail = verified_client(officer).get(reverse("intake:staff_report_detail", args=[attachment.report_id]))
     assert "附件待入库" in detail.content.decode()
-    content = attachment_read(
-        attachment=attachment, private_key=keys.private_key_unlock(PASSPHRASE), user=officer
-    )
+    content = attachment_read(attachment=attachment, private_key=unlock(keeper()), user=keeper())
     assert content.data.startswith(b"%PDF-")
 
     # When the sweep runs while the volume is still read-only, nothing is lost and it says so
@@ -168,9 +166,7 @@ def test_files_on_another_device_are_copied_across_whole(client, other_device_fi
     assert "等待入库" not in response.content.decode()
     attachment = Attachment.objects.get()
     assert storage.stored_names() == (set(), {attachment.storage_name})
-    content = attachment_read(
-        attachment=attachment, private_key=keys.private_key_unlock(PASSPHRASE), user=None
-    )
+    content = attachment_read(attachment=attachment, private_key=unlock(keeper()), user=keeper())
     assert content.data.startswith(b"%PDF-")
     assert not list(other_device_files.glob(".*partial"))
 
