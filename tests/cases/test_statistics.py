@@ -9,10 +9,9 @@ import pytest
 from django.urls import reverse
 
 from lianqing.cases.models import Disposal, Kind, Outcome
-from lianqing.cases.services import transition
 from lianqing.cases.statistics import Period, case_statistics
 from lianqing.core.roles import Role
-from tests.cases.factories import local_dt, register_case
+from tests.cases.factories import act, local_dt, register_case
 
 JANUARY = Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
 
@@ -29,9 +28,9 @@ def numbers(org_tree, make_user):
     lead = register_case(
         org_tree.commission, kind=Kind.LEAD, source="data_scan", received_at=local_dt(2025, 1, 7)
     )
-    transition(lead, "assign", manager, to_org=org_tree.case_office)
-    transition(lead, "dispose", manager, method=Disposal.VERIFY)
-    transition(lead, "record_outcome", manager, outcome=Outcome.ADMONITION)
+    act(lead, "assign", manager, to_org=org_tree.case_office)
+    act(lead, "dispose", manager, method=Disposal.VERIFY)
+    act(lead, "record_outcome", manager, outcome=Outcome.ADMONITION)
     return {"officer": officer, "leader": leader}
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from lianqing.cases.models import Case, CaseEvent, HigherLevel, Status
-from lianqing.cases.services import transition
 from lianqing.core.models import AuditEvent, Clearance
 from lianqing.core.roles import Role
-from tests.cases.factories import register_case
+from tests.cases.factories import act, register_case
 
 
 @pytest.fixture
@@ -137,7 +137,36 @@ def test_refusal_message_is_shown(org_tree, staff, client_for):
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert "须填写理由" in response.content.decode()
+    assert "请填写“理由”" in response.content.decode()
+
+
+def _field_error(body: str, field_id: str) -> str:
+    match = re.search(rf'id="{field_id}_error"[^>]*>([^<]*)<', body)
+    return match.group(1) if match else ""
+
+
+def test_error_is_at_the_field_in_words_and_the_form_stays_open(org_tree, staff, client_for):
+    # Defect 4: no internal names in the message, the htmx form stays open with the error at the field
+    case = register_case(org_tree.commission)
+    act(case, "accept", staff.officer)
+    response = client_for(staff.officer).post(
+        reverse("cases:act", args=[case.pk, "assign"]),
+        {"assign-version": case.version, "assign-route": "department", "assign-mode": "delegate"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert _field_error(body, "id_assign-to_org") == "请选择承办机构"
+    assert "to_org" not in re.sub(r'(id|name|for|aria-describedby)="[^"]*"', "", body)
+    assert re.search(r'class="collapse show"[^>]*id="action-assign"', body)
+    assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
+
+
+def test_required_fields_are_marked(org_tree, staff, client_for):
+    case = register_case(org_tree.commission)
+    body = client_for(staff.officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    label = re.search(r'<label[^>]*for="id_reject-reason"[^>]*>(.*?)</label>', body, re.S)
+    assert label
+    assert "lq-required" in label.group(1)
 
 
 def test_merge_by_number_into_foreign_case_is_refused(org_tree, staff, client_for):
@@ -157,7 +186,7 @@ def test_merge_by_number_into_foreign_case_is_refused(org_tree, staff, client_fo
 
 def test_stale_form_is_refused(org_tree, staff, client_for):
     case = register_case(org_tree.commission)
-    transition(case, "accept", staff.officer)
+    act(case, "accept", staff.officer)
     response = client_for(staff.officer).post(
         reverse("cases:act", args=[case.pk, "to_lead"]), {"to_lead-version": 1}, HTTP_HX_REQUEST="true"
     )
@@ -167,7 +196,7 @@ def test_stale_form_is_refused(org_tree, staff, client_for):
 def test_bulk_assign(org_tree, staff, client_for):
     cases = [register_case(org_tree.commission) for _ in range(3)]
     for case in cases[:2]:
-        transition(case, "accept", staff.officer)
+        act(case, "accept", staff.officer)
     response = client_for(staff.officer).post(
         reverse("cases:bulk_assign"),
         {"case_ids": [c.pk for c in cases], "to_org": org_tree.supervision_office.pk, "mode": "delegate"},
@@ -277,7 +306,7 @@ def test_due_soon_and_overdue_filters(org_tree, staff, client_for):
 )
 def test_bulk_assign_refused_changes_nothing(org_tree, staff, client_for, who):
     case = register_case(org_tree.commission)
-    transition(case, "accept", staff.officer)
+    act(case, "accept", staff.officer)
     before = _state(case)
     client_for(getattr(staff, who)).post(
         reverse("cases:bulk_assign"), {"case_ids": [case.pk], "to_org": org_tree.supervision_office.pk}
