@@ -10,7 +10,8 @@ import pytest
 
 from lianqing.cases.access import case_scope
 from lianqing.cases.models import Case, CaseMonthTally, Disposal, HigherLevel, Kind, Outcome
-from lianqing.cases.statistics import Period, PeriodRows, _period_rows_orm, case_period_rows, whole_months
+from lianqing.cases.statistics import Period, PeriodRows, case_period_rows, whole_months
+from lianqing.cases.statistics_rows import _period_rows_orm
 from lianqing.cases.tally import tally_rebuild
 from lianqing.core.models import Clearance
 from lianqing.core.roles import Role

@@ -312,3 +312,39 @@ def test_bulk_assign_refused_changes_nothing(org_tree, staff, client_for, who):
         reverse("cases:bulk_assign"), {"case_ids": [case.pk], "to_org": org_tree.supervision_office.pk}
     )
     assert _state(case) == before
+
+
+@pytest.mark.parametrize(
+    ("role", "may_assign"),
+    [
+        (Role.PETITION, True),
+        (Role.CASE_MANAGEMENT, True),
+        (Role.LEADER, True),
+        (Role.SUPERVISION, False),
+        (Role.TRIAL, False),
+        (Role.DATA_ANALYSIS, False),
+    ],
+    ids=lambda value: str(getattr(value, "name", value)),
+)
+def test_bulk_assign_only_for_roles_that_assign(org_tree, make_user, client_for, role, may_assign):
+    # Defect 12: 监督检查, 审理 and 数据分析 saw the bulk-assign controls
+    user = make_user(role, org=org_tree.commission)
+    register_case(org_tree.commission)
+    body = client_for(user).get(reverse("cases:inbox")).content.decode()
+    assert ('id="bulk-submit"' in body) is may_assign
+    assert ('name="case_ids"' in body) is may_assign
+
+
+@pytest.mark.parametrize(
+    ("role", "query", "explanation"),
+    [
+        (Role.DATA_ANALYSIS, "", "您的角色不办理案件"),
+        (Role.SUPERVISION, "", "您的管辖范围内暂无案件"),
+        (Role.SUPERVISION, "?q=不存在", "没有符合筛选条件的案件"),
+    ],
+    ids=["role-without-cases", "nothing-yet", "filtered-out"],
+)
+def test_an_empty_inbox_says_why(org_tree, make_user, client_for, role, query, explanation):
+    user = make_user(role, org=org_tree.supervision_office)
+    body = client_for(user).get(reverse("cases:inbox") + query).content.decode()
+    assert explanation in body

@@ -6,6 +6,7 @@ One model for all three kinds; `status` only ever changes through `services.tran
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lianqing.core.models import Clearance, Org, User
@@ -239,6 +240,11 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in FINAL_STATUSES
+
+    @property
+    def deadline_label_text(self) -> str:
+        """What is due, in the reader's language (stored as its Chinese msgid: cases.time_limits)."""
+        return gettext(self.deadline_label) if self.deadline_label else ""
 
 
 class TallyDimension(models.TextChoices):

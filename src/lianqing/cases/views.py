@@ -18,7 +18,7 @@ from lianqing.core.models import Org, User
 from lianqing.core.roles import Role
 
 from . import workflow as wf
-from .access import access_case_by_id, case_scope, case_scope_path, commission_of
+from .access import CASE_ROLES, access_case_by_id, case_scope, case_scope_path, commission_of
 from .errors import CaseError
 from .forms import ActionForm, CaseRegisterForm, InboxFilterForm
 from .models import AssignMode, AssignRoute, Case, HigherLevel
@@ -33,7 +33,7 @@ from .services import (
     case_register,
     cases_export,
 )
-from .time_limits import countdown, countdown_text, deadline_label_text
+from .time_limits import countdown, countdown_text
 
 PAGE_SIZE = 50
 REGISTER_ROLES = (Role.PETITION, Role.LEADER, Role.CASE_MANAGEMENT)
@@ -81,6 +81,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "assign_modes": AssignMode.choices,
             "may_register": user.has_role(*REGISTER_ROLES),
             "may_assign": user.has_role(*wf.ASSIGN_ROLES),
+            "works_on_cases": user.has_role(*CASE_ROLES),
             "filtered": bool(query),
         },
     )
@@ -188,7 +189,7 @@ def _panel_context(
         "today": timezone.localdate(),
         "countdown": days_left,
         "countdown_text": countdown_text(days_left),
-        "deadline_label": deadline_label_text(case.deadline_label),
+        "deadline_label": case.deadline_label_text,
         "duplicates": case.duplicates.only("pk", "number"),
         "derived": case.derived.only("pk", "number", "kind"),
     }
