@@ -348,3 +348,36 @@ def test_an_empty_inbox_says_why(org_tree, make_user, client_for, role, query, e
     user = make_user(role, org=org_tree.supervision_office)
     body = client_for(user).get(reverse("cases:inbox") + query).content.decode()
     assert explanation in body
+
+
+def _without_data(body: str, *data: str) -> str:
+    """The page's own words: markup, scripts and the data shown on it removed."""
+    text = re.sub(r"<script.*?</script>|<[^>]+>", " ", body, flags=re.S)
+    for value in data:
+        text = text.replace(value, " ")
+    return text
+
+
+def test_case_pages_in_english_carry_no_chinese(org_tree, staff, client_for, settings):
+    # Defect 9: status words, history entries, deadline labels and messages leaked Chinese/English
+    case = register_case(org_tree.commission, summary="Dinner at public expense", persons=[])
+    act(case, "accept", staff.officer)
+    client = client_for(staff.officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    from lianqing.core.models import Org, User
+
+    # data (org and people names) and the language switch may be Chinese; the page's words may not
+    data = sorted({*Org.objects.values_list("name", flat=True), *map(str, User.objects.all())}, key=len)[::-1]
+    data += ["廉情", "简体中文", "中文"]
+    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    leaks = re.findall(r"[\u4e00-\u9fff][^<>\n]{0,20}", _without_data(detail, *data))
+    assert leaks == [], leaks
+    assert "Assign" in detail
+    assert "working days left" in detail
+    refused = client.post(
+        reverse("cases:act", args=[case.pk, "assign"]),
+        {"assign-version": case.version, "assign-route": "department", "assign-mode": "delegate"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Please choose the org in charge" in refused
+    assert re.findall(r"[\u4e00-\u9fff][^<>\n]{0,20}", _without_data(refused, *data)) == []

@@ -24,7 +24,9 @@ def officer(org_tree, make_user):
     return user
 
 
-def test_register_a_letter_in_chinese_then_an_error_stays_at_its_field(live_server, page, officer, artifacts_dir):
+def test_register_a_letter_in_chinese_then_an_error_stays_at_its_field(
+    live_server, page, officer, artifacts_dir
+):
     errors = console_errors(page)
     staff_login(page, live_server.url, officer)
     page.goto(f"{live_server.url}/staff/cases/new/")
