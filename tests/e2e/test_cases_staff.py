@@ -11,8 +11,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lianqing.cases.models import Case, Status
 from lianqing.core.roles import Role
 from tests.cases.factories import register_case
-from tests.e2e.console import console_errors
 from tests.e2e.conftest import staff_login
+from tests.e2e.console import console_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

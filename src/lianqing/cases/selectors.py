@@ -169,3 +169,41 @@ def case_timeline(case: Case) -> list[CaseEvent]:
 
 def case_allowed_actions(case: Case, user: User) -> list[Action]:
     return allowed_actions(case, user)
+
+
+@dataclass(frozen=True)
+class WorkloadItem:
+    key: str
+    label: str
+    count: int
+    url: str
+    urgent: bool = False
+
+
+def case_workload(*, user: User) -> list[WorkloadItem]:
+    """The counts of the 工作台: cases in hand, overdue, due soon, and waiting for someone to take them."""
+    from django.urls import reverse
+
+    from .access import CASE_ROLES
+
+    if not user.has_role(*CASE_ROLES):
+        return []
+    inbox = reverse("cases:inbox")
+    rows = [
+        (
+            "mine",
+            _("我承办的在办案件"),
+            CaseFilters(handler_id=user.pk, open_only=True),
+            f"handler={user.pk}&open_only=1",
+            False,
+        ),
+        ("overdue", _("已超期"), CaseFilters(overdue=True), "overdue=on", True),
+        ("due_soon", _("临期"), CaseFilters(due_soon=True), "due_soon=on", True),
+        ("unclaimed", _("待认领"), CaseFilters(unclaimed=True), "unclaimed=1", False),
+    ]
+    return [
+        WorkloadItem(
+            key, str(label), case_list(user=user, filters=filters).count(), f"{inbox}?{query}", urgent
+        )
+        for key, label, filters, query, urgent in rows
+    ]
