@@ -245,10 +245,14 @@ def test_register_by_hand(org_tree, staff, client_for):
             "reported_persons": "王五，某村，党支部书记",
             "received_at": "2025-03-03T09:30",
             "confidentiality": "0",
+            "province": "370000",
+            "city": "370100",
+            "county": "370102",
         },
     )
     case = Case.objects.get(summary__startswith="来访反映")
     assert response.status_code == 302
+    assert case.region_code == "370102"  # Defect 7: chosen by name in the cascade, not typed
     assert (case.source, case.created_by, case.home_org) == ("visit", staff.officer, org_tree.commission)
     assert list(case.reported_persons.values_list("name", "org_name", "position")) == [
         ("王五", "某村", "党支部书记")
@@ -381,3 +385,12 @@ def test_case_pages_in_english_carry_no_chinese(org_tree, staff, client_for, set
     ).content.decode()
     assert "Please choose the org in charge" in refused
     assert re.findall(r"[\u4e00-\u9fff][^<>\n]{0,20}", _without_data(refused, *data)) == []
+
+
+def test_register_form_offers_the_region_cascade_at_the_commissions_region(org_tree, staff, client_for):
+    org_tree.commission.region_code = "370124"
+    org_tree.commission.save(update_fields=["region_code"])
+    body = client_for(staff.officer).get(reverse("cases:register")).content.decode()
+    assert 'name="region_code"' not in body
+    assert re.search(r'<option value="370124" selected>[^<]+</option>', body)
+    assert re.search(r'<option value="370100" selected>济南市</option>', body)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianqing.core.models import Clearance, Org, OrgKind, User
+from lianqing.intake.regions import region_children, region_provinces
 
 from .access import commission_of
 from .models import (
@@ -157,7 +158,10 @@ class CaseRegisterForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    region_code = forms.CharField(label=_("行政区划代码"), max_length=12, required=False)
+    # The same 行政区划 cascade as the public portal (GB/T 2260): names, never codes to type.
+    province = forms.ChoiceField(label=_("省"), choices=[], required=False)
+    city = forms.ChoiceField(label=_("市"), choices=[], required=False)
+    county = forms.ChoiceField(label=_("县（区）"), choices=[], required=False)
     # The browser's date and time inputs speak ISO whatever the page's language.
     received_at = forms.DateTimeField(
         label=_("收到时间"),
@@ -176,7 +180,34 @@ class CaseRegisterForm(forms.Form):
         self.user = user
         allowed = [c for c in Clearance.choices if c[0] <= user.clearance]
         self.fields["confidentiality"].choices = allowed  # type: ignore[attr-defined]
+        self._region_choices()
         _style(self)
+
+    def _region_choices(self) -> None:
+        """Choices for the cascade: the chosen (or, unbound, the commission's own) province and city."""
+        home = commission_of(self.user.org).region_code[:6] if self.user.org else ""
+        if self.is_bound:
+            province, city, county = (self.data.get(name, "") for name in ("province", "city", "county"))
+        else:
+            province, city, county = (
+                (home[:2] + "0000", home[:4] + "00", home)
+                if len(home) == 6 and home.isdigit()
+                else ("", "", "")
+            )
+            self.initial.update({"province": province, "city": city, "county": county})
+        self.fields["province"].choices = _blank([(r.code, r.name) for r in region_provinces()])  # type: ignore[attr-defined]
+        self.fields["city"].choices = _blank([(r.code, r.name) for r in region_children(province)])  # type: ignore[attr-defined]
+        counties = region_children(city) if city[:2] == province[:2] else ()
+        self.fields["county"].choices = _blank([(r.code, r.name) for r in counties])  # type: ignore[attr-defined]
+        del county
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        province, city, county = data.get("province", ""), data.get("city", ""), data.get("county", "")
+        if county and not city:
+            self.add_error("city", _("请选择市"))
+        data["region_code"] = county or city or province
+        return data
 
 
 # Which fields each action asks for, in order; those in REQUIRED are marked (*) on the form.
