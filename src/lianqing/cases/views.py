@@ -21,6 +21,7 @@ from . import workflow as wf
 from .access import CASE_ROLES, access_case_by_id, case_scope, case_scope_path, commission_of
 from .errors import CaseError
 from .forms import ActionForm, CaseRegisterForm, InboxFilterForm
+from .hints import case_intake_hints
 from .models import AssignMode, AssignRoute, Case, HigherLevel
 from .pagination import COUNT_CAP, CappedPaginator
 from .selectors import case_allowed_actions, case_list, case_timeline
@@ -191,6 +192,7 @@ def _panel_context(
         "countdown_text": countdown_text(days_left),
         "deadline_label": case.deadline_label_text,
         "duplicates": case.duplicates.only("pk", "number"),
+        "hints": case_intake_hints(case=case, user=user),
         "derived": case.derived.only("pk", "number", "kind"),
     }
 
