@@ -88,6 +88,9 @@ def test_demo_loads_once(db):
     cases_demo.load(io.StringIO())
     first = Case.objects.count()
     cases_demo.load(io.StringIO())
-    assert first == 6
+    assert first == 8
     assert Case.objects.count() == first
     assert Case.objects.filter(status=Status.FED_BACK).count() == 1
+    # the 审理 role has work in the demo: an investigation with the trial department
+    in_trial = Case.objects.get(status=Status.IN_TRIAL)
+    assert in_trial.org.org_code == "JW370124-SL"

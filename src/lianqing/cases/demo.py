@@ -79,4 +79,21 @@ def load(stdout: TextIO) -> None:
     services.case_assign(case=lead, by=manager, to_org=orgs["JW370124-JC1"], handler=handler)
     services.case_dispose(case=lead, by=handler, method=Disposal.TALK)
     services.case_record_outcome(case=lead, by=handler, outcome=Outcome.REMINDER_TALK, result="已谈话提醒。")
-    stdout.write(f"案件演示数据：{len(cases) + 1} 件 (demo cases loaded)\n")
+    _investigation_in_trial(cases[4], officer, manager, orgs)
+    stdout.write(f"案件演示数据：{Case.objects.count()} 件 (demo cases loaded)\n")
+
+
+def _investigation_in_trial(case: Case, officer: User, manager: User, orgs: dict[str, Org]) -> None:
+    """A letter that became a lead, then an investigation now with the trial department (审理 has work)."""
+    investigator = User.objects.get(username="shencha")
+    services.case_accept(case=case, by=officer)
+    services.case_to_lead(case=case, by=officer)
+    lead = Case.objects.get(source_case=case)
+    services.case_assign(case=lead, by=manager, to_org=orgs["JW370124-SC1"], handler=investigator)
+    services.case_dispose(case=lead, by=investigator, method=Disposal.VERIFY)
+    services.case_record_outcome(
+        case=lead, by=investigator, outcome=Outcome.INVESTIGATION, result="初核属实，立案审查调查。"
+    )
+    investigation = Case.objects.get(source_case=lead)
+    services.case_start(case=investigation, by=investigator)
+    services.case_send_to_trial(case=investigation, by=investigator, to_org=orgs["JW370124-SL"])
