@@ -1,6 +1,6 @@
 """Cases: petitions (信访举报), problem leads (问题线索) and investigations (审查调查).
 
-One model for all three kinds; `status` only ever changes through `services.transition`.
+One model for all three kinds; `status` only ever changes through `workflow.transition`.
 """
 
 from __future__ import annotations
