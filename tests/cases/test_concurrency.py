@@ -80,7 +80,7 @@ def test_two_handlers_with_the_same_version_one_wins(org_tree, make_user):
     barrier = threading.Barrier(2)
     results: list[str] = []
 
-    def act(user, action, facts):
+    def take(user, action, facts):
         try:
             barrier.wait(5)
             act(Case.objects.get(pk=case.pk), action, user, expected_version=version, **facts)
@@ -91,8 +91,8 @@ def test_two_handlers_with_the_same_version_one_wins(org_tree, make_user):
             connection.close()
 
     threads = [
-        threading.Thread(target=act, args=(handler_a, "accept", {})),
-        threading.Thread(target=act, args=(handler_b, "reject", {"reason": "不属受理范围"})),
+        threading.Thread(target=take, args=(handler_a, "accept", {})),
+        threading.Thread(target=take, args=(handler_b, "reject", {"reason": "不属受理范围"})),
     ]
     for thread in threads:
         thread.start()
