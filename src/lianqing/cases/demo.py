@@ -9,6 +9,7 @@ import datetime as dt
 from typing import TextIO
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianqing.core.models import Org, User
 
@@ -27,7 +28,7 @@ SAMPLES = [
 
 def load(stdout: TextIO) -> None:
     if Case.objects.filter(details__demo=True).exists():
-        stdout.write("案件演示数据已存在 (demo cases exist)\n")
+        stdout.write(_("案件演示数据已存在") + "\n")
         return
     commission = Org.objects.get(org_code="JW370124")
     orgs = {org.org_code: org for org in Org.objects.filter(path__startswith=commission.path)}
@@ -80,7 +81,7 @@ def load(stdout: TextIO) -> None:
     services.case_dispose(case=lead, by=handler, method=Disposal.TALK)
     services.case_record_outcome(case=lead, by=handler, outcome=Outcome.REMINDER_TALK, result="已谈话提醒。")
     _investigation_in_trial(cases[4], officer, manager, orgs)
-    stdout.write(f"案件演示数据：{Case.objects.count()} 件 (demo cases loaded)\n")
+    stdout.write(_("案件演示数据：%(n)d 件") % {"n": Case.objects.count()} + "\n")
 
 
 def _investigation_in_trial(case: Case, officer: User, manager: User, orgs: dict[str, Org]) -> None:

@@ -30,11 +30,7 @@ from .events import (
 from .export import cases_to_xlsx
 from .models import AssignMode, AssignRoute, Case, CaseAttachment, CaseNote, HigherLevel
 from .registration import case_create
-from .reminders import case_reminders_send, quarter_end
 from .selectors import CaseFilters, case_list
-from .time_limits import time_limits
-
-__all__ = ["case_reminders_send", "quarter_end", "time_limits"]
 
 OWN_HEAD_REASON = gettext_noop("反映本级纪委监委主要负责人，直接报送上级")
 
