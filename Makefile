@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # PostgreSQL run of the suite: DATABASE_URL if set, else the local server when it answers.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/lianqing
+PG_PORT ?= 5432
 
 .PHONY: install demo test lint typecheck migrations-check test-sqlite test-postgres messages
 
@@ -35,11 +36,15 @@ test-sqlite:
 	env -u DATABASE_URL $(BIN)/pytest
 
 # Spark tests compare engines, not databases: they run once, in the SQLite pass.
+# With CI set, a PostgreSQL pass that cannot run fails the build instead of being skipped.
 test-postgres:
-	@if [ -n "$$DATABASE_URL" ] || $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+	@if [ -n "$$DATABASE_URL" ] || $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', $(PG_PORT)), 2)" 2>/dev/null; then \
 	  DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/pytest -m "not spark"; \
+	elif [ -n "$$CI" ]; then \
+	  echo "PostgreSQL does not answer on 127.0.0.1:$(PG_PORT) and DATABASE_URL is not set: in CI the PostgreSQL pass must run" >&2; \
+	  exit 1; \
 	else \
-	  echo "PostgreSQL does not answer on 127.0.0.1:5432 and DATABASE_URL is not set: PostgreSQL pass skipped"; \
+	  echo "PostgreSQL does not answer on 127.0.0.1:$(PG_PORT) and DATABASE_URL is not set: PostgreSQL pass skipped"; \
 	fi
 
 # Regenerate the English catalogue (needs GNU gettext); the compiled .mo is committed.

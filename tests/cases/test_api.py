@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
+from lianqing.cases.deadlines import add_working_days
 from lianqing.cases.models import Case, Kind, ReportedPerson, Source, Status
 from lianqing.cases.selectors import case_public_status
-from lianqing.cases.services import case_feedback_to_reporter, transition
+from lianqing.cases.services import case_feedback, case_notify
 from lianqing.core.models import AuditEvent
 from lianqing.core.roles import Role
-from tests.cases.factories import register_case
+from tests.cases.factories import CONCLUDED, act, register_case
 
 
 def test_register_creates_pending_case_with_people_timeline_and_audit(org_tree):
@@ -35,7 +38,9 @@ def test_lead_from_scan_registers_as_lead(org_tree):
     case = register_case(org_tree.commission, kind=Kind.LEAD, source=Source.DATA_SCAN)
     assert case.number.startswith("XS")
     assert case.status == Status.PENDING
-    assert case.deadline is None  # a lead's clock starts with its disposal
+    # Defect 5: a lead converted from a 疑点 has its time limit from the start (提出处置意见)
+    assert case.deadline == add_working_days(timezone.localdate(case.received_at), 15)
+    assert case.deadline_label == "提出处置意见"
 
 
 def test_public_status_follows_the_case_and_shows_the_reply(org_tree, make_user):
@@ -44,18 +49,16 @@ def test_public_status_follows_the_case_and_shows_the_reply(org_tree, make_user)
     case = register_case(org_tree.commission)
     assert case_public_status(case) == ("已收到", "")
 
-    transition(case, "accept", officer)
+    act(case, "accept", officer)
     assert case_public_status(case) == ("已受理", "")
-    case_feedback_to_reporter(case=case, by=officer, text="您的举报已受理。")
+    case_notify(case=case, by=officer, text="您的举报已受理。")
     assert case_public_status(case) == ("已受理", "您的举报已受理。")
 
-    transition(
-        case, "assign", officer, to_org=org_tree.supervision_office, mode="delegate", route="department"
-    )
-    transition(case, "start", handler)
+    act(case, "assign", officer, to_org=org_tree.supervision_office, mode="delegate", route="department")
+    act(case, "start", handler)
     assert case_public_status(case)[0] == "办理中"
-    transition(case, "conclude", handler, result="经查属实，已给予诫勉。")
-    case_feedback_to_reporter(case=case, by=officer, text="经查属实，相关人员已受到处理。")
+    act(case, "conclude", handler, result="经查属实，已给予诫勉。", **CONCLUDED)
+    case_feedback(case=case, by=officer, text="经查属实，相关人员已受到处理。")
 
     case = Case.objects.get(pk=case.pk)
     assert case.status == Status.FED_BACK
@@ -66,9 +69,9 @@ def test_duplicate_shows_the_status_of_its_original(org_tree, make_user):
     officer = make_user(Role.PETITION, org=org_tree.petition_office)
     original = register_case(org_tree.commission)
     duplicate = register_case(org_tree.commission)
-    transition(original, "accept", officer)
-    transition(duplicate, "merge", officer, original=original)
-    case_feedback_to_reporter(case=duplicate, by=officer, text="已受理，与同一问题的其他举报一并办理。")
+    act(original, "accept", officer)
+    act(duplicate, "merge", officer, original=original)
+    case_notify(case=original, by=officer, text="已受理，与同一问题的其他举报一并办理。")
     assert case_public_status(Case.objects.get(pk=duplicate.pk)) == (
         "已受理",
         "已受理，与同一问题的其他举报一并办理。",
@@ -85,6 +88,9 @@ def test_demo_loads_once(db):
     cases_demo.load(io.StringIO())
     first = Case.objects.count()
     cases_demo.load(io.StringIO())
-    assert first == 6
+    assert first == 8
     assert Case.objects.count() == first
     assert Case.objects.filter(status=Status.FED_BACK).count() == 1
+    # the 审理 role has work in the demo: an investigation with the trial department
+    in_trial = Case.objects.get(status=Status.IN_TRIAL)
+    assert in_trial.org.org_code == "JW370124-SL"

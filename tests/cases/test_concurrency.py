@@ -9,9 +9,8 @@ from django.db import connection, transaction
 
 from lianqing.cases.errors import CaseError
 from lianqing.cases.models import Case, CaseEvent, Status
-from lianqing.cases.services import transition
 from lianqing.core.roles import Role
-from tests.cases.factories import register_case
+from tests.cases.factories import act, register_case
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -27,14 +26,14 @@ def test_second_handler_waits_for_the_first_and_is_refused_on_fresh_state(org_tr
     first = make_user(Role.PETITION, org=org_tree.petition_office, username="first")
     second = make_user(Role.PETITION, org=org_tree.petition_office, username="second")
     case = register_case(org_tree.commission)
-    transition(case, "accept", first)
+    act(case, "accept", first)
     first_holds_lock, second_started = threading.Event(), threading.Event()
     outcome: dict[str, object] = {}
 
     def first_assigns() -> None:
         try:
             with transaction.atomic():
-                transition(Case.objects.get(pk=case.pk), "assign", first, to_org=org_tree.supervision_office)
+                act(Case.objects.get(pk=case.pk), "assign", first, to_org=org_tree.supervision_office)
                 first_holds_lock.set()
                 second_started.wait(5)
                 # Keep the row locked a moment so the second really waits on it.
@@ -48,7 +47,7 @@ def test_second_handler_waits_for_the_first_and_is_refused_on_fresh_state(org_tr
             first_holds_lock.wait(5)
             second_started.set()
             try:
-                transition(Case.objects.get(pk=case.pk), "merge", second, original_id=case.pk)
+                act(Case.objects.get(pk=case.pk), "merge", second, original=case)
                 outcome["second"] = "ok"
             except CaseError as error:
                 outcome["second"] = str(error)
@@ -81,10 +80,10 @@ def test_two_handlers_with_the_same_version_one_wins(org_tree, make_user):
     barrier = threading.Barrier(2)
     results: list[str] = []
 
-    def act(user, action, facts):
+    def take(user, action, facts):
         try:
             barrier.wait(5)
-            transition(Case.objects.get(pk=case.pk), action, user, expected_version=version, **facts)
+            act(Case.objects.get(pk=case.pk), action, user, expected_version=version, **facts)
             results.append(f"{action}:ok")
         except CaseError:
             results.append(f"{action}:refused")
@@ -92,8 +91,8 @@ def test_two_handlers_with_the_same_version_one_wins(org_tree, make_user):
             connection.close()
 
     threads = [
-        threading.Thread(target=act, args=(handler_a, "accept", {})),
-        threading.Thread(target=act, args=(handler_b, "reject", {"reason": "不属受理范围"})),
+        threading.Thread(target=take, args=(handler_a, "accept", {})),
+        threading.Thread(target=take, args=(handler_b, "reject", {"reason": "不属受理范围"})),
     ]
     for thread in threads:
         thread.start()

@@ -8,7 +8,7 @@ import pytest
 
 from lianqing.cases.deadlines import add_months, add_working_days, is_working_day, working_days_between
 from lianqing.cases.models import HigherLevel, Source, Status, TimeLimits
-from lianqing.cases.services import next_deadline
+from lianqing.cases.time_limits import next_deadline
 from tests.cases.factories import local_dt, register_case
 
 FRIDAY_BEFORE_FESTIVAL = dt.date(2025, 1, 24)
@@ -80,6 +80,10 @@ def test_time_limits_are_edited_in_the_admin(org_tree, make_user, client_for):
             "max_extension_months": 3,
             "feedback_days": 15,
             "due_soon_days": 3,
+            "assign_days": 15,
+            "lead_dispose_days": 15,
+            "shelved_review_months": 6,
+            "trial_months": 1,
         },
     )
     assert response.status_code == 302

@@ -9,10 +9,9 @@ import pytest
 from django.urls import reverse
 
 from lianqing.cases.models import Disposal, Kind, Outcome
-from lianqing.cases.services import transition
 from lianqing.cases.statistics import Period, case_statistics
 from lianqing.core.roles import Role
-from tests.cases.factories import local_dt, register_case
+from tests.cases.factories import act, local_dt, register_case
 
 JANUARY = Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
 
@@ -29,9 +28,9 @@ def numbers(org_tree, make_user):
     lead = register_case(
         org_tree.commission, kind=Kind.LEAD, source="data_scan", received_at=local_dt(2025, 1, 7)
     )
-    transition(lead, "assign", manager, to_org=org_tree.case_office)
-    transition(lead, "dispose", manager, method=Disposal.VERIFY)
-    transition(lead, "record_outcome", manager, outcome=Outcome.ADMONITION)
+    act(lead, "assign", manager, to_org=org_tree.case_office)
+    act(lead, "dispose", manager, method=Disposal.VERIFY)
+    act(lead, "record_outcome", manager, outcome=Outcome.ADMONITION)
     return {"officer": officer, "leader": leader}
 
 
@@ -97,3 +96,26 @@ def test_statistics_page_and_roles(numbers, client_for, org_tree, make_user):
         reverse("cases:statistics_data"), {"from": "2025-01-01", "to": "2025-01-31"}
     )
     assert data.json()["totals"]["received"]["value"] == 4
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        pytest.param(JANUARY, id="counted-live"),
+        pytest.param(Period(dt.date(2024, 12, 1), dt.date(2025, 3, 31)), id="from-tallies"),
+    ],
+)
+def test_a_concluded_petition_counts_in_disposal_and_forms(org_tree, make_user, period):
+    # Defect 6: 办结 of a petition records 处置方式 and the outcome, so the statistics count it
+    officer = make_user(Role.PETITION, org=org_tree.petition_office)
+    handler = make_user(Role.SUPERVISION, org=org_tree.supervision_office)
+    leader = make_user(Role.LEADER, org=org_tree.commission)
+    case = register_case(org_tree.commission, received_at=local_dt(2025, 1, 6))
+    act(case, "accept", officer)
+    act(case, "assign", officer, to_org=org_tree.supervision_office, handler=handler)
+    act(case, "start", handler)
+    act(case, "conclude", handler, disposal=Disposal.TALK, outcome=Outcome.ORDERED_REVIEW, result="责令检查")
+    stats = case_statistics(user=leader, period=period)
+    assert {row["label"]: row["value"] for row in stats["disposal"]} == {"谈话函询": 1}
+    assert {row["label"]: row["value"] for row in stats["forms"]} == {"第一种形态": 1}
+    assert stats["totals"]["leads"]["value"] == 0  # a petition is not a lead

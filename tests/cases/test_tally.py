@@ -10,12 +10,12 @@ import pytest
 
 from lianqing.cases.access import case_scope
 from lianqing.cases.models import Case, CaseMonthTally, Disposal, HigherLevel, Kind, Outcome
-from lianqing.cases.services import transition
-from lianqing.cases.statistics import Period, PeriodRows, _period_rows_orm, case_period_rows, whole_months
+from lianqing.cases.statistics import Period, PeriodRows, case_period_rows, whole_months
+from lianqing.cases.statistics_rows import _period_rows_orm
 from lianqing.cases.tally import tally_rebuild
 from lianqing.core.models import Clearance
 from lianqing.core.roles import Role
-from tests.cases.factories import local_dt, register_case
+from tests.cases.factories import CONCLUDED, act, local_dt, register_case
 
 # Whole months December to February come from the tallies, the November and March edges live.
 PERIOD = Period(dt.date(2024, 11, 15), dt.date(2025, 3, 10))
@@ -81,23 +81,23 @@ def walked(org_tree, make_user):
     register_case(org_tree.commission, received_at=local_dt(2025, 1, 9), higher_level=HigherLevel.OWN_HEAD)
     concluded, assigned_down, merged, to_lead, reopened = cases[1], cases[2], cases[3], cases[4], cases[6]
     for case in (concluded, reopened):
-        transition(case, "accept", officer)
-        transition(case, "assign", officer, to_org=org_tree.supervision_office, mode="supervise")
-        transition(case, "start", handler)
-        transition(case, "conclude", handler, result="属实")
-    transition(reopened, "feedback", officer, text="已处理")
-    transition(reopened, "reopen", officer, reason="举报人提供新证据")
-    transition(assigned_down, "accept", officer)
-    transition(assigned_down, "assign", officer, to_org=org_tree.township_a, route="lower_commission")
-    transition(merged, "merge", officer, original_id=cases[0].pk)
-    transition(to_lead, "accept", officer)
-    transition(to_lead, "to_lead", officer)
+        act(case, "accept", officer)
+        act(case, "assign", officer, to_org=org_tree.supervision_office, mode="supervise")
+        act(case, "start", handler)
+        act(case, "conclude", handler, result="属实", **CONCLUDED)
+    act(reopened, "feedback", officer, text="已处理")
+    act(reopened, "reopen", officer, reason="举报人提供新证据")
+    act(assigned_down, "accept", officer)
+    act(assigned_down, "assign", officer, to_org=org_tree.township_a, route="lower_commission")
+    act(merged, "merge", officer, original=cases[0])
+    act(to_lead, "accept", officer)
+    act(to_lead, "to_lead", officer)
     lead = register_case(
         org_tree.commission, kind=Kind.LEAD, source="data_scan", received_at=local_dt(2025, 2, 2)
     )
-    transition(lead, "assign", manager, to_org=org_tree.supervision_office, handler=handler)
-    transition(lead, "dispose", handler, method=Disposal.VERIFY)
-    transition(lead, "record_outcome", handler, outcome=Outcome.ADMONITION, result="处理完毕")
+    act(lead, "assign", manager, to_org=org_tree.supervision_office, handler=handler)
+    act(lead, "dispose", handler, method=Disposal.VERIFY)
+    act(lead, "record_outcome", handler, outcome=Outcome.ADMONITION, result="处理完毕")
     # A case the township officer handles outside the township (handler is not tallied).
     elsewhere = register_case(org_tree.commission, received_at=local_dt(2025, 2, 10), source="phone")
     Case.objects.filter(pk=elsewhere.pk).update(handler=township)

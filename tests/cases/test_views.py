@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from lianqing.cases.models import Case, CaseEvent, HigherLevel, Status
-from lianqing.cases.services import transition
 from lianqing.core.models import AuditEvent, Clearance
 from lianqing.core.roles import Role
-from tests.cases.factories import register_case
+from tests.cases.factories import act, register_case
 
 
 @pytest.fixture
@@ -137,7 +137,36 @@ def test_refusal_message_is_shown(org_tree, staff, client_for):
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert "须填写理由" in response.content.decode()
+    assert "请填写“理由”" in response.content.decode()
+
+
+def _field_error(body: str, field_id: str) -> str:
+    match = re.search(rf'id="{field_id}_error"[^>]*>([^<]*)<', body)
+    return match.group(1) if match else ""
+
+
+def test_error_is_at_the_field_in_words_and_the_form_stays_open(org_tree, staff, client_for):
+    # Defect 4: no internal names in the message, the htmx form stays open with the error at the field
+    case = register_case(org_tree.commission)
+    act(case, "accept", staff.officer)
+    response = client_for(staff.officer).post(
+        reverse("cases:act", args=[case.pk, "assign"]),
+        {"assign-version": case.version, "assign-route": "department", "assign-mode": "delegate"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert _field_error(body, "id_assign-to_org") == "请选择承办机构"
+    assert "to_org" not in re.sub(r'(id|name|for|aria-describedby)="[^"]*"', "", body)
+    assert re.search(r'class="collapse show"[^>]*id="action-assign"', body)
+    assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
+
+
+def test_required_fields_are_marked(org_tree, staff, client_for):
+    case = register_case(org_tree.commission)
+    body = client_for(staff.officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    label = re.search(r'<label[^>]*for="id_reject-reason"[^>]*>(.*?)</label>', body, re.S)
+    assert label
+    assert "lq-required" in label.group(1)
 
 
 def test_merge_by_number_into_foreign_case_is_refused(org_tree, staff, client_for):
@@ -157,7 +186,7 @@ def test_merge_by_number_into_foreign_case_is_refused(org_tree, staff, client_fo
 
 def test_stale_form_is_refused(org_tree, staff, client_for):
     case = register_case(org_tree.commission)
-    transition(case, "accept", staff.officer)
+    act(case, "accept", staff.officer)
     response = client_for(staff.officer).post(
         reverse("cases:act", args=[case.pk, "to_lead"]), {"to_lead-version": 1}, HTTP_HX_REQUEST="true"
     )
@@ -167,7 +196,7 @@ def test_stale_form_is_refused(org_tree, staff, client_for):
 def test_bulk_assign(org_tree, staff, client_for):
     cases = [register_case(org_tree.commission) for _ in range(3)]
     for case in cases[:2]:
-        transition(case, "accept", staff.officer)
+        act(case, "accept", staff.officer)
     response = client_for(staff.officer).post(
         reverse("cases:bulk_assign"),
         {"case_ids": [c.pk for c in cases], "to_org": org_tree.supervision_office.pk, "mode": "delegate"},
@@ -216,10 +245,14 @@ def test_register_by_hand(org_tree, staff, client_for):
             "reported_persons": "王五，某村，党支部书记",
             "received_at": "2025-03-03T09:30",
             "confidentiality": "0",
+            "province": "370000",
+            "city": "370100",
+            "county": "370102",
         },
     )
     case = Case.objects.get(summary__startswith="来访反映")
     assert response.status_code == 302
+    assert case.region_code == "370102"  # Defect 7: chosen by name in the cascade, not typed
     assert (case.source, case.created_by, case.home_org) == ("visit", staff.officer, org_tree.commission)
     assert list(case.reported_persons.values_list("name", "org_name", "position")) == [
         ("王五", "某村", "党支部书记")
@@ -277,9 +310,87 @@ def test_due_soon_and_overdue_filters(org_tree, staff, client_for):
 )
 def test_bulk_assign_refused_changes_nothing(org_tree, staff, client_for, who):
     case = register_case(org_tree.commission)
-    transition(case, "accept", staff.officer)
+    act(case, "accept", staff.officer)
     before = _state(case)
     client_for(getattr(staff, who)).post(
         reverse("cases:bulk_assign"), {"case_ids": [case.pk], "to_org": org_tree.supervision_office.pk}
     )
     assert _state(case) == before
+
+
+@pytest.mark.parametrize(
+    ("role", "may_assign"),
+    [
+        (Role.PETITION, True),
+        (Role.CASE_MANAGEMENT, True),
+        (Role.LEADER, True),
+        (Role.SUPERVISION, False),
+        (Role.TRIAL, False),
+        (Role.DATA_ANALYSIS, False),
+    ],
+    ids=lambda value: str(getattr(value, "name", value)),
+)
+def test_bulk_assign_only_for_roles_that_assign(org_tree, make_user, client_for, role, may_assign):
+    # Defect 12: 监督检查, 审理 and 数据分析 saw the bulk-assign controls
+    user = make_user(role, org=org_tree.commission)
+    register_case(org_tree.commission)
+    body = client_for(user).get(reverse("cases:inbox")).content.decode()
+    assert ('id="bulk-submit"' in body) is may_assign
+    assert ('name="case_ids"' in body) is may_assign
+
+
+@pytest.mark.parametrize(
+    ("role", "query", "explanation"),
+    [
+        (Role.DATA_ANALYSIS, "", "您的角色不办理案件"),
+        (Role.SUPERVISION, "", "您的管辖范围内暂无案件"),
+        (Role.SUPERVISION, "?q=不存在", "没有符合筛选条件的案件"),
+    ],
+    ids=["role-without-cases", "nothing-yet", "filtered-out"],
+)
+def test_an_empty_inbox_says_why(org_tree, make_user, client_for, role, query, explanation):
+    user = make_user(role, org=org_tree.supervision_office)
+    body = client_for(user).get(reverse("cases:inbox") + query).content.decode()
+    assert explanation in body
+
+
+def _without_data(body: str, *data: str) -> str:
+    """The page's own words: markup, scripts and the data shown on it removed."""
+    text = re.sub(r"<script.*?</script>|<[^>]+>", " ", body, flags=re.S)
+    for value in data:
+        text = text.replace(value, " ")
+    return text
+
+
+def test_case_pages_in_english_carry_no_chinese(org_tree, staff, client_for, settings):
+    # Defect 9: status words, history entries, deadline labels and messages leaked Chinese/English
+    case = register_case(org_tree.commission, summary="Dinner at public expense", persons=[])
+    act(case, "accept", staff.officer)
+    client = client_for(staff.officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    from lianqing.core.models import Org, User
+
+    # data (org and people names) and the language switch may be Chinese; the page's words may not
+    data = sorted({*Org.objects.values_list("name", flat=True), *map(str, User.objects.all())}, key=len)[::-1]
+    data += ["廉情", "简体中文", "中文"]
+    detail = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    leaks = re.findall(r"[\u4e00-\u9fff][^<>\n]{0,20}", _without_data(detail, *data))
+    assert leaks == [], leaks
+    assert "Assign" in detail
+    assert "working days left" in detail
+    refused = client.post(
+        reverse("cases:act", args=[case.pk, "assign"]),
+        {"assign-version": case.version, "assign-route": "department", "assign-mode": "delegate"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Please choose the org in charge" in refused
+    assert re.findall(r"[\u4e00-\u9fff][^<>\n]{0,20}", _without_data(refused, *data)) == []
+
+
+def test_register_form_offers_the_region_cascade_at_the_commissions_region(org_tree, staff, client_for):
+    org_tree.commission.region_code = "370124"
+    org_tree.commission.save(update_fields=["region_code"])
+    body = client_for(staff.officer).get(reverse("cases:register")).content.decode()
+    assert 'name="region_code"' not in body
+    assert re.search(r'<option value="370124" selected>[^<]+</option>', body)
+    assert re.search(r'<option value="370100" selected>济南市</option>', body)

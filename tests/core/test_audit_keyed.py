@@ -177,6 +177,10 @@ def test_changes_in_the_admin_are_audited(org_tree, make_user, client_for):
             "max_extension_months": 3,
             "feedback_days": 15,
             "due_soon_days": 3,
+            "assign_days": 15,
+            "lead_dispose_days": 15,
+            "shelved_review_months": 6,
+            "trial_months": 1,
         },
     )
     row = AuditEvent.objects.get(object_type="cases.timelimits", action=AuditAction.UPDATE)

@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lianqing.cases.models import Case, Status
 from lianqing.core.roles import Role
 from tests.e2e.conftest import staff_login
+from tests.e2e.console import console_errors
 from tests.intake.conftest import give_key
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,6 +63,7 @@ def _act(
 def test_report_from_public_portal_to_feedback_on_track_page(
     live_server, page, org_tree, make_user, intake_ready, artifacts_dir
 ):
+    errors = console_errors(page)
     # Given the petition office, which also handles simple reports itself (信访室自办)
     officer = make_user(Role.PETITION, Role.SUPERVISION, org=org_tree.petition_office, username="xinfang")
     TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
@@ -88,7 +90,12 @@ def test_report_from_public_portal_to_feedback_on_track_page(
         selects={"#id_assign-route": "department", "#id_assign-to_org": str(org_tree.petition_office.pk)},
     )
     _act(page, "start")
-    _act(page, "conclude", fields={"#id_conclude-result": "属实，已对张某某诫勉谈话，责令退赔。"})
+    _act(
+        page,
+        "conclude",
+        selects={"#id_conclude-disposal": "verify", "#id_conclude-outcome": "admonition"},
+        fields={"#id_conclude-result": "属实，已对张某某诫勉谈话，责令退赔。"},
+    )
     _act(page, "feedback", fields={"#id_feedback-text": REPLY})
     assert page.inner_text("#case-status") == "已反馈"
     page.screenshot(path=str(artifacts_dir / "case_after_feedback.png"), full_page=True)
@@ -103,3 +110,5 @@ def test_report_from_public_portal_to_feedback_on_track_page(
     assert reporter.inner_text("#public-reply").strip() == REPLY
     reporter.screenshot(path=str(artifacts_dir / "track_reply.png"), full_page=True)
     reporter.context.close()
+    # Defect 15: no console error on any page of the walk (CSP, missing favicon, scripts)
+    assert errors == [], "\n".join(errors)

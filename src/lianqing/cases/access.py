@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from lianqing.core.access import jurisdiction_path
 from lianqing.core.models import Clearance, Org, OrgKind, User
@@ -53,6 +54,7 @@ def may_see_higher_level(user: User) -> bool:
 
 
 def case_scope(queryset: QuerySet[Case], user: User | AnonymousUser) -> QuerySet[Case]:
+    """The one definition of who sees which case (`case_visible_to` applies it to one case)."""
     if not isinstance(user, User) or not user.has_role(*CASE_ROLES):
         return queryset.none()
     path = case_scope_path(user)
@@ -74,14 +76,9 @@ def case_scope(queryset: QuerySet[Case], user: User | AnonymousUser) -> QuerySet
 
 
 def case_visible_to(case: Case, user: User | AnonymousUser) -> bool:
-    if not isinstance(user, User) or not user.has_role(*CASE_ROLES):
-        return False
-    if case.confidentiality > user.clearance:
-        return False
-    if case.higher_level and not may_see_higher_level(user):
-        return False
-    path = case_scope_path(user)
-    return case.handler_id == user.pk or (path is not None and case.org.path.startswith(path))
+    """The per-object check is the queryset's own definition applied to one row, so the inbox
+    and the case page can never disagree about who sees a case."""
+    return case_scope(Case.objects.filter(pk=case.pk), user).exists()
 
 
 def access_case_by_id(user: User | AnonymousUser, case_id: int) -> Case:
@@ -90,7 +87,7 @@ def access_case_by_id(user: User | AnonymousUser, case_id: int) -> Case:
         case_scope(Case.objects.select_related("org", "home_org", "handler"), user).filter(pk=case_id).first()
     )
     if case is None:
-        raise Http404("没有找到该案件 (no such case)")
+        raise Http404(_("没有找到该案件"))
     return case
 
 

@@ -9,11 +9,13 @@ import datetime as dt
 from typing import TextIO
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianqing.core.models import Org, User
 
-from .models import Case, Disposal, Kind, Outcome
-from .services import case_register, transition
+from . import services
+from .models import AssignMode, AssignRoute, Case, Disposal, Kind, Outcome
+from .services import case_register
 
 SAMPLES = [
     ("letter", "sifeng_dining", "来信反映东阿镇某站所负责人多次在工作日中午饮酒。", "陈某", "东阿镇农业综合服务中心", "主任"),
@@ -26,7 +28,7 @@ SAMPLES = [
 
 def load(stdout: TextIO) -> None:
     if Case.objects.filter(details__demo=True).exists():
-        stdout.write("案件演示数据已存在 (demo cases exist)\n")
+        stdout.write(_("案件演示数据已存在") + "\n")
         return
     commission = Org.objects.get(org_code="JW370124")
     orgs = {org.org_code: org for org in Org.objects.filter(path__startswith=commission.path)}
@@ -53,22 +55,46 @@ def load(stdout: TextIO) -> None:
     ]
     officer, handler, manager = users["xinfang"], users["jiancha"], users["anguan"]
     # One concluded and answered, one being handled, one sent down, one accepted, one waiting.
-    transition(cases[0], "accept", officer)
-    transition(cases[0], "assign", officer, to_org=orgs["JW370124-JC1"], handler=handler, mode="supervise")
-    transition(cases[0], "start", handler)
-    transition(cases[0], "conclude", handler, result="经核实，反映问题基本属实，已对陈某诫勉谈话。")
-    transition(cases[0], "feedback", officer, text="您反映的问题经核实基本属实，已对相关人员作出处理。")
-    transition(cases[1], "accept", officer)
-    transition(cases[1], "assign", officer, to_org=orgs["JW370124-JC1"], handler=handler)
-    transition(cases[1], "start", handler)
-    transition(cases[1], "to_lead", handler)
-    transition(cases[2], "accept", officer)
-    transition(
-        cases[2], "assign", officer, to_org=orgs["JW370124001"], route="lower_commission", mode="delegate"
+    services.case_accept(case=cases[0], by=officer)
+    services.case_assign(
+        case=cases[0], by=officer, to_org=orgs["JW370124-JC1"], handler=handler, mode=AssignMode.SUPERVISE
     )
-    transition(cases[3], "accept", officer)
+    services.case_start(case=cases[0], by=handler)
+    services.case_conclude(
+        case=cases[0], by=handler, disposal=Disposal.VERIFY, outcome=Outcome.ADMONITION,
+        result="经核实，反映问题基本属实，已对陈某诫勉谈话。",
+    )  # fmt: skip
+    services.case_feedback(
+        case=cases[0], by=officer, text="您反映的问题经核实基本属实，已对相关人员作出处理。"
+    )
+    services.case_accept(case=cases[1], by=officer)
+    services.case_assign(case=cases[1], by=officer, to_org=orgs["JW370124-JC1"], handler=handler)
+    services.case_start(case=cases[1], by=handler)
+    services.case_to_lead(case=cases[1], by=handler)
+    services.case_accept(case=cases[2], by=officer)
+    services.case_assign(
+        case=cases[2], by=officer, to_org=orgs["JW370124001"], route=AssignRoute.LOWER_COMMISSION
+    )
+    services.case_accept(case=cases[3], by=officer)
     lead = Case.objects.get(source_case=cases[1])
-    transition(lead, "assign", manager, to_org=orgs["JW370124-JC1"], handler=handler)
-    transition(lead, "dispose", handler, method=Disposal.TALK)
-    transition(lead, "record_outcome", handler, outcome=Outcome.REMINDER_TALK, result="已谈话提醒。")
-    stdout.write(f"案件演示数据：{len(cases) + 1} 件 (demo cases loaded)\n")
+    services.case_assign(case=lead, by=manager, to_org=orgs["JW370124-JC1"], handler=handler)
+    services.case_dispose(case=lead, by=handler, method=Disposal.TALK)
+    services.case_record_outcome(case=lead, by=handler, outcome=Outcome.REMINDER_TALK, result="已谈话提醒。")
+    _investigation_in_trial(cases[4], officer, manager, orgs)
+    stdout.write(_("案件演示数据：%(n)d 件") % {"n": Case.objects.count()} + "\n")
+
+
+def _investigation_in_trial(case: Case, officer: User, manager: User, orgs: dict[str, Org]) -> None:
+    """A letter that became a lead, then an investigation now with the trial department (审理 has work)."""
+    investigator = User.objects.get(username="shencha")
+    services.case_accept(case=case, by=officer)
+    services.case_to_lead(case=case, by=officer)
+    lead = Case.objects.get(source_case=case)
+    services.case_assign(case=lead, by=manager, to_org=orgs["JW370124-SC1"], handler=investigator)
+    services.case_dispose(case=lead, by=investigator, method=Disposal.VERIFY)
+    services.case_record_outcome(
+        case=lead, by=investigator, outcome=Outcome.INVESTIGATION, result="初核属实，立案审查调查。"
+    )
+    investigation = Case.objects.get(source_case=lead)
+    services.case_start(case=investigation, by=investigator)
+    services.case_send_to_trial(case=investigation, by=investigator, to_org=orgs["JW370124-SL"])

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
+
 
 class CaseError(Exception):
-    """Refused action; the message is Chinese with English in brackets and is shown to the user."""
+    """Refused action. The message is in the user's language (gettext) and is shown to them;
+    `field` names the form field the message belongs to, so the form shows it there."""
+
+    def __init__(self, message: str | Promise, *, field: str = "") -> None:
+        super().__init__(str(message))
+        self.field = field

@@ -1,11 +1,12 @@
 """Cases: petitions (信访举报), problem leads (问题线索) and investigations (审查调查).
 
-One model for all three kinds; `status` only ever changes through `services.transition`.
+One model for all three kinds; `status` only ever changes through `workflow.transition`.
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lianqing.core.models import Clearance, Org, User
@@ -62,6 +63,8 @@ class Status(models.TextChoices):
     ASSIGNED = "assigned", _("已分办")
     HANDLING = "handling", _("办理中")
     SHELVED = "shelved", _("暂存待查")
+    IN_TRIAL = "in_trial", _("审理中")
+    TRIAL_REVIEWED = "trial_reviewed", _("已提出审理意见")
     CONCLUDED = "concluded", _("已办结")
     FED_BACK = "fed_back", _("已反馈")
 
@@ -238,6 +241,11 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status not in FINAL_STATUSES
 
+    @property
+    def deadline_label_text(self) -> str:
+        """What is due, in the reader's language (stored as its Chinese msgid: cases.time_limits)."""
+        return gettext(self.deadline_label) if self.deadline_label else ""
+
 
 class TallyDimension(models.TextChoices):
     TOTAL = "total", _("合计")
@@ -356,6 +364,10 @@ class TimeLimits(models.Model):
     max_extension_months = models.PositiveSmallIntegerField(_("延期上限（月）"), default=3)
     feedback_days = models.PositiveSmallIntegerField(_("向实名举报人反馈结果（工作日）"), default=15)
     due_soon_days = models.PositiveSmallIntegerField(_("临期提醒（工作日）"), default=3)
+    assign_days = models.PositiveSmallIntegerField(_("受理后分办（工作日）"), default=15)
+    lead_dispose_days = models.PositiveSmallIntegerField(_("问题线索提出处置意见（工作日）"), default=15)
+    shelved_review_months = models.PositiveSmallIntegerField(_("暂存待查线索复查（月）"), default=6)
+    trial_months = models.PositiveSmallIntegerField(_("审理及处分决定（月）"), default=1)
 
     class Meta:
         verbose_name = _("办理时限")

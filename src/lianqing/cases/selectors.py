@@ -8,23 +8,33 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from lianqing.core.models import User
 
 from .access import case_scope
 from .deadlines import add_working_days
-from .models import OPEN_STATUSES, Case, CaseEvent, Status, TimeLimits
+from .models import OPEN_STATUSES, Case, CaseEvent, Status
+from .time_limits import time_limits
 from .workflow import ACTIONS, Action, allowed_actions
 
-PUBLIC_RECEIVED, PUBLIC_ACCEPTED, PUBLIC_HANDLING, PUBLIC_CONCLUDED = "已收到", "已受理", "办理中", "已办结"
+PUBLIC_RECEIVED, PUBLIC_ACCEPTED, PUBLIC_HANDLING, PUBLIC_CONCLUDED = (
+    _("已收到"),
+    _("已受理"),
+    _("办理中"),
+    _("已办结"),
+)
 
-PUBLIC_LABELS: dict[str, str] = {
+PUBLIC_LABELS: dict[str, Promise] = {
     Status.PENDING: PUBLIC_RECEIVED,
     Status.ACCEPTED: PUBLIC_ACCEPTED,
     Status.ASSIGNED: PUBLIC_ACCEPTED,
     Status.SENT_UP: PUBLIC_ACCEPTED,  # passed to the competent commission
     Status.HANDLING: PUBLIC_HANDLING,
     Status.SHELVED: PUBLIC_HANDLING,
+    Status.IN_TRIAL: PUBLIC_HANDLING,
+    Status.TRIAL_REVIEWED: PUBLIC_HANDLING,
     Status.REJECTED: PUBLIC_CONCLUDED,
     Status.CONCLUDED: PUBLIC_CONCLUDED,
     Status.FED_BACK: PUBLIC_CONCLUDED,
@@ -37,7 +47,7 @@ def case_public_status(case: Case) -> tuple[str, str]:
     while case.status == Status.MERGED and case.merged_into_id and case.merged_into_id not in seen:
         seen.add(case.merged_into_id)
         case = Case.objects.get(pk=case.merged_into_id)
-    return PUBLIC_LABELS.get(case.status, PUBLIC_RECEIVED), case.reporter_reply
+    return str(PUBLIC_LABELS.get(case.status, PUBLIC_RECEIVED)), case.reporter_reply
 
 
 @dataclass
@@ -59,12 +69,11 @@ class CaseFilters:
     disposal: str = ""
     open_only: bool = False  # not finished and with a time limit running
     concluded: bool = False  # has a result (办结), whatever happened after
+    unclaimed: bool = False  # given to a department, nobody has taken it yet (the to-do list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def time_limits() -> TimeLimits:
-    limits, _ = TimeLimits.objects.get_or_create(pk=1)
-    return limits
+UNCLAIMED_STATUSES = [Status.ASSIGNED, Status.IN_TRIAL]
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -97,6 +106,8 @@ def apply_filters(queryset: QuerySet[Case], filters: CaseFilters) -> QuerySet[Ca
         conditions &= Q(deadline__isnull=False)
     if filters.concluded:
         conditions &= Q(concluded_at__isnull=False)
+    if filters.unclaimed:
+        conditions &= Q(handler__isnull=True, status__in=UNCLAIMED_STATUSES)
     if filters.overdue or filters.due_soon or filters.open_only:
         queryset = queryset.filter(status__in=OPEN_STATUSES)
     if filters.received_from:
@@ -137,10 +148,10 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
 
 # Timeline steps that are not workflow actions.
 EVENT_LABELS = {
-    "register": "登记",
-    "merged_in": "并入重复件",
-    "note": "添加备注",
-    "attachment": "上传附件",
+    "register": _("登记"),
+    "merged_in": _("并入重复件"),
+    "note": _("添加备注"),
+    "attachment": _("上传附件"),
 }
 
 
@@ -150,7 +161,7 @@ def case_timeline(case: Case) -> list[CaseEvent]:
     events = list(case.events.select_related("actor").order_by("at", "id"))
     for event in events:
         action = ACTIONS.get(event.action)
-        event.action_label = str(action.label) if action else EVENT_LABELS.get(event.action, event.action)  # type: ignore[attr-defined]
+        event.action_label = str(action.label if action else EVENT_LABELS.get(event.action, event.action))  # type: ignore[attr-defined]
         changed = event.to_status and event.to_status != event.from_status
         event.status_label = str(statuses.get(event.to_status, "")) if changed else ""  # type: ignore[attr-defined]
     return events
@@ -158,3 +169,41 @@ def case_timeline(case: Case) -> list[CaseEvent]:
 
 def case_allowed_actions(case: Case, user: User) -> list[Action]:
     return allowed_actions(case, user)
+
+
+@dataclass(frozen=True)
+class WorkloadItem:
+    key: str
+    label: str
+    count: int
+    url: str
+    urgent: bool = False
+
+
+def case_workload(*, user: User) -> list[WorkloadItem]:
+    """The counts of the 工作台: cases in hand, overdue, due soon, and waiting for someone to take them."""
+    from django.urls import reverse
+
+    from .access import CASE_ROLES
+
+    if not user.has_role(*CASE_ROLES):
+        return []
+    inbox = reverse("cases:inbox")
+    rows = [
+        (
+            "mine",
+            _("我承办的在办案件"),
+            CaseFilters(handler_id=user.pk, open_only=True),
+            f"handler={user.pk}&open_only=1",
+            False,
+        ),
+        ("overdue", _("已超期"), CaseFilters(overdue=True), "overdue=on", True),
+        ("due_soon", _("临期"), CaseFilters(due_soon=True), "due_soon=on", True),
+        ("unclaimed", _("待认领"), CaseFilters(unclaimed=True), "unclaimed=1", False),
+    ]
+    return [
+        WorkloadItem(
+            key, str(label), case_list(user=user, filters=filters).count(), f"{inbox}?{query}", urgent
+        )
+        for key, label, filters, query, urgent in rows
+    ]

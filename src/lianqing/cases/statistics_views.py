@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lianqing.core.models import User
@@ -24,9 +25,9 @@ def _period(request: HttpRequest) -> tuple[Period, str]:
         start = dt.date.fromisoformat(request.GET.get("from") or default.start.isoformat())
         end = dt.date.fromisoformat(request.GET.get("to") or default.end.isoformat())
     except ValueError:
-        return default, "日期无法识别，已显示本年数据 (unrecognised date; showing this year)"
+        return default, _("日期无法识别，已显示本年数据")
     if end < start:
-        return default, "结束日期早于开始日期，已显示本年数据 (end before start; showing this year)"
+        return default, _("结束日期早于开始日期，已显示本年数据")
     return Period(start, end), ""
 
 

@@ -62,6 +62,8 @@ def contributions(row: Mapping[str, Any]) -> dict[Key, Amounts]:
     }
     if row["kind"] == Kind.LEAD:
         result[(TallyDimension.DISPOSAL.value, *scope, row["disposal"])] = one
+    elif row["disposal"]:  # a petition concluded with a disposal (办结): counted, but not as a lead
+        result[(TallyDimension.DISPOSAL.value, *scope, f"{row['kind']}:{row['disposal']}")] = one
     if row["form_level"] is not None:
         result[(TallyDimension.FORM.value, *scope, str(row["form_level"]))] = one
     return result

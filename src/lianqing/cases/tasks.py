@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from .services import case_reminders_send
+from .reminders import case_reminders_send
 
 
 @task()

@@ -14,18 +14,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lianqing.core.audit import audit_record
-from lianqing.core.models import AuditAction, Org, User
+from lianqing.core.models import Org, User
 from lianqing.core.roles import Role
 
-from .access import access_case_by_id, case_scope, case_scope_path, commission_of
+from . import workflow as wf
+from .access import CASE_ROLES, access_case_by_id, case_scope, case_scope_path, commission_of
 from .errors import CaseError
-from .export import cases_to_xlsx
 from .forms import ActionForm, CaseRegisterForm, InboxFilterForm
-from .models import AssignMode, AssignRoute, Case, CaseAttachment, HigherLevel
+from .hints import case_intake_hints
+from .models import AssignMode, AssignRoute, Case, HigherLevel
 from .pagination import COUNT_CAP, CappedPaginator
 from .selectors import case_allowed_actions, case_list, case_timeline
-from .services import case_attachment_add, case_bulk_assign, case_note_add, case_register, transition
+from .services import (
+    case_attachment_add,
+    case_attachment_open,
+    case_bulk_assign,
+    case_note_add,
+    case_print_open,
+    case_register,
+    cases_export,
+)
+from .time_limits import countdown, countdown_text
 
 PAGE_SIZE = 50
 REGISTER_ROLES = (Role.PETITION, Role.LEADER, Role.CASE_MANAGEMENT)
@@ -72,6 +81,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "bulk_orgs": _orgs_in_scope(user),
             "assign_modes": AssignMode.choices,
             "may_register": user.has_role(*REGISTER_ROLES),
+            "may_assign": user.has_role(*wf.ASSIGN_ROLES),
+            "works_on_cases": user.has_role(*CASE_ROLES),
+            "filtered": bool(query),
         },
     )
 
@@ -81,16 +93,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = _filter_form(request, user)
-    filters = form.to_filters()
-    # Reports about the level above are never copied or excerpted (检举控告工作规则 第十四条).
-    queryset = case_list(user=user, filters=filters).filter(higher_level=HigherLevel.NONE)
-    content = cases_to_xlsx(queryset)
-    audit_record(
-        action=AuditAction.EXPORT,
-        actor=user,
-        object_type="cases.case",
-        details={"query": request.GET.urlencode()},
-        request=request,
+    content = cases_export(
+        user=user, filters=form.to_filters(), query=request.GET.urlencode(), request=request
     )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,6 +107,8 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 @require_POST
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    if not user.has_role(*wf.ASSIGN_ROLES):
+        raise PermissionDenied
     ids = [int(value) for value in request.POST.getlist("case_ids") if value.isdigit()]
     org_id = request.POST.get("to_org", "")
     to_org = next((org for org in _orgs_in_scope(user) if str(org.pk) == org_id), None)
@@ -110,14 +116,14 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
         "?" + request.POST["back_query"] if request.POST.get("back_query") else ""
     )
     if not ids or to_org is None:
-        messages.error(request, _("请选择案件和承办机构 (choose cases and an org)"))
+        messages.error(request, _("请选择案件和承办机构"))
         return redirect(back)
     cases = list(case_scope(Case.objects.all(), user).filter(pk__in=ids))
     route = AssignRoute.DEPARTMENT if to_org.kind == "department" else AssignRoute.LOWER_COMMISSION
     done, refused = case_bulk_assign(
         cases=cases, by=user, to_org=to_org, mode=request.POST.get("mode") or AssignMode.DELEGATE, route=route
     )
-    messages.success(request, _("已分办 %(done)d 件 (assigned %(done)d)") % {"done": done})
+    messages.success(request, _("已分办 %(done)d 件") % {"done": done})
     for message in refused[:20]:
         messages.error(request, message)
     return redirect(back)
@@ -149,7 +155,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 higher_level=data["higher_level"] or HigherLevel.NONE,
             )
         except CaseError as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
             messages.success(request, _("已登记 %(number)s") % {"number": case.number})
             return redirect("cases:detail", case_id=case.pk)
@@ -169,6 +175,7 @@ def _panel_context(
     request: HttpRequest, case: Case, user: User, errors: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     actions = case_allowed_actions(case, user)
+    days_left = countdown(case.deadline, timezone.localdate()) if case.is_open else None
     forms = {action.name: ActionForm(action=action.name, case=case) for action in actions}
     if errors:
         forms.update(errors)
@@ -181,7 +188,11 @@ def _panel_context(
         "attachments": case.attachments.all(),
         "intake_link": _intake_link(case),
         "today": timezone.localdate(),
+        "countdown": days_left,
+        "countdown_text": countdown_text(days_left),
+        "deadline_label": case.deadline_label_text,
         "duplicates": case.duplicates.only("pk", "number"),
+        "hints": case_intake_hints(case=case, user=user),
         "derived": case.derived.only("pk", "number", "kind"),
     }
 
@@ -194,23 +205,34 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "cases/detail.html", _panel_context(request, case, user))
 
 
+def action_submit(*, case: Case, user: User, action: str, data: Any) -> tuple[ActionForm, str]:
+    """The one path from submitted action data to the state machine: validate, build the action's
+    typed facts, transition. Returns the bound form (errors at their fields) and the message."""
+    spec = wf.ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    form = ActionForm(data, action=action, case=case)
+    if not form.is_valid():
+        return form, _("请检查填写的内容")
+    fields = form.facts_fields()
+    try:
+        if action == "merge":
+            fields["original"] = _original_by_number(user, form.cleaned_data.get("original_number", ""))
+        wf.transition(
+            case=case, by=user, facts=spec.facts(**fields), expected_version=form.cleaned_data["version"]
+        )
+    except CaseError as refused:
+        form.add_error(refused.field if refused.field in form.fields else None, str(refused))
+        return form, str(refused)
+    return form, ""
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     user = _user(request)
     case = access_case_by_id(user, case_id)
-    form = ActionForm(request.POST, action=action, case=case)
-    error = ""
-    if not form.is_valid():
-        error = _("请检查填写的内容 (please check the form)")
-    else:
-        facts = form.facts()
-        try:
-            if action == "merge":
-                facts["original"] = _original_by_number(user, form.cleaned_data.get("original_number", ""))
-            transition(case, action, user, expected_version=form.cleaned_data["version"], **facts)
-        except CaseError as refused:
-            error = str(refused)
+    form, error = action_submit(case=case, user=user, action=action, data=request.POST)
     case = access_case_by_id(user, case_id) if not error else case
     if request.headers.get("HX-Request"):
         context = _panel_context(request, case, user, errors={action: form} if error else None)
@@ -229,7 +251,8 @@ def _original_by_number(user: User, number: str) -> Case:
     )
     if original is None:
         raise CaseError(
-            f"原件 {number} 不存在或不属于本机关管辖，不能并案 (original {number} not found in your jurisdiction)"
+            _("原件 %(number)s 不存在或不属于本机关管辖，不能并案") % {"number": number},
+            field="original_number",
         )
     return original
 
@@ -253,7 +276,7 @@ def add_attachment(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case_by_id(user, case_id)
     uploaded = request.FILES.get("file")
     if uploaded is None:
-        messages.error(request, _("请选择文件 (choose a file)"))
+        messages.error(request, _("请选择文件"))
     else:
         case_attachment_add(case=case, by=user, uploaded=uploaded)
     return redirect("cases:detail", case_id=case_id)
@@ -264,12 +287,9 @@ def add_attachment(request: HttpRequest, case_id: int) -> HttpResponse:
 def attachment(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
     user = _user(request)
     case = access_case_by_id(user, case_id)
-    item = CaseAttachment.objects.filter(case=case, pk=attachment_id).first()
+    item = case_attachment_open(case=case, by=user, attachment_id=attachment_id, request=request)
     if item is None:
-        raise Http404("没有找到该附件 (no such attachment)")
-    audit_record(
-        action=AuditAction.VIEW, actor=user, obj=item, details={"case": case.number}, request=request
-    )
+        raise Http404(_("没有找到该附件"))
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
 
 
@@ -278,7 +298,7 @@ def attachment(request: HttpRequest, case_id: int, attachment_id: int) -> FileRe
 def print_form(request: HttpRequest, case_id: int) -> HttpResponse:
     user = _user(request)
     case = access_case_by_id(user, case_id)
-    audit_record(action=AuditAction.VIEW, actor=user, obj=case, details={"view": "print"}, request=request)
+    case_print_open(case=case, by=user, request=request)
     return render(
         request,
         "cases/print.html",

@@ -129,3 +129,19 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=timezone.now())
+
+
+def notification_replace(*, recipient: User, key: str, title: str, body: str = "", link: str = "") -> bool:
+    """Keep one live notification per recipient and key: a new title replaces the old one (and
+    shows as unread again) instead of stacking a second; the same title again changes nothing.
+    True if the recipient has something new to read."""
+    with transaction.atomic():
+        current = Notification.objects.select_for_update().filter(recipient=recipient, dedupe_key=key).first()
+        if current is None:
+            return notification_send(recipient=recipient, title=title, body=body, link=link, dedupe_key=key)
+        if current.title == title:
+            return False
+        Notification.objects.filter(pk=current.pk).update(
+            title=title, body=body, link=link, read_at=None, created_at=timezone.now()
+        )
+    return True

@@ -10,14 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from lianqing.cases.models import Case, CaseMonthTally
 from lianqing.cases.tally import tally_rebuild
 
 
 class Command(BaseCommand):
-    help = "按案件重新统计月度汇总 (recount the monthly statistics tallies from the cases)"
+    help = _("按案件重新统计月度汇总")
 
     def handle(self, *args: Any, **options: Any) -> None:
         rows = tally_rebuild(Case, CaseMonthTally)
-        self.stdout.write(f"已重新统计，共 {rows} 行汇总 (tallies recounted: {rows} rows)")
+        self.stdout.write(_("已重新统计，共 %(rows)d 行汇总") % {"rows": rows})
