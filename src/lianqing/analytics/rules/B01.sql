@@ -2,6 +2,7 @@
 id: B01
 name: 公职人员本人违规享受低保
 severity: 中
+category: public_interest
 datasets: [benefits, officials]
 subject: person_id
 when: month

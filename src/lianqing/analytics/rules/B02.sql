@@ -2,6 +2,7 @@
 id: B02
 name: 公职人员近亲属享受低保
 severity: 中
+category: public_interest
 datasets: [benefits, officials, relatives]
 subject: person_id
 when: month

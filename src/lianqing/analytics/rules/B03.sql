@@ -2,6 +2,7 @@
 id: B03
 name: 死亡人员冒领补贴
 severity: 高
+category: public_interest
 datasets: [benefits, deaths]
 subject: person_id
 when: month

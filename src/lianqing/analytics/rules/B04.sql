@@ -2,6 +2,7 @@
 id: B04
 name: 同期重复领取
 severity: 中
+category: public_interest
 datasets: [benefits]
 subject: person_id
 when: month

@@ -2,6 +2,7 @@
 id: B05
 name: 财政供养人员享受低保
 severity: 中
+category: public_interest
 datasets: [benefits, payroll]
 subject: person_id
 when: month

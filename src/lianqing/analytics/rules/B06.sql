@@ -2,6 +2,7 @@
 id: B06
 name: 经商办企业人员享受低保
 severity: 中
+category: public_interest
 datasets: [benefits, companies, shareholders]
 subject: person_id
 when: month

@@ -2,6 +2,7 @@
 id: B07
 name: 有车有房人员享受低保
 severity: 中
+category: public_interest
 datasets: [benefits, vehicles, properties]
 subject: person_id
 when: month

@@ -2,6 +2,7 @@
 id: B08
 name: 多人共用补贴账户
 severity: 中
+category: public_interest
 datasets: [benefits]
 optional_datasets: [officials, persons]
 subject: account_no

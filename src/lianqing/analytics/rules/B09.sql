@@ -2,6 +2,7 @@
 id: B09
 name: 超标准发放
 severity: 中
+category: public_interest
 datasets: [benefits, standards]
 subject: person_id
 when: month

@@ -2,6 +2,7 @@
 id: B10
 name: 身份信息异常
 severity: 中
+category: public_interest
 datasets: [benefits]
 optional_datasets: [persons]
 subject: person_id

@@ -2,6 +2,7 @@
 id: C02
 name: 向亲属关联企业输送利益
 severity: 高
+category: abuse_of_power
 datasets: [contracts, officials, relatives, companies, shareholders]
 subject: person_id
 when: day

@@ -2,6 +2,7 @@
 id: C03
 name: 围标串标
 severity: 高
+category: other
 datasets: [bids, companies, shareholders]
 optional_datasets: [contracts]
 subject: tender_id

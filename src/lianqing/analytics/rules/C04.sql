@@ -2,6 +2,7 @@
 id: C04
 name: 拆分采购规避招标
 severity: 中
+category: dereliction
 datasets: [contracts]
 subject: buyer_org_code/supplier_uscc
 when: day

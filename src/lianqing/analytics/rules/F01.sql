@@ -2,6 +2,7 @@
 id: F01
 name: 节假日公款接待
 severity: 中
+category: sifeng_dining
 datasets: [expenses]
 subject: org_code
 when: day

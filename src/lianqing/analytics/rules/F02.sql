@@ -2,6 +2,7 @@
 id: F02
 name: 超标准公务接待
 severity: 中
+category: sifeng_dining
 datasets: [expenses]
 subject: org_code
 when: day

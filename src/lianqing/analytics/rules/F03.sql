@@ -2,6 +2,7 @@
 id: F03
 name: 公款出入高消费场所
 severity: 中
+category: sifeng_travel
 datasets: [expenses]
 subject: org_code
 when: day

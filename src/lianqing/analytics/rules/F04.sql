@@ -2,6 +2,7 @@
 id: F04
 name: 公款购买购物卡充值卡
 severity: 中
+category: sifeng_gifts
 datasets: [expenses]
 subject: org_code
 when: day

@@ -2,6 +2,7 @@
 id: F05
 name: 公车私用
 severity: 中
+category: sifeng_vehicle
 datasets: [vehicle_trips]
 subject: plate
 when: day

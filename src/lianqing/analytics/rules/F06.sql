@@ -2,6 +2,7 @@
 id: F06
 name: 节日收受红包礼金
 severity: 高
+category: sifeng_gifts
 datasets: [transactions, officials]
 optional_datasets: [contracts, companies, shareholders, benefits]
 subject: person_id

@@ -2,6 +2,7 @@
 id: F07
 name: 频繁收受管理服务对象财物
 severity: 中
+category: sifeng_gifts
 datasets: [transactions, officials]
 optional_datasets: [contracts, companies, shareholders, benefits]
 subject: person_id

@@ -2,6 +2,7 @@
 id: F08
 name: 疑似借婚丧喜庆敛财
 severity: 中
+category: sifeng_ceremony
 datasets: [transactions, officials]
 subject: person_id
 when: day

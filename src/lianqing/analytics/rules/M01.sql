@@ -2,6 +2,7 @@
 id: M01
 name: 资金滞留
 severity: 中
+category: public_interest
 datasets: [fund_flows]
 optional_datasets: [benefits]
 subject: org_code/fund_code

@@ -2,6 +2,7 @@
 id: M02
 name: 资金流向关联企业
 severity: 高
+category: business
 datasets: [fund_flows, officials, relatives, companies, shareholders]
 subject: from_org_code/payee_id
 when: day

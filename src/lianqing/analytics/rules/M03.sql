@@ -2,6 +2,7 @@
 id: M03
 name: 末端发放不足 (截留)
 severity: 中
+category: public_interest
 datasets: [fund_flows, benefits]
 subject: org_code/fund_code
 when: none

@@ -2,6 +2,7 @@
 id: P01
 name: 一人多处领薪
 severity: 中
+category: bribery
 datasets: [payroll]
 subject: person_id
 when: month

@@ -2,6 +2,7 @@
 id: P02
 name: 死亡人员仍领工资
 severity: 高
+category: bribery
 datasets: [payroll, deaths]
 subject: person_id
 when: month

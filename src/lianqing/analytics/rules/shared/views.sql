@@ -91,3 +91,22 @@ WHERE t.from_id <> t.to_id
 GROUP BY
     t.txn_id, t.time, t.from_id, t.from_name, t.amount, t.channel,
     o.person_id, o.name, o.org_name, o.position;
+
+-- A cadre's declaration for a year (个人有关事项报告): all rows with that person_id and year,
+-- dated by the latest declared_on of those rows, with the items counted by type; only cadres in
+-- post on that day are checked (D01-D03). One row per (person_id, year).
+CREATE VIEW checked_declarations AS
+SELECT
+    y.person_id, y.year, y.declared_on, y.houses, y.vehicles, y.businesses,
+    min(o.name) AS name, min(o.record_key) AS term_key, min(o.org_name || coalesce(o.position, '')) AS post
+FROM (
+    SELECT
+        person_id, year, max(declared_on) AS declared_on,
+        count(CASE WHEN item_type = '房产' THEN 1 END) AS houses,
+        count(CASE WHEN item_type = '车辆' THEN 1 END) AS vehicles,
+        count(CASE WHEN item_type = '亲属经商办企业' THEN 1 END) AS businesses
+    FROM declarations
+    GROUP BY person_id, year
+) AS y
+JOIN official_terms AS o ON o.person_id = y.person_id AND in_post(o.start_date, o.end_date, y.declared_on)
+GROUP BY y.person_id, y.year, y.declared_on, y.houses, y.vehicles, y.businesses;
