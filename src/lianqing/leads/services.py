@@ -50,6 +50,7 @@ MAX_REASON = 2000
 STALE_AFTER = dt.timedelta(hours=1)  # no progress for this long: the worker is gone
 MAX_CASE_RECORDS = 50
 
+
 def rule_category(rule_id: str) -> str:
     """What kind of problem a lead from the rule is (the rule header's `category`), for the case
     workflow's statistics; a rule no longer in the library files as 其他."""

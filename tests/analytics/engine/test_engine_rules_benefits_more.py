@@ -46,7 +46,9 @@ def test_b11_subsistence_or_pension_paid_inside_a_prison_term(make_package: Pack
     assert inside not in hits[inside].explanation  # the id is masked
 
 
-def _cert(person: str, cert: str, level: str, issued: str, cancelled: str | None = None) -> dict[str, str | None]:
+def _cert(
+    person: str, cert: str, level: str, issued: str, cancelled: str | None = None
+) -> dict[str, str | None]:
     return {
         "person_id": person,
         "cert_no": cert,

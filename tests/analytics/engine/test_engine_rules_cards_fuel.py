@@ -95,7 +95,13 @@ def test_f09_fills_within_the_window_above_the_tank(make_package: PackageFactory
 
 
 def _payment(
-    pid_: str, holder: str, time: str, amount: str, merchant: str = "某饭店", category: str = "餐饮", **extra: Any
+    pid_: str,
+    holder: str,
+    time: str,
+    amount: str,
+    merchant: str = "某饭店",
+    category: str = "餐饮",
+    **extra: Any,
 ) -> dict[str, Any]:
     return {
         "payment_id": pid_,

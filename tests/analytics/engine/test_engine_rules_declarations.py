@@ -10,7 +10,9 @@ from rule_kit import person_id as pid
 DECLARED = "2025-01-20"
 
 
-def _declare(did: str, person: str, item: str, declared_on: str = DECLARED, year: int = 2024) -> dict[str, Any]:
+def _declare(
+    did: str, person: str, item: str, declared_on: str = DECLARED, year: int = 2024
+) -> dict[str, Any]:
     return {
         "declaration_id": did,
         "person_id": person,
@@ -61,9 +63,7 @@ def test_d01_more_properties_than_declared_on_the_day_of_the_report(make_package
     hits = run_rule(package, "D01")
     assert set(hits) == {f"{hides}/2024", f"{latest}/2024", f"{newcomer}/2024"}
     hit = hits[f"{hides}/2024"]
-    assert hit.record_ids == (
-        f"declarations:s1;officials:{hides}|G1|2020-01-01;properties:h1;properties:h2"
-    )
+    assert hit.record_ids == (f"declarations:s1;officials:{hides}|G1|2020-01-01;properties:h1;properties:h2")
     assert hit.amount is None
     assert hit.subject_name == "李强"
     assert hit.explanation.startswith(f"李强({hides[:4]}…{hides[-4:]}/2024)系G1")
@@ -102,13 +102,22 @@ def test_d02_more_vehicles_than_declared(make_package: PackageFactory) -> None:
 
 def test_d03_relatives_companies_not_declared(make_package: PackageFactory) -> None:
     hides, cousin, closed, young, declared, two = (pid(n) for n in range(1, 7))
-    relatives = {name: pid(100 + n) for n, name in enumerate(["hides", "cousin", "closed", "young", "declared", "two_a", "two_b"])}
+    relatives = {
+        name: pid(100 + n)
+        for n, name in enumerate(["hides", "cousin", "closed", "young", "declared", "two_a", "two_b"])
+    }
 
     def relative(official_id: str, relative_id: str, relation: str = "配偶") -> dict[str, str]:
         return {"official_id": official_id, "relative_id": relative_id, "relation": relation}
 
     def company(uscc: str, rep: str, status: str = "存续", registered: str = "2020-01-01") -> dict[str, str]:
-        return {"uscc": uscc, "name": f"{uscc}公司", "legal_rep_id": rep, "reg_date": registered, "status": status}
+        return {
+            "uscc": uscc,
+            "name": f"{uscc}公司",
+            "legal_rep_id": rep,
+            "reg_date": registered,
+            "status": status,
+        }
 
     package = make_package(
         {
