@@ -137,7 +137,7 @@ def test_b13_claimed_area_above_the_registered_area_per_household_and_year(
         f"benefits:b4;benefits:b5;land_rights:H4|{farmer};land_rights:H4|{pid(2)}"
     )
     assert hits["H4/2024"].amount == Decimal("1000.00")
-    assert "10.60亩" in hits["H4/2024"].explanation and "10.00亩" in hits["H4/2024"].explanation
+    assert "按10.60亩领取，确权面积仅10.00亩" in hits["H4/2024"].explanation
     # with 6 %, 10.60 is exactly the bound and 10.51 is within it
     assert set(run_rule(package, "B13", params={"B13.tolerance": "0.06"})) == {"H3/2024"}
 

@@ -67,7 +67,7 @@ def test_d01_more_properties_than_declared_on_the_day_of_the_report(make_package
     assert hit.amount is None
     assert hit.subject_name == "李强"
     assert hit.explanation.startswith(f"李强({hides[:4]}…{hides[-4:]}/2024)系G1")
-    assert "申报房产1处" in hit.explanation and "有房产2处" in hit.explanation
+    assert "申报房产1处，不动产登记显示其名下截至当日有房产2处" in hit.explanation
     assert hit.severity == "中"
 
 

@@ -13,7 +13,10 @@ import pyarrow.parquet as pq
 from lianqing.analytics.contract import DATASETS, ColumnType
 
 
-def amounts(cents: np.ndarray | list[int], arrow_type: pa.DataType = pa.decimal128(18, 2)) -> pa.Array:
+CENTS = pa.decimal128(18, 2)
+
+
+def amounts(cents: np.ndarray | list[int], arrow_type: pa.DataType = CENTS) -> pa.Array:
     """decimal128(18,2) from integer cents (or another scale from integer units of it), without a
     Python object per value."""
     values = np.asarray(cents, dtype=np.int64)
