@@ -12,7 +12,6 @@ import pyarrow.parquet as pq
 
 from lianqing.analytics.contract import DATASETS, ColumnType
 
-
 CENTS = pa.decimal128(18, 2)
 
 
