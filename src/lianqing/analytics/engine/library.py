@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from lianqing.analytics.contract import DATASETS
+from lianqing.analytics.contract import DATASETS, ColumnType
 
 # Every rule's SELECT returns these columns, one row per offending record (and proving record):
 # the engine groups them to one hit per (rule_id, subject_id).
@@ -158,8 +158,26 @@ def load_library() -> tuple[Rule, ...]:
     return tuple(sorted(rules, key=lambda rule: rule.id))
 
 
+def record_key_macros() -> tuple[Macro, ...]:
+    """`<dataset>_key(key columns…)`: the record key `dataset:key` of RULES.md for every dataset of
+    the contract, its compound key's columns joined by '|' in the contract's order. Rules build
+    record_id and evidence_id with these, so only contract.py knows a dataset's key columns."""
+    macros = []
+    for dataset in DATASETS.values():
+        parts = [
+            column
+            if dataset.column(column).type in (ColumnType.STRING, ColumnType.PERIOD)
+            else f"CAST({column} AS VARCHAR)"
+            for column in dataset.key
+        ]
+        body = f"'{dataset.name}:' || " + " || '|' || ".join(parts)
+        macros.append(Macro(f"{dataset.name}_key", dataset.key, body))
+    return tuple(macros)
+
+
 @cache
 def load_macros() -> tuple[Macro, ...]:
+    """The shared macros of shared/macros.sql, then the record-key macros of the contract."""
     text = _rules_dir().joinpath("shared", "macros.sql").read_text(encoding="utf-8")
     macros = []
     for line in text.splitlines():
@@ -170,7 +188,7 @@ def load_macros() -> tuple[Macro, ...]:
             raise ValueError(f"macros.sql: cannot read {line!r}")
         args = tuple(arg.strip() for arg in match["args"].split(",") if arg.strip())
         macros.append(Macro(match["name"], args, match["body"]))
-    return tuple(macros)
+    return tuple(macros) + record_key_macros()
 
 
 @cache

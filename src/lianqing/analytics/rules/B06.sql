@@ -13,7 +13,7 @@ explanation: "{who}系{detail}，{when}领取低保类补贴{count}笔，共计{
 SELECT
     b.person_id AS subject_id,
     b.name AS subject_name,
-    'benefits:' || b.record_id AS record_id,
+    benefits_key(b.record_id) AS record_id,
     b.amount,
     period_start(b.period) AS day,
     cp.record_key AS evidence_id,

@@ -13,10 +13,10 @@ explanation: "{who}{detail}，{when}仍领取低保类或城乡居民养老保�
 SELECT
     b.person_id AS subject_id,
     coalesce(b.name, p.name) AS subject_name,
-    'benefits:' || b.record_id AS record_id,
+    benefits_key(b.record_id) AS record_id,
     b.amount,
     period_start(b.period) AS day,
-    'prisoners:' || p.person_id || '|' || CAST(p.start_date AS VARCHAR) AS evidence_id,
+    prisoners_key(p.person_id, p.start_date) AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
     '自' || CAST(year(p.start_date) AS VARCHAR) || '年' || CAST(month(p.start_date) AS VARCHAR) || '月'
         || CAST(day(p.start_date) AS VARCHAR) || '日起服刑'

@@ -30,7 +30,7 @@ valid AS (
 SELECT
     b.person_id AS subject_id,
     b.name AS subject_name,
-    'benefits:' || b.record_id AS record_id,
+    benefits_key(b.record_id) AS record_id,
     b.amount,
     b.pay_date AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,
@@ -43,10 +43,10 @@ UNION ALL
 SELECT
     b.person_id,
     coalesce(b.name, v.name),
-    'benefits:' || b.record_id,
+    benefits_key(b.record_id),
     b.amount,
     b.pay_date,
-    'disabilities:' || v.cert_no,
+    disabilities_key(v.cert_no),
     CAST(NULL AS VARCHAR),
     '所持残疾人证为' || v.level || '，不符合重度残疾人护理补贴条件'
 FROM paid AS b

@@ -32,10 +32,10 @@ excess AS (
 SELECT
     o.household_id || '/' || o.year AS subject_id,
     b.name AS subject_name,
-    'benefits:' || b.record_id AS record_id,
+    benefits_key(b.record_id) AS record_id,
     b.amount,
     period_start(b.period) AS day,
-    'land_rights:' || l.household_id || '|' || l.person_id AS evidence_id,
+    land_rights_key(l.household_id, l.person_id) AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
     o.year || '年按' || CAST(CAST(o.claimed AS DECIMAL(18, 2)) AS VARCHAR) || '亩领取，确权面积仅'
         || CAST(CAST(o.area AS DECIMAL(18, 2)) AS VARCHAR) || '亩' AS detail

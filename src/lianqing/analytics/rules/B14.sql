@@ -16,10 +16,10 @@ WITH county_names AS (
 SELECT
     b.person_id AS subject_id,
     coalesce(b.name, p.name) AS subject_name,
-    'benefits:' || b.record_id AS record_id,
+    benefits_key(b.record_id) AS record_id,
     b.amount,
     period_start(b.period) AS day,
-    'persons:' || p.person_id AS evidence_id,
+    persons_key(p.person_id) AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
     '户籍在' || coalesce(g.name, left(p.region_code, 6)) || '，在' || coalesce(h.name, left(b.region_code, 6))
         || '领取' AS detail

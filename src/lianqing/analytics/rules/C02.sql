@@ -13,7 +13,7 @@ explanation: "{who}{detail}，{when}签订合同{count}份，共计{amount}。"
 SELECT
     o.person_id AS subject_id,
     o.name AS subject_name,
-    'contracts:' || k.contract_id AS record_id,
+    contracts_key(k.contract_id) AS record_id,
     k.amount,
     k.sign_date AS day,
     coalesce(l.record_key, cp.record_key) AS evidence_id,

@@ -16,10 +16,10 @@ explanation: "{who}{detail}，{when}承接合同{count}份，合计{amount}。"
 SELECT
     k.supplier_uscc AS subject_id,
     coalesce(c.name, k.supplier_name) AS subject_name,
-    'contracts:' || k.contract_id AS record_id,
+    contracts_key(k.contract_id) AS record_id,
     k.amount,
     k.sign_date AS day,
-    'companies:' || c.uscc AS evidence_id,
+    companies_key(c.uscc) AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
     '成立于' || CAST(year(c.reg_date) AS VARCHAR) || '年' || CAST(month(c.reg_date) AS VARCHAR) || '月'
         || CAST(day(c.reg_date) AS VARCHAR) || '日，成立' || CAST(day_index(k.sign_date) - day_index(c.reg_date) AS VARCHAR)

@@ -24,12 +24,12 @@ missed AS (
     HAVING count(DISTINCT f.plate) > c.vehicles
 ),
 proof AS (
-    SELECT f.person_id, f.year, 'vehicles:' || f.plate AS record_id, CAST(NULL AS VARCHAR) AS evidence_id
+    SELECT f.person_id, f.year, vehicles_key(f.plate) AS record_id, CAST(NULL AS VARCHAR) AS evidence_id
     FROM found AS f
     UNION ALL
     SELECT person_id, year, CAST(NULL AS VARCHAR), term_key FROM missed
     UNION ALL
-    SELECT d.person_id, d.year, CAST(NULL AS VARCHAR), 'declarations:' || d.declaration_id
+    SELECT d.person_id, d.year, CAST(NULL AS VARCHAR), declarations_key(d.declaration_id)
     FROM declarations AS d
     WHERE d.item_type = '车辆'
 )

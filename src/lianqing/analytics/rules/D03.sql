@@ -28,12 +28,12 @@ missed AS (
     HAVING count(DISTINCT f.uscc) > c.businesses
 ),
 proof AS (
-    SELECT f.person_id, f.year, f.record_key AS record_id, 'relatives:' || f.official_id || '|' || f.relative_id AS evidence_id
+    SELECT f.person_id, f.year, f.record_key AS record_id, relatives_key(f.official_id, f.relative_id) AS evidence_id
     FROM found AS f
     UNION ALL
     SELECT person_id, year, CAST(NULL AS VARCHAR), term_key FROM missed
     UNION ALL
-    SELECT d.person_id, d.year, CAST(NULL AS VARCHAR), 'declarations:' || d.declaration_id
+    SELECT d.person_id, d.year, CAST(NULL AS VARCHAR), declarations_key(d.declaration_id)
     FROM declarations AS d
     WHERE d.item_type = '亲属经商办企业'
 )

@@ -12,7 +12,7 @@ explanation: "{who}{detail}，{when}共{count}笔，合计{amount}。"
 SELECT
     e.org_code AS subject_id,
     g.name AS subject_name,
-    'expenses:' || e.expense_id AS record_id,
+    expenses_key(e.expense_id) AS record_id,
     e.amount,
     e.date AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,

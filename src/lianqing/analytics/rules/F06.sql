@@ -24,7 +24,7 @@ WITH festival_window AS (
 SELECT
     t.official_id AS subject_id,
     t.official_name AS subject_name,
-    'transactions:' || t.txn_id AS record_id,
+    transactions_key(t.txn_id) AS record_id,
     t.amount,
     t.day,
     t.basis_key AS evidence_id,

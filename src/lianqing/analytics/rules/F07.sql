@@ -35,7 +35,7 @@ windows AS (
 SELECT DISTINCT
     r.official_id AS subject_id,
     r.official_name AS subject_name,
-    'transactions:' || r.txn_id AS record_id,
+    transactions_key(r.txn_id) AS record_id,
     r.amount,
     r.day,
     r.basis_key AS evidence_id,

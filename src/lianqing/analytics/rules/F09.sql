@@ -34,10 +34,10 @@ most AS (
 SELECT DISTINCT
     f.plate AS subject_id,
     coalesce(g.name, v.org_code) AS subject_name,
-    'fuel_fills:' || f.fill_id AS record_id,
+    fuel_fills_key(f.fill_id) AS record_id,
     f.amount,
     CAST(f.time AS DATE) AS day,
-    'official_vehicles:' || v.plate AS evidence_id,
+    official_vehicles_key(v.plate) AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
     '油箱容积' || CAST(CAST(v.tank_liters AS DECIMAL(18, 2)) AS VARCHAR) || '升，'
         || CAST($window_hours AS VARCHAR) || '小时内加油最多达' || CAST(CAST(m.liters AS DECIMAL(18, 2)) AS VARCHAR)

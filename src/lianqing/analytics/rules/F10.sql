@@ -16,7 +16,7 @@ WITH holder_names AS (
 SELECT
     c.holder_id AS subject_id,
     coalesce(o.name, p.name) AS subject_name,
-    'card_payments:' || c.payment_id AS record_id,
+    card_payments_key(c.payment_id) AS record_id,
     c.amount,
     CAST(c.time AS DATE) AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,

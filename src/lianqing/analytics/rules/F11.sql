@@ -30,7 +30,7 @@ holder_names AS (
 SELECT
     s.holder_id AS subject_id,
     coalesce(o.name, p.name) AS subject_name,
-    'card_payments:' || s.payment_id AS record_id,
+    card_payments_key(s.payment_id) AS record_id,
     s.amount,
     s.day,
     CAST(NULL AS VARCHAR) AS evidence_id,

@@ -33,10 +33,10 @@ steep AS (
 SELECT
     s.org_code || '/' || CAST(s.year AS VARCHAR) AS subject_id,
     coalesce(g.name, s.org_code) || '/' || CAST(s.year AS VARCHAR) || '年' AS subject_name,
-    CASE WHEN r.year = s.year THEN 'expenses:' || r.expense_id END AS record_id,
+    CASE WHEN r.year = s.year THEN expenses_key(r.expense_id) END AS record_id,
     CASE WHEN r.year = s.year THEN r.amount END AS amount,
     r.date AS day,
-    CASE WHEN r.year <> s.year THEN 'expenses:' || r.expense_id END AS evidence_id,
+    CASE WHEN r.year <> s.year THEN expenses_key(r.expense_id) END AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
     CAST(s.year AS VARCHAR) || '年公务接待费' || CAST(s.total AS VARCHAR) || '元，' || CAST(s.year - 1 AS VARCHAR)
         || '年' || CAST(s.previous AS VARCHAR) || '元' AS detail

@@ -50,7 +50,7 @@ fund_names AS (
 SELECT
     b.org_code || '/' || b.fund_code AS subject_id,
     coalesce(g.name, b.org_code) || '/' || coalesce(n.fund_name, b.fund_code) AS subject_name,
-    'fund_flows:' || f.flow_id AS record_id,
+    fund_flows_key(f.flow_id) AS record_id,
     CASE WHEN f.flow_id = r.first_flow THEN b.retained END AS amount,
     f.date AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,
