@@ -21,7 +21,7 @@ SELECT
     period_start(b.period) AS day,
     persons_key(p.person_id) AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
-    '户籍在' || coalesce(g.name, left(p.region_code, 6)) || '，在' || coalesce(h.name, left(b.region_code, 6))
+    '户籍在' || coalesce(g.name, '区划' || left(p.region_code, 6)) || '，在' || coalesce(h.name, '区划' || left(b.region_code, 6))
         || '领取' AS detail
 FROM subsistence_benefits AS b
 JOIN persons AS p ON p.person_id = b.person_id
