@@ -143,7 +143,7 @@ def test_b13_claimed_area_above_the_registered_area_per_household_and_year(
 
 
 def test_b14_subsistence_outside_the_county_of_registration(make_package: PackageFactory) -> None:
-    moved, same, unknown, farmland, village = (pid(n) for n in range(1, 6))
+    moved, same, unknown, farmland, village, far = (pid(n) for n in range(1, 7))
 
     def person(person_id: str, region: str) -> dict[str, str]:
         return {"person_id": person_id, "name": f"居民{person_id[-4:]}", "region_code": region}
@@ -159,6 +159,7 @@ def test_b14_subsistence_outside_the_county_of_registration(make_package: Packag
                 person(same, "370102"),
                 person(farmland, "370102"),
                 person(village, "370102123001"),
+                person(far, "420102"),  # a county the package's orgs do not name
             ],
             "benefits": [
                 benefit("b1", moved, "2024-03", region_code="370103001"),
@@ -166,11 +167,13 @@ def test_b14_subsistence_outside_the_county_of_registration(make_package: Packag
                 benefit("b3", unknown, "2024-03", region_code="370103001"),  # not in persons
                 benefit("b4", farmland, "2024-03", program="耕地地力保护补贴", region_code="370103001"),
                 benefit("b5", village, "2024-03", region_code="370102"),
+                benefit("b6", far, "2024-03", region_code="370102005"),
             ],
         }
     )
     hits = run_rule(package, "B14")
-    assert set(hits) == {moved}
+    assert set(hits) == {moved, far}
+    assert "户籍在区划420102，在历城区人民政府领取" in hits[far].explanation
     assert hits[moved].record_ids == f"benefits:b1;persons:{moved}"
     assert "户籍在历城区人民政府" in hits[moved].explanation
     assert "在历下区人民政府领取" in hits[moved].explanation
