@@ -7,7 +7,8 @@
 For each size it generates a package (seed 1, kept in --workdir; --package SIZE=PATH reuses
 one) and measures, each step in its own process so that its peak memory is its own:
   - scan on DuckDB (and on Spark up to --spark-up-to persons): total seconds, slowest five
-    rules, peak resident memory (for Spark, the Python driver plus the JVM);
+    rules, the seconds of each rule of issues 16 and 12 (B11-B14, C05, F09-F12, D01-D03), peak
+    resident memory (for Spark, the Python driver plus the JVM);
   - (a) raw read: DuckDB reading once every column the rules use — the practical floor;
   - (b) pandas: a straightforward pandas version of B02, B03 and F06, as an analyst would
     write it, beside DuckDB's seconds for the same three rules.
@@ -28,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 PANDAS_RULES = ("B02", "B03", "F06")
+# the rules of issues 16 and 12, each printed with its own seconds
+NEW_RULES = ("B11", "B12", "B13", "B14", "C05", "F09", "F10", "F11", "F12", "D01", "D02", "D03")
 
 
 # ---- steps, each run in a fresh process -------------------------------------------------
@@ -283,6 +286,12 @@ def bench_size(persons: int, existing: str | None, options: argparse.Namespace) 
             + (f"; driver {gib(peak)} + JVM {gib(result['jvm_peak'])}" if engine == "spark" else "")
         )
         print(f"{'':<28}slowest: " + ", ".join(f"{rule} {seconds:.1f}s" for rule, seconds in slowest))
+        new = [(rule, result["rules"][rule]) for rule in NEW_RULES if rule in result["rules"]]
+        print(
+            f"{'':<28}new rules: "
+            + ", ".join(f"{rule} {seconds:.2f}s" for rule, seconds in new)
+            + f" (together {sum(seconds for _, seconds in new):.1f}s)"
+        )
     pandas, pandas_peak = run_step("pandas", package, timeout=options.timeout)
     if pandas is None:
         print("(b) pandas: failed or timed out")

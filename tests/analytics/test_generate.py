@@ -19,14 +19,17 @@ from lianqing.analytics.idcodes import is_valid_person_id
 from lianqing.analytics.importer import import_package
 
 RULE_IDS = {
-    *(f"B{i:02d}" for i in range(1, 11)),
-    *(f"C{i:02d}" for i in range(1, 5)),
+    *(f"B{i:02d}" for i in range(1, 15)),
+    *(f"C{i:02d}" for i in range(1, 6)),
     "P01",
     "P02",
-    *(f"F{i:02d}" for i in range(1, 9)),
+    *(f"F{i:02d}" for i in range(1, 13)),
     "M01",
     "M02",
     "M03",
+    "D01",
+    "D02",
+    "D03",
 }
 
 
@@ -81,10 +84,35 @@ def test_truth_subjects_exist_in_the_data(package: Path) -> None:
     tenders = {row[0] for row in _query(package, "SELECT DISTINCT tender_id FROM bids")}
     orgs = {row[0] for row in _query(package, "SELECT org_code FROM orgs")}
     plates = {row[0] for row in _query(package, "SELECT DISTINCT plate FROM vehicle_trips")}
+    households = {row[0] for row in _query(package, "SELECT DISTINCT household_id FROM benefits")}
+    suppliers = {row[0] for row in _query(package, "SELECT DISTINCT supplier_uscc FROM contracts")}
+    cars = {row[0] for row in _query(package, "SELECT plate FROM official_vehicles")}
+    holders = {row[0] for row in _query(package, "SELECT DISTINCT holder_id FROM card_payments")}
+    declared = {row[0] for row in _query(package, "SELECT DISTINCT person_id FROM declarations")}
     for rule, subject in truth:
         group = rule[0]
         if rule == "B08":
             assert subject in accounts
+        elif rule == "B13":
+            household, _, year = subject.partition("/")
+            assert household in households, subject
+            assert year in ("2024", "2025"), subject
+        elif rule == "C05":
+            assert subject in suppliers
+        elif rule == "F09":
+            assert subject in cars
+        elif rule in ("F10", "F11"):
+            assert subject in holders
+            assert subject in officials
+        elif rule == "F12":
+            org, _, year = subject.partition("/")
+            assert org in orgs, subject
+            assert year == "2025", subject
+        elif group == "D":
+            person, _, year = subject.partition("/")
+            assert person in declared, subject
+            assert person in officials, subject
+            assert year == "2024", subject
         elif group == "B":
             assert subject in benefit_people, (rule, subject)
         elif rule == "C03":
@@ -131,6 +159,27 @@ def test_planted_near_misses_sit_beside_the_true_cases(package: Path) -> None:
         )[0][0]
         > 0
     )
+    # a claim of exactly 1.05 times the registered area, a fuel window of exactly 1.1 tanks, a
+    # payment of exactly the card threshold, reception costs of exactly 1.3 times the year before
+    assert _query(
+        package,
+        "SELECT count(*) FROM (SELECT household_id, sum(quantity) AS q FROM benefits WHERE period LIKE '2024%' "
+        "GROUP BY ALL) AS b "
+        "JOIN (SELECT household_id, sum(area_mu) AS a FROM land_rights GROUP BY ALL) AS l USING (household_id) "
+        "WHERE q = 1.05 * a",
+    )[0][0]
+    assert _query(
+        package,
+        "SELECT count(*) FROM (SELECT plate, sum(liters) AS l FROM fuel_fills GROUP BY ALL) "
+        "JOIN official_vehicles USING (plate) WHERE l = 1.1 * tank_liters",
+    )[0][0]
+    assert _query(package, "SELECT count(*) FROM card_payments WHERE amount = 5000")[0][0]
+    assert _query(
+        package,
+        "SELECT count(*) FROM (SELECT org_code, sum(amount) FILTER (year(date) = 2025) AS y, "
+        "sum(amount) FILTER (year(date) = 2024) AS x FROM expenses WHERE category = '公务接待' GROUP BY ALL) "
+        "WHERE y = 1.3 * x",
+    )[0][0]
     assert (
         _query(package, "SELECT count(*) FROM expenses WHERE headcount > 0 AND amount = headcount * 150")[0][
             0

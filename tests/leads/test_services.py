@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from lianqing.leads import services
 from lianqing.leads.errors import LeadsError
 from lianqing.leads.models import DataPackage, Hit, HitChange, HitStatus, ScanRun, ScanStatus
 from lianqing.leads.services import hit_exclude, package_register_folder, scan_run_sync, scan_start
@@ -89,3 +90,10 @@ def test_a_folder_missing_every_dataset_a_rule_needs_is_refused(analyst, data_di
         package_register_folder(user=analyst, folder="orgs-only")
     assert DataPackage.objects.count() == 0
     assert not any((data_dir / "packages").iterdir())
+
+
+def test_a_leads_category_comes_from_its_rules_header():
+    assert services.rule_category("F09") == "sifeng_vehicle"
+    assert services.rule_category("F08") == "sifeng_ceremony"
+    assert services.rule_category("D03") == "business"
+    assert services.rule_category("X99") == "other"  # a rule that has left the library

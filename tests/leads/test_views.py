@@ -332,6 +332,7 @@ def test_convert_registers_a_data_scan_lead_with_evidence_and_people(scanned, ow
     assert (case.kind, case.source) == (Kind.LEAD, Source.DATA_SCAN)
     assert case.org == org_tree.township_a
     assert case.details["rule_id"] == "B02"
+    assert case.category == "public_interest"  # from the B02 header's category
     assert case.details["records"]["benefits"][0]["record_id"] == "JAN001"
     (attachment,) = case.attachments.all()
     workbook = load_workbook(attachment.file.path)

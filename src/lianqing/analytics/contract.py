@@ -20,6 +20,7 @@ class ColumnType(StrEnum):
     AMOUNT = "amount"  # yuan, two decimal places
     INTEGER = "integer"
     FLOAT = "float"
+    QUANTITY = "quantity"  # exact decimal with four places: 亩, 升 (compared against limits exactly)
     BOOLEAN = "boolean"  # 1/0
 
 
@@ -32,6 +33,7 @@ SQL_TYPES: dict[ColumnType, str] = {
     ColumnType.AMOUNT: "DECIMAL(18,2)",
     ColumnType.INTEGER: "BIGINT",
     ColumnType.FLOAT: "DOUBLE",
+    ColumnType.QUANTITY: "DECIMAL(18,4)",
     ColumnType.BOOLEAN: "BOOLEAN",
 }
 
@@ -43,6 +45,7 @@ ARROW_TYPES: dict[ColumnType, pa.DataType] = {
     ColumnType.AMOUNT: pa.decimal128(18, 2),
     ColumnType.INTEGER: pa.int64(),
     ColumnType.FLOAT: pa.float64(),
+    ColumnType.QUANTITY: pa.decimal128(18, 4),
     ColumnType.BOOLEAN: pa.bool_(),
 }
 
@@ -98,7 +101,7 @@ class Dataset:
         return pa.schema([(column.name, column.arrow_type) for column in self.columns])
 
 
-S, D, T, P, A, INT, F, B = (
+S, D, T, P, A, INT, F, B, Q = (
     ColumnType.STRING,
     ColumnType.DATE,
     ColumnType.TIMESTAMP,
@@ -107,6 +110,7 @@ S, D, T, P, A, INT, F, B = (
     ColumnType.INTEGER,
     ColumnType.FLOAT,
     ColumnType.BOOLEAN,
+    ColumnType.QUANTITY,
 )
 PID, USCC, EITHER, REGION = IdKind.PERSON, IdKind.USCC, IdKind.PERSON_OR_USCC, IdKind.REGION
 
@@ -189,6 +193,7 @@ DATASETS: dict[str, Dataset] = {
                 _c("account_holder_id", required=False, id_kind=PID),
                 _c("approver_org_code", required=False),
                 _c("fund_code", required=False),
+                _c("quantity", Q, required=False),
             ),
             key=("record_id",),
         ),
@@ -367,6 +372,96 @@ DATASETS: dict[str, Dataset] = {
             ),
             key=("txn_id",),
         ),
+        Dataset(
+            "prisoners",
+            "服刑人员",
+            (
+                _c("person_id", id_kind=PID),
+                _c("name", required=False),
+                _c("start_date", D),
+                _c("end_date", D, required=False),
+                _c("source", required=False),
+            ),
+            key=("person_id", "start_date"),
+        ),
+        Dataset(
+            "disabilities",
+            "残疾人证",
+            (
+                _c("person_id", id_kind=PID),
+                _c("name", required=False),
+                _c("cert_no"),
+                _c("level"),
+                _c("issue_date", D),
+                _c("cancel_date", D, required=False),
+            ),
+            key=("cert_no",),
+        ),
+        Dataset(
+            "land_rights",
+            "土地承包确权",
+            (
+                _c("household_id"),
+                _c("person_id", id_kind=PID),
+                _c("region_code", required=False, id_kind=REGION),
+                _c("area_mu", Q),
+            ),
+            key=("household_id", "person_id"),
+        ),
+        Dataset(
+            "official_vehicles",
+            "公务车辆",
+            (
+                _c("plate"),
+                _c("org_code", required=False),
+                _c("model", required=False),
+                _c("tank_liters", Q),
+            ),
+            key=("plate",),
+        ),
+        Dataset(
+            "fuel_fills",
+            "公务车加油",
+            (
+                _c("fill_id"),
+                _c("card_no", required=False),
+                _c("plate"),
+                _c("org_code", required=False),
+                _c("time", T),
+                _c("liters", Q),
+                _c("amount", A, required=False),
+                _c("station", required=False),
+            ),
+            key=("fill_id",),
+        ),
+        Dataset(
+            "card_payments",
+            "公务卡消费",
+            (
+                _c("payment_id"),
+                _c("card_no"),
+                _c("holder_id", id_kind=PID),
+                _c("org_code", required=False),
+                _c("time", T),
+                _c("merchant_name", required=False),
+                _c("merchant_category", required=False),
+                _c("amount", A),
+            ),
+            key=("payment_id",),
+        ),
+        Dataset(
+            "declarations",
+            "个人有关事项报告",
+            (
+                _c("declaration_id"),
+                _c("person_id", id_kind=PID),
+                _c("year", INT),
+                _c("declared_on", D),
+                _c("item_type"),
+                _c("item_desc", required=False),
+            ),
+            key=("declaration_id",),
+        ),
     )
 }
 
@@ -375,6 +470,10 @@ DATASET_NAMES: tuple[str, ...] = tuple(DATASETS)
 # Value vocabularies the rules depend on (RULES.md "Shared definitions").
 CLOSE_RELATIONS: tuple[str, ...] = ("配偶", "子女", "父母", "配偶父母", "子女配偶", "兄弟姐妹")
 SUBSISTENCE_PROGRAMS: tuple[str, ...] = ("低保", "特困供养")
+DISABILITY_PROGRAMS: tuple[str, ...] = ("困难残疾人生活补贴", "重度残疾人护理补贴")
+SEVERE_DISABILITY_PROGRAM = "重度残疾人护理补贴"
+PENSION_PROGRAM = "城乡居民基本养老保险"
+AREA_PROGRAM = "耕地地力保护补贴"
 VILLAGE_CADRE = "村干部"
 # The festivals whose windows rules F06 and F08 look at, as chinese_calendar.get_holiday_detail names them.
 FESTIVAL_NAMES: frozenset[str] = frozenset(

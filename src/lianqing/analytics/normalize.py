@@ -7,6 +7,7 @@ does no Python work per row. Understood forms:
 - times: the date forms followed by H:M or H:M:S, and Excel serials with a fraction;
 - periods: 2023-05, 2023/5, 2023年5月, 202305, or any date;
 - amounts: "1,234.50元", "¥1234.5", "RMB 12", "-30.00" (refunds);
+- quantities (亩, 升): "12.5亩", "1,200 升", "45.30L", up to four decimals;
 - booleans: 是/否, 1/0, Y/N, true/false, √/×;
 - 身份证号: full-width digits, lower-case x, spaces and dashes; 15-digit numbers upgraded to 18.
 """
@@ -29,6 +30,7 @@ _REASONS: dict[ColumnType, str] = {
     ColumnType.AMOUNT: "无法识别的金额 (unrecognised amount)",
     ColumnType.INTEGER: "无法识别的整数 (unrecognised integer)",
     ColumnType.FLOAT: "无法识别的数值 (unrecognised number)",
+    ColumnType.QUANTITY: "无法识别的数量 (unrecognised quantity)",
     ColumnType.BOOLEAN: "无法识别的是/否 (unrecognised boolean)",
 }
 EMPTY_REASON = "必填值为空 (required value is empty)"
@@ -101,6 +103,15 @@ def amount_sql(raw: str) -> str:
     return f"try_cast({cleaned} AS DECIMAL(18,2))"
 
 
+def quantity_sql(raw: str) -> str:
+    """An area or a volume: "12.5亩", "1,200 升", "45.30L"; more than four decimals is not taken."""
+    cleaned = f"regexp_replace({_text(raw)}, '[,\\s亩升]|[lL]$', '', 'g')"
+    return (
+        f"CASE WHEN regexp_full_match({cleaned}, '-?\\d{{1,14}}(\\.\\d{{1,4}})?')"
+        f" THEN try_cast({cleaned} AS DECIMAL(18,4)) END"
+    )
+
+
 def boolean_sql(raw: str) -> str:
     s = f"upper({_text(raw)})"
     trues = ", ".join(f"'{v}'" for v in _TRUE)
@@ -145,6 +156,7 @@ _FAST: dict[ColumnType, tuple[str, str]] = {
     ColumnType.AMOUNT: ("-?\\d{1,15}(\\.\\d{1,2})?", "try_cast({x} AS DECIMAL(18,2))"),
     ColumnType.INTEGER: ("-?\\d{1,18}", "try_cast({x} AS BIGINT)"),
     ColumnType.FLOAT: ("-?\\d{1,15}(\\.\\d+)?", "try_cast({x} AS DOUBLE)"),
+    ColumnType.QUANTITY: ("-?\\d{1,14}(\\.\\d{1,4})?", "try_cast({x} AS DECIMAL(18,4))"),
     ColumnType.BOOLEAN: ("true|false|1|0", "{x} IN ('true', '1')"),
 }
 
@@ -182,6 +194,7 @@ def column_sql(column: Column, raw: str, *, is_key: bool = False) -> ColumnSql:
         ColumnType.AMOUNT: amount_sql,
         ColumnType.INTEGER: integer_sql,
         ColumnType.FLOAT: float_sql,
+        ColumnType.QUANTITY: quantity_sql,
         ColumnType.BOOLEAN: boolean_sql,
     }[column.type](raw)
     pattern, fast_value = _FAST[column.type]

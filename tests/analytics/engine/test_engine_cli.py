@@ -11,7 +11,8 @@ from rule_kit import person_id as pid
 
 from lianqing.analytics.commands.scan import rules_main, scan_main
 from lianqing.analytics.contract import DATASETS
-from lianqing.analytics.engine import list_rules
+from lianqing.analytics.engine import get_rule, list_rules
+from lianqing.analytics.engine.library import CATEGORIES
 
 
 def _package(make_package: PackageFactory) -> Path:
@@ -85,8 +86,27 @@ def test_rules_show_prints_sql_and_metadata(capsys: pytest.CaptureFixture[str]) 
 
 def test_library_matches_rules_md() -> None:
     ids = [rule.id for rule in list_rules()]
-    expected = [f"B{n:02d}" for n in range(1, 11)] + [f"C{n:02d}" for n in range(1, 5)]
-    expected += [f"F{n:02d}" for n in range(1, 9)] + [f"M{n:02d}" for n in range(1, 4)] + ["P01", "P02"]
+    expected = [f"B{n:02d}" for n in range(1, 15)] + [f"C{n:02d}" for n in range(1, 6)]
+    expected += [f"F{n:02d}" for n in range(1, 13)] + [f"M{n:02d}" for n in range(1, 4)] + ["P01", "P02"]
+    expected += ["D01", "D02", "D03"]
     assert ids == sorted(expected)
     for rule in list_rules():
         assert set(rule.datasets + rule.optional_datasets) <= set(DATASETS)
+
+
+def test_severities_follow_rules_md() -> None:
+    # RULES.md: 高 for B03, C01, C02, C03, F06, M02 and P02; 中 for every other rule unless its
+    # row says otherwise (B02 and B08 raise some of their hits to 高, record by record)
+    high = {"B03", "C01", "C02", "C03", "F06", "M02", "P02"}
+    for rule in list_rules():
+        assert rule.severity == ("高" if rule.id in high else "中"), rule.id
+        decides_per_record = "'高'" in rule.sql
+        assert decides_per_record == (rule.id in {"B02", "B08"}), rule.id
+
+
+def test_every_rule_names_its_category() -> None:
+    assert {rule.id: rule.category for rule in list_rules() if rule.id[0] == "B"} == {
+        f"B{n:02d}": "public_interest" for n in range(1, 15)
+    }
+    assert {rule.category for rule in list_rules()} <= set(CATEGORIES)
+    assert get_rule("F09").category == "sifeng_vehicle"

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from lianqing.analytics.contract import DATASETS
+from lianqing.analytics.contract import DATASETS, ColumnType
 
 # Every rule's SELECT returns these columns, one row per offending record (and proving record):
 # the engine groups them to one hit per (rule_id, subject_id).
@@ -30,6 +30,24 @@ EVIDENCE_COLUMNS: tuple[str, ...] = (
 )
 
 SEVERITIES: tuple[str, ...] = ("高", "中", "低")
+PRIVATE_SUBJECTS: tuple[str, ...] = ("person_id", "account_no", "holder_id")
+# What kind of problem a rule's leads are, as the platform's case categories name them
+# (cases.models.Category); the leads app files a lead under its rule's category.
+CATEGORIES: tuple[str, ...] = (
+    "sifeng_dining",
+    "sifeng_gifts",
+    "sifeng_vehicle",
+    "sifeng_allowance",
+    "sifeng_ceremony",
+    "sifeng_travel",
+    "sifeng_formalism",
+    "bribery",
+    "abuse_of_power",
+    "dereliction",
+    "public_interest",
+    "business",
+    "other",
+)
 PARAM_TYPES: tuple[str, ...] = ("integer", "decimal", "date")
 WHEN_STYLES: tuple[str, ...] = ("month", "day", "none")
 
@@ -51,6 +69,7 @@ class Rule:
     id: str
     name: str
     severity: str
+    category: str  # one of CATEGORIES
     datasets: tuple[str, ...]  # all required; the rule is skipped when one is absent
     optional_datasets: tuple[str, ...]
     subject: str
@@ -61,8 +80,9 @@ class Rule:
 
     @property
     def subject_is_private(self) -> bool:
-        """Person ids and account numbers are masked in explanations."""
-        return self.subject in ("person_id", "account_no")
+        """Person ids and account numbers (alone or first in a compound subject) are masked in
+        explanations."""
+        return self.subject.split("/")[0] in PRIVATE_SUBJECTS
 
 
 @dataclass(frozen=True)
@@ -96,6 +116,7 @@ def parse_rule(text: str, *, source: str) -> Rule:
         id=meta["id"],
         name=meta["name"],
         severity=meta["severity"],
+        category=meta["category"],
         datasets=tuple(meta["datasets"]),
         optional_datasets=tuple(meta.get("optional_datasets") or ()),
         subject=meta["subject"],
@@ -112,6 +133,8 @@ def _check_rule(rule: Rule, source: str) -> None:
     problems = []
     if rule.severity not in SEVERITIES:
         problems.append(f"severity {rule.severity}")
+    if rule.category not in CATEGORIES:
+        problems.append(f"category {rule.category}")
     if rule.when not in WHEN_STYLES:
         problems.append(f"when {rule.when}")
     problems += [f"dataset {name}" for name in rule.datasets + rule.optional_datasets if name not in DATASETS]
@@ -135,8 +158,26 @@ def load_library() -> tuple[Rule, ...]:
     return tuple(sorted(rules, key=lambda rule: rule.id))
 
 
+def record_key_macros() -> tuple[Macro, ...]:
+    """`<dataset>_key(key columns…)`: the record key `dataset:key` of RULES.md for every dataset of
+    the contract, its compound key's columns joined by '|' in the contract's order. Rules build
+    record_id and evidence_id with these, so only contract.py knows a dataset's key columns."""
+    macros = []
+    for dataset in DATASETS.values():
+        parts = [
+            column
+            if dataset.column(column).type in (ColumnType.STRING, ColumnType.PERIOD)
+            else f"CAST({column} AS VARCHAR)"
+            for column in dataset.key
+        ]
+        body = f"'{dataset.name}:' || " + " || '|' || ".join(parts)
+        macros.append(Macro(f"{dataset.name}_key", dataset.key, body))
+    return tuple(macros)
+
+
 @cache
 def load_macros() -> tuple[Macro, ...]:
+    """The shared macros of shared/macros.sql, then the record-key macros of the contract."""
     text = _rules_dir().joinpath("shared", "macros.sql").read_text(encoding="utf-8")
     macros = []
     for line in text.splitlines():
@@ -147,7 +188,7 @@ def load_macros() -> tuple[Macro, ...]:
             raise ValueError(f"macros.sql: cannot read {line!r}")
         args = tuple(arg.strip() for arg in match["args"].split(",") if arg.strip())
         macros.append(Macro(match["name"], args, match["body"]))
-    return tuple(macros)
+    return tuple(macros) + record_key_macros()
 
 
 @cache

@@ -104,6 +104,12 @@ def mask_id(identifier: str) -> str:
     return f"{identifier[:4]}…{identifier[-4:]}" if len(identifier) > 8 else identifier
 
 
+def mask_subject(subject_id: str) -> str:
+    """A private subject with its id masked; a compound one (person_id/year) keeps its tail."""
+    head, slash, tail = subject_id.partition("/")
+    return mask_id(head) + slash + tail
+
+
 def _month(day: dt.date) -> str:
     return f"{day.year}年{day.month}月"
 
@@ -120,7 +126,7 @@ def describe_when(style: str, first: dt.date | None, last: dt.date | None) -> st
 
 
 def describe_who(rule: Rule, subject_id: str, subject_name: str) -> str:
-    shown = mask_id(subject_id) if rule.subject_is_private else subject_id
+    shown = mask_subject(subject_id) if rule.subject_is_private else subject_id
     if subject_name and subject_name != subject_id:
         return f"{subject_name}({shown})"
     return shown
@@ -162,7 +168,7 @@ def group_hits(rule: Rule, evidence: pa.Table) -> list[Hit]:
         explanation = rule.explanation.format(
             who=describe_who(rule, subject_id, subject_name),
             name=subject_name,
-            id=mask_id(subject_id) if rule.subject_is_private else subject_id,
+            id=mask_subject(subject_id) if rule.subject_is_private else subject_id,
             detail=describe_details(list(details or [])),
             when=describe_when(rule.when, first, last),
             count=records,

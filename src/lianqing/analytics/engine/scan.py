@@ -96,7 +96,8 @@ def _dated_span(backend: Backend) -> tuple[dt.date | None, dt.date | None]:
         "SELECT min(day) AS first_day, max(day) AS last_day FROM ("
         " SELECT date AS day FROM expenses"
         " UNION ALL SELECT CAST(start_time AS DATE) FROM vehicle_trips"
-        " UNION ALL SELECT CAST(time AS DATE) FROM transactions) AS dated"
+        " UNION ALL SELECT CAST(time AS DATE) FROM transactions"
+        " UNION ALL SELECT CAST(time AS DATE) FROM card_payments) AS dated"
     ).to_pylist()[0]
     return span["first_day"], span["last_day"]
 

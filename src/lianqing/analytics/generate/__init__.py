@@ -31,6 +31,7 @@ from lianqing.analytics.generate.scenarios import (
     plant_gifts,
     plant_payroll,
 )
+from lianqing.analytics.generate.scenarios_registers import plant_registers
 from lianqing.analytics.generate.sink import PackageSink
 from lianqing.analytics.generate.world import PERSONS_PER_COUNTY, IdAllocator, NamePools, build_counties
 
@@ -103,6 +104,7 @@ def generate(
             plant_conduct(planter, state.calendar, replicate)
             plant_gifts(planter, state.calendar)
             plant_fund_flows(planter, replicate)
+            plant_registers(planter, state.calendar, replicate)
         planter.write(sink)
         write_fund_flows(sink, state, planter)
     finally:

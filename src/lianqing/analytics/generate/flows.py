@@ -26,6 +26,9 @@ FUND_NAMES = {
     "TK": "特困人员供养资金",
     "GD": "耕地地力保护补贴资金",
     "XM": "政府采购项目资金",
+    "YL": "城乡居民基本养老保险基金",
+    "CJ": "困难残疾人生活补贴资金",
+    "HL": "重度残疾人护理补贴资金",
 }
 TOP_UP_DAY = dt.date(2025, 11, 15)
 
@@ -51,6 +54,16 @@ def write_orgs_and_standards(sink: PackageSink, counties: list[County], override
         for program, (_, _, table) in PROGRAMS.items():
             rows.append((program, county.code, "2024-01", "2024-12", table["2024-01"]))
             rows.append((program, county.code, "2025-01", None, table["2025-01"]))
+    cars = [car for county in counties for car in county.official_cars()]
+    sink.write(
+        "official_vehicles",
+        {
+            "plate": [car[0] for car in cars],
+            "org_code": [car[1] for car in cars],
+            "model": [car[2] for car in cars],
+            "tank_liters": np.array([car[3] * 10_000 for car in cars], dtype=np.int64),
+        },
+    )
     rows.append(("低保", override_town, "2024-01", "2024-12", TOWN_OVERRIDE["2024-01"]))
     rows.append(("低保", override_town, "2025-01", None, TOWN_OVERRIDE["2025-01"]))
     sink.write(

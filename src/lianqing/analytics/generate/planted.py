@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -145,6 +146,7 @@ class Planter:
         account: str | None = None,
         holder: Person | None = None,
         name: str | None = None,
+        quantity: Decimal | None = None,
     ) -> None:
         town = town or self.town
         for period in periods:
@@ -168,6 +170,7 @@ class Planter:
                     "account_holder_id": (holder or person).person_id,
                     "approver_org_code": town.code,
                     "fund_code": self.county.fund_code(program),
+                    "quantity": quantity,
                 }
             )
             self.state.fund_paid[(self.county.index, town.code, program, period)] += amount

@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lianqing.analytics.generate import registers
 from lianqing.analytics.generate.calendar import PERIODS, Calendar, day_number, period_start
 from lianqing.analytics.generate.sink import PackageSink
 from lianqing.analytics.generate.world import (
+    AREA_CENTS_PER_MU,
+    PERSONS_PER_COUNTY,
     PROGRAMS,
     TOWN_OVERRIDE,
     County,
@@ -61,6 +64,9 @@ class Counters:
     vehicle: int = 0
     property: int = 0
     plate: int = 0
+    fill: int = 0
+    payment: int = 0
+    declaration: int = 0
 
 
 @dataclass
@@ -176,10 +182,13 @@ def background_chunk(state: State, county: County, size: int, sink: PackageSink)
         names,
         household_ids,
         town_codes,
+        village_codes,
         global_index,
         death_period,
     )
-    _officials_and_payroll(
+    adult_members = (person_kind == ORDINARY) & ~head & (age_2024 >= 18)
+    registers.prisoners(rng, sink, adult_members, person_ids, names)
+    leaders, holders, holder_orgs = _officials_and_payroll(
         state,
         county,
         sink,
@@ -194,8 +203,17 @@ def background_chunk(state: State, county: County, size: int, sink: PackageSink)
     )
     business_heads = np.flatnonzero(head & (person_kind == BUSINESS))
     _companies(state, county, sink, business_heads, position, household_index, person_ids, names)
-    _assets(state, sink, person_kind, head, age_2024, person_ids, addresses)
+    assets = _assets(state, sink, person_kind, head, age_2024, person_ids, addresses)
+    counters.declaration = registers.declarations(
+        rng, sink, leaders, person_ids, assets, counters.declaration
+    )
+    counters.payment = registers.card_payments(
+        rng, sink, holders, holder_orgs, state.calendar.workdays, state.pools.streets, counters.payment
+    )
     _expenses_and_trips(state, county, sink, size)
+    counters.fill = registers.fuel_fills(
+        rng, sink, county, state.calendar.workdays, size / PERSONS_PER_COUNTY, counters.fill
+    )
     ordinary = np.flatnonzero((person_kind == ORDINARY) & (age_2024 >= 16))
     _transactions(state, sink, ordinary, person_ids, names, size)
 
@@ -211,6 +229,7 @@ def _benefits(
     names: np.ndarray,
     household_ids: np.ndarray,
     town_codes: np.ndarray,
+    village_codes: np.ndarray,
     global_index: np.ndarray,
     death_period: np.ndarray,
 ) -> None:
@@ -235,13 +254,32 @@ def _benefits(
     rows_person.append(np.repeat(destitute, counts))
     rows_period.append(np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
     rows_program.append("特困供养")
-    # 耕地地力保护补贴: once a year (May) to farming household heads alive then
+    # 耕地地力保护补贴: once a year (May) to farming household heads alive then, for exactly
+    # their registered area (2.50-15.00 亩, in ten-thousandths)
     farmers = np.flatnonzero(head & (person_kind == ORDINARY) & (age >= 25) & (rng.random(size) < 0.4))
+    area = np.zeros(size, dtype=np.int64)
+    area[farmers] = rng.integers(250, 1501, len(farmers)) * 100
+    registers.land_rights(
+        sink, household_ids[farmers], person_ids[farmers], village_codes[farmers], area[farmers]
+    )
     for may in (4, 16):
         alive = farmers[death_period[farmers] >= may]
         rows_person.append(alive)
         rows_period.append(np.full(len(alive), may))
     rows_program.extend(["耕地地力保护补贴", "耕地地力保护补贴"])
+    # disability subsidies, every month while alive, to holders of a valid certificate: 生活补贴
+    # for the poor, 护理补贴 for levels 一级 and 二级
+    level = registers.disabilities(
+        rng, sink, np.isin(person_kind, (ORDINARY, POOR, DESTITUTE)), person_ids, names
+    )
+    for program, who in (
+        ("困难残疾人生活补贴", np.flatnonzero((level >= 0) & np.isin(person_kind, (POOR, DESTITUTE)))),
+        ("重度残疾人护理补贴", np.flatnonzero((level >= 0) & (level <= 1))),
+    ):
+        counts = death_period[who] + 1
+        rows_person.append(np.repeat(who, counts))
+        rows_period.append(np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+        rows_program.append(program)
 
     for program, who, period_index in zip(rows_program, rows_person, rows_period, strict=True):
         count = len(who)
@@ -254,10 +292,13 @@ def _benefits(
         if program == "低保":
             override = np.where(periods < "2025-01", TOWN_OVERRIDE["2024-01"], TOWN_OVERRIDE["2025-01"])
             caps = np.where(towns == state.override_town, override, caps)
+        quantity = None
         if program == "耕地地力保护补贴":
-            cents = rng.integers(300, 1800, count) * 100
+            quantity = area[who]
+            cents = quantity * AREA_CENTS_PER_MU // 10_000
         else:
-            cents = caps - rng.integers(0, 21, count) * 1000  # at most the standard, sometimes exactly it
+            # at most the standard, sometimes exactly it
+            cents = caps - rng.integers(0, 21, count) * (caps // 60)
         record_ids = np.char.add("BF", (state.counters.benefit + np.arange(count)).astype("U12"))
         state.counters.benefit += count
         pay_days = PERIOD_DAYS[period_index] + rng.integers(9, 25, count)
@@ -279,6 +320,7 @@ def _benefits(
                 "account_holder_id": person_ids[who],
                 "approver_org_code": towns,
                 "fund_code": np.full(count, fund),
+                **({} if quantity is None else {"quantity": quantity}),
             },
         )
         keys, inverse = np.unique(np.char.add(np.char.add(towns, "|"), periods), return_inverse=True)
@@ -323,7 +365,9 @@ def _officials_and_payroll(
     names: np.ndarray,
     village_codes: np.ndarray,
     town_codes: np.ndarray,
-) -> None:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Officials, their relatives and payroll; returns the leaders who report personal matters
+    (department and town level), and the official cards' holders (person ids) with their orgs."""
     rng = state.rng
     officials = np.flatnonzero(head & (person_kind == OFFICIAL))
     count = len(officials)
@@ -390,6 +434,9 @@ def _officials_and_payroll(
             "amount": np.repeat(base, months),
         },
     )
+    leaders = officials[is_leader & (level < 2)]
+    carded = (level < 2) & (rng.random(count) < 0.7)
+    return leaders, person_ids[officials[carded]], org[carded]
 
 
 def _companies(
@@ -422,7 +469,7 @@ def _companies(
             "name": company_names,
             "legal_rep_id": person_ids[heads],
             "legal_rep_name": names[heads],
-            "reg_date": _days_between(rng, "2000-01-01", "2023-12-31", count),
+            "reg_date": _days_between(rng, "2000-01-01", "2023-06-30", count),  # > 180 days before contracts
             "region_code": np.full(count, county.code),
             "status": status,
             "phone": np.char.add("13", np.char.zfill(serial.astype("U9"), 9)),
@@ -507,7 +554,8 @@ def _assets(
     age: np.ndarray,
     person_ids: np.ndarray,
     addresses: np.ndarray,
-) -> None:
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Vehicles and properties; returns their (owner index, registration day) by item type."""
     rng = state.rng
     size = len(person_kind)
     adult = age >= 20
@@ -528,12 +576,14 @@ def _assets(
     )
     serial = state.counters.vehicle + np.arange(len(owners))
     state.counters.vehicle += len(owners)
+    vehicle_days = _days_between(rng, "2005-01-01", "2025-12-31", len(owners))
+    vehicle_owners = owners
     sink.write(
         "vehicles",
         {
             "plate": np.array([f"豫Q{_base36(int(s))}" for s in serial]),
             "owner_id": person_ids[owners],
-            "reg_date": _days_between(rng, "2005-01-01", "2025-12-31", len(owners)),
+            "reg_date": vehicle_days,
             "vehicle_type": types,
         },
     )
@@ -550,6 +600,7 @@ def _assets(
     owners = np.repeat(np.arange(size), count)
     serial = state.counters.property + np.arange(len(owners))
     state.counters.property += len(owners)
+    property_days = _days_between(rng, "1998-01-01", "2025-12-31", len(owners))
     sink.write(
         "properties",
         {
@@ -557,9 +608,10 @@ def _assets(
             "owner_id": person_ids[owners],
             "address": addresses[owners],
             "area": np.round(rng.uniform(40, 180, len(owners)), 1),
-            "reg_date": _days_between(rng, "1998-01-01", "2025-12-31", len(owners)),
+            "reg_date": property_days,
         },
     )
+    return {"房产": (owners, property_days), "车辆": (vehicle_owners, vehicle_days)}
 
 
 def _base36(number: int) -> str:
@@ -573,7 +625,7 @@ def _base36(number: int) -> str:
 
 def _expenses_and_trips(state: State, county: County, sink: PackageSink, size: int) -> None:
     rng = state.rng
-    orgs = np.array([o.code for o in county.departments + county.towns])
+    orgs = np.array([o.code for o in county.car_orgs])
     workdays = state.calendar.workdays
     count = max(1, size // 40)
     org = orgs[rng.integers(0, len(orgs), count)]
@@ -592,6 +644,18 @@ def _expenses_and_trips(state: State, county: County, sink: PackageSink, size: i
     memo = np.where(reception, "工作接待", np.array([k[2] for k in EXPENSE_KINDS])[kind])
     street = state.pools.streets[rng.integers(0, len(state.pools.streets), count)]
     vendor = np.char.add(street, np.array([VENDORS[v] for v in vendor_category]))
+    # receptions come in pairs, one in each year with the same cost: an org's yearly reception
+    # total never rises (rule F12)
+    first_year = workdays[workdays < day_number(period_start("2025-01"))]
+    second_year = workdays[workdays >= day_number(period_start("2025-01"))]
+    day = np.where(reception, first_year[rng.integers(0, len(first_year), count)], day)
+    twins = np.flatnonzero(reception)
+    org, cents, category, vendor_category, memo, vendor, headcount, reception = (
+        np.concatenate([values, values[twins]])
+        for values in (org, cents, category, vendor_category, memo, vendor, headcount, reception)
+    )
+    day = np.concatenate([day, second_year[rng.integers(0, len(second_year), len(twins))]])
+    count += len(twins)
     serial = state.counters.expense + np.arange(count)
     state.counters.expense += count
     sink.write(
@@ -610,9 +674,9 @@ def _expenses_and_trips(state: State, county: County, sink: PackageSink, size: i
         },
     )
     # official cars: three per org; rest-day trips go to offices only
-    plates = np.array([f"豫S{i:03d}{j}" for i in range(len(orgs)) for j in "ABC"])
-    plate_org = np.repeat(orgs, 3)
-    plates = np.char.add(f"{county.index:02d}", plates)
+    cars = county.official_cars()
+    plates = np.array([car[0] for car in cars])
+    plate_org = np.array([car[1] for car in cars])
     count = max(1, size // 40)
     car = rng.integers(0, len(plates), count)
     on_rest_day = rng.random(count) < 0.1

@@ -307,6 +307,17 @@ def plant_conduct(p: Planter, calendar: Calendar, replicate: int) -> None:
     p.hit("F02", orgs[2].code)
     p.expense(orgs[3], workday, "公务接待", "餐饮", 75_000, 5, "工作接待")
     p.expense(orgs[3], workday, "公务接待", "餐饮", 80_000, 0, "工作接待")
+    # each reception above has a twin of the same cost on a 2024 workday, so that no org's
+    # receptions rise from one year to the next (F12) however many replicates there are
+    last_year = _first(calendar, D(2024, 3, 4), calendar.workday)
+    for org, cents in (
+        (orgs[0], 48_000),
+        (orgs[1], 48_000),
+        (orgs[2], 90_000),
+        (orgs[3], 75_000),
+        (orgs[3], 80_000),
+    ):
+        p.expense(org, last_year, "公务接待", "餐饮", cents, 10, "工作接待")
     # F03: a KTV and a scenic spot; near: a hotel
     p.expense(orgs[4], workday, "其他", "娱乐场所", 300_000, None, "活动费")
     p.expense(orgs[4], workday, "会议", "景区", 500_000, None, "会议费")

@@ -12,14 +12,17 @@ import pyarrow.parquet as pq
 
 from lianqing.analytics.contract import DATASETS, ColumnType
 
+CENTS = pa.decimal128(18, 2)
 
-def amounts(cents: np.ndarray | list[int]) -> pa.Array:
-    """decimal128(18,2) from integer cents, without a Python object per value."""
+
+def amounts(cents: np.ndarray | list[int], arrow_type: pa.DataType = CENTS) -> pa.Array:
+    """decimal128(18,2) from integer cents (or another scale from integer units of it), without a
+    Python object per value."""
     values = np.asarray(cents, dtype=np.int64)
     pairs = np.empty((len(values), 2), dtype=np.int64)
     pairs[:, 0] = values
     pairs[:, 1] = np.where(values < 0, -1, 0)  # sign extension to 128 bits
-    return pa.Array.from_buffers(pa.decimal128(18, 2), len(values), [None, pa.py_buffer(pairs.tobytes())])
+    return pa.Array.from_buffers(arrow_type, len(values), [None, pa.py_buffer(pairs.tobytes())])
 
 
 def _column(values: Any, column_type: ColumnType, arrow_type: pa.DataType) -> pa.Array:
@@ -27,6 +30,8 @@ def _column(values: Any, column_type: ColumnType, arrow_type: pa.DataType) -> pa
         return values
     if column_type is ColumnType.AMOUNT:
         return amounts(values)
+    if column_type is ColumnType.QUANTITY and isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        return amounts(values, arrow_type)  # integer ten-thousandths of a 亩 or a litre
     if column_type is ColumnType.DATE and isinstance(values, np.ndarray) and values.dtype.kind in "iu":
         return pa.array(values.astype(np.int32), pa.int32()).view(pa.date32())
     if column_type is ColumnType.TIMESTAMP and isinstance(values, np.ndarray) and values.dtype.kind in "iu":

@@ -80,7 +80,19 @@ PROGRAMS: dict[str, tuple[str, str, dict[str, int]]] = {
     "低保": ("DB", "CIV", {"2024-01": 60_000, "2025-01": 65_000}),
     "特困供养": ("TK", "CIV", {"2024-01": 90_000, "2025-01": 95_000}),
     "耕地地力保护补贴": ("GD", "AGR", {"2024-01": 200_000, "2025-01": 200_000}),
+    "城乡居民基本养老保险": ("YL", "HRS", {"2024-01": 30_000, "2025-01": 32_000}),
+    "困难残疾人生活补贴": ("CJ", "CIV", {"2024-01": 10_000, "2025-01": 11_000}),
+    "重度残疾人护理补贴": ("HL", "CIV", {"2024-01": 10_000, "2025-01": 11_000}),
 }
+AREA_CENTS_PER_MU = 12_000  # 耕地地力保护补贴: 120 yuan per 亩
+# official cars: (model, tank litres), given to an org's plates in turn
+CAR_MODELS: tuple[tuple[str, int], ...] = (
+    ("大众帕萨特", 70),
+    ("丰田凯美瑞", 60),
+    ("别克GL8", 65),
+    ("大众朗逸", 50),
+    ("本田雅阁", 56),
+)
 # a town-level standard above the county's: the longest region prefix wins (rule B09)
 TOWN_OVERRIDE = {"2024-01": 70_000, "2025-01": 75_000}
 
@@ -124,6 +136,20 @@ class County:
 
     def fund_code(self, program: str) -> str:
         return f"ZX{self.code}{PROGRAMS[program][0]}"
+
+    @property
+    def car_orgs(self) -> list[Org]:
+        """The orgs that keep official cars (three each) and pay receptions."""
+        return self.departments + self.towns
+
+    def official_cars(self) -> list[tuple[str, str, str, int]]:
+        """(plate, org code, model, tank litres) of the county's official cars."""
+        cars = []
+        for i, org in enumerate(self.car_orgs):
+            for j, letter in enumerate("ABC"):
+                model, tank = CAR_MODELS[(i * 3 + j) % len(CAR_MODELS)]
+                cars.append((f"{self.index:02d}豫S{i:03d}{letter}", org.code, model, tank))
+        return cars
 
 
 def county_code(index: int) -> str:

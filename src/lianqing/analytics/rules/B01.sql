@@ -2,6 +2,7 @@
 id: B01
 name: 公职人员本人违规享受低保
 severity: 中
+category: public_interest
 datasets: [benefits, officials]
 subject: person_id
 when: month
@@ -11,7 +12,7 @@ explanation: "{who}{detail}，{when}本人领取低保类补贴{count}笔，共�
 SELECT
     b.person_id AS subject_id,
     coalesce(b.name, o.name) AS subject_name,
-    'benefits:' || b.record_id AS record_id,
+    benefits_key(b.record_id) AS record_id,
     b.amount,
     period_start(b.period) AS day,
     o.record_key AS evidence_id,

@@ -2,6 +2,7 @@
 id: B02
 name: 公职人员近亲属享受低保
 severity: 中
+category: public_interest
 datasets: [benefits, officials, relatives]
 subject: person_id
 when: month
@@ -13,10 +14,10 @@ explanation: "{who}系{detail}，{when}领取低保类补贴{count}笔，共计{
 SELECT
     b.person_id AS subject_id,
     coalesce(b.name, r.relative_name) AS subject_name,
-    'benefits:' || b.record_id AS record_id,
+    benefits_key(b.record_id) AS record_id,
     b.amount,
     period_start(b.period) AS day,
-    'relatives:' || r.official_id || '|' || r.relative_id AS evidence_id,
+    relatives_key(r.official_id, r.relative_id) AS evidence_id,
     CASE
         WHEN o.org_code = b.approver_org_code THEN '高'
         WHEN o.category = '村干部' AND left(o.any_region_code, 6) = left(b.region_code, 6) THEN '高'

@@ -2,6 +2,7 @@
 id: B03
 name: 死亡人员冒领补贴
 severity: 高
+category: public_interest
 datasets: [benefits, deaths]
 subject: person_id
 when: month
@@ -13,10 +14,10 @@ explanation: "{who}{detail}，{when}仍发放补贴{count}笔，共计{amount}�
 SELECT
     b.person_id AS subject_id,
     coalesce(b.name, d.name) AS subject_name,
-    'benefits:' || b.record_id AS record_id,
+    benefits_key(b.record_id) AS record_id,
     b.amount,
     period_start(b.period) AS day,
-    'deaths:' || d.person_id AS evidence_id,
+    deaths_key(d.person_id) AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
     '已于' || CAST(year(d.death_date) AS VARCHAR) || '年' || CAST(month(d.death_date) AS VARCHAR) || '月'
         || CAST(day(d.death_date) AS VARCHAR) || '日死亡' AS detail

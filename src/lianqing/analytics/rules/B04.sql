@@ -2,6 +2,7 @@
 id: B04
 name: 同期重复领取
 severity: 中
+category: public_interest
 datasets: [benefits]
 subject: person_id
 when: month
@@ -27,7 +28,7 @@ repeated AS (
 SELECT
     b.person_id AS subject_id,
     b.name AS subject_name,
-    'benefits:' || b.record_id AS record_id,
+    benefits_key(b.record_id) AS record_id,
     b.amount,
     period_start(b.period) AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,

@@ -2,6 +2,7 @@
 id: B05
 name: 财政供养人员享受低保
 severity: 中
+category: public_interest
 datasets: [benefits, payroll]
 subject: person_id
 when: month
@@ -11,10 +12,10 @@ explanation: "{who}{detail}，{when}同期领取低保类补贴{count}笔，共�
 SELECT
     b.person_id AS subject_id,
     coalesce(b.name, p.name) AS subject_name,
-    'benefits:' || b.record_id AS record_id,
+    benefits_key(b.record_id) AS record_id,
     b.amount,
     period_start(b.period) AS day,
-    'payroll:' || p.person_id || '|' || p.org_code || '|' || p.period AS evidence_id,
+    payroll_key(p.person_id, p.org_code, p.period) AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
     '在' || coalesce(g.name, p.org_code) || '领取财政供养工资' AS detail
 FROM subsistence_benefits AS b

@@ -2,6 +2,7 @@
 id: B06
 name: 经商办企业人员享受低保
 severity: 中
+category: public_interest
 datasets: [benefits, companies, shareholders]
 subject: person_id
 when: month
@@ -12,7 +13,7 @@ explanation: "{who}系{detail}，{when}领取低保类补贴{count}笔，共计{
 SELECT
     b.person_id AS subject_id,
     b.name AS subject_name,
-    'benefits:' || b.record_id AS record_id,
+    benefits_key(b.record_id) AS record_id,
     b.amount,
     period_start(b.period) AS day,
     cp.record_key AS evidence_id,

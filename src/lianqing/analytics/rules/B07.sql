@@ -2,6 +2,7 @@
 id: B07
 name: 有车有房人员享受低保
 severity: 中
+category: public_interest
 datasets: [benefits, vehicles, properties]
 subject: person_id
 when: month
@@ -12,7 +13,7 @@ explanation: "{who}{detail}，{when}领取低保类补贴{count}笔，共计{amo
 -- A 低保类 benefit paid to a person owning a 小型汽车 registered <= pay_date, or at least
 -- min_properties properties registered <= pay_date.
 WITH cars AS (
-    SELECT b.record_id, v.plate, 'vehicles:' || v.plate AS evidence_id
+    SELECT b.record_id, v.plate, vehicles_key(v.plate) AS evidence_id
     FROM subsistence_benefits AS b
     JOIN vehicles AS v ON v.owner_id = b.person_id
     WHERE v.vehicle_type = '小型汽车' AND v.reg_date <= b.pay_date
@@ -26,14 +27,14 @@ homes AS (
 evidence AS (
     SELECT record_id, evidence_id, '名下登记小型汽车' || plate AS detail FROM cars
     UNION ALL
-    SELECT record_id, 'properties:' || property_id, '名下登记不动产' || CAST(owned AS VARCHAR) || '处'
+    SELECT record_id, properties_key(property_id), '名下登记不动产' || CAST(owned AS VARCHAR) || '处'
     FROM homes
     WHERE owned >= $min_properties
 )
 SELECT
     b.person_id AS subject_id,
     b.name AS subject_name,
-    'benefits:' || b.record_id AS record_id,
+    benefits_key(b.record_id) AS record_id,
     b.amount,
     period_start(b.period) AS day,
     e.evidence_id,

@@ -2,6 +2,7 @@
 id: B08
 name: 多人共用补贴账户
 severity: 中
+category: public_interest
 datasets: [benefits]
 optional_datasets: [officials, persons]
 subject: account_no
@@ -35,7 +36,7 @@ holder_officials AS (
 SELECT
     b.account_no AS subject_id,
     coalesce(p.name, b.account_holder_id) AS subject_name,
-    'benefits:' || b.record_id AS record_id,
+    benefits_key(b.record_id) AS record_id,
     b.amount,
     period_start(b.period) AS day,
     h.record_key AS evidence_id,

@@ -2,6 +2,7 @@
 id: B09
 name: 超标准发放
 severity: 中
+category: public_interest
 datasets: [benefits, standards]
 subject: person_id
 when: month
@@ -36,7 +37,7 @@ candidates AS (
 SELECT
     b.person_id AS subject_id,
     b.name AS subject_name,
-    'benefits:' || b.record_id AS record_id,
+    benefits_key(b.record_id) AS record_id,
     b.amount,
     period_start(b.period) AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,

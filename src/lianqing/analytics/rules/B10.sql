@@ -2,6 +2,7 @@
 id: B10
 name: 身份信息异常
 severity: 中
+category: public_interest
 datasets: [benefits]
 optional_datasets: [persons]
 subject: person_id
@@ -35,10 +36,10 @@ problems AS (
 SELECT
     b.person_id AS subject_id,
     b.name AS subject_name,
-    'benefits:' || b.record_id AS record_id,
+    benefits_key(b.record_id) AS record_id,
     b.amount,
     period_start(b.period) AS day,
-    CASE WHEN q.persons_key IS NOT NULL THEN 'persons:' || q.persons_key END AS evidence_id,
+    CASE WHEN q.persons_key IS NOT NULL THEN persons_key(q.persons_key) END AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
     q.problem AS detail
 FROM benefits AS b

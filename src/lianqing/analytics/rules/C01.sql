@@ -2,6 +2,7 @@
 id: C01
 name: 公职人员违规经商办企业
 severity: 高
+category: business
 datasets: [officials, companies, shareholders]
 subject: person_id
 when: none

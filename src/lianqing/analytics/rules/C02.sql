@@ -2,6 +2,7 @@
 id: C02
 name: 向亲属关联企业输送利益
 severity: 高
+category: abuse_of_power
 datasets: [contracts, officials, relatives, companies, shareholders]
 subject: person_id
 when: day
@@ -12,7 +13,7 @@ explanation: "{who}{detail}，{when}签订合同{count}份，共计{amount}。"
 SELECT
     o.person_id AS subject_id,
     o.name AS subject_name,
-    'contracts:' || k.contract_id AS record_id,
+    contracts_key(k.contract_id) AS record_id,
     k.amount,
     k.sign_date AS day,
     coalesce(l.record_key, cp.record_key) AS evidence_id,

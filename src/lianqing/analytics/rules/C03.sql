@@ -2,6 +2,7 @@
 id: C03
 name: 围标串标
 severity: 高
+category: other
 datasets: [bids, companies, shareholders]
 optional_datasets: [contracts]
 subject: tender_id
@@ -39,10 +40,10 @@ projects AS (
 SELECT
     s.tender_id AS subject_id,
     p.project_name AS subject_name,
-    'bids:' || s.tender_id || '|' || s.bidder_uscc AS record_id,
+    bids_key(s.tender_id, s.bidder_uscc) AS record_id,
     CAST(NULL AS DECIMAL(18, 2)) AS amount,
     CAST(NULL AS DATE) AS day,
-    'companies:' || s.bidder_uscc AS evidence_id,
+    companies_key(s.bidder_uscc) AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
     CAST(t.bidders AS VARCHAR) || '家投标人' || s.trait || '相同'
         || CASE WHEN s.trait IN ('法定代表人', '自然人股东') THEN '(' || mask_id(s.value) || ')' ELSE '(' || s.value || ')' END AS detail

@@ -2,6 +2,7 @@
 id: C04
 name: 拆分采购规避招标
 severity: 中
+category: dereliction
 datasets: [contracts]
 subject: buyer_org_code/supplier_uscc
 when: day
@@ -36,7 +37,7 @@ windows AS (
 SELECT DISTINCT
     s.buyer_org_code || '/' || s.supplier_uscc AS subject_id,
     coalesce(g.name, s.buyer_org_code) || '/' || coalesce(s.supplier_name, s.supplier_uscc) AS subject_name,
-    'contracts:' || s.contract_id AS record_id,
+    contracts_key(s.contract_id) AS record_id,
     s.amount,
     s.sign_date AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,

@@ -2,6 +2,7 @@
 id: F01
 name: 节假日公款接待
 severity: 中
+category: sifeng_dining
 datasets: [expenses]
 subject: org_code
 when: day
@@ -11,7 +12,7 @@ explanation: "{who}{when}在休息日报销公务接待{count}笔，共计{amoun
 SELECT
     e.org_code AS subject_id,
     g.name AS subject_name,
-    'expenses:' || e.expense_id AS record_id,
+    expenses_key(e.expense_id) AS record_id,
     e.amount,
     e.date AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,

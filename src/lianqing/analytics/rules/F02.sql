@@ -2,6 +2,7 @@
 id: F02
 name: 超标准公务接待
 severity: 中
+category: sifeng_dining
 datasets: [expenses]
 subject: org_code
 when: day
@@ -14,7 +15,7 @@ explanation: "{who}{when}报销人均超过{detail}的公务接待{count}笔，�
 SELECT
     e.org_code AS subject_id,
     g.name AS subject_name,
-    'expenses:' || e.expense_id AS record_id,
+    expenses_key(e.expense_id) AS record_id,
     e.amount,
     e.date AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,

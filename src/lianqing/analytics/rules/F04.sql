@@ -2,6 +2,7 @@
 id: F04
 name: 公款购买购物卡充值卡
 severity: 中
+category: sifeng_gifts
 datasets: [expenses]
 subject: org_code
 when: day
@@ -11,7 +12,7 @@ explanation: "{who}{detail}，{when}共{count}笔，合计{amount}。"
 SELECT
     e.org_code AS subject_id,
     g.name AS subject_name,
-    'expenses:' || e.expense_id AS record_id,
+    expenses_key(e.expense_id) AS record_id,
     e.amount,
     e.date AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,

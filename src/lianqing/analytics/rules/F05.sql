@@ -2,6 +2,7 @@
 id: F05
 name: 公车私用
 severity: 中
+category: sifeng_vehicle
 datasets: [vehicle_trips]
 subject: plate
 when: day
@@ -12,7 +13,7 @@ explanation: "{who}公务车辆{detail}，{when}共{count}次。"
 SELECT
     t.plate AS subject_id,
     coalesce(g.name, t.org_code) AS subject_name,
-    'vehicle_trips:' || t.trip_id AS record_id,
+    vehicle_trips_key(t.trip_id) AS record_id,
     CAST(NULL AS DECIMAL(18, 2)) AS amount,
     CAST(t.start_time AS DATE) AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,

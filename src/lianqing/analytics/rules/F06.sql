@@ -2,6 +2,7 @@
 id: F06
 name: 节日收受红包礼金
 severity: 高
+category: sifeng_gifts
 datasets: [transactions, officials]
 optional_datasets: [contracts, companies, shareholders, benefits]
 subject: person_id
@@ -23,7 +24,7 @@ WITH festival_window AS (
 SELECT
     t.official_id AS subject_id,
     t.official_name AS subject_name,
-    'transactions:' || t.txn_id AS record_id,
+    transactions_key(t.txn_id) AS record_id,
     t.amount,
     t.day,
     t.basis_key AS evidence_id,

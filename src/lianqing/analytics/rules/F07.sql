@@ -2,6 +2,7 @@
 id: F07
 name: 频繁收受管理服务对象财物
 severity: 中
+category: sifeng_gifts
 datasets: [transactions, officials]
 optional_datasets: [contracts, companies, shareholders, benefits]
 subject: person_id
@@ -34,7 +35,7 @@ windows AS (
 SELECT DISTINCT
     r.official_id AS subject_id,
     r.official_name AS subject_name,
-    'transactions:' || r.txn_id AS record_id,
+    transactions_key(r.txn_id) AS record_id,
     r.amount,
     r.day,
     r.basis_key AS evidence_id,

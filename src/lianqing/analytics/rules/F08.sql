@@ -2,6 +2,7 @@
 id: F08
 name: 疑似借婚丧喜庆敛财
 severity: 中
+category: sifeng_ceremony
 datasets: [transactions, officials]
 subject: person_id
 when: day
@@ -36,7 +37,7 @@ windows AS (
 SELECT DISTINCT
     r.official_id AS subject_id,
     r.official_name AS subject_name,
-    'transactions:' || r.txn_id AS record_id,
+    transactions_key(r.txn_id) AS record_id,
     r.amount,
     r.day,
     CAST(NULL AS VARCHAR) AS evidence_id,

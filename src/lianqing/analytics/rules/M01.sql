@@ -2,6 +2,7 @@
 id: M01
 name: 资金滞留
 severity: 中
+category: public_interest
 datasets: [fund_flows]
 optional_datasets: [benefits]
 subject: org_code/fund_code
@@ -72,7 +73,7 @@ evidence AS (
 SELECT
     e.org_code || '/' || e.fund_code AS subject_id,
     coalesce(g.name, e.org_code) || '/' || coalesce(f.fund_name, e.fund_code) AS subject_name,
-    'fund_flows:' || e.flow_id AS record_id,
+    fund_flows_key(e.flow_id) AS record_id,
     CASE WHEN e.latest = 1 THEN e.retained END AS amount,
     e.day,
     CAST(NULL AS VARCHAR) AS evidence_id,

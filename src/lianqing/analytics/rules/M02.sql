@@ -2,6 +2,7 @@
 id: M02
 name: 资金流向关联企业
 severity: 高
+category: business
 datasets: [fund_flows, officials, relatives, companies, shareholders]
 subject: from_org_code/payee_id
 when: day
@@ -12,7 +13,7 @@ explanation: "{who}：{detail}，{when}拨付{count}笔，共计{amount}。"
 SELECT
     f.from_org_code || '/' || f.payee_id AS subject_id,
     o.org_name || '/' || cp.company_name AS subject_name,
-    'fund_flows:' || f.flow_id AS record_id,
+    fund_flows_key(f.flow_id) AS record_id,
     f.amount,
     f.date AS day,
     coalesce(l.record_key, cp.record_key) AS evidence_id,

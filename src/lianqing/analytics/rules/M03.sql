@@ -2,6 +2,7 @@
 id: M03
 name: 末端发放不足 (截留)
 severity: 中
+category: public_interest
 datasets: [fund_flows, benefits]
 subject: org_code/fund_code
 when: none
@@ -49,7 +50,7 @@ fund_names AS (
 SELECT
     b.org_code || '/' || b.fund_code AS subject_id,
     coalesce(g.name, b.org_code) || '/' || coalesce(n.fund_name, b.fund_code) AS subject_name,
-    'fund_flows:' || f.flow_id AS record_id,
+    fund_flows_key(f.flow_id) AS record_id,
     CASE WHEN f.flow_id = r.first_flow THEN b.retained END AS amount,
     f.date AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,

@@ -2,6 +2,7 @@
 id: P01
 name: 一人多处领薪
 severity: 中
+category: bribery
 datasets: [payroll]
 subject: person_id
 when: month
@@ -25,7 +26,7 @@ spread AS (
 SELECT
     p.person_id AS subject_id,
     p.name AS subject_name,
-    'payroll:' || p.person_id || '|' || p.org_code || '|' || p.period AS record_id,
+    payroll_key(p.person_id, p.org_code, p.period) AS record_id,
     p.amount,
     period_start(p.period) AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,

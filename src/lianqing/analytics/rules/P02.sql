@@ -2,6 +2,7 @@
 id: P02
 name: 死亡人员仍领工资
 severity: 高
+category: bribery
 datasets: [payroll, deaths]
 subject: person_id
 when: month
@@ -11,10 +12,10 @@ explanation: "{who}{detail}，{when}仍发放工资{count}笔，共计{amount}�
 SELECT
     p.person_id AS subject_id,
     coalesce(p.name, d.name) AS subject_name,
-    'payroll:' || p.person_id || '|' || p.org_code || '|' || p.period AS record_id,
+    payroll_key(p.person_id, p.org_code, p.period) AS record_id,
     p.amount,
     period_start(p.period) AS day,
-    'deaths:' || d.person_id AS evidence_id,
+    deaths_key(d.person_id) AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
     '已于' || CAST(year(d.death_date) AS VARCHAR) || '年' || CAST(month(d.death_date) AS VARCHAR) || '月'
         || CAST(day(d.death_date) AS VARCHAR) || '日死亡' AS detail

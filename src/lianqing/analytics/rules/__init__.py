@@ -8,6 +8,7 @@ Writing a rule
     id: B03
     name: 死亡人员冒领补贴
     severity: 高                      # default; a rule may decide per record in its `severity` column
+    category: public_interest         # the platform's case category of its leads (library.CATEGORIES)
     datasets: [benefits, deaths]      # all required: the rule is skipped when one is absent
     optional_datasets: [persons]      # used when present (absent ones are empty tables)
     subject: person_id                # person_id / account_no subjects are masked in explanations
@@ -27,14 +28,16 @@ lists record_id and evidence_id values sorted, and the explanation template gets
 Record keys
 -----------
 record_id and evidence_id are `dataset:key`, key being the dataset's key columns of contract.py;
-a compound key joins its columns with '|' in that order, e.g.
-`officials:person_id|org_code|start_date`, `relatives:official_id|relative_id`,
-`payroll:person_id|org_code|period`, `shareholders:uscc|holder_id`, `bids:tender_id|bidder_uscc`.
+a compound key joins its columns with '|' in that order. Rules never spell them out: the engine
+generates one macro per dataset from the contract, `<dataset>_key(key columns…)`, e.g.
+`benefits_key(b.record_id)`, `officials_key(o.person_id, o.org_code, o.start_date)` (giving
+`officials:person_id|org_code|start_date`), `payroll_key(p.person_id, p.org_code, p.period)`.
 
 Shared definitions
 ------------------
-`shared/macros.sql` (in_post, period_start, day_index, mask_id, GB 11643 checks) and
+`shared/macros.sql` (in_post, period_start, day_index, second_index, mask_id, GB 11643 checks),
+the record-key macros, and
 `shared/views.sql` (close_relatives, subsistence_benefits, official_terms, company_people,
-official_links, managed_parties, managed_transactions) are written once; the engine also
+official_links, managed_parties, managed_transactions, checked_declarations) are written once; the engine also
 builds `calendar` (rest days and festivals from chinese_calendar) and `package_datasets`.
 """

@@ -1,8 +1,7 @@
 -- Shared definitions of RULES.md, written once and used by every rule.
 -- Every contract dataset is registered (an absent one as an empty typed table), so these
 -- views always exist; a rule whose own datasets are absent is skipped by the engine.
--- Record keys are `dataset:key`; a compound key joins its columns with '|' in the order of
--- contract.py (e.g. officials:person_id|org_code|start_date).
+-- Record keys come from the `<dataset>_key` macros the engine generates from contract.py.
 
 -- 近亲属 (close relatives)
 CREATE VIEW close_relatives AS
@@ -21,7 +20,7 @@ CREATE VIEW official_terms AS
 SELECT
     o.person_id, o.name, o.org_code, o.region_code, o.position, o.category, o.is_leader,
     o.start_date, o.end_date,
-    'officials:' || o.person_id || '|' || o.org_code || '|' || CAST(o.start_date AS VARCHAR) AS record_key,
+    officials_key(o.person_id, o.org_code, o.start_date) AS record_key,
     coalesce(g.name, o.org_code) AS org_name,
     coalesce(o.region_code, g.region_code) AS any_region_code
 FROM officials AS o
@@ -32,13 +31,13 @@ LEFT JOIN orgs AS g ON g.org_code = o.org_code;
 CREATE VIEW company_people AS
 SELECT
     c.uscc, c.name AS company_name, c.status, c.reg_date, c.legal_rep_id AS person_id,
-    '法定代表人' AS role, 'companies:' || c.uscc AS record_key
+    '法定代表人' AS role, companies_key(c.uscc) AS record_key
 FROM companies AS c
 WHERE c.legal_rep_id IS NOT NULL
 UNION ALL
 SELECT
     s.uscc, coalesce(c.name, s.uscc), c.status, c.reg_date, s.holder_id,
-    '股东', 'shareholders:' || s.uscc || '|' || s.holder_id
+    '股东', shareholders_key(s.uscc, s.holder_id)
 FROM shareholders AS s
 LEFT JOIN companies AS c ON c.uscc = s.uscc
 WHERE is_person_id_shape(s.holder_id);
@@ -50,7 +49,7 @@ SELECT DISTINCT
     CAST(NULL AS VARCHAR) AS record_key
 FROM officials
 UNION ALL
-SELECT official_id, relative_id, relation, 'relatives:' || official_id || '|' || relative_id
+SELECT official_id, relative_id, relation, relatives_key(official_id, relative_id)
 FROM close_relatives;
 
 -- 管理服务对象 (managed parties) of the officials of an org:
@@ -59,10 +58,10 @@ FROM close_relatives;
 -- (c) a person who received benefits approved by the org.
 CREATE VIEW managed_parties AS
 SELECT k.buyer_org_code AS org_code, false AS leaders_only, k.supplier_uscc AS party_id,
-    'contracts:' || k.contract_id AS record_key, '合同供应商' AS basis
+    contracts_key(k.contract_id) AS record_key, '合同供应商' AS basis
 FROM contracts AS k
 UNION ALL
-SELECT k.buyer_org_code, false, cp.person_id, 'contracts:' || k.contract_id, '合同供应商' || cp.role
+SELECT k.buyer_org_code, false, cp.person_id, contracts_key(k.contract_id), '合同供应商' || cp.role
 FROM contracts AS k
 JOIN company_people AS cp ON cp.uscc = k.supplier_uscc
 UNION ALL
@@ -70,7 +69,7 @@ SELECT o.org_code, true, o.person_id, o.record_key, '下属'
 FROM official_terms AS o
 WHERE NOT o.is_leader
 UNION ALL
-SELECT b.approver_org_code, false, b.person_id, 'benefits:' || b.record_id, '补贴对象'
+SELECT b.approver_org_code, false, b.person_id, benefits_key(b.record_id), '补贴对象'
 FROM benefits AS b
 WHERE b.approver_org_code IS NOT NULL;
 
@@ -91,3 +90,22 @@ WHERE t.from_id <> t.to_id
 GROUP BY
     t.txn_id, t.time, t.from_id, t.from_name, t.amount, t.channel,
     o.person_id, o.name, o.org_name, o.position;
+
+-- A cadre's declaration for a year (个人有关事项报告): all rows with that person_id and year,
+-- dated by the latest declared_on of those rows, with the items counted by type; only cadres in
+-- post on that day are checked (D01-D03). One row per (person_id, year).
+CREATE VIEW checked_declarations AS
+SELECT
+    y.person_id, y.year, y.declared_on, y.houses, y.vehicles, y.businesses,
+    min(o.name) AS name, min(o.record_key) AS term_key, min(o.org_name || coalesce(o.position, '')) AS post
+FROM (
+    SELECT
+        person_id, year, max(declared_on) AS declared_on,
+        count(CASE WHEN item_type = '房产' THEN 1 END) AS houses,
+        count(CASE WHEN item_type = '车辆' THEN 1 END) AS vehicles,
+        count(CASE WHEN item_type = '亲属经商办企业' THEN 1 END) AS businesses
+    FROM declarations
+    GROUP BY person_id, year
+) AS y
+JOIN official_terms AS o ON o.person_id = y.person_id AND in_post(o.start_date, o.end_date, y.declared_on)
+GROUP BY y.person_id, y.year, y.declared_on, y.houses, y.vehicles, y.businesses;

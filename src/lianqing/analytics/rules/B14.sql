@@ -1,0 +1,30 @@
+/*
+id: B14
+name: 非本地户籍人员享受低保
+severity: 中
+category: public_interest
+datasets: [benefits, persons]
+subject: person_id
+when: month
+explanation: "{who}{detail}，{when}领取低保类补贴{count}笔，共计{amount}。"
+*/
+-- A 低保类 benefit to a person in persons whose region_code differs from the benefit's
+-- region_code in the first 6 digits.
+WITH county_names AS (
+    SELECT region_code, min(name) AS name FROM orgs WHERE name LIKE '%人民政府' GROUP BY region_code
+)
+SELECT
+    b.person_id AS subject_id,
+    coalesce(b.name, p.name) AS subject_name,
+    benefits_key(b.record_id) AS record_id,
+    b.amount,
+    period_start(b.period) AS day,
+    persons_key(p.person_id) AS evidence_id,
+    CAST(NULL AS VARCHAR) AS severity,
+    '户籍在' || coalesce(g.name, '区划' || left(p.region_code, 6)) || '，在' || coalesce(h.name, '区划' || left(b.region_code, 6))
+        || '领取' AS detail
+FROM subsistence_benefits AS b
+JOIN persons AS p ON p.person_id = b.person_id
+LEFT JOIN county_names AS g ON g.region_code = left(p.region_code, 6)
+LEFT JOIN county_names AS h ON h.region_code = left(b.region_code, 6)
+WHERE left(p.region_code, 6) <> left(b.region_code, 6)
