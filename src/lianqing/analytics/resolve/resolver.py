@@ -1,0 +1,162 @@
+"""Mentions in, links out: blocking in DuckDB, Fellegi–Sunter scoring, then the decision.
+
+Blocking keeps the work linear: a mention is only compared with cadres sharing a key with it
+(the full name's pinyin, that pinyin with one look-alike character swapped, the surname and a
+given character, the surname in a unit the text fits, the phone). DuckDB joins the keys and
+keeps the best CANDIDATES_PER_MENTION per mention by a cheap pre-score; only those are scored.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import duckdb
+import pyarrow as pa
+
+from lianqing.analytics.resolve.model import Candidate, Link, Mention
+from lianqing.analytics.resolve.registry import Registry, person_keys, phone_digits
+from lianqing.analytics.resolve.scoring import OUTSIDER_ODDS, MentionView, mention_gender, score_candidate
+from lianqing.analytics.resolve.text import char_pinyin, lookalikes, parse_name, surname_pinyin, title_of
+from lianqing.analytics.resolve.units import canonical_unit
+
+LINK_THRESHOLD = 0.9  # link only when the best candidate's posterior reaches this
+CANDIDATES_PER_MENTION = 30  # scored after blocking
+CANDIDATES_SHOWN = 5
+_KEY_WEIGHTS = {"p": 10, "r": 10, "v": 6, "g": 3, "u": 5, "t": 20}
+
+
+def prepare(mention: Mention, registry: Registry) -> MentionView:
+    name = parse_name(mention.name)
+    unit = canonical_unit(mention.org_text)
+    title = name.title or title_of(mention.position_text)
+    return MentionView(
+        name=name,
+        unit=unit,
+        unit_codes=tuple(registry.units_for(unit)),
+        title=title,
+        gender=mention_gender(mention.gender),
+        phone=phone_digits(mention.phone),
+    )
+
+
+def mention_keys(view: MentionView) -> set[str]:
+    name = view.name
+    keys: set[str] = set()
+    if name.is_pinyin:
+        keys.update({f"p:{name.text}", f"r:{name.text}"})
+    elif name.text and not name.is_surname_only:
+        keys.update(k for k in person_keys(name) if not k.startswith("r:"))
+        keys.update(f"v:{variant}" for variant in _lookalike_pinyins(name.text, name.surname))
+    if name.surname:
+        surname = surname_pinyin(name.surname)
+        keys.update(f"u:{surname}|{code}" for code in view.unit_codes)
+    if view.phone:
+        keys.add(f"t:{view.phone}")
+    return keys
+
+
+def _lookalike_pinyins(text: str, surname: str) -> set[str]:
+    """The name's pinyin with any one character swapped for a look-alike."""
+    readings = [surname_pinyin(surname), *(char_pinyin(c) for c in text[len(surname) :])]
+    variants = set()
+    for position, char in enumerate([surname, *text[len(surname) :]]):
+        for other in lookalikes().get(char, ()):
+            reading = surname_pinyin(other) if position == 0 else char_pinyin(other)
+            variants.add("".join([*readings[:position], reading, *readings[position + 1 :]]))
+    return variants
+
+
+def _registry_keys(registry: Registry) -> pa.Table:
+    cached = getattr(registry, "_keys_table", None)
+    if cached is None:
+        cached = registry.blocking_keys()
+        # v: keys of a mention meet the registry's full pinyin
+        cached = pa.concat_tables(
+            [
+                cached,
+                cached.filter(pa.compute.starts_with(cached["key"], "p:")).set_column(
+                    0,
+                    "key",
+                    pa.compute.replace_substring_regex(
+                        cached.filter(pa.compute.starts_with(cached["key"], "p:"))["key"], "^p:", "v:"
+                    ),
+                ),
+            ]
+        )
+        object.__setattr__(registry, "_keys_table", cached)
+    return cached
+
+
+def _candidates(views: Sequence[MentionView], registry: Registry) -> dict[int, list[int]]:
+    mention_rows: list[int] = []
+    keys: list[str] = []
+    weights: list[int] = []
+    for index, view in enumerate(views):
+        for key in mention_keys(view):
+            mention_rows.append(index)
+            keys.append(key)
+            weights.append(_KEY_WEIGHTS[key[0]])
+    if not keys:
+        return {}
+    mention_keys_table = pa.table(
+        {"mention": pa.array(mention_rows, pa.int32()), "key": keys, "weight": pa.array(weights, pa.int32())}
+    )
+    registry_keys = _registry_keys(registry)
+    with duckdb.connect() as connection:
+        connection.execute("SET enable_progress_bar = false")
+        connection.register("mention_keys", mention_keys_table)
+        connection.register("registry_keys", registry_keys)
+        rows = connection.execute(
+            f"""
+            SELECT mention, person FROM (
+                SELECT m.mention, r.person, sum(m.weight) AS prescore
+                FROM mention_keys m JOIN registry_keys r USING (key)
+                GROUP BY m.mention, r.person
+            )
+            QUALIFY row_number() OVER (PARTITION BY mention ORDER BY prescore DESC, person)
+                <= {CANDIDATES_PER_MENTION}
+            """
+        ).fetchall()
+    found: dict[int, list[int]] = {}
+    for mention, person in rows:
+        found.setdefault(mention, []).append(person)
+    return found
+
+
+def _decide(mention: Mention, scored: list[tuple[float, int, tuple]], registry: Registry) -> Link:
+    if not scored:
+        return Link(mention.mention_id, None, 0.0, ())
+    # posterior over "this cadre" for each candidate and "someone outside the registry"
+    outsider = math.log2(OUTSIDER_ODDS * max(len(registry), 1))
+    top = max(weight for weight, _, _ in scored)
+    denominator = 2 ** (outsider - top) + sum(2 ** (weight - top) for weight, _, _ in scored)
+    ranked = sorted(scored, key=lambda item: (-item[0], registry.person_ids[item[1]]))
+    candidates = tuple(
+        Candidate(
+            registry.person_ids[slot],
+            registry.names[slot].raw,
+            round(2 ** (weight - top) / denominator, 4),
+            reasons,
+        )
+        for weight, slot, reasons in ranked[:CANDIDATES_SHOWN]
+    )
+    best = candidates[0]
+    person_id = best.person_id if best.score >= LINK_THRESHOLD else None
+    return Link(mention.mention_id, person_id, best.score, candidates)
+
+
+def resolve_mentions(registry: Registry, mentions: Iterable[Mention]) -> list[Link]:
+    """One Link per mention, in input order."""
+    mention_list = list(mentions)
+    views = [prepare(mention, registry) for mention in mention_list]
+    candidates = _candidates(views, registry)
+    links = []
+    for index, (mention, view) in enumerate(zip(mention_list, views, strict=True)):
+        scored = [(*score_candidate(view, slot, registry),) for slot in candidates.get(index, [])]
+        triples = [
+            (weight, slot, reasons)
+            for (weight, reasons), slot in zip(scored, candidates.get(index, []), strict=True)
+        ]
+        links.append(_decide(mention, triples, registry))
+    return links

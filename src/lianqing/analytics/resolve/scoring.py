@@ -1,0 +1,252 @@
+"""Fellegi–Sunter scoring of one mention against one cadre, with term frequencies.
+
+Each comparison (name, unit, title, gender, phone) falls in a level; each level has m (how often
+a true match shows it) and u (how often a random cadre shows it). The weight is log2(m/u).
+u comes from the registry itself where it varies: how many cadres share the name (王伟 is weak
+evidence, 滕韬 strong), the pinyin, the surname, the units the text fits, the title. The m
+values are fixed from how reports write names (docs/resolve.md lists them).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from lianqing.analytics.resolve.model import Reason
+from lianqing.analytics.resolve.registry import Registry, phone_digits
+from lianqing.analytics.resolve.text import (
+    PersonName,
+    char_pinyin,
+    clean,
+    is_lookalike,
+    surname_pinyin,
+    title_fits,
+)
+from lianqing.analytics.resolve.units import UnitFit, unit_fit
+
+# level -> m: the share of true matches whose mention shows this level
+NAME_M = {
+    "name_exact": 0.85,
+    "name_homophone": 0.05,
+    "name_lookalike": 0.03,
+    "name_char_dropped": 0.02,
+    "name_char_extra": 0.02,
+    "name_one_char": 0.01,
+    "name_pinyin": 0.9,
+    "surname": 0.9,
+    "surname_homophone": 0.05,
+    "surname_lookalike": 0.03,
+    "name_differs": 0.02,
+}
+UNIT_M = {
+    (UnitFit.SAME, True): 0.8,
+    (UnitFit.SAME, False): 0.08,
+    (UnitFit.PART, True): 0.1,
+    (UnitFit.PART, False): 0.02,
+    (UnitFit.SIMILAR, True): 0.04,
+    (UnitFit.SIMILAR, False): 0.01,
+}
+UNIT_DIFFERS_M = 0.05
+TITLE_M = {True: 0.7, False: 0.1}  # fits a current post / only an ended one
+TITLE_DIFFERS_M = 0.2
+GENDER_M = 0.98
+PHONE_M, PHONE_DIFFERS_M = 0.9, 0.3
+# prior odds that a mention names a cadre of the registry at all, against one outside it:
+# the posterior of a cadre is B / (OUTSIDER_ODDS * N + sum of B over the candidates)
+OUTSIDER_ODDS = 0.2
+
+
+@dataclass(frozen=True)
+class MentionView:
+    """A mention prepared once for scoring against many cadres."""
+
+    name: PersonName
+    unit: str  # canonical unit text
+    unit_codes: tuple[str, ...]  # registry units the text fits as a whole
+    title: str
+    gender: str
+    phone: str
+
+
+def _weight(m: float, u: float) -> float:
+    return math.log2(m / min(max(u, 1e-12), 1.0))
+
+
+def _chars_alike(a: str, b: str, *, first: bool) -> str:
+    """'' when equal, else 'homophone', 'lookalike' or 'differs'."""
+    if a == b:
+        return ""
+    if (surname_pinyin(a) == surname_pinyin(b)) if first else (char_pinyin(a) == char_pinyin(b)):
+        return "homophone"
+    return "lookalike" if is_lookalike(a, b) else "differs"
+
+
+def _one_removed(longer: str, shorter: str) -> bool:
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+def name_level(mention: PersonName, cadre: PersonName) -> str:
+    if mention.is_pinyin:
+        given = "".join(char_pinyin(c) for c in cadre.given)
+        alike = mention.text in (cadre.pinyin, given + surname_pinyin(cadre.surname))
+        return "name_pinyin" if alike else "name_differs"
+    if mention.is_surname_only:
+        kind = _chars_alike(mention.surname, cadre.surname, first=True)
+        return {"": "surname", "homophone": "surname_homophone", "lookalike": "surname_lookalike"}.get(
+            kind, "name_differs"
+        )
+    if mention.text == cadre.text:
+        return "name_exact"
+    if len(mention.text) == len(cadre.text):
+        kinds = [
+            _chars_alike(a, b, first=i == 0)
+            for i, (a, b) in enumerate(zip(mention.text, cadre.text, strict=True))
+        ]
+        changed = [k for k in kinds if k]
+        if "differs" not in changed:
+            return "name_lookalike" if "lookalike" in changed else "name_homophone"
+        if len(changed) == 1 and len(cadre.text) >= 3 and kinds[0] == "":
+            return "name_one_char"
+        return "name_differs"
+    if mention.surname == cadre.surname or mention.text[:1] == cadre.text[:1]:
+        if len(mention.text) + 1 == len(cadre.text) and _one_removed(cadre.text, mention.text):
+            return "name_char_dropped"
+        if len(mention.text) == len(cadre.text) + 1 and _one_removed(mention.text, cadre.text):
+            return "name_char_extra"
+    return "name_differs"
+
+
+_NAME_TEXT = {
+    "name_exact": "姓名相同",
+    "name_homophone": "姓名同音（{m}／{c}）",
+    "name_lookalike": "姓名形近（{m}／{c}）",
+    "name_char_dropped": "姓名少一字（{m}／{c}）",
+    "name_char_extra": "姓名多一字（{m}／{c}）",
+    "name_one_char": "姓名一字不同（{m}／{c}）",
+    "name_pinyin": "拼音相符（{m}／{c}）",
+    "surname": "姓氏相同（{m}）",
+    "surname_homophone": "姓氏同音（{m}／{c}）",
+    "surname_lookalike": "姓氏形近（{m}／{c}）",
+    "name_differs": "姓名不符（{m}／{c}）",
+}
+
+
+def _name_u(level: str, mention: PersonName, cadre: PersonName, registry: Registry) -> float:
+    n = max(len(registry), 1)
+    if level == "name_exact":
+        return registry.name_counts[cadre.text] / n
+    if level in ("name_homophone", "name_pinyin"):
+        return registry.pinyin_counts[cadre.pinyin] / n
+    if level in ("name_lookalike", "name_char_dropped", "name_char_extra"):
+        return min(3 * registry.name_counts[cadre.text] / n, 1.0)
+    if level == "name_one_char":
+        return registry.surname_counts[cadre.surname] / n * 0.01
+    if level == "surname":
+        return registry.surname_counts[cadre.surname] / n
+    if level in ("surname_homophone", "surname_lookalike"):
+        return registry.surname_pinyin_counts[surname_pinyin(cadre.surname)] / n
+    return 1.0
+
+
+def _unit_reason(view: MentionView, slot: int, registry: Registry) -> Reason | None:
+    if not view.unit:
+        return None
+    best: tuple[UnitFit, bool, str] = (UnitFit.NONE, False, "")
+    for post in registry.posts[slot]:
+        unit = registry.units.get(post.org_code)
+        if unit is None:
+            continue
+        fit = unit_fit(view.unit, unit.canonical)
+        parent = registry.units.get(unit.parent_code)
+        if (
+            fit < UnitFit.PART
+            and parent is not None
+            and unit_fit(view.unit, parent.canonical) >= UnitFit.PART
+        ):
+            fit = UnitFit.PART
+        if (fit, post.is_current) > best[:2]:
+            best = (fit, post.is_current, unit.name or unit.code)
+    fit, is_current, unit_name = best
+    if fit is UnitFit.NONE:
+        return Reason("unit_differs", f"单位不符（{view.unit}）", _weight(UNIT_DIFFERS_M, 0.99))
+    if fit is UnitFit.SIMILAR:
+        u = 0.002
+    else:
+        u = registry.unit_share(list(view.unit_codes)) if view.unit_codes else 0.01
+    words = {UnitFit.SAME: "单位相符", UnitFit.PART: "单位部分相符", UnitFit.SIMILAR: "单位名称相近"}[fit]
+    tense = "" if is_current else "（曾任职）"
+    code = {UnitFit.SAME: "unit_same", UnitFit.PART: "unit_part", UnitFit.SIMILAR: "unit_similar"}[fit]
+    return Reason(
+        code + ("" if is_current else "_former"),
+        f"{words}{tense}：{view.unit}／{unit_name}",
+        _weight(UNIT_M[(fit, is_current)], u),
+    )
+
+
+def _title_reason(view: MentionView, slot: int, registry: Registry) -> Reason | None:
+    positions = [(post.position, post.is_current) for post in registry.posts[slot] if post.position]
+    if not view.title or not positions:
+        return None
+    fits = [is_current for position, is_current in positions if title_fits(view.title, position)]
+    share = registry.title_share(view.title)
+    if fits:
+        is_current = any(fits)
+        position = next(p for p, c in positions if title_fits(view.title, p) and c == is_current)
+        return Reason(
+            "title_fits" if is_current else "title_fits_former",
+            f"职务相符{'' if is_current else '（曾任）'}：{view.title}／{position}",
+            _weight(TITLE_M[is_current], share),
+        )
+    current = next((p for p, c in positions if c), positions[0][0])
+    return Reason("title_differs", f"职务不符：{view.title}／{current}", _weight(TITLE_DIFFERS_M, 1 - share))
+
+
+def score_candidate(view: MentionView, slot: int, registry: Registry) -> tuple[float, tuple[Reason, ...]]:
+    """The candidate's total weight in bits and the reasons, strongest first."""
+    cadre = registry.names[slot]
+    level = name_level(view.name, cadre)
+    reasons: list[Reason] = []
+    if view.name.text:
+        text = _NAME_TEXT[level].format(m=view.name.raw.strip() or view.name.text, c=cadre.raw)
+        if level == "name_exact" and view.name.raw.strip() != cadre.raw.strip():
+            text += "（繁简、全角或空格已统一）"
+        reasons.append(
+            Reason(level, text, _weight(NAME_M[level], _name_u(level, view.name, cadre, registry)))
+        )
+    reasons.extend(
+        reason
+        for reason in (_unit_reason(view, slot, registry), _title_reason(view, slot, registry))
+        if reason is not None
+    )
+    if view.gender in ("男", "女"):
+        same = view.gender == registry.genders[slot]
+        reasons.append(
+            Reason(
+                "gender_same" if same else "gender_differs",
+                "性别相符" if same else "性别不符",
+                _weight(GENDER_M if same else 1 - GENDER_M, 0.5),
+            )
+        )
+    if view.phone and registry.phones[slot]:
+        same = view.phone == registry.phones[slot]
+        reasons.append(
+            Reason(
+                "phone_same" if same else "phone_differs",
+                "电话相同" if same else "电话不同",
+                _weight(PHONE_M, 1 / max(len(registry), 1)) if same else _weight(PHONE_DIFFERS_M, 1.0),
+            )
+        )
+    total = sum(r.weight for r in reasons)
+    return total, tuple(sorted(reasons, key=lambda r: -abs(r.weight)))
+
+
+def mention_gender(value: str | None) -> str:
+    text = clean(value)
+    if text in ("男", "m", "male"):
+        return "男"
+    if text in ("女", "f", "female"):
+        return "女"
+    return ""
+
+
+__all__ = ["MentionView", "mention_gender", "name_level", "phone_digits", "score_candidate"]
