@@ -14,9 +14,15 @@ from collections.abc import Iterable, Sequence
 import duckdb
 import pyarrow as pa
 
-from lianqing.analytics.resolve.model import Candidate, Link, Mention
+from lianqing.analytics.resolve.model import Candidate, Link, Mention, Reason
 from lianqing.analytics.resolve.registry import Registry, person_keys, phone_digits
-from lianqing.analytics.resolve.scoring import OUTSIDER_ODDS, MentionView, mention_gender, score_candidate
+from lianqing.analytics.resolve.scoring import (
+    OUTSIDER_IN_UNIT,
+    OUTSIDER_ODDS,
+    MentionView,
+    mention_gender,
+    score_candidates,
+)
 from lianqing.analytics.resolve.text import char_pinyin, lookalikes, parse_name, surname_pinyin, title_of
 from lianqing.analytics.resolve.units import canonical_unit
 
@@ -124,11 +130,17 @@ def _candidates(views: Sequence[MentionView], registry: Registry) -> dict[int, l
     return found
 
 
-def _decide(mention: Mention, scored: list[tuple[float, int, tuple]], registry: Registry) -> Link:
+def _decide(
+    mention: Mention,
+    view: MentionView,
+    scored: list[tuple[float, int, tuple[Reason, ...]]],
+    registry: Registry,
+) -> Link:
     if not scored:
         return Link(mention.mention_id, None, 0.0, ())
     # posterior over "this cadre" for each candidate and "someone outside the registry"
-    outsider = math.log2(OUTSIDER_ODDS * max(len(registry), 1))
+    in_unit = OUTSIDER_IN_UNIT if view.unit_codes else 1.0
+    outsider = math.log2(OUTSIDER_ODDS * in_unit * max(len(registry), 1))
     top = max(weight for weight, _, _ in scored)
     denominator = 2 ** (outsider - top) + sum(2 ** (weight - top) for weight, _, _ in scored)
     ranked = sorted(scored, key=lambda item: (-item[0], registry.person_ids[item[1]]))
@@ -153,10 +165,10 @@ def resolve_mentions(registry: Registry, mentions: Iterable[Mention]) -> list[Li
     candidates = _candidates(views, registry)
     links = []
     for index, (mention, view) in enumerate(zip(mention_list, views, strict=True)):
-        scored = [(*score_candidate(view, slot, registry),) for slot in candidates.get(index, [])]
-        triples = [
+        slots = candidates.get(index, [])
+        scored = [
             (weight, slot, reasons)
-            for (weight, reasons), slot in zip(scored, candidates.get(index, []), strict=True)
+            for (weight, reasons), slot in zip(score_candidates(view, slots, registry), slots, strict=True)
         ]
-        links.append(_decide(mention, triples, registry))
+        links.append(_decide(mention, view, scored, registry))
     return links

@@ -10,10 +10,11 @@ values are fixed from how reports write names (docs/resolve.md lists them).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 from lianqing.analytics.resolve.model import Reason
-from lianqing.analytics.resolve.registry import Registry, phone_digits
+from lianqing.analytics.resolve.registry import Post, Registry, phone_digits
 from lianqing.analytics.resolve.text import (
     PersonName,
     char_pinyin,
@@ -39,11 +40,11 @@ NAME_M = {
     "name_differs": 0.02,
 }
 UNIT_M = {
-    (UnitFit.SAME, True): 0.8,
-    (UnitFit.SAME, False): 0.08,
-    (UnitFit.PART, True): 0.1,
+    (UnitFit.SAME, True): 0.6,
+    (UnitFit.SAME, False): 0.06,
+    (UnitFit.PART, True): 0.2,
     (UnitFit.PART, False): 0.02,
-    (UnitFit.SIMILAR, True): 0.04,
+    (UnitFit.SIMILAR, True): 0.05,
     (UnitFit.SIMILAR, False): 0.01,
 }
 UNIT_DIFFERS_M = 0.05
@@ -51,9 +52,12 @@ TITLE_M = {True: 0.7, False: 0.1}  # fits a current post / only an ended one
 TITLE_DIFFERS_M = 0.2
 GENDER_M = 0.98
 PHONE_M, PHONE_DIFFERS_M = 0.9, 0.3
-# prior odds that a mention names a cadre of the registry at all, against one outside it:
-# the posterior of a cadre is B / (OUTSIDER_ODDS * N + sum of B over the candidates)
+# prior odds that a mention names someone outside the registry, against a cadre of it: the
+# posterior of a cadre is B / (OUTSIDER_ODDS * N * q + sum of B over the candidates), where q is
+# OUTSIDER_IN_UNIT when the mention's unit text fits a registry unit (an outsider is seldom
+# said to work in one) and 1 otherwise.
 OUTSIDER_ODDS = 0.2
+OUTSIDER_IN_UNIT = 0.05
 
 
 @dataclass(frozen=True)
@@ -131,16 +135,19 @@ _NAME_TEXT = {
 }
 
 
-def _name_u(level: str, mention: PersonName, cadre: PersonName, registry: Registry) -> float:
+def _name_u(level: str, cadre: PersonName, registry: Registry, at_level: int) -> float:
+    """u of a name level: the share of cadres the mention's name would show this level against.
+
+    Exact, pinyin and surname levels count the whole registry; the fuzzy levels count the
+    candidates found at that level (blocking finds every cadre one character away).
+    """
     n = max(len(registry), 1)
     if level == "name_exact":
         return registry.name_counts[cadre.text] / n
     if level in ("name_homophone", "name_pinyin"):
         return registry.pinyin_counts[cadre.pinyin] / n
-    if level in ("name_lookalike", "name_char_dropped", "name_char_extra"):
-        return min(3 * registry.name_counts[cadre.text] / n, 1.0)
-    if level == "name_one_char":
-        return registry.surname_counts[cadre.surname] / n * 0.01
+    if level in ("name_lookalike", "name_char_dropped", "name_char_extra", "name_one_char"):
+        return max(at_level, 1) / n
     if level == "surname":
         return registry.surname_counts[cadre.surname] / n
     if level in ("surname_homophone", "surname_lookalike"):
@@ -148,76 +155,84 @@ def _name_u(level: str, mention: PersonName, cadre: PersonName, registry: Regist
     return 1.0
 
 
-def _unit_reason(view: MentionView, slot: int, registry: Registry) -> Reason | None:
+def _unit_reason(view: MentionView, post: Post, registry: Registry) -> Reason | None:
     if not view.unit:
         return None
-    best: tuple[UnitFit, bool, str] = (UnitFit.NONE, False, "")
-    for post in registry.posts[slot]:
-        unit = registry.units.get(post.org_code)
-        if unit is None:
-            continue
-        fit = unit_fit(view.unit, unit.canonical)
-        parent = registry.units.get(unit.parent_code)
-        if (
-            fit < UnitFit.PART
-            and parent is not None
-            and unit_fit(view.unit, parent.canonical) >= UnitFit.PART
-        ):
-            fit = UnitFit.PART
-        if (fit, post.is_current) > best[:2]:
-            best = (fit, post.is_current, unit.name or unit.code)
-    fit, is_current, unit_name = best
-    if fit is UnitFit.NONE:
+    unit = registry.units.get(post.org_code)
+    fit = unit_fit(view.unit, unit.canonical) if unit is not None else UnitFit.NONE
+    parent = registry.units.get(unit.parent_code) if unit is not None else None
+    if fit < UnitFit.PART and parent is not None and unit_fit(view.unit, parent.canonical) >= UnitFit.PART:
+        fit = UnitFit.PART
+    if unit is None or fit is UnitFit.NONE:
         return Reason("unit_differs", f"单位不符（{view.unit}）", _weight(UNIT_DIFFERS_M, 0.99))
     if fit is UnitFit.SIMILAR:
         u = 0.002
     else:
         u = registry.unit_share(list(view.unit_codes)) if view.unit_codes else 0.01
     words = {UnitFit.SAME: "单位相符", UnitFit.PART: "单位部分相符", UnitFit.SIMILAR: "单位名称相近"}[fit]
-    tense = "" if is_current else "（曾任职）"
+    tense = "" if post.is_current else "（曾任职）"
     code = {UnitFit.SAME: "unit_same", UnitFit.PART: "unit_part", UnitFit.SIMILAR: "unit_similar"}[fit]
     return Reason(
-        code + ("" if is_current else "_former"),
-        f"{words}{tense}：{view.unit}／{unit_name}",
-        _weight(UNIT_M[(fit, is_current)], u),
+        code + ("" if post.is_current else "_former"),
+        f"{words}{tense}：{view.unit}／{unit.name or unit.code}",
+        _weight(UNIT_M[(fit, post.is_current)], u),
     )
 
 
-def _title_reason(view: MentionView, slot: int, registry: Registry) -> Reason | None:
-    positions = [(post.position, post.is_current) for post in registry.posts[slot] if post.position]
-    if not view.title or not positions:
+def _title_reason(view: MentionView, post: Post, registry: Registry) -> Reason | None:
+    if not view.title or not post.position:
         return None
-    fits = [is_current for position, is_current in positions if title_fits(view.title, position)]
     share = registry.title_share(view.title)
-    if fits:
-        is_current = any(fits)
-        position = next(p for p, c in positions if title_fits(view.title, p) and c == is_current)
+    if title_fits(view.title, post.position):
         return Reason(
-            "title_fits" if is_current else "title_fits_former",
-            f"职务相符{'' if is_current else '（曾任）'}：{view.title}／{position}",
-            _weight(TITLE_M[is_current], share),
+            "title_fits" if post.is_current else "title_fits_former",
+            f"职务相符{'' if post.is_current else '（曾任）'}：{view.title}／{post.position}",
+            _weight(TITLE_M[post.is_current], share),
         )
-    current = next((p for p, c in positions if c), positions[0][0])
-    return Reason("title_differs", f"职务不符：{view.title}／{current}", _weight(TITLE_DIFFERS_M, 1 - share))
+    return Reason(
+        "title_differs", f"职务不符：{view.title}／{post.position}", _weight(TITLE_DIFFERS_M, 1 - share)
+    )
 
 
-def score_candidate(view: MentionView, slot: int, registry: Registry) -> tuple[float, tuple[Reason, ...]]:
-    """The candidate's total weight in bits and the reasons, strongest first."""
+def _post_reasons(view: MentionView, slot: int, registry: Registry) -> list[Reason]:
+    """Unit and title judged on the same post: the post that fits the mention best."""
+    best: list[Reason] = []
+    best_weight = -math.inf
+    for post in registry.posts[slot]:
+        reasons = [
+            r
+            for r in (_unit_reason(view, post, registry), _title_reason(view, post, registry))
+            if r is not None
+        ]
+        weight = sum(r.weight for r in reasons)
+        if weight > best_weight:
+            best, best_weight = reasons, weight
+    return best
+
+
+def score_candidates(
+    view: MentionView, slots: list[int], registry: Registry
+) -> list[tuple[float, tuple[Reason, ...]]]:
+    """Each candidate's total weight in bits and its reasons, strongest first."""
+    levels = [name_level(view.name, registry.names[slot]) for slot in slots]
+    at_level = Counter(levels)
+    return [
+        _score(view, slot, level, at_level[level], registry)
+        for slot, level in zip(slots, levels, strict=True)
+    ]
+
+
+def _score(
+    view: MentionView, slot: int, level: str, at_level: int, registry: Registry
+) -> tuple[float, tuple[Reason, ...]]:
     cadre = registry.names[slot]
-    level = name_level(view.name, cadre)
     reasons: list[Reason] = []
     if view.name.text:
         text = _NAME_TEXT[level].format(m=view.name.raw.strip() or view.name.text, c=cadre.raw)
         if level == "name_exact" and view.name.raw.strip() != cadre.raw.strip():
             text += "（繁简、全角或空格已统一）"
-        reasons.append(
-            Reason(level, text, _weight(NAME_M[level], _name_u(level, view.name, cadre, registry)))
-        )
-    reasons.extend(
-        reason
-        for reason in (_unit_reason(view, slot, registry), _title_reason(view, slot, registry))
-        if reason is not None
-    )
+        reasons.append(Reason(level, text, _weight(NAME_M[level], _name_u(level, cadre, registry, at_level))))
+    reasons.extend(_post_reasons(view, slot, registry))
     if view.gender in ("男", "女"):
         same = view.gender == registry.genders[slot]
         reasons.append(
@@ -249,4 +264,4 @@ def mention_gender(value: str | None) -> str:
     return ""
 
 
-__all__ = ["MentionView", "mention_gender", "name_level", "phone_digits", "score_candidate"]
+__all__ = ["MentionView", "mention_gender", "name_level", "phone_digits", "score_candidates"]
