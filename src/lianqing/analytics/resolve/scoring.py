@@ -27,11 +27,11 @@ from lianqing.analytics.resolve.units import UnitFit, unit_fit
 
 # level -> m: the share of true matches whose mention shows this level
 NAME_M = {
-    "name_exact": 0.85,
+    "name_exact": 0.83,
     "name_homophone": 0.05,
     "name_lookalike": 0.03,
-    "name_char_dropped": 0.02,
-    "name_char_extra": 0.02,
+    "name_char_dropped": 0.03,
+    "name_char_extra": 0.03,
     "name_one_char": 0.01,
     "name_pinyin": 0.9,
     "surname": 0.9,
@@ -48,8 +48,10 @@ UNIT_M = {
     (UnitFit.SIMILAR, False): 0.01,
 }
 UNIT_DIFFERS_M = 0.05
-TITLE_M = {True: 0.7, False: 0.1}  # fits a current post / only an ended one
-TITLE_DIFFERS_M = 0.2
+# (the title is the position itself, the post is current) -> m; 局长 for a 局长 weighs more
+# than 局长 for a 副局长, so the 局长 ranks first, but not so much that the two stop being close
+TITLE_M = {(True, True): 0.5, (False, True): 0.25, (True, False): 0.06, (False, False): 0.03}
+TITLE_DIFFERS_M = 0.02
 GENDER_M = 0.98
 PHONE_M, PHONE_DIFFERS_M = 0.9, 0.3
 # prior odds that a mention names someone outside the registry, against a cadre of it: the
@@ -163,6 +165,10 @@ def _unit_reason(view: MentionView, post: Post, registry: Registry) -> Reason | 
     parent = registry.units.get(unit.parent_code) if unit is not None else None
     if fit < UnitFit.PART and parent is not None and unit_fit(view.unit, parent.canonical) >= UnitFit.PART:
         fit = UnitFit.PART
+    if fit is UnitFit.SIMILAR and view.unit_codes:
+        # the text names existing units as a whole: a near name elsewhere (another town's
+        # 农业综合服务中心) is another unit, not a typo
+        fit = UnitFit.NONE
     if unit is None or fit is UnitFit.NONE:
         return Reason("unit_differs", f"单位不符（{view.unit}）", _weight(UNIT_DIFFERS_M, 0.99))
     if fit is UnitFit.SIMILAR:
@@ -184,10 +190,11 @@ def _title_reason(view: MentionView, post: Post, registry: Registry) -> Reason |
         return None
     share = registry.title_share(view.title)
     if title_fits(view.title, post.position):
+        is_same = view.title == post.position
         return Reason(
-            "title_fits" if post.is_current else "title_fits_former",
-            f"职务相符{'' if post.is_current else '（曾任）'}：{view.title}／{post.position}",
-            _weight(TITLE_M[post.is_current], share),
+            ("title_same" if is_same else "title_fits") + ("" if post.is_current else "_former"),
+            f"职务{'相同' if is_same else '相符'}{'' if post.is_current else '（曾任）'}：{view.title}／{post.position}",
+            _weight(TITLE_M[(is_same, post.is_current)], share),
         )
     return Reason(
         "title_differs", f"职务不符：{view.title}／{post.position}", _weight(TITLE_DIFFERS_M, 1 - share)

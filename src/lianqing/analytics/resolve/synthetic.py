@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from opencc import OpenCC
 from stdnum.cn import ric
 
-from lianqing.analytics.resolve.text import char_pinyin, lookalikes, registry_name, surname_pinyin
+from lianqing.analytics.resolve.scoring import name_level
+from lianqing.analytics.resolve.text import char_pinyin, lookalikes, parse_name, registry_name, surname_pinyin
 
 # surnames with rough weights of their frequency in China (王李张刘陈 lead)
 SURNAMES = (
@@ -447,11 +448,12 @@ class _Builder:
         return True
 
     def written_fits_another(self, cadre: _Cadre, written: str) -> bool:
-        """The varied name is another cadre's name (or sounds like it) in a unit of the same family."""
-        text = registry_name(written)
+        """The varied name fits another cadre of a unit of the same family as well (the same
+        name, the same sound, a look-alike or a character more or less): not decidable."""
+        text = parse_name(written)
         family = self.family(cadre.posts[-1][0])
         return any(
-            c is not cadre and (c.name == text.text or registry_name(c.name).pinyin == text.pinyin)
+            c is not cadre and name_level(text, registry_name(c.name)) != "name_differs"
             for unit in self.by_family.get(family, [])
             for c in self.by_unit.get(unit, [])
         )
@@ -476,14 +478,19 @@ class _Builder:
             if self.names_count.get(cadre.name, 0) < 2:
                 return False
             # the name alone, or a unit where both work
-            org_text = self.unit_text(code) if self.same_unit_namesake(cadre) else ""
+            org_text = self.unit_text(code, alias=True) if self.same_unit_namesake(cadre) else ""
             self.mention(result, kind, cadre.person_id, name=cadre.name, org_text=org_text)
             return True
         title = self.title_of(position)
-        if not title or len(self.title_fits(cadre, code, title)) < 2:
+        # two to five cadres fit alike (more, and the text is too vague to list them all)
+        if not title or not 2 <= len(self.title_fits(cadre, code, title, same_sound=False)) <= 5:
             return False
         self.mention(
-            result, kind, cadre.person_id, name=cadre.name[:1] + title, org_text=self.unit_text(code)
+            result,
+            kind,
+            cadre.person_id,
+            name=cadre.name[:1] + title,
+            org_text=self.unit_text(code, alias=True),
         )
         return True
 
@@ -494,15 +501,19 @@ class _Builder:
         town = name.replace(county, "").replace("中共", "").split("镇")[0] if kind.startswith("town") else ""
         return kind, town
 
-    def title_fits(self, cadre: _Cadre, code: str, title: str) -> list[_Cadre]:
-        """Cadres a surname + title + unit text (county left out) fits: same-sounding surname,
-        a current post with that title in a unit of the same family."""
+    def title_fits(self, cadre: _Cadre, code: str, title: str, *, same_sound: bool = True) -> list[_Cadre]:
+        """Cadres a surname + title + unit text (county left out) fits: the same (or a same-
+        sounding) surname and a current post with that title in a unit of the same family."""
         family = self.family(code)
         return [
             c
             for unit in self.by_family.get(family, [])
             for c in self.by_unit.get(unit, [])
-            if surname_pinyin(c.name[:1]) == surname_pinyin(cadre.name[:1])
+            if (
+                surname_pinyin(c.name[:1]) == surname_pinyin(cadre.name[:1])
+                if same_sound
+                else c.name[0] == cadre.name[0]
+            )
             and any(o == unit and is_current and title in p for o, p, is_current in c.posts)
         ]
 

@@ -17,6 +17,8 @@ from lianqing.analytics.resolve.text import _data_lines, clean
 
 _PARTY = re.compile(r"^(?:中国共产党|中共)(.+?)委员会")
 _LEVEL_COMMITTEE = re.compile(r"([镇乡县区市])委员会$")
+# a county, district or town name leading a unit text: two characters and the level
+_LEADING_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}?(?:县|镇|乡|区|市|街道)")
 SIMILAR_ENOUGH = 0.75  # share of the characters in common for "mostly the same characters"
 
 
@@ -74,6 +76,9 @@ def unit_fit(mention_unit: str, registry_unit: str) -> UnitFit:
         return UnitFit.SAME
     if len(mention_unit) >= 2 and (mention_unit in registry_unit or registry_unit in mention_unit):
         return UnitFit.PART
+    place = _LEADING_PLACE.match(mention_unit)
+    if place and place.group(0) not in registry_unit:
+        return UnitFit.NONE  # 金江县城市管理局 is not 松泽县城市管理局, however alike the rest
     if len(mention_unit) >= 3 and similarity(mention_unit, registry_unit) >= SIMILAR_ENOUGH:
         return UnitFit.SIMILAR
     return UnitFit.NONE
