@@ -47,7 +47,7 @@ UNIT_M = {
     (UnitFit.SIMILAR, True): 0.05,
     (UnitFit.SIMILAR, False): 0.01,
 }
-UNIT_DIFFERS_M = 0.05
+UNIT_DIFFERS_M = 0.02
 # (the title is the position itself, the post is current) -> m; 局长 for a 局长 weighs more
 # than 局长 for a 副局长, so the 局长 ranks first, but not so much that the two stop being close
 TITLE_M = {(True, True): 0.5, (False, True): 0.25, (True, False): 0.06, (False, False): 0.03}

@@ -475,7 +475,7 @@ class _Builder:
         cadre = self.rng.choice(self.cadres)
         code, position, _ = cadre.posts[-1]
         if kind == "ambiguous_namesake":
-            if self.names_count.get(cadre.name, 0) < 2:
+            if not 2 <= self.names_count.get(cadre.name, 0) <= 5:
                 return False
             # the name alone, or a unit where both work
             org_text = self.unit_text(code, alias=True) if self.same_unit_namesake(cadre) else ""
