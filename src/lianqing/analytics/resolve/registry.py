@@ -12,7 +12,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from lianqing.analytics.errors import AnalyticsError
@@ -26,7 +28,7 @@ from lianqing.analytics.resolve.tables import (
     require_columns,
     require_values,
 )
-from lianqing.analytics.resolve.text import PersonName, char_pinyin, clean, registry_name, surname_pinyin
+from lianqing.analytics.resolve.text import PersonName, clean, registry_name, title_fits
 from lianqing.analytics.resolve.units import canonical_unit, places
 
 OFFICIALS_COLUMNS = ("person_id", "name", "org_code")
@@ -74,6 +76,8 @@ class Registry:
     posts: list[list[Post]]
     units: dict[str, Unit]
     duplicates: list[DuplicatePerson] = field(default_factory=list)
+    fit_cache: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+    _title_shares: dict[str, float] = field(default_factory=dict, repr=False)
 
     # ---- construction -------------------------------------------------------------------
 
@@ -156,6 +160,7 @@ class Registry:
         registry = cls([], [], [], [], [], [], units)
         first_row: dict[str, int] = {}
         name_cache: dict[str, PersonName] = {}
+        position_cache: dict[str | None, str] = {}
         for row, (pid, name, org, position, end, phone, gender) in enumerate(
             zip(
                 ids,
@@ -182,9 +187,12 @@ class Registry:
                 registry.births.append(more[1] or f"{pid[6:10]}-{pid[10:12]}-{pid[12:14]}")
                 registry.phones.append(phone_digits(phone or more[2]))
                 registry.posts.append([])
-            registry.posts[slot].append(Post(str(org), clean(position), end is None))
-            if str(org) not in units:
-                units[str(org)] = Unit(str(org), "", "", "")
+            cleaned = position_cache.get(position)
+            if cleaned is None:
+                cleaned = position_cache[position] = clean(position)
+            registry.posts[slot].append(Post(org or "", cleaned, end is None))
+            if org not in units:
+                units[org or ""] = Unit(org or "", "", "", "")
         registry.duplicates = _duplicates(registry, officials, first_row)
         return registry
 
@@ -207,7 +215,7 @@ class Registry:
 
     @cached_property
     def surname_pinyin_counts(self) -> Counter[str]:
-        return Counter(surname_pinyin(n.surname) for n in self.names)
+        return Counter(n.surname_pinyin for n in self.names)
 
     @cached_property
     def unit_headcounts(self) -> Counter[str]:
@@ -253,35 +261,72 @@ class Registry:
         return max(people, 1) / max(len(self), 1)
 
     def title_share(self, title: str) -> float:
-        from lianqing.analytics.resolve.text import title_fits
-
-        people = sum(count for position, count in self.position_counts.items() if title_fits(title, position))
-        return min(max(people, 1) / max(len(self), 1), 1.0)
+        """Share of posts whose position the title fits (the u of a title agreement)."""
+        share = self._title_shares.get(title)
+        if share is None:
+            posts = sum(count for position, count in self.position_counts.items() if title_fits(title, position))
+            share = self._title_shares[title] = min(max(posts, 1) / max(len(self), 1), 1.0)
+        return share
 
     # ---- blocking keys ---------------------------------------------------------------
 
     def blocking_keys(self) -> pa.Table:
-        """(key, person) rows: full pinyin, reversed pinyin, surname + a given character, unit, phone."""
-        keys: list[str] = []
-        people: list[int] = []
-        for slot, name in enumerate(self.names):
-            own = set(person_keys(name))
-            own.update(f"u:{surname_pinyin(name.surname)}|{post.org_code}" for post in self.posts[slot])
-            if self.phones[slot]:
-                own.add(f"t:{self.phones[slot]}")
-            keys.extend(own)
-            people.extend([slot] * len(own))
-        return pa.table({"key": pa.array(keys, pa.string()), "person": pa.array(people, pa.int32())})
+        """(key, person) rows: full pinyin, reversed pinyin, surname + first or last given
+        character, surname + unit, phone. Built by DuckDB from per-person columns."""
+        cached = getattr(self, "_keys", None)
+        if cached is not None:
+            return cached
+        per_name: dict[str, tuple[str, str, str, str]] = {}
+        columns: dict[str, list[str]] = {"whole": [], "backward": [], "first": [], "last": [], "surname": []}
+        for name in self.names:
+            keys = per_name.get(name.text)
+            if keys is None:
+                given = name.given_pinyin
+                keys = per_name[name.text] = (
+                    name.pinyin,
+                    "".join(given) + name.surname_pinyin,
+                    given[0] if given else "",
+                    given[-1] if given else "",
+                )
+            for column, value in zip(("whole", "backward", "first", "last"), keys, strict=True):
+                columns[column].append(value)
+            columns["surname"].append(name.surname_pinyin)
+        people = pa.table({**columns, "phone": self.phones, "person": pa.array(range(len(self)), pa.int32())})
+        post_person = [slot for slot, posts in enumerate(self.posts) for _ in posts]
+        posts = pa.table(
+            {
+                "person": pa.array(post_person, pa.int32()),
+                "org_code": [post.org_code for posts in self.posts for post in posts],
+            }
+        )
+        with duckdb.connect() as connection:
+            connection.execute("SET enable_progress_bar = false")
+            connection.register("people", people)
+            connection.register("posts", posts)
+            table = connection.sql(
+                """
+                SELECT 'p:' || whole AS key, person FROM people WHERE whole <> ''
+                UNION ALL SELECT 'r:' || backward, person FROM people WHERE backward <> ''
+                UNION ALL SELECT 'g:' || surname || '|' || first, person FROM people WHERE first <> ''
+                UNION ALL SELECT 'g:' || surname || '|' || last, person FROM people
+                    WHERE last <> '' AND last <> first
+                UNION ALL SELECT 't:' || phone, person FROM people WHERE phone <> ''
+                UNION ALL SELECT DISTINCT 'u:' || surname || '|' || org_code, person
+                    FROM posts JOIN people USING (person)
+                """
+            ).to_arrow_table()
+        object.__setattr__(self, "_keys", table)
+        return table
 
 
 def person_keys(name: PersonName) -> list[str]:
+    """The keys a written name shares with the registry's (p:, r:, g:)."""
     if not name.text:
         return []
-    surname = surname_pinyin(name.surname)
-    given = [char_pinyin(c) for c in name.given]
-    keys = [f"p:{surname}{''.join(given)}", f"r:{''.join(given)}{surname}"]
+    given = name.given_pinyin
+    keys = [f"p:{name.pinyin}", f"r:{''.join(given)}{name.surname_pinyin}"]
     if given:
-        keys += [f"g:{surname}|{given[0]}", f"g:{surname}|{given[-1]}"]
+        keys += [f"g:{name.surname_pinyin}|{given[0]}", f"g:{name.surname_pinyin}|{given[-1]}"]
     return keys
 
 

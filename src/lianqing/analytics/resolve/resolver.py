@@ -23,75 +23,65 @@ from lianqing.analytics.resolve.scoring import (
     mention_gender,
     score_candidates,
 )
-from lianqing.analytics.resolve.text import char_pinyin, lookalikes, parse_name, surname_pinyin, title_of
+from lianqing.analytics.resolve.text import (
+    PersonName,
+    char_pinyin,
+    lookalikes,
+    parse_name,
+    surname_pinyin,
+    title_of,
+)
 from lianqing.analytics.resolve.units import canonical_unit
 
 LINK_THRESHOLD = 0.9  # link only when the best candidate's posterior reaches this
 CANDIDATES_PER_MENTION = 30  # scored after blocking
 CANDIDATES_SHOWN = 5
-_KEY_WEIGHTS = {"p": 10, "r": 10, "v": 6, "g": 3, "u": 5, "t": 20}
+KEY_WEIGHTS = {"p": 10, "r": 10, "v": 6, "g": 3, "u": 5, "t": 20}
 
 
 def prepare(mention: Mention, registry: Registry) -> MentionView:
     name = parse_name(mention.name)
     unit = canonical_unit(mention.org_text)
     title = name.title or title_of(mention.position_text)
+    codes = registry.units_for(unit)
     return MentionView(
         name=name,
         unit=unit,
-        unit_codes=tuple(registry.units_for(unit)),
+        unit_codes=tuple(codes),
+        unit_share=registry.unit_share(codes) if codes else 0.01,
         title=title,
         gender=mention_gender(mention.gender),
         phone=phone_digits(mention.phone),
     )
 
 
-def mention_keys(view: MentionView) -> set[str]:
+def mention_keys(view: MentionView) -> dict[str, int]:
+    """The mention's blocking keys and their pre-score weights."""
     name = view.name
-    keys: set[str] = set()
+    keys: dict[str, int] = {}
     if name.is_pinyin:
-        keys.update({f"p:{name.text}", f"r:{name.text}"})
+        keys.update({f"p:{name.text}": KEY_WEIGHTS["p"], f"r:{name.text}": KEY_WEIGHTS["p"]})
     elif name.text and not name.is_surname_only:
-        keys.update(k for k in person_keys(name) if not k.startswith("r:"))
-        keys.update(f"v:{variant}" for variant in _lookalike_pinyins(name.text, name.surname))
+        # a look-alike character swapped: the same key space as the full pinyin, weighed less
+        keys.update((f"p:{variant}", KEY_WEIGHTS["v"]) for variant in _lookalike_pinyins(name))
+        keys.update((key, KEY_WEIGHTS[key[0]]) for key in person_keys(name) if not key.startswith("r:"))
     if name.surname:
-        surname = surname_pinyin(name.surname)
-        keys.update(f"u:{surname}|{code}" for code in view.unit_codes)
+        keys.update((f"u:{name.surname_pinyin}|{code}", KEY_WEIGHTS["u"]) for code in view.unit_codes)
     if view.phone:
-        keys.add(f"t:{view.phone}")
+        keys[f"t:{view.phone}"] = KEY_WEIGHTS["t"]
     return keys
 
 
-def _lookalike_pinyins(text: str, surname: str) -> set[str]:
+def _lookalike_pinyins(name: PersonName) -> set[str]:
     """The name's pinyin with any one character swapped for a look-alike."""
-    readings = [surname_pinyin(surname), *(char_pinyin(c) for c in text[len(surname) :])]
+    readings = [name.surname_pinyin, *name.given_pinyin]
+    chars = [name.surname, *name.given]
     variants = set()
-    for position, char in enumerate([surname, *text[len(surname) :]]):
+    for position, char in enumerate(chars):
         for other in lookalikes().get(char, ()):
             reading = surname_pinyin(other) if position == 0 else char_pinyin(other)
             variants.add("".join([*readings[:position], reading, *readings[position + 1 :]]))
     return variants
-
-
-def _registry_keys(registry: Registry) -> pa.Table:
-    cached = getattr(registry, "_keys_table", None)
-    if cached is None:
-        cached = registry.blocking_keys()
-        # v: keys of a mention meet the registry's full pinyin
-        cached = pa.concat_tables(
-            [
-                cached,
-                cached.filter(pa.compute.starts_with(cached["key"], "p:")).set_column(
-                    0,
-                    "key",
-                    pa.compute.replace_substring_regex(
-                        cached.filter(pa.compute.starts_with(cached["key"], "p:"))["key"], "^p:", "v:"
-                    ),
-                ),
-            ]
-        )
-        object.__setattr__(registry, "_keys_table", cached)
-    return cached
 
 
 def _candidates(views: Sequence[MentionView], registry: Registry) -> dict[int, list[int]]:
@@ -99,16 +89,16 @@ def _candidates(views: Sequence[MentionView], registry: Registry) -> dict[int, l
     keys: list[str] = []
     weights: list[int] = []
     for index, view in enumerate(views):
-        for key in mention_keys(view):
+        for key, weight in mention_keys(view).items():
             mention_rows.append(index)
             keys.append(key)
-            weights.append(_KEY_WEIGHTS[key[0]])
+            weights.append(weight)
     if not keys:
         return {}
     mention_keys_table = pa.table(
         {"mention": pa.array(mention_rows, pa.int32()), "key": keys, "weight": pa.array(weights, pa.int32())}
     )
-    registry_keys = _registry_keys(registry)
+    registry_keys = registry.blocking_keys()
     with duckdb.connect() as connection:
         connection.execute("SET enable_progress_bar = false")
         connection.register("mention_keys", mention_keys_table)

@@ -69,6 +69,7 @@ class MentionView:
     name: PersonName
     unit: str  # canonical unit text
     unit_codes: tuple[str, ...]  # registry units the text fits as a whole
+    unit_share: float  # share of cadres with a post in one of them (u of a unit agreement)
     title: str
     gender: str
     phone: str
@@ -93,8 +94,7 @@ def _one_removed(longer: str, shorter: str) -> bool:
 
 def name_level(mention: PersonName, cadre: PersonName) -> str:
     if mention.is_pinyin:
-        given = "".join(char_pinyin(c) for c in cadre.given)
-        alike = mention.text in (cadre.pinyin, given + surname_pinyin(cadre.surname))
+        alike = mention.text in (cadre.pinyin, "".join(cadre.given_pinyin) + cadre.surname_pinyin)
         return "name_pinyin" if alike else "name_differs"
     if mention.is_surname_only:
         kind = _chars_alike(mention.surname, cadre.surname, first=True)
@@ -153,7 +153,7 @@ def _name_u(level: str, cadre: PersonName, registry: Registry, at_level: int) ->
     if level == "surname":
         return registry.surname_counts[cadre.surname] / n
     if level in ("surname_homophone", "surname_lookalike"):
-        return registry.surname_pinyin_counts[surname_pinyin(cadre.surname)] / n
+        return registry.surname_pinyin_counts[cadre.surname_pinyin] / n
     return 1.0
 
 
@@ -161,20 +161,10 @@ def _unit_reason(view: MentionView, post: Post, registry: Registry) -> Reason | 
     if not view.unit:
         return None
     unit = registry.units.get(post.org_code)
-    fit = unit_fit(view.unit, unit.canonical) if unit is not None else UnitFit.NONE
-    parent = registry.units.get(unit.parent_code) if unit is not None else None
-    if fit < UnitFit.PART and parent is not None and unit_fit(view.unit, parent.canonical) >= UnitFit.PART:
-        fit = UnitFit.PART
-    if fit is UnitFit.SIMILAR and view.unit_codes:
-        # the text names existing units as a whole: a near name elsewhere (another town's
-        # 农业综合服务中心) is another unit, not a typo
-        fit = UnitFit.NONE
+    fit = _fit(view, post.org_code, registry)
     if unit is None or fit is UnitFit.NONE:
         return Reason("unit_differs", f"单位不符（{view.unit}）", _weight(UNIT_DIFFERS_M, 0.99))
-    if fit is UnitFit.SIMILAR:
-        u = 0.002
-    else:
-        u = registry.unit_share(list(view.unit_codes)) if view.unit_codes else 0.01
+    u = 0.002 if fit is UnitFit.SIMILAR else view.unit_share
     words = {UnitFit.SAME: "单位相符", UnitFit.PART: "单位部分相符", UnitFit.SIMILAR: "单位名称相近"}[fit]
     tense = "" if post.is_current else "（曾任职）"
     code = {UnitFit.SAME: "unit_same", UnitFit.PART: "unit_part", UnitFit.SIMILAR: "unit_similar"}[fit]
@@ -183,6 +173,23 @@ def _unit_reason(view: MentionView, post: Post, registry: Registry) -> Reason | 
         f"{words}{tense}：{view.unit}／{unit.name or unit.code}",
         _weight(UNIT_M[(fit, post.is_current)], u),
     )
+
+
+def _fit(view: MentionView, org_code: str, registry: Registry) -> UnitFit:
+    key = (view.unit, org_code)
+    fit = registry.fit_cache.get(key)
+    if fit is None:
+        unit = registry.units.get(org_code)
+        fit = unit_fit(view.unit, unit.canonical) if unit is not None else UnitFit.NONE
+        parent = registry.units.get(unit.parent_code) if unit is not None else None
+        if fit < UnitFit.PART and parent is not None and unit_fit(view.unit, parent.canonical) >= UnitFit.PART:
+            fit = UnitFit.PART
+        if fit is UnitFit.SIMILAR and view.unit_codes:
+            # the text names existing units as a whole: a near name elsewhere (another town's
+            # 农业综合服务中心) is another unit, not a typo
+            fit = UnitFit.NONE
+        registry.fit_cache[key] = fit
+    return fit
 
 
 def _title_reason(view: MentionView, post: Post, registry: Registry) -> Reason | None:

@@ -124,7 +124,11 @@ def require_values(table: TextTable, column: str) -> None:
 def normalise_person_ids(table: TextTable, column: str) -> list[str]:
     """Upper-case, half-width, no spaces; raise on the first value that is not 17 digits + digit/X."""
     values = []
+    match = PERSON_ID.match
     for index, value in enumerate(table.column(column)):
+        if value is not None and match(value):
+            values.append(value)
+            continue
         text = re.sub(r"[\s-]", "", (value or "").translate(_FULL_WIDTH_DIGITS)).upper()
         if not PERSON_ID.match(text):
             raise AnalyticsError(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 from opencc import OpenCC
@@ -146,14 +146,23 @@ class PersonName:
     def is_surname_only(self) -> bool:
         return bool(self.surname) and not self.given and not self.is_pinyin
 
-    @property
+    @cached_property
+    def surname_pinyin(self) -> str:
+        return surname_pinyin(self.surname)
+
+    @cached_property
+    def given_pinyin(self) -> tuple[str, ...]:
+        return tuple(char_pinyin(c) for c in self.given)
+
+    @cached_property
     def pinyin(self) -> str:
         """Toneless pinyin of the whole name, no spaces (the letters themselves for pinyin input)."""
         if self.is_pinyin:
             return self.text
-        return surname_pinyin(self.surname) + "".join(char_pinyin(c) for c in self.given)
+        return self.surname_pinyin + "".join(self.given_pinyin)
 
 
+@cache
 def surname_pinyin(surname: str) -> str:
     if surname in SURNAME_READINGS:
         return SURNAME_READINGS[surname]
