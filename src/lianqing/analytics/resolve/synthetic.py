@@ -14,7 +14,14 @@ from opencc import OpenCC
 from stdnum.cn import ric
 
 from lianqing.analytics.resolve.scoring import name_level
-from lianqing.analytics.resolve.text import char_pinyin, lookalikes, parse_name, registry_name, surname_pinyin
+from lianqing.analytics.resolve.text import (
+    PersonName,
+    char_pinyin,
+    lookalikes,
+    parse_name,
+    registry_name,
+    surname_pinyin,
+)
 
 # surnames with rough weights of their frequency in China (王李张刘陈 lead)
 SURNAMES = (
@@ -200,6 +207,7 @@ class _Builder:
         self.names_count: dict[str, int] = {}
         self.by_unit: dict[str, list[_Cadre]] = {}
         self.by_family: dict[tuple[str, str], list[str]] = {}
+        self.by_family_sound: dict[tuple[tuple[str, str], str], list[tuple[_Cadre, PersonName]]] = {}
         self.other_counties: list[str] = []
         self.to_traditional = OpenCC("s2t")
         readings: dict[str, list[str]] = {}
@@ -452,10 +460,11 @@ class _Builder:
         name, the same sound, a look-alike or a character more or less): not decidable."""
         text = parse_name(written)
         family = self.family(cadre.posts[-1][0])
+        sounds = {text.surname_pinyin} | {surname_pinyin(c) for c in lookalikes().get(text.surname, ())}
         return any(
-            c is not cadre and name_level(text, registry_name(c.name)) != "name_differs"
-            for unit in self.by_family.get(family, [])
-            for c in self.by_unit.get(unit, [])
+            other is not cadre and name_level(text, parsed) != "name_differs"
+            for sound in sounds
+            for other, parsed in self.by_family_sound.get((family, sound), [])
         )
 
     def same_unit_namesake(self, cadre: _Cadre) -> bool:
@@ -549,6 +558,11 @@ def generate_test_set(
     for code in builder.units:
         if code in builder.unit_kind:
             builder.by_family.setdefault(builder.family(code), []).append(code)
+    for cadre in builder.cadres:
+        parsed = registry_name(cadre.name)
+        for unit in {code for code, _, _ in cadre.posts}:
+            key = (builder.family(unit), parsed.surname_pinyin)
+            builder.by_family_sound.setdefault(key, []).append((cadre, parsed))
     builder.other_counties = builder.county_names()[counties : counties + 20] or ["远方县"]
     result = TestSet()
     builder.tables(result)
