@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from lianqing.analytics.errors import AnalyticsError
@@ -29,6 +30,7 @@ from lianqing.analytics.resolve.tables import (
     require_values,
 )
 from lianqing.analytics.resolve.text import PersonName, clean, registry_name, title_fits
+from lianqing.analytics.sources import int64_array, string_array
 from lianqing.analytics.resolve.units import canonical_unit, places
 
 OFFICIALS_COLUMNS = ("person_id", "name", "org_code")
@@ -53,6 +55,8 @@ class Unit:
 
 
 def _gender(value: str | None, person_id: str) -> str:
+    if not value:
+        return "男" if int(person_id[16]) % 2 else "女"
     text = clean(value)
     if text in ("男", "m", "male", "1"):
         return "男"
@@ -62,6 +66,8 @@ def _gender(value: str | None, person_id: str) -> str:
 
 
 def phone_digits(value: str | None) -> str:
+    if not value:
+        return ""
     digits = "".join(c for c in clean(value) if c.isdigit())
     return digits[-11:] if len(digits) >= 7 else ""
 
@@ -264,7 +270,9 @@ class Registry:
         """Share of posts whose position the title fits (the u of a title agreement)."""
         share = self._title_shares.get(title)
         if share is None:
-            posts = sum(count for position, count in self.position_counts.items() if title_fits(title, position))
+            posts = sum(
+                count for position, count in self.position_counts.items() if title_fits(title, position)
+            )
             share = self._title_shares[title] = min(max(posts, 1) / max(len(self), 1), 1.0)
         return share
 
@@ -291,12 +299,20 @@ class Registry:
             for column, value in zip(("whole", "backward", "first", "last"), keys, strict=True):
                 columns[column].append(value)
             columns["surname"].append(name.surname_pinyin)
-        people = pa.table({**columns, "phone": self.phones, "person": pa.array(range(len(self)), pa.int32())})
-        post_person = [slot for slot, posts in enumerate(self.posts) for _ in posts]
+        # Arrow arrays built from numpy: pa.array on a list would import pandas (seconds)
+        people = pa.table(
+            {
+                **{name: string_array(values) for name, values in columns.items()},
+                "phone": string_array(self.phones),
+                "person": int64_array(np.arange(len(self))),
+            }
+        )
         posts = pa.table(
             {
-                "person": pa.array(post_person, pa.int32()),
-                "org_code": [post.org_code for posts in self.posts for post in posts],
+                "person": int64_array(
+                    np.array([slot for slot, posts in enumerate(self.posts) for _ in posts])
+                ),
+                "org_code": string_array([post.org_code for posts in self.posts for post in posts]),
             }
         )
         with duckdb.connect() as connection:
@@ -331,9 +347,12 @@ def person_keys(name: PersonName) -> list[str]:
 
 
 def _duplicates(registry: Registry, officials: TextTable, first_row: dict[str, int]) -> list[DuplicatePerson]:
+    keys = [(name.text, birth) for name, birth in zip(registry.names, registry.births, strict=True)]
+    repeated = {key for key, count in Counter(keys).items() if count > 1}
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for pid, name, birth in zip(registry.person_ids, registry.names, registry.births, strict=True):
-        groups[(name.text, birth)].append(pid)
+    for key, pid in zip(keys, registry.person_ids, strict=True):
+        if key in repeated:
+            groups[key].append(pid)
     return [
         DuplicatePerson(
             name=name,
@@ -342,5 +361,4 @@ def _duplicates(registry: Registry, officials: TextTable, first_row: dict[str, i
             rows=tuple(f"{officials.label}:{first_row[pid] + officials.first_row}" for pid in pids),
         )
         for (name, birth), pids in sorted(groups.items())
-        if len(pids) > 1
     ]

@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from lianqing.analytics.resolve.model import Candidate, Link, Mention, Reason
@@ -32,6 +33,7 @@ from lianqing.analytics.resolve.text import (
     title_of,
 )
 from lianqing.analytics.resolve.units import canonical_unit
+from lianqing.analytics.sources import int64_array, string_array
 
 LINK_THRESHOLD = 0.9  # link only when the best candidate's posterior reaches this
 CANDIDATES_PER_MENTION = 30  # scored after blocking
@@ -96,7 +98,11 @@ def _candidates(views: Sequence[MentionView], registry: Registry) -> dict[int, l
     if not keys:
         return {}
     mention_keys_table = pa.table(
-        {"mention": pa.array(mention_rows, pa.int32()), "key": keys, "weight": pa.array(weights, pa.int32())}
+        {
+            "mention": int64_array(np.array(mention_rows)),
+            "key": string_array(keys),
+            "weight": int64_array(np.array(weights)),
+        }
     )
     registry_keys = registry.blocking_keys()
     with duckdb.connect() as connection:

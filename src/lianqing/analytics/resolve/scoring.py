@@ -182,7 +182,11 @@ def _fit(view: MentionView, org_code: str, registry: Registry) -> UnitFit:
         unit = registry.units.get(org_code)
         fit = unit_fit(view.unit, unit.canonical) if unit is not None else UnitFit.NONE
         parent = registry.units.get(unit.parent_code) if unit is not None else None
-        if fit < UnitFit.PART and parent is not None and unit_fit(view.unit, parent.canonical) >= UnitFit.PART:
+        if (
+            fit < UnitFit.PART
+            and parent is not None
+            and unit_fit(view.unit, parent.canonical) >= UnitFit.PART
+        ):
             fit = UnitFit.PART
         if fit is UnitFit.SIMILAR and view.unit_codes:
             # the text names existing units as a whole: a near name elsewhere (another town's

@@ -92,14 +92,16 @@ def read_file(path: Path, wanted: Iterable[str] | None = None) -> TextTable:
             connection.execute("SET enable_progress_bar = false")
             names = [str(row[0]) for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
             keep = [n for n in names if wanted is None or n.strip().lstrip("\ufeff") in set(wanted)]
-            select = ", ".join(f'CAST("{n}" AS VARCHAR) AS "{n.strip().lstrip(chr(0xFEFF))}"' for n in keep)
+            select = ", ".join(
+                f'NULLIF(TRIM(CAST("{n}" AS VARCHAR)), \'\') AS "{n.strip().lstrip(chr(0xFEFF))}"'
+                for n in keep
+            )
             table = connection.sql(f"SELECT {select or 'NULL AS _none'} FROM {source}").to_arrow_table()
     except duckdb.Error as error:
         raise AnalyticsError(
             f"文件 {path.name} 无法读取: {str(error).splitlines()[0]} (file {path.name} cannot be read)"
         ) from None
     columns = {name: table.column(name).to_pylist() for name in table.column_names if name != "_none"}
-    columns = {name: [_text(v) for v in values] for name, values in columns.items()}
     return TextTable(path.name, columns, 1 if is_parquet else 2, "条记录" if is_parquet else "行")
 
 
