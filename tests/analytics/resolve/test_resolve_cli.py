@@ -93,7 +93,7 @@ def test_a_bad_mention_file_gets_one_chinese_line_naming_file_row_and_column(
     mentions = tmp_path / "mentions.csv"
     mentions.write_bytes(content)
 
-    code, out, err = run(package, mentions, tmp_path / "out", capsys)
+    code, _, err = run(package, mentions, tmp_path / "out", capsys)
 
     assert code == 2
     assert expected in err

@@ -159,7 +159,7 @@ def test_arrow_tables_and_rows_give_the_same_links(background) -> None:
 
 
 def test_rows_in_memory_missing_a_column_are_named() -> None:
-    with pytest.raises(AnalyticsError, match="officials.*org_code"):
+    with pytest.raises(AnalyticsError, match=r"officials.*org_code"):
         Registry.from_tables(officials=[{"person_id": person_id(1), "name": "王建军"}])
 
 

@@ -30,8 +30,8 @@ from lianqing.analytics.resolve.tables import (
     require_values,
 )
 from lianqing.analytics.resolve.text import PersonName, clean, registry_name, title_fits
-from lianqing.analytics.sources import int64_array, string_array
 from lianqing.analytics.resolve.units import canonical_unit, places
+from lianqing.analytics.sources import int64_array, string_array
 
 OFFICIALS_COLUMNS = ("person_id", "name", "org_code")
 OFFICIALS_OPTIONAL = ("position", "end_date", "phone", "gender")

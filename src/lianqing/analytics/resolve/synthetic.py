@@ -196,7 +196,7 @@ class _Cadre:
 
 class _Builder:
     def __init__(self, seed: int, counties: int, cadres_per_county: int) -> None:
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - a reproducible test set, not a secret
         self.counties = counties
         self.per_county = cadres_per_county
         self.sequence = 0
@@ -232,10 +232,7 @@ class _Builder:
         return surname + given
 
     def county_names(self) -> list[str]:
-        names: list[str] = []
-        for head in COUNTY_HEADS:
-            for tail in COUNTY_TAILS:
-                names.append(f"{head}{tail}县")
+        names = [f"{head}{tail}县" for head in COUNTY_HEADS for tail in COUNTY_TAILS]
         self.rng.shuffle(names)
         return names
 
