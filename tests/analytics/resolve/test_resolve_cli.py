@@ -161,3 +161,26 @@ def test_one_person_under_two_ids_is_reported_and_both_kept(tmp_path, capsys) ->
     link = read_links(tmp_path / "out")[0]
     assert link["person_id"] == ""  # not merged: the two fit alike
     assert len(link["candidates"].split(";")) == 2
+
+
+def test_persons_lend_the_cadres_gender_and_the_rest_of_the_population_is_not_read(tmp_path) -> None:
+    from lianqing.analytics.resolve import Mention, Registry, resolve_mentions
+
+    folder = tmp_path / "package"
+    folder.mkdir()
+    write_rows(folder / "officials.csv", hand_officials())
+    write_rows(folder / "orgs.csv", HAND_ORGS)
+    write_rows(
+        folder / "persons.csv",
+        [
+            {"person_id": person_id(9), "name": "邝振邦", "gender": "女", "birth_date": "1969-01-15"},
+            {"person_id": "not-an-id", "name": "某村民", "gender": "男", "birth_date": ""},
+            {"person_id": person_id(99), "name": "村民甲", "gender": "男", "birth_date": "1990-01-01"},
+        ],
+    )
+
+    registry = Registry.from_package(folder)
+    link = resolve_mentions(registry, [Mention("m", name="邝振邦", org_text="民政局", gender="女")])[0]
+
+    assert person_id(99) not in registry.person_ids
+    assert "gender_same" in {reason.code for reason in link.reasons}

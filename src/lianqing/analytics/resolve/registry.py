@@ -109,7 +109,9 @@ class Registry:
         orgs_path, persons_path = find("orgs"), find("persons")
         orgs = read_file(orgs_path, ("org_code", "name", "parent_code")) if orgs_path else None
         persons = (
-            read_file(persons_path, ("person_id", "name", "gender", "birth_date", "phone"))
+            read_file(
+                persons_path, ("person_id", "name", "gender", "birth_date", "phone"), people_of=officials_path
+            )
             if persons_path
             else None
         )

@@ -7,7 +7,7 @@ of dicts or an Arrow table) go through the same checks, named by the dataset ins
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -32,12 +32,17 @@ class TextTable:
     columns: dict[str, list[str | None]]
     first_row: int  # the row number of the first record: 2 in a CSV (after the header), else 1
     row_word: str = "行"  # 行 for a CSV or table, 条记录 for Parquet
+    # for a table read with a filter: the row number in the file of the record at an index
+    locate: Callable[[int], int] | None = None
 
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()), []))
 
+    def row_number(self, index: int) -> int:
+        return self.locate(index) if self.locate is not None else index + self.first_row
+
     def where(self, index: int) -> str:
-        return f"第 {index + self.first_row} {self.row_word}"
+        return f"第 {self.row_number(index)} {self.row_word}"
 
     def column(self, name: str) -> list[str | None]:
         return self.columns.get(name) or [None] * len(self)
@@ -74,18 +79,32 @@ def check_utf8(path: Path) -> None:
                 ) from None
 
 
-def read_file(path: Path, wanted: Iterable[str] | None = None) -> TextTable:
-    """A CSV or Parquet file as text columns (only `wanted` ones, when given)."""
+def _source(path: Path) -> str:
+    if path.suffix.lower() == ".parquet":
+        return f"read_parquet({quote_literal(str(path))})"
+    return (
+        f"read_csv({quote_literal(str(path))}, header = true, delim = ',', quote = '\"', "
+        "all_varchar = true, encoding = 'utf-8', null_padding = true)"
+    )
+
+
+def read_file(path: Path, wanted: Iterable[str] | None = None, *, people_of: Path | None = None) -> TextTable:
+    """A CSV or Parquet file as text columns (only `wanted` ones, when given).
+
+    With `people_of`, only the rows whose person_id is also in that file are read (the cadres'
+    rows of a whole population's `persons`), and a message names the row in the file.
+    """
     if not path.is_file():
         raise AnalyticsError(f"文件 {path} 不存在 (file {path} does not exist)")
     is_parquet = path.suffix.lower() == ".parquet"
-    if is_parquet:
-        source = f"read_parquet({quote_literal(str(path))})"
-    else:
+    if not is_parquet:
         check_utf8(path)
-        source = (
-            f"read_csv({quote_literal(str(path))}, header = true, delim = ',', quote = '\"', "
-            "all_varchar = true, encoding = 'utf-8', null_padding = true)"
+    source = _source(path)
+    where = ""
+    if people_of is not None:
+        where = (
+            " WHERE upper(trim(CAST(person_id AS VARCHAR))) IN "
+            f"(SELECT upper(trim(CAST(person_id AS VARCHAR))) FROM {_source(people_of)})"
         )
     try:
         with duckdb.connect() as connection:
@@ -96,13 +115,30 @@ def read_file(path: Path, wanted: Iterable[str] | None = None) -> TextTable:
                 f'NULLIF(TRIM(CAST("{n}" AS VARCHAR)), \'\') AS "{n.strip().lstrip(chr(0xFEFF))}"'
                 for n in keep
             )
-            table = connection.sql(f"SELECT {select or 'NULL AS _none'} FROM {source}").to_arrow_table()
+            table = connection.sql(
+                f"SELECT {select or 'NULL AS _none'} FROM {source}{where}"
+            ).to_arrow_table()
     except duckdb.Error as error:
         raise AnalyticsError(
             f"文件 {path.name} 无法读取: {str(error).splitlines()[0]} (file {path.name} cannot be read)"
         ) from None
     columns = {name: table.column(name).to_pylist() for name in table.column_names if name != "_none"}
-    return TextTable(path.name, columns, 1 if is_parquet else 2, "条记录" if is_parquet else "行")
+    first_row = 1 if is_parquet else 2
+    locate = None
+    if people_of is not None:
+        ids = columns.get("person_id", [])
+
+        def locate(index: int) -> int:
+            # numbering the whole file is slow: done only to name a bad row
+            with duckdb.connect() as connection:
+                found = connection.execute(
+                    f"SELECT line FROM (SELECT person_id, row_number() OVER () AS line FROM {source}) "
+                    "WHERE trim(CAST(person_id AS VARCHAR)) = ? LIMIT 1",
+                    [ids[index]],
+                ).fetchone()
+            return int(found[0]) + first_row - 1 if found else index + first_row
+
+    return TextTable(path.name, columns, first_row, "条记录" if is_parquet else "行", locate)
 
 
 def require_columns(table: TextTable, required: Sequence[str]) -> None:
@@ -135,7 +171,7 @@ def normalise_person_ids(table: TextTable, column: str) -> list[str]:
         if not PERSON_ID.match(text):
             raise AnalyticsError(
                 f"文件 {table.label} {table.where(index)} 列 {column}: {value!r} 不是 18 位公民身份号码 "
-                f"(file {table.label} row {index + table.first_row} column {column}: not an 18-character ID)"
+                f"(file {table.label} row {table.row_number(index)} column {column}: not an 18-character ID)"
             )
         values.append(text)
     return values
