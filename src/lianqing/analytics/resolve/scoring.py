@@ -212,19 +212,26 @@ def _title_reason(view: MentionView, post: Post, registry: Registry) -> Reason |
     )
 
 
-def _post_reasons(view: MentionView, slot: int, registry: Registry) -> list[Reason]:
-    """Unit and title judged on the same post: the post that fits the mention best."""
+def _post_reasons(
+    view: MentionView, slot: int, registry: Registry, memo: dict[Post, tuple[float, list[Reason]]]
+) -> list[Reason]:
+    """Unit and title judged on the same post: the post that fits the mention best.
+
+    `memo` keeps each post's judgement for this mention: candidates share units and positions.
+    """
     best: list[Reason] = []
     best_weight = -math.inf
     for post in registry.posts[slot]:
-        reasons = [
-            r
-            for r in (_unit_reason(view, post, registry), _title_reason(view, post, registry))
-            if r is not None
-        ]
-        weight = sum(r.weight for r in reasons)
-        if weight > best_weight:
-            best, best_weight = reasons, weight
+        judged = memo.get(post)
+        if judged is None:
+            reasons = [
+                r
+                for r in (_unit_reason(view, post, registry), _title_reason(view, post, registry))
+                if r is not None
+            ]
+            judged = memo[post] = (sum(r.weight for r in reasons), reasons)
+        if judged[0] > best_weight:
+            best_weight, best = judged
     return best
 
 
@@ -234,14 +241,20 @@ def score_candidates(
     """Each candidate's total weight in bits and its reasons, strongest first."""
     levels = [name_level(view.name, registry.names[slot]) for slot in slots]
     at_level = Counter(levels)
+    memo: dict[Post, tuple[float, list[Reason]]] = {}
     return [
-        _score(view, slot, level, at_level[level], registry)
+        _score(view, slot, level, at_level[level], registry, memo)
         for slot, level in zip(slots, levels, strict=True)
     ]
 
 
 def _score(
-    view: MentionView, slot: int, level: str, at_level: int, registry: Registry
+    view: MentionView,
+    slot: int,
+    level: str,
+    at_level: int,
+    registry: Registry,
+    memo: dict[Post, tuple[float, list[Reason]]],
 ) -> tuple[float, tuple[Reason, ...]]:
     cadre = registry.names[slot]
     reasons: list[Reason] = []
@@ -250,7 +263,7 @@ def _score(
         if level == "name_exact" and view.name.raw.strip() != cadre.raw.strip():
             text += "（繁简、全角或空格已统一）"
         reasons.append(Reason(level, text, _weight(NAME_M[level], _name_u(level, cadre, registry, at_level))))
-    reasons.extend(_post_reasons(view, slot, registry))
+    reasons.extend(_post_reasons(view, slot, registry, memo))
     if view.gender in ("男", "女"):
         same = view.gender == registry.genders[slot]
         reasons.append(
