@@ -1,7 +1,8 @@
 """Chinese text as people write it: full-width forms, traditional characters, pinyin, look-alikes.
 
-Everything here is deterministic and offline: OpenCC's bundled dictionaries (t2s), pypinyin's
-bundled readings, and the look-alike and title tables shipped in data/.
+Everything here is deterministic and offline: OpenCC's dictionaries (t2s) as shipped in
+opencc-python-reimplemented, pypinyin's bundled readings, and the look-alike and title tables
+shipped in data/.
 """
 
 from __future__ import annotations
