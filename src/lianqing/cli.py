@@ -1,6 +1,6 @@
 """The `lianqing` command.
 
-Analytics subcommands (import, gen, scan, rules) run the pure library directly, without
+Analytics subcommands (import, gen, scan, rules, resolve) run the pure library directly, without
 Django, so they start fast and work on a machine with no database. Everything else is a
 Django management command run under the project's settings.
 """
@@ -20,6 +20,7 @@ ANALYTICS_COMMANDS: dict[str, str] = {
     "rules": "lianqing.analytics.commands.scan:rules_main",
     "trends": "lianqing.analytics.commands.trends:trends_main",
     "triage": "lianqing.analytics.commands.triage:triage_main",
+    "resolve": "lianqing.analytics.commands.resolve:resolve_main",
 }
 
 
