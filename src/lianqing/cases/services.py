@@ -531,6 +531,11 @@ def _create_case(
         for person in reported_persons
         if person.get("name", "").strip()
     )
+    if any(person.get("name", "").strip() for person in reported_persons):
+        # The cadre registry suggests who each reported person is, in the worker after commit.
+        from lianqing.dossiers.services import case_links_queue
+
+        case_links_queue(case.pk)
     case_event_record(
         case=case,
         actor=created_by,
@@ -746,3 +751,8 @@ def _petition_staff(org: Org) -> list[User]:
         "groups"
     )
     return [u for u in users if u.has_role(Role.PETITION) and not u.is_superuser]
+
+
+def reported_person_link(*, person_id: int, cadre_key: str) -> None:
+    """Record which registry cadre a reported person is (empty: not linked). Called by dossiers."""
+    ReportedPerson.objects.filter(pk=person_id).update(cadre_key=cadre_key)
