@@ -32,7 +32,9 @@ def test_same_sound_surname_title_and_unit_abbreviation_suggest_the_cadre(regist
 
 
 def test_two_cadres_fitting_alike_abstain_and_list_both(registry, org_tree):
-    namesake = cadre_in_post(org=org_tree.commission, name="刘芳", unit=registry.health, position="科员", serial=21)
+    namesake = cadre_in_post(
+        org=org_tree.commission, name="刘芳", unit=registry.health, position="科员", serial=21
+    )
     case = _case_naming(org_tree.commission, ("刘芳", "", ""))
     case_links_suggest(case_id=case.pk)
     link = MentionLink.objects.get(case_id=case.pk)

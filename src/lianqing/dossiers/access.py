@@ -3,7 +3,11 @@
 Cadre and unit files are sensitive: a user needs the permission 查阅廉政档案 (dossiers.view_dossier,
 granted to roles by migration and editable in the admin), and then sees the files of their
 jurisdiction only (core.access, through the file's `org`). Missing and forbidden files raise the
-same 404. Every opening is audited with a reason the user typed (views.reason_required).
+same 404. Every opening is audited with a reason the user typed (views.opened_with_reason).
+
+The jurisdiction of files is the user's commission (cases.access.commission_of): a department of
+the commission (党风政风监督室, 审查调查室 …) reads the commission's whole registry, a township
+纪委 or a 派驻组 its own subtree. The permission, not the department, is what narrows it.
 """
 
 from __future__ import annotations
@@ -12,11 +16,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from lianqing.core.access import scope_to_jurisdiction
+from lianqing.cases.access import commission_of
 from lianqing.core.models import User
 from lianqing.core.roles import Role
 
-from .models import Cadre, OpinionRequest, Unit
+from .models import Cadre, OpinionRequest, RegistryImport, Unit
 
 VIEW_PERMISSION = "dossiers.view_dossier"
 OPINION_PERMISSION = "dossiers.reply_opinion"
@@ -51,22 +55,29 @@ def may_link(user: User | AnonymousUser) -> bool:
     return staff is not None and staff.has_role(*LINKING_ROLES)
 
 
+def _scoped(queryset: QuerySet, user: User | AnonymousUser) -> QuerySet:
+    staff = _active(user)
+    if staff is None or not may_view_dossiers(staff):
+        return queryset.none()
+    if staff.is_superuser:
+        return queryset
+    if staff.org is None:
+        return queryset.none()
+    return queryset.filter(org__path__startswith=commission_of(staff.org).path)
+
+
 def cadre_scope(user: User | AnonymousUser) -> QuerySet[Cadre]:
-    if not may_view_dossiers(user):
-        return Cadre.objects.none()
-    return scope_to_jurisdiction(Cadre.objects.all(), user, org_field="org")
+    return _scoped(Cadre.objects.all(), user)
 
 
 def unit_scope(user: User | AnonymousUser) -> QuerySet[Unit]:
-    if not may_view_dossiers(user):
-        return Unit.objects.none()
-    return scope_to_jurisdiction(Unit.objects.all(), user, org_field="org")
+    return _scoped(Unit.objects.all(), user)
 
 
 def opinion_scope(user: User | AnonymousUser) -> QuerySet[OpinionRequest]:
     if not may_work_on_opinions(user):
         return OpinionRequest.objects.none()
-    return scope_to_jurisdiction(OpinionRequest.objects.all(), user, org_field="org")
+    return _scoped(OpinionRequest.objects.all(), user)
 
 
 def access_cadre_by_id(user: User | AnonymousUser, cadre_id: int) -> Cadre:
@@ -81,6 +92,10 @@ def access_unit_by_id(user: User | AnonymousUser, unit_id: int) -> Unit:
     if unit is None:
         raise Http404("没有找到该单位档案 (no such file)")
     return unit
+
+
+def import_scope(user: User | AnonymousUser) -> QuerySet[RegistryImport]:
+    return _scoped(RegistryImport.objects.all(), user)
 
 
 def access_opinion_by_id(user: User | AnonymousUser, request_id: int) -> OpinionRequest:

@@ -16,12 +16,11 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lianqing.cases.access import access_case_by_id
-from lianqing.core.access import scope_to_jurisdiction
 from lianqing.core.models import User
 from lianqing.leads.access import access_package_by_id, may_decide
 
 from . import events, selectors, services
-from .access import access_cadre_by_id, access_unit_by_id, may_link, may_view_dossiers
+from .access import access_cadre_by_id, access_unit_by_id, import_scope, may_link, may_view_dossiers
 from .errors import DossierError
 from .forms import LinkDecisionForm, ReasonForm, RecordForm, SanctionForm
 from .models import Cadre, MentionLink, RegistryImport
@@ -67,7 +66,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "query": query,
             "cadres": selectors.cadre_search(user=user, query=query),
             "units": selectors.unit_search(user=user, query=query),
-            "imports": scope_to_jurisdiction(RegistryImport.objects.all(), user, org_field="org")[:5],
+            "imports": import_scope(user)[:5],
         },
     )
 
@@ -198,11 +197,7 @@ def registry_import(request: HttpRequest, package_id: int) -> HttpResponse:
 @require_GET
 def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     user = _viewer(request)
-    run = (
-        scope_to_jurisdiction(RegistryImport.objects.all(), user, org_field="org")
-        .filter(pk=import_id)
-        .first()
-    )
+    run = import_scope(user).filter(pk=import_id).first()
     if run is None:
         raise Http404("没有找到 (not found)")
     counts = [(str(label), run.counts.get(key, 0)) for key, label in IMPORT_COUNT_LABELS.items()]
