@@ -12,7 +12,7 @@ from lianqing.dossiers.models import Cadre, Post, Unit
 
 def person_id(serial: int, birth: str = "19750301") -> str:
     body = f"370124{birth}{serial % 1000:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # stdnum reads the first 17 of 18
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
