@@ -27,7 +27,7 @@ def test_same_sound_surname_title_and_unit_abbreviation_suggest_the_cadre(regist
     assert link.status == LinkStatus.SUGGESTED
     assert link.suggested == registry.wang
     assert link.score is not None and link.score >= 0.8
-    text = " ".join(link.reasons)
+    text = " ".join(reason["text"] for reason in link.reasons)
     assert "同音" in text and "卫生健康局" in text and "局长" in text
 
 

@@ -91,26 +91,25 @@ def registry_import_execute(run_id: int) -> RegistryImport | None:
 # --- linking mentions to cadres ------------------------------------------------------------------
 
 
-def registry_key(cadre: Cadre) -> str:
-    """The resolver's id of a cadre: the 公民身份号码, or the row id of one entered without it."""
-    return cadre.person_id or f"cadre:{cadre.pk}"
-
-
 def _cadres_by_key(keys: set[str]) -> dict[str, int]:
-    ids = {key for key in keys if not key.startswith("cadre:")}
-    found = dict(Cadre.objects.filter(person_id__in=ids).values_list("person_id", "pk"))
-    found.update({key: int(key[6:]) for key in keys if key.startswith("cadre:")})
-    return found
+    return dict(Cadre.objects.filter(person_id__in=keys).values_list("person_id", "pk"))
 
 
 def _registry_for(case: Case) -> list[RegistryEntry]:
-    """Every post (ended ones too) of the cadres in the case's commission's jurisdiction."""
+    """Every post (ended ones too) of the cadres in the case's commission's jurisdiction; cadres
+    entered without a 公民身份号码 cannot be resolved and are left out."""
     path = commission_of(case.org).path
-    posts = Post.objects.filter(cadre__org__path__startswith=path).select_related("cadre", "unit")
+    posts = (
+        Post.objects.filter(cadre__org__path__startswith=path)
+        .exclude(cadre__person_id="")
+        .select_related("cadre", "unit")
+        .order_by("pk")
+    )
     return [
         RegistryEntry(
-            key=registry_key(post.cadre),
+            key=post.cadre.person_id,
             name=post.cadre.name,
+            unit_code=post.unit.code,
             unit_name=post.unit.name,
             position=post.position,
             is_current=post.end_date is None,
@@ -136,7 +135,7 @@ def case_links_suggest(*, case_id: int) -> int:
         Mention(mention_id=str(p["pk"]), name=p["name"], org_text=p["org_name"], position_text=p["position"])
         for p in people
     ]
-    suggestions = resolve_mentions(mentions, _registry_for(case))
+    suggestions = resolve_mentions(mentions, _registry_for(case), scope=commission_of(case.org).path)
     cadre_ids = _cadres_by_key(
         {key for s in suggestions for key, _ in s.candidates} | {s.key for s in suggestions if s.key}
     )
