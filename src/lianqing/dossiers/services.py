@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
+from lianqing.analytics.idcodes import is_valid_person_id
 from lianqing.cases import services as case_services
 from lianqing.cases.access import commission_of
 from lianqing.cases.models import Case
 from lianqing.cases.selectors import reported_person_list
-from lianqing.core.models import AuditAction, User
+from lianqing.core.models import AuditAction, Org, User
 from lianqing.leads.models import DataPackage
 
 from . import events
@@ -39,6 +41,22 @@ def sanction_create(*, cadre: Cadre, user: User, **fields: object) -> Sanction:
 
 
 @transaction.atomic
+def cadre_upsert(
+    *, org: Org, person_id: str, name: str, unit: Unit, position: str, start_date: dt.date, source: str
+) -> Cadre:
+    """A cadre entered by hand (or by the demo), with the post they hold; one cadre per ID."""
+    if not is_valid_person_id(person_id):
+        raise DossierError(f"公民身份号码 {person_id} 格式或校验位不正确 (malformed ID)")
+    cadre, _ = Cadre.objects.get_or_create(person_id=person_id, defaults={"name": name, "org": org})
+    Post.objects.get_or_create(
+        cadre=cadre, unit=unit, position=position, start_date=start_date, defaults={"source": source}
+    )
+    Cadre.objects.filter(pk=cadre.pk).update(unit=unit, position=position)
+    cadre.refresh_from_db()
+    return cadre
+
+
+@transaction.atomic
 def record_create(*, user: User, cadre: Cadre | None, unit: Unit | None, **fields: object) -> Record:
     if cadre is None and unit is None:
         raise DossierError("记录须关联干部或单位 (a record needs a cadre or a unit)")
@@ -57,8 +75,9 @@ def registry_import_queue(*, package: DataPackage, user: User) -> RegistryImport
         raise DossierError("数据包尚未导入完成 (the package is not ready)")
     if "officials" not in package.datasets:
         raise DossierError("数据包没有公职人员（officials）数据集，无法更新廉政档案 (no officials dataset)")
+    # The registry is the commission's, whichever of its departments loaded the package.
     run = RegistryImport.objects.create(
-        package_id=package.pk, package_name=package.name, org=package.org, created_by=user
+        package_id=package.pk, package_name=package.name, org=commission_of(package.org), created_by=user
     )
     from .tasks import registry_import_task
 

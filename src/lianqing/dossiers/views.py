@@ -23,7 +23,7 @@ from . import events, selectors, services
 from .access import access_cadre_by_id, access_unit_by_id, import_scope, may_link, may_view_dossiers
 from .errors import DossierError
 from .forms import LinkDecisionForm, ReasonForm, RecordForm, SanctionForm
-from .models import Cadre, MentionLink, RegistryImport
+from .models import Cadre, MentionLink
 
 REASONS_SESSION_KEY = "dossier_reasons"
 IMPORT_COUNT_LABELS = {
