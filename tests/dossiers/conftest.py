@@ -1,10 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-
-import datetime as dt
 
 from lianqing.dossiers.models import Cadre, Post, Unit
 from lianqing.dossiers.services import dossier_roles_grant

@@ -34,10 +34,7 @@ def _views() -> int:
     ],
 )
 def test_cadre_file_authorization_matrix(registry, org_tree, make_user, role, org_name, expected):
-    if role is None:
-        client = Client()
-    else:
-        client = verified_client(make_user(role, org=getattr(org_tree, org_name)))
+    client = Client() if role is None else verified_client(make_user(role, org=getattr(org_tree, org_name)))
     url = reverse("dossiers:cadre_detail", args=[registry.wang.pk])
     response = client.post(url, {"reason": "拟提拔考察前核查"})
     assert response.status_code == (302 if expected == 200 else expected)
@@ -61,19 +58,23 @@ def test_township_supervisor_opens_only_the_township_file(registry, org_tree, ma
     assert client.get(reverse("dossiers:cadre_detail", args=[registry.town_cadre.pk])).status_code == 200
     assert client.get(reverse("dossiers:cadre_detail", args=[registry.wang.pk])).status_code == 404
     search = client.get(reverse("dossiers:search"), {"q": ""}).content.decode()
-    assert "陈立" in search and "王建国" not in search
+    assert "陈立" in search
+    assert "王建国" not in search
 
 
 def test_the_file_asks_for_a_reason_first_and_remembers_it_for_the_session(registry, org_tree, make_user):
     client = verified_client(make_user(Role.LEADER, org=org_tree.commission))
     url = reverse("dossiers:cadre_detail", args=[registry.wang.pk])
     first = client.get(url).content.decode()
-    assert 'id="reason-form"' in first and "局长" not in first and _views() == 0
+    assert 'id="reason-form"' in first
+    assert "局长" not in first
+    assert _views() == 0
     assert "至少" in client.post(url, {"reason": "查"}).content.decode()  # too short: asked again
     client.post(url, {"reason": "拟提拔考察前核查"})
     client.get(url)
     page = client.get(url).content.decode()
-    assert 'id="reason-form"' not in page and "拟提拔考察前核查" in page
+    assert 'id="reason-form"' not in page
+    assert "拟提拔考察前核查" in page
     events = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="dossiers.cadre")
     assert [e.details["reason"] for e in events] == ["拟提拔考察前核查"] * 2  # each opening audited
     # another file asks again
@@ -156,10 +157,15 @@ def test_the_file_shows_every_category_with_its_source(registry, org_tree, make_
         assert f'id="{section}"' in page
     assert reverse("cases:detail", args=[case.pk]) in page  # the report links to its source
     assert reverse("cases:detail", args=[lead.pk]) not in page  # a lead naming someone else does not
-    assert "记过" in page and "影响期内" in page
-    assert "函询：反映收受礼金" in page and "优秀" in page and "2024 年度述责述廉" in page
-    assert "审计发现超标准接待" in page and "未整改" in page
-    assert registry.wang.person_id not in page and registry.wang.masked_id in page
+    assert "记过" in page
+    assert "影响期内" in page
+    assert "函询：反映收受礼金" in page
+    assert "优秀" in page
+    assert "2024 年度述责述廉" in page
+    assert "审计发现超标准接待" in page
+    assert "未整改" in page
+    assert registry.wang.person_id not in page
+    assert registry.wang.masked_id in page
 
 
 def test_unit_file_lists_cadres_findings_and_reports(registry, org_tree, make_user):
@@ -177,7 +183,8 @@ def test_unit_file_lists_cadres_findings_and_reports(registry, org_tree, make_us
     url = reverse("dossiers:unit_detail", args=[registry.health.pk])
     client.post(url, {"reason": "巡察前了解情况"})
     page = client.get(url).content.decode()
-    assert "王建国" in page and "巡察发现：药品采购程序不规范" in page
+    assert "王建国" in page
+    assert "巡察发现：药品采购程序不规范" in page
 
 
 def test_sanction_form_records_and_bad_input_is_named(registry, org_tree, make_user):
@@ -187,7 +194,8 @@ def test_sanction_form_records_and_bad_input_is_named(registry, org_tree, make_u
     assert not Sanction.objects.exists()
     client.post(url, {"kind": "gov_warning", "decided_on": "2025-02-01", "reason": "违规发放津补贴"})
     sanction = Sanction.objects.get()
-    assert sanction.cadre == registry.liu and sanction.impact_until == dt.date(2025, 8, 1)
+    assert sanction.cadre == registry.liu
+    assert sanction.impact_until == dt.date(2025, 8, 1)
     client.post(
         reverse("dossiers:cadre_record_add", args=[registry.liu.pk]),
         {"kind": "talk", "happened_on": "2025-03-01", "title": "谈话提醒"},

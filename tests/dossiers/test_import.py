@@ -93,15 +93,15 @@ def test_first_import_builds_cadres_posts_units_relatives_and_declarations(org_t
         },
     )
     run = _run(org_tree.commission, folder, dt.date(2025, 1, 31))
-    assert run.status == "done" and run.problems == []
+    assert run.status == "done"
+    assert run.problems == []
     wang = Cadre.objects.get(person_id=WANG)
     assert (wang.name, wang.gender, wang.unit.name, wang.position) == ("王建国", "男", "县卫生健康局", "局长")
-    assert Unit.objects.count() == 2 and Post.objects.count() == 2
+    assert Unit.objects.count() == 2
+    assert Post.objects.count() == 2
     relative = Relative.objects.get(cadre=wang)
-    assert (
-        relative.businesses[0]["name"] == "示范县丽华商贸有限公司"
-        and relative.businesses[0]["role"] == "法定代表人"
-    )
+    assert relative.businesses[0]["name"] == "示范县丽华商贸有限公司"
+    assert relative.businesses[0]["role"] == "法定代表人"
     assert Declaration.objects.get().cadre == wang
     assert run.counts["cadres_created"] == 2
 
@@ -118,10 +118,12 @@ def test_second_import_closes_ended_posts_and_keeps_history(org_tree, tmp_path):
     wang = Cadre.objects.get(person_id=WANG)
     old_post = Post.objects.get(cadre=wang, unit__code="HEA")
     assert old_post.end_date == dt.date(2025, 6, 30)  # closed, not deleted
-    assert wang.unit.code == "CIV" and Post.objects.filter(cadre=wang).count() == 2
+    assert wang.unit.code == "CIV"
+    assert Post.objects.filter(cadre=wang).count() == 2
     li_changes = CadreChange.objects.filter(cadre__person_id=LI)
     assert [(c.old_value, c.new_value) for c in li_changes] == [("", "一级科员")]
-    assert run.counts["posts_closed"] == 1 and Cadre.objects.count() == 2
+    assert run.counts["posts_closed"] == 1
+    assert Cadre.objects.count() == 2
 
 
 def test_one_person_under_two_ids_is_reported_not_merged_and_bad_ids_are_named(org_tree, tmp_path):
@@ -167,10 +169,12 @@ def test_the_button_queues_the_import_for_the_worker(org_tree, make_user, tmp_pa
     )
     client.post(reverse("dossiers:registry_import", args=[package.pk]))
     run = RegistryImport.objects.get()
-    assert run.status == "queued" and not Cadre.objects.exists()
+    assert run.status == "queued"
+    assert not Cadre.objects.exists()
     call_command("db_worker", batch=True, reload=False, startup_delay=False)
     run.refresh_from_db()
-    assert run.status == "done" and Cadre.objects.count() == 2
+    assert run.status == "done"
+    assert Cadre.objects.count() == 2
     assert registry_import_execute(run.pk) is None  # a rerun of a finished import does nothing
 
 
@@ -191,4 +195,5 @@ def test_a_package_without_officials_is_refused_with_a_message(org_tree, make_us
     response = verified_client(analyst).post(
         reverse("dossiers:registry_import", args=[package.pk]), follow=True
     )
-    assert "没有公职人员" in response.content.decode() and not RegistryImport.objects.exists()
+    assert "没有公职人员" in response.content.decode()
+    assert not RegistryImport.objects.exists()

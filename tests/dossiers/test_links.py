@@ -26,9 +26,12 @@ def test_same_sound_surname_title_and_unit_abbreviation_suggest_the_cadre(regist
     link = MentionLink.objects.get(case_id=case.pk)
     assert link.status == LinkStatus.SUGGESTED
     assert link.suggested == registry.wang
-    assert link.score is not None and link.score >= 0.8
+    assert link.score is not None
+    assert link.score >= 0.8
     text = " ".join(reason["text"] for reason in link.reasons)
-    assert "同音" in text and "卫生健康局" in text and "局长" in text
+    assert "同音" in text
+    assert "卫生健康局" in text
+    assert "局长" in text
 
 
 def test_two_cadres_fitting_alike_abstain_and_list_both(registry, org_tree):
@@ -38,7 +41,8 @@ def test_two_cadres_fitting_alike_abstain_and_list_both(registry, org_tree):
     case = _case_naming(org_tree.commission, ("刘芳", "", ""))
     case_links_suggest(case_id=case.pk)
     link = MentionLink.objects.get(case_id=case.pk)
-    assert link.status == LinkStatus.ABSTAINED and link.suggested is None
+    assert link.status == LinkStatus.ABSTAINED
+    assert link.suggested is None
     assert {c["cadre_id"] for c in link.candidates} == {registry.liu.pk, namesake.pk}
 
 
@@ -46,7 +50,9 @@ def test_a_citizen_not_in_the_registry_is_not_linked(registry, org_tree):
     case = _case_naming(org_tree.commission, ("赵大勇", "某村", "村民"))
     case_links_suggest(case_id=case.pk)
     link = MentionLink.objects.get(case_id=case.pk)
-    assert link.status == LinkStatus.UNMATCHED and link.suggested is None and link.candidates == []
+    assert link.status == LinkStatus.UNMATCHED
+    assert link.suggested is None
+    assert link.candidates == []
 
 
 def test_confirm_links_the_report_and_is_never_asked_again(registry, org_tree, make_user):
@@ -61,7 +67,8 @@ def test_confirm_links_the_report_and_is_never_asked_again(registry, org_tree, m
     with pytest.raises(DossierError, match="不再重复询问"):
         mention_link_decide(link_id=link.pk, user=handler, confirm=False)
     link.refresh_from_db()
-    assert link.status == LinkStatus.CONFIRMED and link.cadre == registry.wang
+    assert link.status == LinkStatus.CONFIRMED
+    assert link.cadre == registry.wang
 
 
 def test_confirming_someone_outside_the_candidates_is_refused(registry, org_tree, make_user):
@@ -81,7 +88,8 @@ def test_reject_keeps_the_decision_and_links_nothing(registry, org_tree, make_us
     link = MentionLink.objects.get(case_id=case.pk)
     mention_link_decide(link_id=link.pk, user=handler, confirm=False)
     link.refresh_from_db()
-    assert link.status == LinkStatus.REJECTED and link.cadre is None
+    assert link.status == LinkStatus.REJECTED
+    assert link.cadre is None
     assert ReportedPerson.objects.get(pk=link.mention_id).cadre_key == ""
 
 
@@ -100,7 +108,9 @@ def test_case_page_shows_the_suggestion_and_one_click_confirms(registry, org_tre
     link = MentionLink.objects.get(case_id=case.pk)
     client = verified_client(handler)
     panel = client.get(reverse("dossiers:case_links", args=[case.pk])).content.decode()
-    assert "王建国" in panel and "县卫生健康局" in panel and f"confirm-{link.pk}" in panel
+    assert "王建国" in panel
+    assert "县卫生健康局" in panel
+    assert f"confirm-{link.pk}" in panel
     response = client.post(
         reverse("dossiers:link_decide", args=[link.pk]),
         {"decision": "confirm", "cadre": registry.wang.pk},

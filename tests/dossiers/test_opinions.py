@@ -54,7 +54,8 @@ def test_request_drafted_approved_printed_and_exported(registry, org_tree, peopl
     )  # fmt: skip
     drafter = verified_client(people["drafter"])
     opinion = _create(drafter, "王建国\n刘芳")
-    assert opinion is not None and opinion.items.count() == 2
+    assert opinion is not None
+    assert opinion.items.count() == 2
     assert opinion.due_on == dt.date(2025, 6, 16)  # 10 working days (端午节 2025-05-31..06-02)
     page = drafter.get(reverse("dossiers:opinion_detail", args=[opinion.pk])).content.decode()
     assert "1 项处分或组织处理仍在影响期内" in page  # 刘芳's 记大过, 18 months from a month ago
@@ -76,9 +77,12 @@ def test_request_drafted_approved_printed_and_exported(registry, org_tree, peopl
     leader = verified_client(people["leader"])
     leader.post(reverse("dossiers:opinion_act", args=[opinion.pk, "approve"]))
     opinion.refresh_from_db()
-    assert opinion.status == OpinionStatus.APPROVED and opinion.approved_by == people["leader"]
+    assert opinion.status == OpinionStatus.APPROVED
+    assert opinion.approved_by == people["leader"]
     printed = leader.get(reverse("dossiers:opinion_print", args=[opinion.pk])).content.decode()
-    assert "关于征求党风廉政意见的回复" in printed and "组函〔2025〕12号" in printed and "暂缓" in printed
+    assert "关于征求党风廉政意见的回复" in printed
+    assert "组函〔2025〕12号" in printed
+    assert "暂缓" in printed
     export = leader.get(reverse("dossiers:opinion_export", args=[opinion.pk]))
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     assert rows[2][1:5] == ("王建国", "县卫生健康局", "局长", "未发现问题")
@@ -97,7 +101,8 @@ def test_a_name_the_registry_has_twice_or_not_at_all_is_named(registry, org_tree
          "cadres": "刘芳\n张无名"},
     )  # fmt: skip
     page = response.content.decode()
-    assert "第 1 行「刘芳」：有同名干部" in page and "第 2 行「张无名」：名册中没有此人" in page
+    assert "第 1 行「刘芳」：有同名干部" in page
+    assert "第 2 行「张无名」：名册中没有此人" in page
     assert not OpinionRequest.objects.exists()
 
 
@@ -151,7 +156,8 @@ def test_time_limit_from_the_admin_and_reminders_once(registry, org_tree, people
     assert opinion_reminders_send(today=dt.date(2025, 6, 6)) == 0  # deduplicated
     assert opinion_reminders_send(today=dt.date(2025, 6, 10)) == 1
     titles = list(Notification.objects.filter(recipient=people["drafter"]).values_list("title", flat=True))
-    assert any(t.startswith("已超期") for t in titles) and any(t.startswith("临期") for t in titles)
+    assert any(t.startswith("已超期") for t in titles)
+    assert any(t.startswith("临期") for t in titles)
 
 
 def test_bad_requests_are_refused_with_a_message(registry, people):

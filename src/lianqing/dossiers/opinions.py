@@ -9,6 +9,7 @@ import datetime as dt
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianqing.cases.deadlines import add_working_days, working_days_between
 from lianqing.core.models import AuditAction, User
@@ -42,13 +43,13 @@ def opinion_create(
     letter_number: str = "",
 ) -> OpinionRequest:
     if user.org is None:
-        raise DossierError("您的账号没有所属机构 (your account has no org)")
+        raise DossierError(_("您的账号没有所属机构"))
     if not cadres:
-        raise DossierError("请至少选择一名干部 (choose at least one cadre)")
+        raise DossierError(_("请至少选择一名干部"))
     if len(cadres) > MAX_CADRES:
-        raise DossierError(f"一次最多 {MAX_CADRES} 名干部 (at most {MAX_CADRES} cadres)")
+        raise DossierError(_("一次最多 %(count)s 名干部") % {"count": MAX_CADRES})
     if not 1 <= lookback_years <= 10:
-        raise DossierError("回溯年限应为 1 至 10 年 (look-back must be 1 to 10 years)")
+        raise DossierError(_("回溯年限应为 1 至 10 年"))
     request = OpinionRequest.objects.create(
         requester=requester.strip(),
         letter_number=letter_number.strip(),
@@ -71,7 +72,7 @@ def opinion_create(
 def _locked(request: OpinionRequest, *expected: str) -> OpinionRequest:
     locked = OpinionRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status not in expected:
-        raise DossierError("该意见回复当前状态不允许此操作 (not allowed in this state)")
+        raise DossierError(_("该意见回复当前状态不允许此操作"))
     return locked
 
 
@@ -88,7 +89,7 @@ def opinion_item_draft(*, item: OpinionItem, user: User, conclusion: str, text: 
 def opinion_submit(*, request: OpinionRequest, user: User) -> OpinionRequest:
     request = _locked(request, OpinionStatus.DRAFTING)
     if request.items.filter(conclusion="").exists():
-        raise DossierError("还有干部没有拟写回复意见 (a cadre has no drafted reply yet)")
+        raise DossierError(_("还有干部没有拟写回复意见"))
     request.status = OpinionStatus.SUBMITTED
     request.save(update_fields=["status"])
     events.opinion_event(user=user, obj=request, what="submit", action=AuditAction.TRANSITION)

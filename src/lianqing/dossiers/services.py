@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianqing.analytics.idcodes import is_valid_person_id
 from lianqing.cases import services as case_services
@@ -46,8 +47,8 @@ def cadre_upsert(
 ) -> Cadre:
     """A cadre entered by hand (or by the demo), with the post they hold; one cadre per ID."""
     if not is_valid_person_id(person_id):
-        raise DossierError(f"公民身份号码 {person_id} 格式或校验位不正确 (malformed ID)")
-    cadre, _ = Cadre.objects.get_or_create(person_id=person_id, defaults={"name": name, "org": org})
+        raise DossierError(_("公民身份号码 %(id)s 格式或校验位不正确") % {"id": person_id})
+    cadre, _created = Cadre.objects.get_or_create(person_id=person_id, defaults={"name": name, "org": org})
     Post.objects.get_or_create(
         cadre=cadre, unit=unit, position=position, start_date=start_date, defaults={"source": source}
     )
@@ -59,7 +60,7 @@ def cadre_upsert(
 @transaction.atomic
 def record_create(*, user: User, cadre: Cadre | None, unit: Unit | None, **fields: object) -> Record:
     if cadre is None and unit is None:
-        raise DossierError("记录须关联干部或单位 (a record needs a cadre or a unit)")
+        raise DossierError(_("记录须关联干部或单位"))
     record = Record.objects.create(cadre=cadre, unit=unit, entered_by=user, **fields)
     events.record_changed_event(user=user, obj=record, action=AuditAction.CREATE, what=record.kind)
     return record
@@ -72,9 +73,9 @@ def record_create(*, user: User, cadre: Cadre | None, unit: Unit | None, **field
 def registry_import_queue(*, package: DataPackage, user: User) -> RegistryImport:
     """Queue 更新廉政档案 from a package for the worker."""
     if not package.is_ready:
-        raise DossierError("数据包尚未导入完成 (the package is not ready)")
+        raise DossierError(_("数据包尚未导入完成"))
     if "officials" not in package.datasets:
-        raise DossierError("数据包没有公职人员（officials）数据集，无法更新廉政档案 (no officials dataset)")
+        raise DossierError(_("数据包没有公职人员数据集，无法更新廉政档案"))
     # The registry is the commission's, whichever of its departments loaded the package.
     run = RegistryImport.objects.create(
         package_id=package.pk, package_name=package.name, org=commission_of(package.org), created_by=user
@@ -96,7 +97,7 @@ def registry_import_execute(run_id: int) -> RegistryImport | None:
     package = DataPackage.objects.filter(pk=run.package_id).first()
     try:
         if package is None:
-            raise DossierError("数据包已删除 (the package was removed)")
+            raise DossierError(_("数据包已删除"))
         run = registry_import_run(run=run, folder=Path(package.path), as_of=package.as_of)
     except Exception as error:
         RegistryImport.objects.filter(pk=run.pk).update(
@@ -206,12 +207,12 @@ def mention_link_decide(
     """
     link = MentionLink.objects.select_for_update().get(pk=link_id)
     if link.is_decided:
-        raise DossierError("该被反映人已经确认或否定过，不再重复询问 (already decided)")
+        raise DossierError(_("该被反映人已经确认或否定过，不再重复询问"))
     if confirm:
         cadre = cadre or link.suggested
         allowed = {link.suggested_id} | {int(c["cadre_id"]) for c in link.candidates}
         if cadre is None or cadre.pk not in allowed:
-            raise DossierError("请选择建议的干部或候选人之一 (choose the suggested cadre or a candidate)")
+            raise DossierError(_("请选择建议的干部或候选人之一"))
         link.cadre, link.status = cadre, LinkStatus.CONFIRMED
     else:
         link.cadre, link.status = None, LinkStatus.REJECTED

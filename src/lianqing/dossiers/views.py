@@ -12,7 +12,7 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lianqing.cases.access import access_case_by_id
@@ -27,15 +27,15 @@ from .models import Cadre, MentionLink
 
 REASONS_SESSION_KEY = "dossier_reasons"
 IMPORT_COUNT_LABELS = {
-    "units_created": _l("新增单位"),
-    "units_updated": _l("更新单位"),
-    "cadres_created": _l("新增干部"),
-    "cadres_updated": _l("更新干部"),
-    "posts_created": _l("新增任职"),
-    "posts_closed": _l("结束任职"),
-    "changes": _l("变更记录"),
-    "relatives": _l("新增家庭成员"),
-    "declarations": _l("新增报告事项"),
+    "units_created": gettext_lazy("新增单位"),
+    "units_updated": gettext_lazy("更新单位"),
+    "cadres_created": gettext_lazy("新增干部"),
+    "cadres_updated": gettext_lazy("更新干部"),
+    "posts_created": gettext_lazy("新增任职"),
+    "posts_closed": gettext_lazy("结束任职"),
+    "changes": gettext_lazy("变更记录"),
+    "relatives": gettext_lazy("新增家庭成员"),
+    "declarations": gettext_lazy("新增报告事项"),
 }
 
 
