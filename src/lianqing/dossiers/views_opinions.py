@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -149,7 +150,7 @@ def opinion_item_save(request: HttpRequest, request_id: int, item_id: int) -> Ht
             messages.error(request, str(error))
         else:
             messages.success(request, _("已保存 %(name)s 的回复意见") % {"name": item.cadre.name})
-    return redirect(f"{request.path.rsplit('/items/', 1)[0]}/#item-{item.pk}")
+    return redirect(reverse("dossiers:opinion_detail", args=[opinion.pk]) + f"#item-{item.pk}")
 
 
 @login_required
