@@ -201,3 +201,55 @@ def test_sanction_form_records_and_bad_input_is_named(registry, org_tree, make_u
         {"kind": "talk", "happened_on": "2025-03-01", "title": "谈话提醒"},
     )
     assert Record.objects.get().title == "谈话提醒"
+
+
+def _hit(org, *, rule_id: str, subject_id: str, subject_org_code: str = "", record_ids: str = "x:1"):  # type: ignore[no-untyped-def]
+    from lianqing.leads.models import DataPackage, Hit, ScanRun
+
+    package = DataPackage.objects.create(
+        name="数据包", org=org, source="folder", path=f"/tmp/p{rule_id}{subject_id}"
+    )
+    run = ScanRun.objects.create(package=package, org=org, status="succeeded")
+    return Hit.objects.create(
+        run=run, org=org, rule_id=rule_id, rule_name="个人有关事项漏报房产", severity="中", subject_id=subject_id,
+        subject_org_code=subject_org_code, record_ids=record_ids, explanation="申报与不动产登记不一致",
+        fingerprint=f"{rule_id}{subject_id}",
+    )  # fmt: skip
+
+
+def test_d_rule_hits_naming_the_cadre_show_in_the_file(registry, org_tree, make_user):
+    mine = _hit(org_tree.commission, rule_id="D01", subject_id=f"{registry.wang.person_id}|2024")
+    evidence = _hit(
+        org_tree.commission, rule_id="B05", subject_id="X1", record_ids=f"officials:{registry.wang.person_id}"
+    )
+    other = _hit(org_tree.commission, rule_id="D02", subject_id=f"{registry.liu.person_id}|2024")
+    unit_hit = _hit(
+        org_tree.commission, rule_id="C01", subject_id="ORG", subject_org_code=registry.health.code
+    )
+    client = verified_client(make_user(Role.LEADER, org=org_tree.commission))
+    url = reverse("dossiers:cadre_detail", args=[registry.wang.pk])
+    client.post(url, {"reason": "日常监督查阅"})
+    section = client.get(url).content.decode().split('id="hits"', 1)[1].split("</section>", 1)[0]
+    assert reverse("leads:hit_detail", args=[mine.pk]) in section
+    assert reverse("leads:hit_detail", args=[evidence.pk]) in section
+    assert reverse("leads:hit_detail", args=[other.pk]) not in section
+    unit_url = reverse("dossiers:unit_detail", args=[registry.health.pk])
+    client.post(unit_url, {"reason": "日常监督查阅"})
+    assert reverse("leads:hit_detail", args=[unit_hit.pk]) in client.get(unit_url).content.decode()
+
+
+def test_search_masks_ids_and_costs_the_same_queries_for_any_number_of_rows(registry, org_tree, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = verified_client(make_user(Role.LEADER, org=org_tree.commission))
+    client.get(reverse("dossiers:search"), {"q": "王建国"})  # warm the session and permissions
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(reverse("dossiers:search"), {"q": "王建国"}).content.decode()
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("dossiers:search"), {"q": "县"})  # every unit: fifty rows
+    assert len(one) == len(many)
+    assert registry.wang.masked_id in page
+    assert registry.wang.person_id not in page
+    by_id = client.get(reverse("dossiers:search"), {"q": registry.wang.person_id}).content.decode()
+    assert reverse("dossiers:cadre_detail", args=[registry.wang.pk]) in by_id

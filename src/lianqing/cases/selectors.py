@@ -167,11 +167,12 @@ def reported_person_list(*, case_ids: list[int]) -> list[dict[str, Any]]:
     """The people named in these cases, as plain values (the resolver's mentions)."""
     from .models import ReportedPerson
 
-    return list(
+    rows = (
         ReportedPerson.objects.filter(case_id__in=case_ids)
         .order_by("case_id", "pk")
         .values("pk", "case_id", "name", "org_name", "position", "cadre_key")
     )
+    return [dict(row) for row in rows]
 
 
 def cases_naming_cadres(*, user: User, cadre_keys: list[str]) -> QuerySet[Case]:

@@ -24,6 +24,8 @@ from lianqing.core.models import Org
 from .models import Cadre, CadreChange, Declaration, Post, RegistryImport, Relative, Unit
 
 Row = dict[str, Any]
+# History rows are stored text, in the registry's language.
+POST_FIELD_LABELS = {"rank": "职级", "category": "人员类别", "is_leader": "领导职务", "end_date": "离任日期"}
 
 
 def dataset_rows(folder: Path, dataset: str) -> list[Row]:
@@ -183,7 +185,7 @@ class _Importer:
             for name in changed:
                 self.change(
                     cadre,
-                    f"{unit.name} {post.position} {Post._meta.get_field(name).verbose_name}",
+                    f"{unit.name} {post.position} {POST_FIELD_LABELS[name]}",
                     getattr(post, name),
                     values[name],
                 )
@@ -194,7 +196,9 @@ class _Importer:
             if key not in present and post.end_date is None:
                 post.end_date = self.as_of
                 post.save(update_fields=["end_date"])
-                self.change(cadre, f"{post.unit.name} {post.position} 离任日期", "", self.as_of)
+                self.change(
+                    cadre, f"{post.unit.name} {post.position} {POST_FIELD_LABELS['end_date']}", "", self.as_of
+                )
                 self.counts["posts_closed"] += 1
         current = (
             cadre.posts.filter(end_date__isnull=True)
@@ -202,9 +206,9 @@ class _Importer:
             .order_by("-start_date", "-id")
             .first()
         )
-        unit, position = (current.unit, current.position) if current else (cadre.unit, cadre.position)
-        if (cadre.unit_id, cadre.position) != (unit.pk if unit else None, position):
-            cadre.unit, cadre.position = unit, position
+        current_unit, position = (current.unit, current.position) if current else (cadre.unit, cadre.position)
+        if (cadre.unit_id, cadre.position) != (current_unit.pk if current_unit else None, position):
+            cadre.unit, cadre.position = current_unit, position
             cadre.save(update_fields=["unit", "position", "updated_at"])
 
     def relatives_upsert(self, cadres: dict[str, Cadre]) -> None:
