@@ -197,3 +197,26 @@ def test_a_package_without_officials_is_refused_with_a_message(org_tree, make_us
     )
     assert "没有公职人员" in response.content.decode()
     assert not RegistryImport.objects.exists()
+
+
+def test_the_command_imports_a_registered_package_and_names_a_missing_one(org_tree, tmp_path):
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    from lianqing.leads.models import DataPackage
+
+    folder = _write(tmp_path / "cmd", orgs=ORGS, officials=FIRST)
+    package = DataPackage.objects.create(
+        name="组织部干部数据",
+        org=org_tree.commission,
+        source="folder",
+        path=str(folder),
+        datasets={"officials": 2},
+    )
+    out = StringIO()
+    call_command("dossiers_import", package.pk, stdout=out)
+    assert "cadres_created: 2" in out.getvalue()
+    assert Cadre.objects.count() == 2
+    with pytest.raises(CommandError, match="没有编号为 999 的数据包"):
+        call_command("dossiers_import", 999)
