@@ -207,7 +207,7 @@ def _hit(org, *, rule_id: str, subject_id: str, subject_org_code: str = "", reco
     from lianqing.leads.models import DataPackage, Hit, ScanRun
 
     package = DataPackage.objects.create(
-        name="数据包", org=org, source="folder", path=f"/tmp/p{rule_id}{subject_id}"
+        name="数据包", org=org, source="folder", path=f"packages/p{rule_id}{subject_id}"
     )
     run = ScanRun.objects.create(package=package, org=org, status="succeeded")
     return Hit.objects.create(
