@@ -131,3 +131,11 @@ def test_decisions_need_a_case_the_user_sees(registry, org_tree, make_user):
     assert response.status_code == 404
     link.refresh_from_db()
     assert link.status == LinkStatus.SUGGESTED
+
+
+def test_a_case_naming_nobody_shows_no_panel(registry, org_tree, make_user):
+    case = register_case(org_tree.commission, persons=[])
+    client = verified_client(make_user(Role.PETITION, org=org_tree.petition_office))
+    panel = client.get(reverse("dossiers:case_links", args=[case.pk])).content.decode()
+    assert "被反映人与干部档案" not in panel
+    assert 'id="case-links"' in panel

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lianqing.cases.access import access_case_by_id
+from lianqing.cases.selectors import reported_person_list
 from lianqing.core.models import User
 from lianqing.leads.access import access_package_by_id, may_decide
 
@@ -211,6 +212,7 @@ def _links_context(user: User, case_id: int) -> dict[str, Any]:
     links = selectors.links_of_case(case_id=case_id)
     return {
         "links": links,
+        "has_persons": bool(links) or bool(reported_person_list(case_ids=[case_id])),
         "case_id": case_id,
         "may_link": may_link(user),
         "may_view": may_view_dossiers(user),
