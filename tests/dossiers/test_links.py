@@ -139,3 +139,18 @@ def test_a_case_naming_nobody_shows_no_panel(registry, org_tree, make_user):
     panel = client.get(reverse("dossiers:case_links", args=[case.pk])).content.decode()
     assert "被反映人与干部档案" not in panel
     assert 'id="case-links"' in panel
+
+
+def test_a_second_decision_in_the_panel_shows_why_it_was_refused(registry, org_tree, make_user):
+    handler = make_user(Role.PETITION, org=org_tree.petition_office)
+    case = _case_naming(org_tree.commission, ("汪局长", "卫健局", ""))
+    case_links_suggest(case_id=case.pk)
+    link = MentionLink.objects.get(case_id=case.pk)
+    client = verified_client(handler)
+    url = reverse("dossiers:link_decide", args=[link.pk])
+    client.post(url, {"decision": "reject"}, HTTP_HX_REQUEST="true")
+    again = client.post(url, {"decision": "confirm", "cadre": registry.wang.pk}, HTTP_HX_REQUEST="true")
+    assert again.status_code == 200  # htmx swaps it in
+    assert 'id="link-error"' in again.content.decode()
+    link.refresh_from_db()
+    assert link.status == LinkStatus.REJECTED

@@ -254,7 +254,9 @@ def link_decide(request: HttpRequest, link_id: int) -> HttpResponse:
         error = _("请求无效，请刷新页面后重试。")
     if request.headers.get("HX-Request"):
         context = _links_context(user, case.pk) | {"error": error}
-        return render(request, "dossiers/_case_links.html", context, status=422 if error else 200)
+        # 200 even for a refused decision: htmx swaps only successful responses, and the panel
+        # must show the message
+        return render(request, "dossiers/_case_links.html", context)
     if error:
         messages.error(request, error)
     return redirect("cases:detail", case_id=case.pk)
