@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "lianqing.cases",
     "lianqing.intake",
     "lianqing.leads",
+    "lianqing.dossiers",
 ]
 
 MIDDLEWARE = [

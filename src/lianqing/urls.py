@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("lianqing.cases.urls")),
     path("", include("lianqing.intake.urls")),
     path("", include("lianqing.leads.urls")),
+    path("", include("lianqing.dossiers.urls")),
 ]

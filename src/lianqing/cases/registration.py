@@ -65,6 +65,7 @@ def case_create(
     tally_change(None, tally_row(case))
     case.number = f"{NUMBER_PREFIX[Kind(kind)]}{timezone.localdate(received_at).year}{case.pk:07d}"
     Case.objects.filter(pk=case.pk).update(number=case.number)
+    named = [person for person in reported_persons if person.get("name", "").strip()]
     ReportedPerson.objects.bulk_create(
         ReportedPerson(
             case=case,
@@ -72,9 +73,13 @@ def case_create(
             org_name=person.get("org_name", "").strip(),
             position=person.get("position", "").strip(),
         )
-        for person in reported_persons
-        if person.get("name", "").strip()
+        for person in named
     )
+    if named:
+        # The cadre registry suggests who each reported person is, in the worker after commit.
+        from lianqing.dossiers.services import case_links_queue
+
+        case_links_queue(case.pk)
     case_registered_event(case=case, by=created_by)
     return case
 

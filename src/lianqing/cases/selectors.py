@@ -207,3 +207,29 @@ def case_workload(*, user: User) -> list[WorkloadItem]:
         )
         for key, label, filters, query, urgent in rows
     ]
+
+
+# --- for the cadre registry (dossiers) ------------------------------------------------------
+
+
+def reported_person_list(*, case_ids: list[int]) -> list[dict[str, Any]]:
+    """The people named in these cases, as plain values (the resolver's mentions)."""
+    from .models import ReportedPerson
+
+    rows = (
+        ReportedPerson.objects.filter(case_id__in=case_ids)
+        .order_by("case_id", "pk")
+        .values("pk", "case_id", "name", "org_name", "position", "cadre_key")
+    )
+    return [dict(row) for row in rows]
+
+
+def cases_naming_cadres(*, user: User, cadre_keys: list[str]) -> QuerySet[Case]:
+    """Cases the user may see with a reported person linked to one of these cadre keys."""
+    return (
+        case_scope(Case.objects.all(), user)
+        .filter(reported_persons__cadre_key__in=cadre_keys)
+        .distinct()
+        .select_related("org")
+        .order_by("-received_at", "-id")
+    )

@@ -235,3 +235,10 @@ def case_bulk_assign(
         except CaseError as error:
             refused.append(f"{case.number}：{error}")
     return done, refused
+
+
+def reported_person_link(*, person_id: int, cadre_key: str) -> None:
+    """Record which registry cadre a reported person is (empty: not linked). Called by dossiers."""
+    from .models import ReportedPerson
+
+    ReportedPerson.objects.filter(pk=person_id).update(cadre_key=cadre_key)

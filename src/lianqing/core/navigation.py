@@ -29,6 +29,11 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("统计"), "cases:statistics", (Role.LEADER, Role.CASE_MANAGEMENT, Role.PETITION)),
     NavItem(_("举报受理"), "intake:staff_report_list", (Role.PETITION, Role.CASE_MANAGEMENT, Role.LEADER)),
     NavItem(_("数据碰撞"), "leads:package_list", (Role.DATA_ANALYSIS, Role.LEADER, Role.CASE_MANAGEMENT)),
+    NavItem(
+        _("廉政档案"),
+        "dossiers:search",
+        (Role.LEADER, Role.SUPERVISION, Role.CASE_MANAGEMENT, Role.INVESTIGATION),
+    ),
     NavItem(_("机构"), "core:org_list"),
     NavItem(_("审计日志"), "core:audit_list", (Role.ADMIN, Role.LEADER)),
     NavItem(_("授权确认"), "core:grants", (Role.LEADER,)),

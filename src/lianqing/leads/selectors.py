@@ -138,3 +138,20 @@ def hit_history(*, hit: Hit) -> QuerySet[Hit]:
         .select_related("run__package", "decided_by")
         .order_by("-run__created_at")
     )
+
+
+def hits_naming(*, user: User | AnonymousUser, person_ids: list[str], org_codes: list[str]) -> list[Hit]:
+    """疑点 whose subject or evidence names one of these people or units, newest run first, each
+    finding once (the latest occurrence of its fingerprint)."""
+    condition = Q(subject_org_code__in=org_codes) if org_codes else Q(pk__in=[])
+    for person_id in person_ids:
+        if person_id:
+            condition |= Q(subject_id__startswith=person_id) | Q(record_ids__contains=person_id)
+    hits = hit_scope(user).filter(condition).select_related("run", "case").order_by("-run_id", "rule_id")
+    seen: set[str] = set()
+    unique = []
+    for hit in hits[:500]:
+        if hit.fingerprint not in seen:
+            seen.add(hit.fingerprint)
+            unique.append(hit)
+    return unique
