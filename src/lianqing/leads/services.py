@@ -29,10 +29,9 @@ from lianqing.cases.services import case_attachment_add, case_register
 from lianqing.core.models import Org, OrgKind, User
 from lianqing.leads import events, storage
 from lianqing.leads.errors import LeadsError
-from lianqing.leads.evidence import DatasetRecords, hit_records
+from lianqing.leads.evidence import DatasetRecords, hit_people, hit_records, scan_places
 from lianqing.leads.export import hit_evidence_xlsx
 from lianqing.leads.fingerprints import hit_fingerprint
-from lianqing.leads.locate import hit_people, hit_places
 from lianqing.leads.models import (
     DataPackage,
     Hit,
@@ -364,7 +363,7 @@ def scan_execute(run_id: int) -> None:
             progress=progress,
             cancel=cancelled,
         )
-        places = hit_places(run.package.path, result.hits)
+        places = scan_places(run.package, result.hits)
         hits_store(run=run, result=result, places=places)
     except ScanCancelledError:
         _finish(run_id, ScanStatus.CANCELLED)
@@ -529,13 +528,7 @@ def _case_details(hit: Hit, records: list[DatasetRecords]) -> dict[str, Any]:
 
 
 def _lead_register(locked: Hit, records: list[DatasetRecords], user: User) -> Case:
-    people = hit_people(
-        locked.run.package.path,
-        subject_id=locked.subject_id,
-        subject_name=locked.subject_name,
-        rule_subject=get_rule(locked.rule_id).subject,
-        record_ids=locked.record_keys,
-    )
+    people = hit_people(locked)
     case = case_register(
         kind=Kind.LEAD,
         source=Source.DATA_SCAN,
@@ -562,7 +555,7 @@ def _lead_register(locked: Hit, records: list[DatasetRecords], user: User) -> Ca
 def hit_convert(*, hit: Hit, user: User) -> Case:
     """转为问题线索: register a 问题线索 from 数据碰撞 with the evidence and the people, and link it."""
     locked = _locked_pending(hit)
-    records = hit_records(locked.run.package.path, locked.record_keys)
+    records = hit_records(locked)
     try:
         case = _lead_register(locked, records, user)
     except CaseError as error:

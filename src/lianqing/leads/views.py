@@ -26,9 +26,8 @@ from lianqing.leads.access import (
     may_decide,
     may_see_leads,
 )
-from lianqing.leads.charts import chart_kinds, hit_charts
 from lianqing.leads.errors import LeadsError
-from lianqing.leads.evidence import hit_records
+from lianqing.leads.evidence import chart_kinds, hit_charts, hit_records
 from lianqing.leads.forms import ExcludeForm, FolderForm, ScanForm, UploadForm
 from lianqing.leads.models import DataPackage, HitChange, HitStatus, ScanStatus, Severity
 from lianqing.leads.selectors import (
@@ -275,7 +274,7 @@ def hit_detail_view(request: HttpRequest, hit_id: int) -> HttpResponse:
     context = {
         "hit": hit,
         "rule": rule,
-        "records": hit_records(hit.run.package.path, hit.record_keys),
+        "records": hit_records(hit),
         "chart_kinds": chart_kinds(hit.rule_id),
         "history": hit_history(hit=hit)[:10],
         "exclude_form": ExcludeForm(),
@@ -290,7 +289,7 @@ def hit_detail_view(request: HttpRequest, hit_id: int) -> HttpResponse:
 def hit_chart_view(request: HttpRequest, hit_id: int) -> JsonResponse:
     hit = access_hit_by_id(request.user, hit_id)
     events.hit_viewed_event(hit=hit, request=request, part="chart")
-    return JsonResponse({"hit": hit.pk, "charts": hit_charts(hit.run.package.path, hit)})
+    return JsonResponse({"hit": hit.pk, "charts": hit_charts(hit)})
 
 
 @leads_view()
@@ -298,7 +297,7 @@ def hit_chart_view(request: HttpRequest, hit_id: int) -> JsonResponse:
 def hit_notice_view(request: HttpRequest, hit_id: int) -> HttpResponse:
     hit = access_hit_by_id(request.user, hit_id)
     events.hit_viewed_event(hit=hit, request=request, part="notice")
-    context = {"hit": hit, "records": hit_records(hit.run.package.path, hit.record_keys)}
+    context = {"hit": hit, "records": hit_records(hit)}
     return render(request, "leads/hit_notice.html", context)
 
 
