@@ -19,8 +19,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from lianqing.analytics.engine import ScanCancelledError, ScanResult, get_rule, scan
-from lianqing.analytics.engine.params import convert_param
+from lianqing.analytics.engine import ScanCancelledError, ScanResult, check_scan_params, get_rule, scan
 from lianqing.analytics.engine.scan import ENGINES
 from lianqing.analytics.errors import AnalyticsError
 from lianqing.cases.errors import CaseError
@@ -243,20 +242,9 @@ def _check_scan_options(rules: list[str], params: Mapping[str, Any], engine: str
         raise LeadsError(f"未知引擎 {engine} (unknown engine {engine})")
     try:
         chosen = sorted({get_rule(rule_id).id for rule_id in rules})
+        check_scan_params({str(key): value for key, value in params.items()})
     except AnalyticsError as error:
         raise LeadsError(str(error)) from error
-    for key in params:
-        rule_id, _, param = str(key).partition(".")
-        try:
-            rule = get_rule(rule_id)
-        except AnalyticsError as error:
-            raise LeadsError(str(error)) from error
-        if param not in rule.params:
-            raise LeadsError(f"规则 {rule.id} 没有参数 {param} (rule {rule.id} has no parameter {param})")
-        try:
-            convert_param(rule.params[param], params[key], field=str(key))
-        except AnalyticsError as error:
-            raise LeadsError(str(error)) from error
     return chosen
 
 

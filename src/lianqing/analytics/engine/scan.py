@@ -16,7 +16,7 @@ from lianqing.analytics.engine.backend import Backend, DuckDBBackend
 from lianqing.analytics.engine.calendar import calendar_table
 from lianqing.analytics.engine.library import Rule, load_library, load_macros, load_shared_views
 from lianqing.analytics.engine.package import DatasetFile, inspect_package
-from lianqing.analytics.engine.params import parse_date, resolve_params, split_overrides, today
+from lianqing.analytics.engine.params import check_params, parse_date, resolve_params, split_overrides, today
 from lianqing.analytics.engine.results import Hit, group_hits, hits_table, write_hits_csv, write_summary
 from lianqing.analytics.errors import AnalyticsError
 from lianqing.analytics.workdays import unknown_years
@@ -56,6 +56,11 @@ class ScanResult:
 def list_rules() -> list[Rule]:
     """The rule library, sorted by id."""
     return list(load_library())
+
+
+def check_scan_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """`RULE.name` overrides checked against the library (names, types, ranges), typed."""
+    return check_params(params, {rule.id: rule for rule in load_library()})
 
 
 def get_rule(rule_id: str) -> Rule:
