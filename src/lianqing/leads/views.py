@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lianqing.analytics.contract import DATASETS
 from lianqing.analytics.engine import get_rule
 from lianqing.core.models import User
 from lianqing.leads import events, export, services, storage
@@ -27,7 +28,14 @@ from lianqing.leads.access import (
     may_see_leads,
 )
 from lianqing.leads.errors import LeadsError
-from lianqing.leads.evidence import chart_kinds, hit_charts, hit_records
+from lianqing.leads.evidence import (
+    chart_kinds,
+    hit_charts,
+    hit_evidence_tables,
+    hit_records,
+    hit_reveal,
+    hit_subject,
+)
 from lianqing.leads.forms import ExcludeForm, FolderForm, ScanForm, UploadForm
 from lianqing.leads.models import DataPackage, HitChange, HitStatus, ScanStatus, Severity
 from lianqing.leads.selectors import (
@@ -274,7 +282,10 @@ def hit_detail_view(request: HttpRequest, hit_id: int) -> HttpResponse:
     context = {
         "hit": hit,
         "rule": rule,
-        "records": hit_records(hit),
+        "tables": hit_evidence_tables(hit),
+        "subject": hit_subject(hit),
+        "dataset_titles": [DATASETS[name].title for name in rule.datasets if name in DATASETS],
+        "may_reveal": may_decide(request.user),
         "chart_kinds": chart_kinds(hit.rule_id),
         "history": hit_history(hit=hit)[:10],
         "exclude_form": ExcludeForm(),
@@ -297,8 +308,24 @@ def hit_chart_view(request: HttpRequest, hit_id: int) -> JsonResponse:
 def hit_notice_view(request: HttpRequest, hit_id: int) -> HttpResponse:
     hit = access_hit_by_id(request.user, hit_id)
     events.hit_viewed_event(hit=hit, request=request, part="notice")
-    context = {"hit": hit, "records": hit_records(hit)}
+    context = {"hit": hit, "records": hit_records(hit), "subject": hit_subject(hit)}
     return render(request, "leads/hit_notice.html", context)
+
+
+@leads_view(deciding=True)
+@require_POST
+def hit_reveal_view(request: HttpRequest, hit_id: int) -> HttpResponse:
+    """Show one masked id number in full (数据分析 and 领导 only); every reveal is audited."""
+    hit = access_hit_by_id(request.user, hit_id)
+    token = request.POST.get("token", "")
+    value = hit_reveal(hit, token)
+    if value is None:
+        raise Http404(_("没有找到该号码"))
+    events.hit_id_revealed_event(hit=hit, request=request, token=token)
+    if request.headers.get("HX-Request"):
+        return render(request, "leads/_revealed.html", {"value": value})
+    messages.info(request, _("完整号码：%(value)s") % {"value": value})
+    return redirect("leads:hit_detail", hit_id=hit.pk)
 
 
 @leads_view(deciding=True)

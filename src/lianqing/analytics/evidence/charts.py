@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from lianqing.analytics import workdays
+from lianqing.analytics.engine.results import mask_id
+from lianqing.analytics.evidence.display import PERSON_ID_SHAPE
 from lianqing.analytics.evidence.records import HitLike, PackageReader, parse_record_ids, split_record_ids
 
 GRAPH_RULES = frozenset({"B02", "B06", "C01", "C02", "M02", "F06", "F07"})
@@ -70,6 +72,8 @@ class _Graph:
         kept = {node["id"] for node in nodes}
         for node in nodes:
             node["is_subject"] = node["id"] in subject_ids
+            if node["name"] == node["id"] and PERSON_ID_SHAPE.fullmatch(node["id"]):
+                node["name"] = mask_id(node["id"])  # no name known: never a bare id number
         links = [link for link in self.links.values() if link["source"] in kept and link["target"] in kept]
         return {
             "type": "graph",
