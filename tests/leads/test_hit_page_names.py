@@ -35,11 +35,6 @@ def visible_text(html: str) -> str:
 
 
 @pytest.fixture
-def owner(org_tree, make_user):
-    return make_user(Role.DATA_ANALYSIS, org=org_tree.township_a, username="analyst_a")
-
-
-@pytest.fixture
 def hit(owner, data_dir):
     january_package(data_dir / "jan")
     package = package_register_folder(user=owner, folder="jan")

@@ -14,9 +14,7 @@ from openpyxl import load_workbook
 
 from lianqing.cases.models import Case, Kind, Source
 from lianqing.core.models import AuditEvent
-from lianqing.core.roles import Role
 from lianqing.leads.models import DataPackage, Hit, HitStatus, ImportStatus, ScanStatus
-from lianqing.leads.services import package_register_folder, scan_run_sync
 from tests.leads.packages import OFFICIAL_A, RELATIVE_1, january_package, zip_folder
 from tests.pages import page_problems
 
@@ -25,33 +23,6 @@ pytestmark = pytest.mark.django_db
 
 def run_worker() -> None:
     call_command("db_worker", batch=True, reload=False, startup_delay=False)
-
-
-@pytest.fixture
-def owner(org_tree, make_user):
-    """The analyst of township A who registered the package."""
-    return make_user(Role.DATA_ANALYSIS, org=org_tree.township_a, username="analyst_a")
-
-
-@pytest.fixture
-def scanned(owner, data_dir):
-    january_package(data_dir / "jan")
-    package = package_register_folder(user=owner, folder="jan")
-    run = scan_run_sync(package=package, user=owner, rules=["B01", "B02"])
-    hit = run.hits.get(rule_id="B02", subject_id=RELATIVE_1)
-    return package, run, hit
-
-
-@pytest.fixture
-def people(org_tree, make_user, owner):
-    return {
-        "owner": owner,
-        "leader": make_user(Role.LEADER, org=org_tree.commission, username="leader"),
-        "case_manager": make_user(Role.CASE_MANAGEMENT, org=org_tree.case_office, username="anguan"),
-        "other_jurisdiction": make_user(Role.DATA_ANALYSIS, org=org_tree.township_b, username="analyst_b"),
-        "wrong_role": make_user(Role.PETITION, org=org_tree.commission, username="xinfang"),
-        "township_case_manager": make_user(Role.CASE_MANAGEMENT, org=org_tree.township_a, username="ag_a"),
-    }
 
 
 def _read_urls(package, run, hit) -> list[str]:
