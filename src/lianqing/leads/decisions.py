@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianqing.cases.errors import CaseError
 from lianqing.cases.models import Case, Kind, Source
@@ -28,7 +29,8 @@ def _locked_pending(hit: Hit) -> Hit:
     locked = Hit.objects.select_for_update(of=("self",)).select_related("run__package", "org").get(pk=hit.pk)
     if locked.status != HitStatus.PENDING:
         raise LeadsError(
-            f"该疑点已{locked.get_status_display()}，不能再处理 (this hit is already {locked.status})"
+            _("该疑点已%(get_status_display)s，不能再处理")
+            % {"get_status_display": locked.get_status_display()}
         )
     return locked
 
@@ -38,9 +40,9 @@ def hit_exclude(*, hit: Hit, user: User, reason: str) -> Hit:
     """排除: the hit was checked and is not a problem. The reason is required."""
     reason = reason.strip()
     if not reason:
-        raise LeadsError("请填写排除理由 (field reason: a reason is required)")
+        raise LeadsError(_("请填写排除理由"))
     if len(reason) > MAX_REASON:
-        raise LeadsError(f"排除理由不能超过 {MAX_REASON} 字 (field reason: at most {MAX_REASON} characters)")
+        raise LeadsError(_("排除理由不能超过 %(MAX_REASON)s 字") % {"MAX_REASON": MAX_REASON})
     locked = _locked_pending(hit)
     Hit.objects.filter(pk=locked.pk).update(
         status=HitStatus.EXCLUDED, decision_reason=reason, decided_by=user, decided_at=timezone.now()

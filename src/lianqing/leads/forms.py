@@ -20,9 +20,9 @@ class UploadForm(forms.Form):
     def clean_archive(self):  # type: ignore[no-untyped-def]
         archive = self.cleaned_data["archive"]
         if not archive.name.lower().endswith(".zip"):
-            raise forms.ValidationError(_("请上传 .zip 压缩包 (upload a .zip file)"))
+            raise forms.ValidationError(_("请上传 .zip 压缩包"))
         if archive.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("压缩包超过 1 GB (the zip is larger than 1 GB)"))
+            raise forms.ValidationError(_("压缩包超过 1 GB"))
         return archive
 
 

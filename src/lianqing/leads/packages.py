@@ -13,6 +13,7 @@ from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianqing.core.models import Org, User
 from lianqing.leads import events, storage
@@ -28,7 +29,7 @@ def _package_create(
 ) -> DataPackage:
     if user.org is None:
         storage.remove_package_folder(imported.path)
-        raise LeadsError("您的账号没有所属机构，不能导入数据包 (your account has no org)")
+        raise LeadsError(_("您的账号没有所属机构，不能导入数据包"))
     try:
         with transaction.atomic():
             package = DataPackage.objects.create(
@@ -82,7 +83,7 @@ def _pending_package_create(
 
 def _require_org(user: User) -> Org:
     if user.org is None:
-        raise LeadsError("您的账号没有所属机构，不能导入数据包 (your account has no org)")
+        raise LeadsError(_("您的账号没有所属机构，不能导入数据包"))
     return user.org
 
 
@@ -169,7 +170,7 @@ def package_import_execute(package_id: int, *, scan_after: bool = False) -> None
     except Exception as error:  # a bug or a broken file: the analyst still sees why the import ended
         logger.exception("import of package %s failed", package_id)
         storage.remove_package_folder(out)
-        _import_failed(package_id, f"导入出错 (import failed): {type(error).__name__}: {error}", [])
+        _import_failed(package_id, f"导入出错：{type(error).__name__}: {error}", [])
         return
     finally:
         if package.source == PackageSource.UPLOAD:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianqing.analytics.engine import ScanCancelledError, ScanResult, check_scan_params, get_rule, scan
 from lianqing.analytics.engine.scan import ENGINES
@@ -28,7 +29,7 @@ STALE_AFTER = dt.timedelta(hours=1)  # no progress for this long: the worker is 
 
 def _check_scan_options(rules: list[str], params: Mapping[str, Any], engine: str) -> list[str]:
     if engine not in ENGINES:
-        raise LeadsError(f"未知引擎 {engine} (unknown engine {engine})")
+        raise LeadsError(_("未知引擎 %(engine)s") % {"engine": engine})
     try:
         chosen = sorted({get_rule(rule_id).id for rule_id in rules})
         check_scan_params({str(key): value for key, value in params.items()})
@@ -49,9 +50,7 @@ def scan_start(
 ) -> ScanRun:
     """Queue a scan of `package`; refused while another scan of it is queued or running."""
     if package.import_status != ImportStatus.READY:
-        raise LeadsError(
-            f"数据包 {package.name} 尚未导入成功，不能扫描 (package {package.name} is not imported)"
-        )
+        raise LeadsError(_("数据包 %(name)s 尚未导入成功，不能扫描") % {"name": package.name})
     chosen = _check_scan_options(rules or [], params or {}, engine)
     try:
         with transaction.atomic():
@@ -94,13 +93,13 @@ def scan_cancel(*, run: ScanRun, user: User) -> ScanRun:
             status=ScanStatus.CANCELLED,
             finished_at=now,
             is_cancel_requested=True,
-            error="后台任务已中断，扫描已结束 (the worker stopped; scan ended)",
+            error=_("后台任务已中断，扫描已结束"),
         )
         running = ScanRun.objects.filter(pk=run.pk, status=ScanStatus.RUNNING).update(
             is_cancel_requested=True
         )
         if not queued and not stale and not running:
-            raise LeadsError("该扫描已经结束，无法取消 (the scan has already ended)")
+            raise LeadsError(_("该扫描已经结束，无法取消"))
         events.scan_cancelled_event(run=run, user=user)
     run.refresh_from_db()
     return run
@@ -148,7 +147,7 @@ def scan_execute(run_id: int) -> None:
         _finish(run_id, ScanStatus.FAILED, str(error))
     except Exception as error:  # a bug or a broken file: the analyst still sees why the scan ended
         logger.exception("scan %s failed", run_id)
-        _finish(run_id, ScanStatus.FAILED, f"扫描出错 (scan failed): {type(error).__name__}: {error}")
+        _finish(run_id, ScanStatus.FAILED, f"扫描出错：{type(error).__name__}: {error}")
 
 
 def previous_run_of(run: ScanRun) -> ScanRun | None:

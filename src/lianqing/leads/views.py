@@ -62,7 +62,7 @@ def leads_view(*, deciding: bool = False) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             allowed = may_decide(request.user) if deciding else may_see_leads(request.user)
             if not allowed:
-                return HttpResponseForbidden(_("无权使用数据碰撞 (no access to data scans)"))
+                return HttpResponseForbidden(_("无权使用数据碰撞"))
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -120,7 +120,7 @@ def package_upload_view(request: HttpRequest) -> HttpResponse:
 def package_folder_view(request: HttpRequest) -> HttpResponse:
     form = FolderForm(request.POST, folders=storage.data_folders())
     if not form.is_valid():
-        messages.error(request, _("请选择数据目录中的文件夹 (choose a folder of the data directory)"))
+        messages.error(request, _("请选择数据目录中的文件夹"))
         return redirect("leads:package_list")
     try:
         package = services.package_import_folder(
@@ -136,7 +136,7 @@ def package_folder_view(request: HttpRequest) -> HttpResponse:
 
 
 def _import_queued(request: HttpRequest, package: DataPackage) -> HttpResponse:
-    messages.info(request, _("数据包已提交，正在后台导入 (package queued for import)"))
+    messages.info(request, _("数据包已提交，正在后台导入"))
     return redirect("leads:package_detail", package_id=package.pk)
 
 
@@ -174,7 +174,7 @@ def scan_start_view(request: HttpRequest, package_id: int) -> HttpResponse:
     package = access_package_by_id(request.user, package_id)
     form = ScanForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("扫描参数有误 (invalid scan options)"))
+        messages.error(request, _("扫描参数有误"))
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
@@ -235,7 +235,7 @@ def run_cancel_view(request: HttpRequest, run_id: int) -> HttpResponse:
     run = access_run_by_id(request.user, run_id)
     try:
         services.scan_cancel(run=run, user=request.user)  # type: ignore[arg-type]
-        messages.info(request, _("已请求取消扫描 (cancel requested)"))
+        messages.info(request, _("已请求取消扫描"))
     except LeadsError as error:
         _refusal(request, error)
     return redirect("leads:run_detail", run_id=run.pk)
@@ -334,11 +334,11 @@ def hit_exclude_view(request: HttpRequest, hit_id: int) -> HttpResponse:
     hit = access_hit_by_id(request.user, hit_id)
     form = ExcludeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请填写排除理由 (field reason: a reason is required)"))
+        messages.error(request, _("请填写排除理由"))
         return redirect("leads:hit_detail", hit_id=hit.pk)
     try:
         services.hit_exclude(hit=hit, user=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
-        messages.success(request, _("疑点已排除 (hit excluded)"))
+        messages.success(request, _("疑点已排除"))
     except LeadsError as error:
         _refusal(request, error)
     return redirect("leads:hit_detail", hit_id=hit.pk)
@@ -354,5 +354,5 @@ def hit_convert_view(request: HttpRequest, hit_id: int) -> HttpResponse:
     except LeadsError as error:
         _refusal(request, error)
         return redirect("leads:hit_detail", hit_id=hit.pk)
-    messages.success(request, _("已转为问题线索 %(number)s (converted to a lead)") % {"number": case})
+    messages.success(request, _("已转为问题线索 %(number)s") % {"number": case})
     return redirect("leads:hit_detail", hit_id=hit.pk)
