@@ -64,3 +64,18 @@ def test_the_engine_calendar_table_uses_the_same_facts():
         "is_rest": True,
         "festival": "Spring Festival",
     }
+
+
+def test_a_scan_over_an_uncovered_year_says_so_in_its_summary(tmp_path):
+    from lianqing.analytics.engine import scan
+
+    package = tmp_path / "package"
+    package.mkdir()
+    day = UNKNOWN_MONDAY.isoformat()
+    (package / "expenses.csv").write_text(
+        f"expense_id,org_code,category,amount,date\nE1,ORG1,公务接待,300.00,{day}\n", encoding="utf-8"
+    )
+    workdays._warn_once.cache_clear()
+    with pytest.warns(workdays.UnknownYearWarning):
+        summary = scan(package=package, rules=["F01"], as_of=day).summary
+    assert summary["calendar_unknown_years"] == [UNKNOWN_MONDAY.year]

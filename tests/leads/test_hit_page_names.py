@@ -119,3 +119,13 @@ def test_booleans_read_yes_or_no(hit, owner, client_for):
     body = _page(client_for(owner), official_hit)
     assert "是否领导干部" in visible_text(body)
     assert "False" not in visible_text(body)
+
+
+def test_the_results_page_warns_of_years_without_holiday_data(hit, owner, client_for):
+    run = hit.run
+    url = reverse("leads:run_detail", args=[run.pk])
+    assert 'id="calendar-warning"' not in client_for(owner).get(url).content.decode()
+    run.summary = {**run.summary, "calendar_unknown_years": [2027]}
+    run.save(update_fields=["summary"])
+    body = client_for(owner).get(url).content.decode()
+    assert "节假日数据不含 2027 年" in visible_text(body)
