@@ -8,6 +8,7 @@ The analytics library does the work and knows nothing of Django; these modules c
 store what it returns.
 """
 
+from lianqing.leads.categories import rule_category
 from lianqing.leads.decisions import hit_convert, hit_exclude
 from lianqing.leads.packages import (
     package_import_claim,
@@ -35,6 +36,7 @@ __all__ = [
     "package_import_upload",
     "package_register_folder",
     "previous_run_of",
+    "rule_category",
     "scan_cancel",
     "scan_execute",
     "scan_run_sync",
