@@ -17,13 +17,10 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 from lianqing.analytics.engine import scan
+from lianqing.analytics.evidence import chart_kinds, hit_charts, hit_places, hit_records
 from lianqing.analytics.generate import generate
-from lianqing.leads.charts import chart_kinds, hit_charts
-from lianqing.leads.evidence import hit_records
-from lianqing.leads.locate import hit_places
 
 
 def timed(function, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -53,17 +50,10 @@ def main() -> None:
         _, locate_seconds = timed(hit_places, str(folder), result.hits)
         page_seconds = []
         for rule_id in sorted({hit.rule_id for hit in result.hits if chart_kinds(hit.rule_id)}):
-            found = next(hit for hit in result.hits if hit.rule_id == rule_id)
-            hit = SimpleNamespace(
-                rule_id=found.rule_id,
-                subject_id=found.subject_id,
-                subject_name=found.subject_name,
-                amount=found.amount,
-                record_keys=found.record_ids.split(";"),
-            )
+            hit = next(hit for hit in result.hits if hit.rule_id == rule_id)
             started = time.perf_counter()
-            hit_records(folder, hit.record_keys)
-            hit_charts(str(folder), hit)  # type: ignore[arg-type]
+            hit_records(folder, hit.record_ids.split(";"))
+            hit_charts(str(folder), hit)
             page_seconds.append((rule_id, time.perf_counter() - started))
         slowest = max(page_seconds, key=lambda item: item[1])
         rows.append(

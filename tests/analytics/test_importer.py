@@ -147,15 +147,19 @@ def test_utf8_bom_csv_and_parquet_sources_are_read(tmp_path: Path) -> None:
     assert _table(tmp_path / "pkg", "persons")["birth_date"].to_pylist() == [dt.date(1949, 12, 31)]
 
 
-def test_unknown_header_is_a_problem_but_the_rows_are_imported(tmp_path: Path) -> None:
+def test_unknown_header_is_kept_and_noted_not_a_problem(tmp_path: Path) -> None:
     source = _write_csv(
         tmp_path / "d.csv", [["身份证号码", "死亡日期", "殡仪馆编号"], [GOOD_ID, "2024-01-02", "K9"]], "utf-8"
     )
     result = import_package([f"deaths={source}"], tmp_path / "pkg")
-    assert len(result.problems) == 1
-    assert "d.csv" in result.problems[0]
-    assert "殡仪馆编号" in result.problems[0]
+    assert result.ok, result.problems
+    (note,) = result.notes
+    assert "d.csv" in note
+    assert "殡仪馆编号" in note
     assert _table(tmp_path / "pkg", "deaths").num_rows == 1
+    assert pq.read_table(tmp_path / "pkg" / "_extra" / "deaths-1.parquet").to_pylist() == [
+        {"_row": 2, "person_id": GOOD_ID, "殡仪馆编号": "K9"}
+    ]
 
 
 def test_a_user_mapping_file_teaches_new_headers(tmp_path: Path) -> None:
@@ -201,12 +205,10 @@ def test_a_folder_that_does_not_exist(tmp_path: Path) -> None:
 def test_command_exits_non_zero_with_one_line_per_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    good = _write_csv(
-        tmp_path / "deaths.csv", [["身份证号码", "死亡日期", "备用"], [GOOD_ID, "2024-01-02", "x"]], "utf-8"
-    )
-    assert import_main([str(good), "--out", str(tmp_path / "pkg")]) == 1
+    broken = _write_csv(tmp_path / "deaths.csv", [["身份证号码", "备用"], [GOOD_ID, "x"]], "utf-8")
+    assert import_main([str(broken), "--out", str(tmp_path / "pkg")]) == 1
     err = capsys.readouterr().err
-    assert "备用" in err
+    assert "death_date" in err
     assert "Traceback" not in err
     assert import_main([str(tmp_path / "missing"), "--out", str(tmp_path / "pkg2")]) == 2
     assert "missing" in capsys.readouterr().err

@@ -88,3 +88,11 @@ def test_time_limits_are_edited_in_the_admin(org_tree, make_user, client_for):
     )
     assert response.status_code == 302
     assert TimeLimits.objects.get(pk=1).accept_days == 12
+
+
+def test_case_deadlines_use_the_one_analytics_calendar():
+    from lianqing.analytics import workdays
+    from lianqing.cases import deadlines
+
+    assert deadlines.add_working_days is workdays.add_working_days
+    assert deadlines.is_working_day is workdays.is_working_day

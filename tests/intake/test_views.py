@@ -325,3 +325,9 @@ def test_reply_with_a_wrong_type_file_keeps_text_and_stores_nothing(client, inta
     assert "补充.pdf 的文件类型不受支持" in html
     assert "补充一张截图</textarea>" in html
     assert not Message.objects.exists()
+
+
+def test_staff_list_names_the_region_with_the_code_on_hover(client, client_for, staff, intake_env):
+    _post_report(client, FORM_DATA)
+    body = client_for(staff["petition"]).get(reverse("intake:staff_report_list")).content.decode()
+    assert '<td><span title="370124">济南市 平阴县</span></td>' in body

@@ -116,7 +116,7 @@ def test_rule_parameters_from_the_scan_form_reach_the_engine(package, analyst, c
         {"engine": "duckdb", "params": "per_head_max"},
         follow=True,
     )
-    assert "规则.参数=值" in malformed.content.decode()
+    assert "规则编号.参数名=值" in malformed.content.decode()
     assert ScanRun.objects.count() == 0
     http.post(
         reverse("leads:scan_start", args=[package.pk]),

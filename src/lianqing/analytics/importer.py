@@ -35,6 +35,13 @@ from lianqing.analytics import idcodes
 from lianqing.analytics.contract import DATASETS, Column, ColumnType, Dataset, IdKind
 from lianqing.analytics.errors import AnalyticsError
 from lianqing.analytics.headers import AliasTable, header_key, load_aliases
+from lianqing.analytics.import_extras import (
+    DERIVED_COLUMNS,
+    DERIVED_ID,
+    ExtraColumns,
+    derived_id_prefix,
+    with_derived_ids,
+)
 from lianqing.analytics.normalize import EMPTY_REASON, column_sql, reason_sql
 from lianqing.analytics.sources import (
     BATCH_ROWS,
@@ -71,7 +78,9 @@ class SourceReport:
     rows_rejected: int = 0
     rows_with_invalid_ids: int = 0
     mapping: dict[str, str] = field(default_factory=dict)  # header as written -> contract column
-    unknown_headers: list[str] = field(default_factory=list)
+    unknown_headers: list[str] = field(default_factory=list)  # kept as text in `extra_file`
+    extra_file: str = ""  # _extra/<dataset>-<n>.parquet, relative to the package
+    derived_columns: list[str] = field(default_factory=list)  # made from file, sheet and row
 
 
 @dataclass
@@ -507,19 +516,18 @@ def _import_sheet(
     database: _Database,
     report: SourceReport,
     problems: list[str],
+    notes: list[str],
 ) -> None:
     columns: dict[str, str] = {}  # contract column -> c<i>
     header_of: dict[str, str] = {}
+    unknown: dict[str, str] = {}  # header as written -> c<i>, kept in _extra/
     for index, header in enumerate(sheet.headers):
         if not header.strip():
             continue
         column = aliases.get(header_key(header))
         if column is None:
             report.unknown_headers.append(header)
-            problems.append(
-                f"{_where(report)} 列 {header}: 无法识别的表头, 该列未导入 "
-                f"({_where_en(report)} column {header}: unknown header, column not imported; add it to a --mapping file)"
-            )
+            unknown.setdefault(header, f"c{index}")
         elif column in columns:
             problems.append(
                 f"{_where(report)} 列 {header}: 与列 {header_of[column]} 都对应 {column}, 只导入了前者 "
@@ -529,6 +537,18 @@ def _import_sheet(
             columns[column] = f"c{index}"
             header_of[column] = header
     report.mapping = {header_of[c]: c for c in columns}
+    batches = sheet.batches
+    for column in DERIVED_COLUMNS:
+        if column in dataset.key and column not in columns:
+            columns[column] = DERIVED_ID
+            header_of[column] = "（按文件、工作表和行号生成）"
+            report.derived_columns.append(column)
+            anchors = [
+                columns[c.name]
+                for c in dataset.columns
+                if c.required and c.type is ColumnType.STRING and c.name in columns and c.name != column
+            ]
+            batches = with_derived_ids(batches, derived_id_prefix(report.file, report.sheet), anchors)
     missing = [c for c in dataset.required_columns if c not in columns]
     if missing:
         problems.append(
@@ -536,11 +556,27 @@ def _import_sheet(
             f"({_where_en(report)}: dataset {dataset.name} needs column(s) {', '.join(missing)}; table not imported)"
         )
         return
+    notes.extend(
+        f"{_where(report)}: 没有记录编号列, 已按 文件-工作表-行号 生成 {column}, "
+        f"如 {derived_id_prefix(report.file, report.sheet)}{sheet.header_row + 1}"
+        for column in report.derived_columns
+    )
     writer.open(dataset)
     normaliser = _Normaliser(database, dataset, columns)
     raw_of = dict(columns.items())
+    extra = None
+    if unknown:
+        extra = ExtraColumns(
+            writer.out, dataset.name, unknown, {c: columns[c] for c in dataset.key if c in columns}
+        )
+        report.extra_file = extra.relative_path
+        notes.append(
+            f"{_where(report)}: 列 {'、'.join(unknown)} 不在数据规范中, 未参与碰撞, 已原样保留在 {extra.relative_path}"
+        )
     try:
-        for batch in _read_ahead(sheet.batches):
+        for batch in _read_ahead(batches):
+            if extra is not None:
+                extra.write(batch)
             report.rows_read += batch.num_rows
             kept, rejected_raw, row_problems, invalid_ids = normaliser.run(batch)
             writer.write(dataset, kept)
@@ -559,6 +595,9 @@ def _import_sheet(
             f"{_where(report)} 第 {report.rows_read + sheet.header_row + 1} 行附近无法读取, 其后的行未导入: {error} "
             f"({_where_en(report)}: unreadable near row {report.rows_read + sheet.header_row + 1}; later rows not imported)"
         )
+    finally:
+        if extra is not None:
+            extra.close()
     lines = _line_numbers(sheet, {text for _, text in sheet.bad_rows})
     for _, text in sheet.bad_rows:
         report.rows_read += 1
@@ -672,7 +711,7 @@ def import_package(
                     encoding=sheet.encoding,
                     header_row=sheet.header_row,
                 )
-                _import_sheet(sheet, dataset, aliases, writer, database, report, problems)
+                _import_sheet(sheet, dataset, aliases, writer, database, report, problems, notes)
                 report.sha256 = hashing.result()
                 reports.append(report)
                 if report.rows_with_invalid_ids:
@@ -692,6 +731,7 @@ def import_package(
         "datasets": writer.rows,
         "sources": [asdict(report) for report in reports],
         "problems": problems,
+        "notes": notes,
     }
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return ImportResult(out, reports, problems, notes, dict(writer.rows))

@@ -165,18 +165,6 @@ def _fast(raw: str, pattern: str, value: str, slow: str) -> str:
     return f"CASE WHEN regexp_full_match({raw}, '{pattern}') THEN {value.format(x=raw)} ELSE {slow} END"
 
 
-def person_id_valid_sql(value: str) -> str:
-    """TRUE when `value` (already normalised) passes GB 11643: length, birth date, check digit."""
-    total = " + ".join(
-        f"CAST(substr({value}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(_RIC_WEIGHTS)
-    )
-    return (
-        f"(regexp_full_match({value}, '\\d{{17}}[0-9X]')"
-        f" AND try_strptime(substr({value}, 7, 8), '%Y%m%d') IS NOT NULL"
-        f" AND substr({value}, 18, 1) = substr('10X98765432', (({total}) % 11) + 1, 1))"
-    )
-
-
 def column_sql(column: Column, raw: str, *, is_key: bool = False) -> ColumnSql:
     """The normalised value of `raw` for `column`, and the reason (NULL when fine) it cannot be taken."""
     if column.type is ColumnType.STRING:

@@ -11,6 +11,7 @@ from typing import TextIO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianqing.core.demo import COMMISSION_CODE, REGION
 from lianqing.core.models import Org, User
 
 from . import services
@@ -30,7 +31,7 @@ def load(stdout: TextIO) -> None:
     if Case.objects.filter(details__demo=True).exists():
         stdout.write(_("案件演示数据已存在") + "\n")
         return
-    commission = Org.objects.get(org_code="JW370124")
+    commission = Org.objects.get(org_code=COMMISSION_CODE)
     orgs = {org.org_code: org for org in Org.objects.filter(path__startswith=commission.path)}
     users = {
         user.username: user
@@ -43,7 +44,7 @@ def load(stdout: TextIO) -> None:
             source=source,
             category=category,
             summary=summary,
-            region_code="370124",
+            region_code=REGION,
             org=commission,
             received_at=now - dt.timedelta(days=40 - 8 * i),
             reported_persons=[{"name": name, "org_name": org_name, "position": position}],

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lianqing.core.models import Org, User
+from lianqing.core.names import region_label
 
 from .access import case_scope
 from .models import (
@@ -71,6 +72,11 @@ def default_period(today: dt.date | None = None) -> Period:
 def _inbox(**params: Any) -> str:
     clean = {key: value for key, value in params.items() if value not in (None, "")}
     return f"{reverse('cases:inbox')}?{urlencode(clean)}"
+
+
+def region_labels(rows: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Region names (GB/T 2260) for the statistics' region rows; the code where none is known."""
+    return {row["region_code"]: region_label(row["region_code"]) or row["region_code"] for row in rows}
 
 
 def _labelled(
@@ -185,7 +191,12 @@ def case_statistics(*, user: User, period: Period) -> dict[str, Any]:
             for row in sorted(stock, key=lambda r: status_order.index(r["status"]))
         ],
         "category": _labelled(rows.category, "category", dict(Category.choices), period),
-        "region": _labelled(rows.region, "region_code", {}, period, region_exact=1),
+        "region": [
+            {**row, "title": row["key"]}  # the code on hover
+            for row in _labelled(
+                rows.region, "region_code", region_labels(rows.region), period, region_exact=1
+            )
+        ],
         "org": [
             {
                 "key": row["org_id"],

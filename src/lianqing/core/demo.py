@@ -1,5 +1,9 @@
 """The demo district: an org tree of a county commission and staff accounts of every role.
 
+The one place for the demo's place: the district (REGION, DISTRICT_NAME), its commission and
+townships. The intake, cases and leads demos read these (the leads demo generates its data
+package for this district), so every demo screen is about the same 示范县.
+
 Idempotent: running it again updates what is there and creates nothing twice. Other apps
 add their own demo data in a `demo.py` module with a `load(stdout)` function.
 """
@@ -14,6 +18,7 @@ from lianqing.core.services import org_upsert, user_upsert
 
 DEMO_PASSWORD = "Lianqing-demo-2026"  # noqa: S105  (printed for the demo on purpose)
 REGION = "370124"
+DISTRICT_NAME = "示范县"
 COMMISSION_CODE = "JW370124"
 
 DEPARTMENTS = [
@@ -52,7 +57,7 @@ DEMO_USERS: list[tuple[str, str, str, tuple[Role, ...], Clearance]] = [
 
 def load(stdout: TextIO) -> None:
     commission = org_upsert(
-        org_code=COMMISSION_CODE, name="示范县纪委监委", kind=OrgKind.COMMISSION, region_code=REGION
+        org_code=COMMISSION_CODE, name=f"{DISTRICT_NAME}纪委监委", kind=OrgKind.COMMISSION, region_code=REGION
     )
     for code, name in DEPARTMENTS:
         org_upsert(org_code=code, name=name, kind=OrgKind.DEPARTMENT, parent=commission, region_code=REGION)

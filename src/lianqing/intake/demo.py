@@ -10,6 +10,7 @@ from typing import TextIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from lianqing.core.demo import REGION
 from lianqing.core.models import User
 from lianqing.intake.abuse import challenge_issue, proof_solve
 from lianqing.intake.models import Report
@@ -57,7 +58,7 @@ def load(stdout: TextIO) -> None:
     anonymous = _submit(
         ReportDraft(
             category="sifeng_dining",
-            region_code="370124",
+            region_code=REGION,
             description="某镇政府办公室主任上周五晚在县城某酒店用公款宴请，约十二人，饮用高档白酒。",
             persons=[{"name": "张某某", "org_name": "东阿镇人民政府", "position": "办公室主任"}],
         ),
@@ -66,7 +67,7 @@ def load(stdout: TextIO) -> None:
     named = _submit(
         ReportDraft(
             category="public_interest",
-            region_code="370124",
+            region_code=REGION,
             description="村里的低保名额给了村干部的亲属，真正困难的几户没有评上，希望组织上查一查。",
             persons=[{"name": "李某某", "org_name": "孝直镇某村村委会", "position": "村委会主任"}],
             identity=ReporterIdentity(name="王演示", id_number="11010519491231002X", phone="13800000000"),

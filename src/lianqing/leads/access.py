@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from lianqing.core.access import scope_to_jurisdiction
 from lianqing.core.models import OrgKind, User
@@ -55,19 +56,19 @@ def hit_scope(user: User | AnonymousUser) -> QuerySet[Hit]:
 def access_package_by_id(user: User | AnonymousUser, package_id: int) -> DataPackage:
     package = package_scope(user).select_related("org").filter(pk=package_id).first()
     if package is None:
-        raise Http404("没有找到该数据包 (no such package)")
+        raise Http404(_("没有找到该数据包"))
     return package
 
 
 def access_run_by_id(user: User | AnonymousUser, run_id: int) -> ScanRun:
     run = run_scope(user).select_related("package", "org").filter(pk=run_id).first()
     if run is None:
-        raise Http404("没有找到该扫描 (no such scan)")
+        raise Http404(_("没有找到该扫描"))
     return run
 
 
 def access_hit_by_id(user: User | AnonymousUser, hit_id: int) -> Hit:
     hit = hit_scope(user).select_related("run__package", "org", "case").filter(pk=hit_id).first()
     if hit is None:
-        raise Http404("没有找到该疑点 (no such hit)")
+        raise Http404(_("没有找到该疑点"))
     return hit

@@ -47,6 +47,16 @@ def hit_viewed_event(*, hit: Hit, request: HttpRequest, part: str) -> None:
     )
 
 
+def hit_id_revealed_event(*, hit: Hit, request: HttpRequest, token: str) -> None:
+    """A masked id number was shown in full: who looked at which record's column, and when."""
+    audit_record(
+        action=AuditAction.VIEW,
+        obj=hit,
+        request=request,
+        details={"part": "reveal", "rule_id": hit.rule_id, "field": token},
+    )
+
+
 def hits_exported_event(*, run: ScanRun, request: HttpRequest, filters: dict[str, str], count: int) -> None:
     audit_record(
         action=AuditAction.EXPORT, obj=run, request=request, details={"filters": filters, "hits": count}

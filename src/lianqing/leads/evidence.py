@@ -1,128 +1,92 @@
-"""The source records behind a hit, read from its package's Parquet files with DuckDB.
+"""The leads app's door to the evidence round trip, which `lianqing.analytics.evidence` does.
 
-A record id is `dataset:key`, compound keys joined with '|' in the order of the dataset's key
-columns in contract.py (dates as YYYY-MM-DD). Every value from a hit or a user goes in as a bound
-parameter; only dataset and column names from the contract are spelled into the SQL.
+Thin: each function takes the stored hit and hands the library its package folder.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import duckdb
+from lianqing.analytics import evidence
+from lianqing.analytics.engine import Hit as EngineHit
+from lianqing.analytics.engine import get_rule
+from lianqing.analytics.engine.results import mask_id
+from lianqing.analytics.evidence import DatasetRecords, PackageReader, Place, chart_kinds
+from lianqing.analytics.evidence.display import Cell, EvidenceTable, evidence_tables, revealed_value
+from lianqing.core.names import region_label
+from lianqing.leads.models import DataPackage, Hit
 
-from lianqing.analytics.contract import DATASETS, Dataset
+__all__ = [
+    "SUBJECT_TOKEN",
+    "DatasetRecords",
+    "EvidenceTable",
+    "Place",
+    "chart_kinds",
+    "hit_charts",
+    "hit_evidence_tables",
+    "hit_people",
+    "hit_records",
+    "hit_reveal",
+    "hit_subject",
+    "scan_places",
+]
 
-MAX_RECORDS_PER_DATASET = 200
-
-
-@dataclass(frozen=True)
-class DatasetRecords:
-    name: str
-    title: str
-    columns: list[str]
-    rows: list[dict[str, Any]]
-
-    @property
-    def table(self) -> list[list[Any]]:
-        return [[row.get(column) for column in self.columns] for row in self.rows]
-
-
-def quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def key_sql(dataset: Dataset) -> str:
-    return "concat_ws('|', " + ", ".join(f"CAST({quote(c)} AS VARCHAR)" for c in dataset.key) + ")"
-
-
-def parse_record_ids(record_ids: Iterable[str]) -> dict[str, list[str]]:
-    """{dataset: [key, …]} in first-seen order; ids of unknown datasets are dropped."""
-    keys: dict[str, list[str]] = defaultdict(list)
-    for record_id in record_ids:
-        name, _, key = record_id.partition(":")
-        if name in DATASETS and key and key not in keys[name]:
-            keys[name].append(key)
-    return dict(keys)
+SUBJECT_TOKEN = "subject"  # noqa: S105  (a field name, not a secret)
 
 
-def plain(value: Any) -> Any:
-    """A JSON- and template-friendly value."""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+def hit_records(hit: Hit) -> list[DatasetRecords]:
+    return evidence.hit_records(hit.run.package.path, hit.record_keys)
 
 
-class PackageReader:
-    """Parameterised reads of one package folder (one DuckDB connection; use as a context manager)."""
-
-    def __init__(self, package_path: str | Path) -> None:
-        self.path = Path(package_path)
-        self.connection = duckdb.connect()
-
-    def __enter__(self) -> PackageReader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.connection.close()
-
-    def has(self, dataset: str) -> bool:
-        return (self.path / f"{dataset}.parquet").is_file()
-
-    def file(self, dataset: str) -> str:
-        return str(self.path / f"{dataset}.parquet")
-
-    def query(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-        cursor = self.connection.execute(sql, params)
-        names = [column[0] for column in cursor.description or []]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-    def rows_by_key(self, dataset_name: str, keys: list[str]) -> list[dict[str, Any]]:
-        if not keys or not self.has(dataset_name):
-            return []
-        dataset = DATASETS[dataset_name]
-        return self.query(
-            f"SELECT * FROM read_parquet(?) WHERE {key_sql(dataset)} IN (SELECT unnest(?::VARCHAR[])) "
-            f"ORDER BY {key_sql(dataset)} LIMIT {MAX_RECORDS_PER_DATASET}",
-            [self.file(dataset_name), keys],
-        )
-
-    def rows_where_in(
-        self, dataset_name: str, column: str, values: Iterable[str], limit: int = 500
-    ) -> list[dict[str, Any]]:
-        """Rows whose `column` (a contract column) is one of `values`."""
-        wanted = sorted({value for value in values if value})
-        dataset = DATASETS[dataset_name]
-        if not wanted or not self.has(dataset_name) or column not in dataset.column_names:
-            return []
-        return self.query(
-            f"SELECT * FROM read_parquet(?) WHERE {quote(column)} IN (SELECT unnest(?::VARCHAR[])) LIMIT {int(limit)}",
-            [self.file(dataset_name), wanted],
-        )
-
-    def records(self, record_ids: Iterable[str]) -> list[DatasetRecords]:
-        """The records behind `record_ids`, grouped by dataset in contract order."""
-        keys = parse_record_ids(record_ids)
-        found = []
-        for name, dataset in DATASETS.items():
-            if name not in keys:
-                continue
-            rows = [{k: plain(v) for k, v in row.items()} for row in self.rows_by_key(name, keys[name])]
-            columns = [c for c in dataset.column_names if any(row.get(c) not in (None, "") for row in rows)]
-            found.append(DatasetRecords(name, dataset.title, columns, rows))
-        return found
+def hit_charts(hit: Hit) -> list[dict[str, Any]]:
+    """The hit's pictures for the browser: graph nodes keyed n0, n1 … so no id number leaves."""
+    return [_opaque_ids(chart) for chart in evidence.hit_charts(hit.run.package.path, hit)]
 
 
-def hit_records(package_path: str | Path, record_ids: Iterable[str]) -> list[DatasetRecords]:
-    with PackageReader(package_path) as reader:
-        return reader.records(record_ids)
+def _opaque_ids(chart: dict[str, Any]) -> dict[str, Any]:
+    if chart["type"] != "graph":
+        return chart
+    key = {node["id"]: f"n{index}" for index, node in enumerate(chart["nodes"])}
+    return {
+        **chart,
+        "nodes": [{**node, "id": key[node["id"]]} for node in chart["nodes"]],
+        "links": [
+            {**link, "source": key[link["source"]], "target": key[link["target"]]} for link in chart["links"]
+        ],
+    }
+
+
+def hit_people(hit: Hit) -> list[dict[str, str]]:
+    return evidence.hit_people(
+        hit.run.package.path,
+        subject_id=hit.subject_id,
+        subject_name=hit.subject_name,
+        rule_subject=get_rule(hit.rule_id).subject,
+        record_ids=hit.record_keys,
+    )
+
+
+def scan_places(package: DataPackage, hits: Iterable[EngineHit]) -> dict[tuple[str, str], Place]:
+    return evidence.hit_places(package.path, hits)
+
+
+def hit_evidence_tables(hit: Hit) -> list[EvidenceTable]:
+    """The evidence as the hit page shows it: Chinese headings, names, person ids masked."""
+    with PackageReader(hit.run.package.path) as reader:
+        return evidence_tables(reader, reader.records(hit.record_keys), region_name=region_label)
+
+
+def hit_subject(hit: Hit) -> Cell:
+    """The hit's subject id as shown: masked (with a reveal token) when it is a person's."""
+    if get_rule(hit.rule_id).subject_is_private:
+        return Cell(mask_id(hit.subject_id), reveal=SUBJECT_TOKEN)
+    return Cell(hit.subject_id)
+
+
+def hit_reveal(hit: Hit, token: str) -> str | None:
+    """The full value behind one masked cell of the hit's page, or None for a token it has not."""
+    if token == SUBJECT_TOKEN:
+        return hit.subject_id if hit_subject(hit).reveal else None
+    with PackageReader(hit.run.package.path) as reader:
+        return revealed_value(reader, token, hit.record_keys)

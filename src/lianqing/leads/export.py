@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
+from lianqing.analytics.evidence import DatasetRecords
 from lianqing.core.spreadsheets import safe_cell, workbook_bytes
-from lianqing.leads.evidence import DatasetRecords
 from lianqing.leads.models import Hit
 
 MAX_EXPORT_ROWS = 200_000

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianqing.analytics.engine import list_rules
+from lianqing.analytics.engine import check_scan_params, list_rules, parse_param_assignments
 from lianqing.analytics.engine.scan import ENGINES
+from lianqing.analytics.errors import AnalyticsError
 
 MAX_UPLOAD_BYTES = 1024**3
 
@@ -19,9 +20,9 @@ class UploadForm(forms.Form):
     def clean_archive(self):  # type: ignore[no-untyped-def]
         archive = self.cleaned_data["archive"]
         if not archive.name.lower().endswith(".zip"):
-            raise forms.ValidationError(_("请上传 .zip 压缩包 (upload a .zip file)"))
+            raise forms.ValidationError(_("请上传 .zip 压缩包"))
         if archive.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("压缩包超过 1 GB (the zip is larger than 1 GB)"))
+            raise forms.ValidationError(_("压缩包超过 1 GB"))
         return archive
 
 
@@ -53,18 +54,12 @@ class ScanForm(forms.Form):
     )
 
     def clean_params(self) -> dict[str, str]:
-        overrides: dict[str, str] = {}
-        for number, line in enumerate(self.cleaned_data["params"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            key, sign, value = line.partition("=")
-            if not sign or "." not in key or not value.strip():
-                raise forms.ValidationError(
-                    _("参数第 %(n)s 行应写成 规则.参数=值 (params line %(n)s: write RULE.param=value)")
-                    % {"n": number}
-                )
-            rule_id, _dot, name = key.strip().partition(".")
-            overrides[f"{rule_id.upper()}.{name.strip()}"] = value.strip()
+        """The library's own parser and checks: the same answer as the command line's --param."""
+        try:
+            overrides = parse_param_assignments(self.cleaned_data["params"].splitlines())
+            check_scan_params(overrides)
+        except AnalyticsError as error:
+            raise forms.ValidationError(str(error)) from error
         return overrides
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -43,6 +43,8 @@ class DataPackage(models.Model):
         _("导入状态"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.READY
     )
     import_error = models.TextField(_("导入错误"), blank=True)
+    # Set by the one task delivery that claimed the import (see services.package_import_claim).
+    import_started_at = models.DateTimeField(_("开始导入时间"), null=True, blank=True)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
 

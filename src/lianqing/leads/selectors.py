@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
 from lianqing.core.models import User
+from lianqing.core.names import region_label
 from lianqing.leads.access import hit_scope, package_scope, run_scope
 from lianqing.leads.models import DataPackage, Hit, ScanRun
 
@@ -103,12 +104,13 @@ def hit_facets(*, run: ScanRun) -> dict[str, list[Any]]:
     hits = Hit.objects.filter(run=run).order_by()
     return {
         "rules": list(hits.values_list("rule_id", flat=True).distinct().order_by("rule_id")),
-        "regions": list(
-            hits.exclude(region_code="")
+        "regions": [
+            {"code": code, "name": region_label(code) or code}
+            for code in hits.exclude(region_code="")
             .values_list("region_code", flat=True)
             .distinct()
             .order_by("region_code")
-        ),
+        ],
         "orgs": list(
             hits.exclude(subject_org_code="")
             .values_list("subject_org_code", "subject_org_name")

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from lianqing.analytics.contract import DATASETS
 from lianqing.analytics.engine import list_rules
@@ -69,9 +70,7 @@ def _open_zip(upload: IO[bytes] | Path, filename: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(upload)
     except (zipfile.BadZipFile, OSError) as error:
-        raise LeadsError(
-            f"文件 {filename} 不是有效的 zip 压缩包 (file {filename} is not a valid zip)"
-        ) from error
+        raise LeadsError(_("文件 %(filename)s 不是有效的 zip 压缩包") % {"filename": filename}) from error
 
 
 def _checked_members(archive: zipfile.ZipFile, filename: str) -> list[zipfile.ZipInfo]:
@@ -80,23 +79,23 @@ def _checked_members(archive: zipfile.ZipFile, filename: str) -> list[zipfile.Zi
     members = [info for info in members if not PurePosixPath(info.filename).name.startswith(".")]
     members = [info for info in members if "__MACOSX" not in info.filename]
     if not members:
-        raise LeadsError(f"压缩包 {filename} 是空的 (zip {filename} is empty)")
+        raise LeadsError(_("压缩包 %(filename)s 是空的") % {"filename": filename})
     if len(members) > MAX_MEMBERS or sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
-        raise LeadsError(f"压缩包 {filename} 过大 (zip {filename} is too large)")
+        raise LeadsError(_("压缩包 %(filename)s 过大") % {"filename": filename})
     unknown = []
     for info in members:
         path = PurePosixPath(info.filename)
         if path.is_absolute() or ".." in path.parts or len(path.parts) > 2:
             raise LeadsError(
-                f"压缩包 {filename} 中的路径 {info.filename} 不允许 (path {info.filename} not allowed in the zip)"
+                _("压缩包 %(filename)s 中的路径 %(filename2)s 不允许")
+                % {"filename": filename, "filename2": info.filename}
             )
         if not _dataset_file(path.name) and not _is_metadata(path.name):
             unknown.append(path.name)
     if unknown:
         raise LeadsError(
-            f"压缩包 {filename} 中有无法识别的文件: {', '.join(sorted(unknown))}；文件名应为数据集名，如 benefits.xlsx "
-            f"(unknown files in {filename}; name each file after its dataset, e.g. benefits.xlsx)",
-            details=[f"可用数据集 (datasets): {', '.join(DATASETS)}"],
+            f"压缩包 {filename} 中有无法识别的文件: {', '.join(sorted(unknown))}；文件名应为数据集名，如 benefits.xlsx",
+            details=[f"可用数据集：{', '.join(DATASETS)}"],
         )
     return members
 
@@ -158,7 +157,7 @@ def resolve_data_folder(relative: str) -> Path:
     root = Path(settings.DATA_DIR).resolve()
     folder = (root / relative).resolve()
     if relative not in data_folders() or not folder.is_relative_to(root):
-        raise LeadsError(f"数据目录中没有文件夹 {relative} (no folder {relative} in the data directory)")
+        raise LeadsError(_("数据目录中没有文件夹 %(relative)s") % {"relative": relative})
     return folder
 
 
@@ -200,15 +199,14 @@ def import_folder(source: Path, out: Path | None = None) -> ImportedPackage:
     if result.problems:
         shutil.rmtree(out, ignore_errors=True)
         raise LeadsError(
-            f"导入发现 {len(result.problems)} 个问题，数据包未保存 ({len(result.problems)} problems: package not stored)",
+            f"导入发现 {len(result.problems)} 个问题，数据包未保存",
             details=list(result.problems),
         )
     if not runnable_rules(result.rows):
         shutil.rmtree(out, ignore_errors=True)
         raise LeadsError(
-            "数据包缺少所有规则需要的数据集，没有一条规则可以运行，数据包未保存 "
-            "(the package lacks the datasets every rule needs: no rule can run; package not stored)",
-            details=[f"已有数据集 (datasets present): {', '.join(sorted(result.rows)) or '无'}"],
+            "数据包缺少所有规则需要的数据集，没有一条规则可以运行，数据包未保存",
+            details=[f"已有数据集：{', '.join(sorted(result.rows)) or '无'}"],
         )
     manifest = json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
     report = {

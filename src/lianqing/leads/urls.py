@@ -23,6 +23,7 @@ urlpatterns = [
     path("staff/leads/hits/<int:hit_id>/", views.hit_detail_view, name="hit_detail"),
     path("staff/leads/hits/<int:hit_id>/chart.json", views.hit_chart_view, name="hit_chart"),
     path("staff/leads/hits/<int:hit_id>/notice/", views.hit_notice_view, name="hit_notice"),
+    path("staff/leads/hits/<int:hit_id>/reveal/", views.hit_reveal_view, name="hit_reveal"),
     path("staff/leads/hits/<int:hit_id>/exclude/", views.hit_exclude_view, name="hit_exclude"),
     path("staff/leads/hits/<int:hit_id>/convert/", views.hit_convert_view, name="hit_convert"),
 ]

@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lianqing.analytics.contract import DATASETS
 from lianqing.analytics.engine import get_rule
 from lianqing.core.models import User
 from lianqing.leads import events, export, services, storage
@@ -26,9 +27,15 @@ from lianqing.leads.access import (
     may_decide,
     may_see_leads,
 )
-from lianqing.leads.charts import chart_kinds, hit_charts
 from lianqing.leads.errors import LeadsError
-from lianqing.leads.evidence import hit_records
+from lianqing.leads.evidence import (
+    chart_kinds,
+    hit_charts,
+    hit_evidence_tables,
+    hit_records,
+    hit_reveal,
+    hit_subject,
+)
 from lianqing.leads.forms import ExcludeForm, FolderForm, ScanForm, UploadForm
 from lianqing.leads.models import DataPackage, HitChange, HitStatus, ScanStatus, Severity
 from lianqing.leads.selectors import (
@@ -55,7 +62,7 @@ def leads_view(*, deciding: bool = False) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             allowed = may_decide(request.user) if deciding else may_see_leads(request.user)
             if not allowed:
-                return HttpResponseForbidden(_("无权使用数据碰撞 (no access to data scans)"))
+                return HttpResponseForbidden(_("无权使用数据碰撞"))
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -113,7 +120,7 @@ def package_upload_view(request: HttpRequest) -> HttpResponse:
 def package_folder_view(request: HttpRequest) -> HttpResponse:
     form = FolderForm(request.POST, folders=storage.data_folders())
     if not form.is_valid():
-        messages.error(request, _("请选择数据目录中的文件夹 (choose a folder of the data directory)"))
+        messages.error(request, _("请选择数据目录中的文件夹"))
         return redirect("leads:package_list")
     try:
         package = services.package_import_folder(
@@ -129,7 +136,7 @@ def package_folder_view(request: HttpRequest) -> HttpResponse:
 
 
 def _import_queued(request: HttpRequest, package: DataPackage) -> HttpResponse:
-    messages.info(request, _("数据包已提交，正在后台导入 (package queued for import)"))
+    messages.info(request, _("数据包已提交，正在后台导入"))
     return redirect("leads:package_detail", package_id=package.pk)
 
 
@@ -167,7 +174,7 @@ def scan_start_view(request: HttpRequest, package_id: int) -> HttpResponse:
     package = access_package_by_id(request.user, package_id)
     form = ScanForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("扫描参数有误 (invalid scan options)"))
+        messages.error(request, _("扫描参数有误"))
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
@@ -228,7 +235,7 @@ def run_cancel_view(request: HttpRequest, run_id: int) -> HttpResponse:
     run = access_run_by_id(request.user, run_id)
     try:
         services.scan_cancel(run=run, user=request.user)  # type: ignore[arg-type]
-        messages.info(request, _("已请求取消扫描 (cancel requested)"))
+        messages.info(request, _("已请求取消扫描"))
     except LeadsError as error:
         _refusal(request, error)
     return redirect("leads:run_detail", run_id=run.pk)
@@ -275,7 +282,10 @@ def hit_detail_view(request: HttpRequest, hit_id: int) -> HttpResponse:
     context = {
         "hit": hit,
         "rule": rule,
-        "records": hit_records(hit.run.package.path, hit.record_keys),
+        "tables": hit_evidence_tables(hit),
+        "subject": hit_subject(hit),
+        "dataset_titles": [DATASETS[name].title for name in rule.datasets if name in DATASETS],
+        "may_reveal": may_decide(request.user),
         "chart_kinds": chart_kinds(hit.rule_id),
         "history": hit_history(hit=hit)[:10],
         "exclude_form": ExcludeForm(),
@@ -290,7 +300,7 @@ def hit_detail_view(request: HttpRequest, hit_id: int) -> HttpResponse:
 def hit_chart_view(request: HttpRequest, hit_id: int) -> JsonResponse:
     hit = access_hit_by_id(request.user, hit_id)
     events.hit_viewed_event(hit=hit, request=request, part="chart")
-    return JsonResponse({"hit": hit.pk, "charts": hit_charts(hit.run.package.path, hit)})
+    return JsonResponse({"hit": hit.pk, "charts": hit_charts(hit)})
 
 
 @leads_view()
@@ -298,8 +308,24 @@ def hit_chart_view(request: HttpRequest, hit_id: int) -> JsonResponse:
 def hit_notice_view(request: HttpRequest, hit_id: int) -> HttpResponse:
     hit = access_hit_by_id(request.user, hit_id)
     events.hit_viewed_event(hit=hit, request=request, part="notice")
-    context = {"hit": hit, "records": hit_records(hit.run.package.path, hit.record_keys)}
+    context = {"hit": hit, "records": hit_records(hit), "subject": hit_subject(hit)}
     return render(request, "leads/hit_notice.html", context)
+
+
+@leads_view(deciding=True)
+@require_POST
+def hit_reveal_view(request: HttpRequest, hit_id: int) -> HttpResponse:
+    """Show one masked id number in full (数据分析 and 领导 only); every reveal is audited."""
+    hit = access_hit_by_id(request.user, hit_id)
+    token = request.POST.get("token", "")
+    value = hit_reveal(hit, token)
+    if value is None:
+        raise Http404(_("没有找到该号码"))
+    events.hit_id_revealed_event(hit=hit, request=request, token=token)
+    if request.headers.get("HX-Request"):
+        return render(request, "leads/_revealed.html", {"value": value})
+    messages.info(request, _("完整号码：%(value)s") % {"value": value})
+    return redirect("leads:hit_detail", hit_id=hit.pk)
 
 
 @leads_view(deciding=True)
@@ -308,11 +334,11 @@ def hit_exclude_view(request: HttpRequest, hit_id: int) -> HttpResponse:
     hit = access_hit_by_id(request.user, hit_id)
     form = ExcludeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请填写排除理由 (field reason: a reason is required)"))
+        messages.error(request, _("请填写排除理由"))
         return redirect("leads:hit_detail", hit_id=hit.pk)
     try:
         services.hit_exclude(hit=hit, user=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
-        messages.success(request, _("疑点已排除 (hit excluded)"))
+        messages.success(request, _("疑点已排除"))
     except LeadsError as error:
         _refusal(request, error)
     return redirect("leads:hit_detail", hit_id=hit.pk)
@@ -328,5 +354,5 @@ def hit_convert_view(request: HttpRequest, hit_id: int) -> HttpResponse:
     except LeadsError as error:
         _refusal(request, error)
         return redirect("leads:hit_detail", hit_id=hit.pk)
-    messages.success(request, _("已转为问题线索 %(number)s (converted to a lead)") % {"number": case})
+    messages.success(request, _("已转为问题线索 %(number)s") % {"number": case})
     return redirect("leads:hit_detail", hit_id=hit.pk)

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from lianqing.analytics.engine import get_rule, list_rules, scan
+from lianqing.analytics.engine import get_rule, list_rules, parse_param_assignments, scan
 from lianqing.analytics.engine.library import Rule
 from lianqing.analytics.engine.scan import ENGINES, ScanResult
 from lianqing.analytics.errors import AnalyticsError
@@ -39,18 +39,6 @@ def _scan_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def parse_param_options(options: list[str]) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for option in options:
-        name, equals, value = option.partition("=")
-        if not equals or not name.strip():
-            raise AnalyticsError(
-                f"参数 {option!r} 应写作 规则编号.参数名=值，如 F02.per_head_max=200 (expected RULE.NAME=VALUE)"
-            )
-        params[name.strip()] = value.strip()
-    return params
-
-
 def _summary_table(result: ScanResult) -> Table:
     table = Table(title=f"扫描结果 (engine {result.summary['engine']}, {result.summary['seconds']} s)")
     for heading in ("规则 rule", "名称 name", "扫描行数 rows", "疑点 hits", "秒 seconds", "说明 note"):
@@ -71,7 +59,7 @@ def scan_main(argv: list[str]) -> int:
     options = _scan_parser().parse_args(argv)
     console = Console(stderr=True)
     try:
-        params = parse_param_options(options.param)
+        params = parse_param_assignments(options.param)
         rules = options.rules.split(",") if options.rules else None
         arguments: dict[str, Any] = {
             "package": options.package,

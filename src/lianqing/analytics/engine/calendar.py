@@ -1,4 +1,4 @@
-"""Rest days and festival days (RULES.md shared definitions) from chinese_calendar.
+"""Rest days and festival days (RULES.md shared definitions) from `lianqing.analytics.workdays`.
 
 The engine builds this small table once per scan, for the days the package's dated
 records span, and registers it the same way on every backend as `calendar`:
@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import chinese_calendar
 import pyarrow as pa
 
-from lianqing.analytics.contract import FESTIVAL_NAMES
+from lianqing.analytics.workdays import DayFacts, day_facts, days, is_known_year
 
 # Festival windows and the 365-day windows reach this far past the data.
 MARGIN = dt.timedelta(days=400)
@@ -23,37 +22,30 @@ CALENDAR_SCHEMA = pa.schema(
 )
 
 
-def _day_facts(day: dt.date) -> tuple[bool, str | None]:
-    try:
-        is_rest = not chinese_calendar.is_workday(day)
-        is_holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
-        # Outside the years chinese_calendar knows: weekends rest, no festival is known.
-        return day.weekday() >= 5, None
-    festival = name if is_holiday and name in FESTIVAL_NAMES else None
-    return is_rest, festival
-
-
 def calendar_table(first: dt.date | None, last: dt.date | None) -> pa.Table:
     """One row per day from `first` - MARGIN to `last` + MARGIN (empty when no dates)."""
     if first is None or last is None:
         return CALENDAR_SCHEMA.empty_table()
-    start, end = first - MARGIN, last + MARGIN
-    days, numbers, rests, festivals = [], [], [], []
-    day = start
-    while day <= end:
-        is_rest, festival = _day_facts(day)
-        days.append(day)
-        numbers.append((day - EPOCH).days)
-        rests.append(is_rest)
-        festivals.append(festival)
-        day += dt.timedelta(days=1)
+    # The margin may reach years the calendar does not cover: only the records' own years warn.
+    facts = [day_facts(day, strict=False) for day in days(first, last)]
+    facts = [
+        *(_quiet_facts(day) for day in days(first - MARGIN, first - dt.timedelta(days=1))),
+        *facts,
+        *(_quiet_facts(day) for day in days(last + dt.timedelta(days=1), last + MARGIN)),
+    ]
     return pa.Table.from_arrays(
         [
-            pa.array(days, pa.date32()),
-            pa.array(numbers, pa.int64()),
-            pa.array(rests),
-            pa.array(festivals, pa.string()),
+            pa.array([f.day for f in facts], pa.date32()),
+            pa.array([(f.day - EPOCH).days for f in facts], pa.int64()),
+            pa.array([f.is_rest for f in facts]),
+            pa.array([f.festival for f in facts], pa.string()),
         ],
         schema=CALENDAR_SCHEMA,
     )
+
+
+def _quiet_facts(day: dt.date) -> DayFacts:
+    """Facts of a margin day: Monday–Friday without a warning when its year is not covered."""
+    if is_known_year(day.year):
+        return day_facts(day)
+    return DayFacts(day, day.weekday() >= 5, None, None, is_known=False)

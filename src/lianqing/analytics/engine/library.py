@@ -62,6 +62,7 @@ class Param:
     default: Any  # "today" for a date parameter means the scan's as_of
     description: str = ""
     minimum: Any = None
+    maximum: Any = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ def parse_rule(text: str, *, source: str) -> Rule:
             default=spec["default"],
             description=spec.get("description", ""),
             minimum=spec.get("min"),
+            maximum=spec.get("max"),
         )
         for name, spec in (meta.get("params") or {}).items()
     }

@@ -1,9 +1,14 @@
-"""Rule parameters: overrides checked against each rule's declared params, typed for binding."""
+"""Rule parameters: overrides checked against each rule's declared params, typed for binding.
+
+The one public parser: `parse_param_assignments` reads `RULE.name=value` text (the CLI's --param,
+the scan form's lines) and `check_params` checks names, types and ranges; the scan itself, the CLI,
+the leads form and the leads service all go through these two.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -56,7 +61,36 @@ def convert_param(param: Param, value: Any, *, field: str) -> int | Decimal | dt
         raise AnalyticsError(
             f"参数 {field}: {value!r} 小于下限 {param.minimum} (parameter {field}: below the minimum {param.minimum})"
         )
+    if param.maximum is not None and converted > param.maximum:
+        raise AnalyticsError(f"参数 {field}: {value!r} 大于上限 {param.maximum}")
     return converted
+
+
+def parse_param_assignments(lines: Iterable[str]) -> dict[str, str]:
+    """`RULE.name=value` lines (blank ones skipped) as {"RULE.name": "value"}, the rule id upper-cased."""
+    assignments: dict[str, str] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        key, equals, value = line.partition("=")
+        rule_id, dot, name = key.strip().partition(".")
+        if not equals or not dot or not rule_id.strip() or not name.strip() or not value.strip():
+            raise AnalyticsError(
+                f"第 {number} 个参数 {line.strip()!r} 应写作 规则编号.参数名=值，如 F02.per_head_max=200"
+            )
+        assignments[f"{rule_id.strip().upper()}.{name.strip()}"] = value.strip()
+    return assignments
+
+
+def check_params(overrides: Mapping[str, Any], rules: Mapping[str, Rule]) -> dict[str, Any]:
+    """Every override by its `RULE.name` with its typed value; an AnalyticsError names the first bad one."""
+    checked: dict[str, Any] = {}
+    for rule_id, values in split_overrides(overrides, rules).items():
+        rule = rules[rule_id]
+        for name, value in values.items():
+            field = f"{rule_id}.{name}"
+            checked[field] = convert_param(rule.params[name], value, field=field)
+    return checked
 
 
 def split_overrides(overrides: Mapping[str, Any], rules: Mapping[str, Rule]) -> dict[str, dict[str, Any]]:

@@ -16,9 +16,10 @@ from lianqing.analytics.engine.backend import Backend, DuckDBBackend
 from lianqing.analytics.engine.calendar import calendar_table
 from lianqing.analytics.engine.library import Rule, load_library, load_macros, load_shared_views
 from lianqing.analytics.engine.package import DatasetFile, inspect_package
-from lianqing.analytics.engine.params import parse_date, resolve_params, split_overrides, today
+from lianqing.analytics.engine.params import check_params, parse_date, resolve_params, split_overrides, today
 from lianqing.analytics.engine.results import Hit, group_hits, hits_table, write_hits_csv, write_summary
 from lianqing.analytics.errors import AnalyticsError
+from lianqing.analytics.workdays import unknown_years
 
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
 
@@ -55,6 +56,11 @@ class ScanResult:
 def list_rules() -> list[Rule]:
     """The rule library, sorted by id."""
     return list(load_library())
+
+
+def check_scan_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """`RULE.name` overrides checked against the library (names, types, ranges), typed."""
+    return check_params(params, {rule.id: rule for rule in load_library()})
 
 
 def get_rule(rule_id: str) -> Rule:
@@ -102,14 +108,17 @@ def _dated_span(backend: Backend) -> tuple[dt.date | None, dt.date | None]:
     return span["first_day"], span["last_day"]
 
 
-def _prepare(backend: Backend, files: Mapping[str, DatasetFile]) -> None:
+def _prepare(backend: Backend, files: Mapping[str, DatasetFile]) -> list[int]:
+    """Register the package; return the records' years the holiday calendar does not cover."""
     for name, dataset in DATASETS.items():
         backend.register_dataset(dataset, files.get(name))
     backend.register_table("package_datasets", pa.table({"name": pa.array(sorted(files), pa.string())}))
-    backend.register_table("calendar", calendar_table(*_dated_span(backend)))
+    first, last = _dated_span(backend)
+    backend.register_table("calendar", calendar_table(first, last))
     backend.create_macros(load_macros())
     for name, select_sql in load_shared_views():
         backend.create_view(name, select_sql)
+    return unknown_years(first, last) if first and last else []
 
 
 def scan(
@@ -144,7 +153,7 @@ def scan(
     hits: list[Hit] = []
     reports: list[RuleReport] = []
     try:
-        _prepare(backend, files)
+        uncovered_years = _prepare(backend, files)
         for index, rule in enumerate(chosen, start=1):
             if cancel is not None and cancel():
                 raise ScanCancelledError("扫描已取消 (scan cancelled)")
@@ -177,6 +186,8 @@ def scan(
         "as_of": scan_day.isoformat(),
         "datasets": {name: file.rows for name, file in sorted(files.items())},
         "hits": len(hits),
+        # Rest days of these years were taken as Saturday and Sunday (no holiday data).
+        "calendar_unknown_years": uncovered_years,
         "seconds": round(time.perf_counter() - started, 3),
         "rules": [
             {

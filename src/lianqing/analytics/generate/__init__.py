@@ -64,7 +64,12 @@ def generate(
     seed: int = 1,
     chunk_persons: int = 500_000,
     progress: bool = False,
+    county: tuple[str, str] | None = None,
 ) -> GenerateSummary:
+    """A package of `persons` people; `county` (region code, name) names the first county, as the
+    demo does with its district, else the counties are invented ones of 河南省 (4115xx)."""
+    if county is not None and not (len(county[0]) == 6 and county[0].isdigit() and county[1]):
+        raise AnalyticsError(f"县的区划代码应为 6 位数字: {county[0]!r}")
     if persons < MIN_PERSONS:
         raise AnalyticsError(f"人口数至少为 {MIN_PERSONS} (--persons must be at least {MIN_PERSONS})")
     out = Path(out)
@@ -76,7 +81,7 @@ def generate(
         for suffix in (".parquet", ".csv"):
             (out / f"{name}{suffix}").unlink(missing_ok=True)
 
-    counties = build_counties(math.ceil(persons / PERSONS_PER_COUNTY))
+    counties = build_counties(math.ceil(persons / PERSONS_PER_COUNTY), county)
     rng = np.random.default_rng(seed)
     state = State(
         rng=rng,
@@ -90,11 +95,11 @@ def generate(
     try:
         write_orgs_and_standards(sink, counties, state.override_town)
         with _Progress(progress, persons) as advance:
-            for county in counties:
-                share = persons // len(counties) + (1 if county.index < persons % len(counties) else 0)
+            for place in counties:
+                share = persons // len(counties) + (1 if place.index < persons % len(counties) else 0)
                 for start in range(0, share, chunk_persons):
                     size = min(chunk_persons, share - start)
-                    background_chunk(state, county, size, sink)
+                    background_chunk(state, place, size, sink)
                     advance(size)
         planter = Planter(state, counties[0])
         for replicate in range(replicates_for(persons)):
@@ -122,6 +127,7 @@ def generate(
         "seed": seed,
         "persons": persons,
         "counties": len(counties),
+        "county": [counties[0].code, counties[0].name],
         "periods": [PERIODS[0], PERIODS[-1]],
         "datasets": sink.rows,
         "truth_rows": len(truth),

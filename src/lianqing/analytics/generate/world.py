@@ -156,15 +156,15 @@ def county_code(index: int) -> str:
     return f"{PROVINCE}{15 + index // 20:02d}{21 + index % 20:02d}"
 
 
-def build_counties(count: int) -> list[County]:
+def build_counties(count: int, first: tuple[str, str] | None = None) -> list[County]:
+    """`count` counties; `first` (6-digit region code, name) makes the first one a given place."""
     counties = []
     for index in range(count):
         code = county_code(index)
-        county = County(
-            index,
-            code,
-            f"{['新', '光', '固', '商', '息', '淮', '潢', '罗'][index % 8]}{'山城川河阳平安'[index // 8 % 7]}县",
-        )
+        name = f"{['新', '光', '固', '商', '息', '淮', '潢', '罗'][index % 8]}{'山城川河阳平安'[index // 8 % 7]}县"
+        if index == 0 and first is not None:
+            code, name = first
+        county = County(index, code, name)
         root = Org(
             f"{code}000",
             f"{county.name}人民政府",

@@ -27,12 +27,21 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 
   function bars(id, rows) {
+    const el = document.getElementById(id);  // a row of room per bar, two lines of name each
+    if (el) el.style.height = Math.max(280, rows.length * 34 + 40) + "px";
     mount(id, {
       tooltip: {},
-      xAxis: { type: "category", data: rows.map((r) => r.label), axisLabel: { interval: 0, rotate: 30 } },
-      yAxis: { type: "value" },
+      // Bars lie down: long category names read level, wrap within 8 em, and the grid makes room
+      // for them (containLabel), so no name is ever cut off, at any width.
+      yAxis: {
+        type: "category",
+        inverse: true,
+        data: rows.map((r) => r.label),
+        axisLabel: { interval: 0, width: 96, overflow: "break", fontSize: 11 },
+      },
+      xAxis: { type: "value", minInterval: 1 },
       series: [{ type: "bar", data: rows.map((r) => r.value) }],
-      grid: { bottom: 90 },
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
     }, (params) => { window.location.href = rows[params.dataIndex].url; });
   }
 

@@ -23,7 +23,15 @@
     return chart;
   }
 
+  // Room for the labels: a node's label (at most LABEL_WIDTH wide, wrapped, never cut) sits centred
+  // under it, and the layout is zoomed out so that a label of a node at the edge stays inside.
+  function narrow(kind) {
+    var element = document.getElementById("chart-" + kind);
+    return element && element.clientWidth < 560;
+  }
+
   function graphOption(data) {
+    var labelWidth = narrow("graph") ? 80 : 110;
     return {
       title: { text: data.title, left: 0, top: 0, textStyle: { fontSize: 14 } },
       tooltip: {
@@ -32,11 +40,19 @@
           return esc(params.data.name) + (params.data.detail ? "（" + esc(params.data.detail) + "）" : "");
         }
       },
-      legend: { data: data.categories.map(function (c) { return c.name; }), bottom: 0, textStyle: { fontSize: 11 } },
+      legend: {
+        data: data.categories.filter(function (c, index) {
+          return data.nodes.some(function (node) { return node.category === index; });
+        }).map(function (c) { return c.name; }),
+        bottom: 0, textStyle: { fontSize: 11 }
+      },
       color: CATEGORY_COLORS,
       series: [{
         type: "graph",
-        layout: "force",
+        // A circle, not a force layout: the same picture every time, every node with room for its
+        // label below it (the zoom leaves a margin of half a label on each side).
+        layout: "circular",
+        circular: { rotateLabel: false },
         roam: true,
         draggable: true,
         categories: data.categories,
@@ -53,19 +69,28 @@
         links: data.links.map(function (link) {
           return { source: link.source, target: link.target, label: link.label };
         }),
-        label: { show: true, position: "right", fontSize: 12, formatter: "{b}" },
-        edgeLabel: { show: true, fontSize: 10, formatter: function (p) { return p.data.label; } },
+        top: 30, bottom: 40, zoom: narrow("graph") ? 0.6 : 0.7,
+        label: { show: true, position: "bottom", fontSize: 12, formatter: "{b}", width: labelWidth, overflow: "break" },
+        // relations are in the caption and show on hover: on the lines they would cover the names
+        edgeLabel: { show: false, fontSize: 10, formatter: function (p) { return p.data.label; } },
+        emphasis: { focus: "adjacency", edgeLabel: { show: true } },
+        labelLayout: { hideOverlap: true },  // a name that would cover another shows on hover only
         edgeSymbol: ["none", "arrow"],
-        // few nodes spread out to fill the panel; many stay compact enough to read
-        force: data.nodes.length < 15
-          ? { repulsion: 900, edgeLength: [120, 200], gravity: 0.05 }
-          : { repulsion: 380, edgeLength: [80, 150], gravity: 0.08 },
         lineStyle: { color: "source", curveness: 0.1, width: 1.5 }
       }]
     };
   }
 
   function sankeyOption(data) {
+    // The last column's labels (the retained amount among them) get the room they need on the
+    // right, up to 40% of the width, and wrap within it rather than run off the canvas.
+    var element = document.getElementById("chart-sankey");
+    var width = element ? element.clientWidth : 700;
+    var longest = 0;
+    data.nodes.forEach(function (node) {
+      longest = Math.max(longest, window.echarts.format.getTextRect(node.name, "11px sans-serif").width);
+    });
+    var right = Math.min(longest + 12, Math.round(width * 0.4));
     return {
       title: { text: data.title, left: 0, top: 0, textStyle: { fontSize: 14 } },
       tooltip: { trigger: "item" },
@@ -73,7 +98,7 @@
         type: "sankey",
         top: 30,
         left: 10,
-        right: 160,
+        right: right,
         nodeAlign: "left",
         emphasis: { focus: "adjacency" },
         data: data.nodes.map(function (node) {
@@ -81,7 +106,7 @@
           return { name: node.name, itemStyle: style };
         }),
         links: data.links,
-        label: { fontSize: 11 },
+        label: { fontSize: 11, width: right - 8, overflow: "break" },
         lineStyle: { color: "gradient", curveness: 0.5 }
       }]
     };
@@ -129,10 +154,23 @@
     };
   }
 
+  // "张科长 —配偶→ 王配偶；…": every link in words, so no relation depends on the picture alone.
+  function relations(data) {
+    var names = {};
+    data.nodes.forEach(function (node) { names[node.id] = node.name; });
+    var linked = {};
+    var parts = data.links.map(function (link) {
+      linked[link.source] = linked[link.target] = true;
+      return names[link.source] + " —" + link.label + "→ " + names[link.target];
+    });
+    data.nodes.forEach(function (node) { if (!linked[node.id]) { parts.push(node.name); } });
+    return parts.join("；");
+  }
+
   function render(data) {
     if (data.type === "graph") {
       draw("graph", graphOption(data));
-      caption("graph", section.getAttribute("data-caption-graph") + data.nodes.map(function (n) { return n.name; }).join("、"));
+      caption("graph", section.getAttribute("data-caption-graph") + relations(data));
     } else if (data.type === "sankey") {
       draw("sankey", sankeyOption(data));
       caption("sankey", section.getAttribute("data-caption-sankey") + data.retained);

@@ -15,7 +15,7 @@ from typing import Any
 
 from lianqing.analytics.engine import Hit as EngineHit
 from lianqing.analytics.engine import get_rule
-from lianqing.leads.evidence import PackageReader, parse_record_ids
+from lianqing.analytics.evidence.records import PackageReader, parse_record_ids
 
 
 @dataclass(frozen=True)

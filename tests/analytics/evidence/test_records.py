@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from lianqing.analytics.importer import import_package
-from lianqing.leads.evidence import hit_records, parse_record_ids
 from tests.leads.packages import OFFICIAL_A, OFFICIAL_B, RELATIVE_1, january_package
+
+from lianqing.analytics.evidence import hit_records, parse_record_ids
+from lianqing.analytics.importer import import_package
 
 
 def _package(tmp_path):

@@ -10,14 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import chinese_calendar
-
-from lianqing.leads.evidence import PackageReader, parse_record_ids
-
-if TYPE_CHECKING:
-    from lianqing.leads.models import Hit
+from lianqing.analytics import workdays
+from lianqing.analytics.engine.results import mask_id
+from lianqing.analytics.evidence.display import PERSON_ID_SHAPE
+from lianqing.analytics.evidence.records import HitLike, PackageReader, parse_record_ids, split_record_ids
 
 GRAPH_RULES = frozenset({"B02", "B06", "C01", "C02", "M02", "F06", "F07"})
 SANKEY_RULES = frozenset({"M01", "M03"})
@@ -74,6 +72,8 @@ class _Graph:
         kept = {node["id"] for node in nodes}
         for node in nodes:
             node["is_subject"] = node["id"] in subject_ids
+            if node["name"] == node["id"] and PERSON_ID_SHAPE.fullmatch(node["id"]):
+                node["name"] = mask_id(node["id"])  # no name known: never a bare id number
         links = [link for link in self.links.values() if link["source"] in kept and link["target"] in kept]
         return {
             "type": "graph",
@@ -84,8 +84,8 @@ class _Graph:
         }
 
 
-def graph_data(reader: PackageReader, hit: Hit) -> dict[str, Any]:
-    keys = parse_record_ids(hit.record_keys)
+def graph_data(reader: PackageReader, hit: HitLike) -> dict[str, Any]:
+    keys = parse_record_ids(split_record_ids(hit.record_ids))
     records = {name: reader.rows_by_key(name, ids) for name, ids in keys.items()}
     graph = _Graph()
     persons: set[str] = set()
@@ -178,7 +178,7 @@ def graph_data(reader: PackageReader, hit: Hit) -> dict[str, Any]:
     return graph.data({hit.subject_id, *hit.subject_id.split("/")})
 
 
-def sankey_data(reader: PackageReader, hit: Hit) -> dict[str, Any]:
+def sankey_data(reader: PackageReader, hit: HitLike) -> dict[str, Any]:
     """The fund's flows (all of them, not only the offending ones), by org, with the remainder."""
     org_code, _, fund_code = hit.subject_id.partition("/")
     totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
@@ -290,8 +290,8 @@ def _month_end(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
-def calendar_data(reader: PackageReader, hit: Hit) -> dict[str, Any]:
-    days = _record_days(reader, parse_record_ids(hit.record_keys))
+def calendar_data(reader: PackageReader, hit: HitLike) -> dict[str, Any]:
+    days = _record_days(reader, parse_record_ids(split_record_ids(hit.record_ids)))
     if not days:
         return {
             "type": "calendar",
@@ -307,19 +307,10 @@ def calendar_data(reader: PackageReader, hit: Hit) -> dict[str, Any]:
     end = _month_end(_month_end(last) + dt.timedelta(days=1))
     if (end - start).days > 366:  # keep it readable: the year around the last record
         start = (end - dt.timedelta(days=365)).replace(day=1)
-    rest_days, festivals = [], []
-    day = start
-    while day <= end:
-        try:
-            if not chinese_calendar.is_workday(day):
-                rest_days.append(day.isoformat())
-            on_holiday, name = chinese_calendar.get_holiday_detail(day)
-            if on_holiday and name:
-                festivals.append({"date": day.isoformat(), "name": chinese_calendar.Holiday(name).chinese})
-        except (NotImplementedError, ValueError):  # outside the years chinese_calendar knows
-            if day.weekday() >= 5:
-                rest_days.append(day.isoformat())
-        day += dt.timedelta(days=1)
+    facts = [workdays.day_facts(day) for day in workdays.days(start, end)]
+    rest_days = [f.day.isoformat() for f in facts if f.is_rest]
+    festivals = [{"date": f.day.isoformat(), "name": f.holiday_chinese} for f in facts if f.festival]
+    uncovered = workdays.unknown_years(start, end)
     return {
         "type": "calendar",
         "title": "休息日与节日前后的记录",
@@ -337,10 +328,12 @@ def calendar_data(reader: PackageReader, hit: Hit) -> dict[str, Any]:
         ],
         "rest_days": rest_days,
         "festivals": festivals,
+        # Shown under the chart: rest days of these years are Saturdays and Sundays only.
+        "unknown_years": uncovered,
     }
 
 
-def hit_charts(package_path: str, hit: Hit) -> list[dict[str, Any]]:
+def hit_charts(package_path: str, hit: HitLike) -> list[dict[str, Any]]:
     builders = {"graph": graph_data, "sankey": sankey_data, "calendar": calendar_data}
     with PackageReader(package_path) as reader:
         return [builders[kind](reader, hit) for kind in chart_kinds(hit.rule_id)]

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
-
-from lianqing.analytics.engine import scan
-from lianqing.leads.charts import chart_kinds, hit_charts
 from tests.leads.packages import OFFICIAL_A, RELATIVE_1, january_package, write_csv_package
 
-
-def _as_hit(found) -> SimpleNamespace:
-    """What the chart builders read of a stored Hit, from an engine hit."""
-    return SimpleNamespace(
-        rule_id=found.rule_id,
-        subject_id=found.subject_id,
-        subject_name=found.subject_name,
-        amount=found.amount,
-        record_keys=found.record_ids.split(";"),
-    )
+from lianqing.analytics.engine import scan
+from lianqing.analytics.evidence import chart_kinds, hit_charts
 
 
 def _imported(tmp_path, tables_or_builder):
@@ -50,7 +38,7 @@ def test_each_rule_gets_its_pictures(rule_id, kinds):
 def test_b02_graph_links_official_relative_benefits_and_org(tmp_path):
     package = _imported(tmp_path, january_package)
     (found,) = [h for h in scan(package=package, rules=["B02"]).hits if h.subject_id == RELATIVE_1]
-    (graph,) = hit_charts(str(package), _as_hit(found))
+    (graph,) = hit_charts(str(package), found)
     nodes = {node["id"]: node for node in graph["nodes"]}
     assert nodes[OFFICIAL_A]["name"] == "张科长"
     assert graph["categories"][nodes[OFFICIAL_A]["category"]]["name"] == "公职人员"
@@ -104,7 +92,7 @@ def _fund_package(folder):
 def test_m03_sankey_follows_the_fund_down_the_tree_and_marks_what_stayed(tmp_path):
     package = _imported(tmp_path, _fund_package)
     (found,) = scan(package=package, rules=["M03"]).hits
-    (sankey,) = hit_charts(str(package), _as_hit(found))
+    (sankey,) = hit_charts(str(package), found)
     links = {(link["source"], link["target"]): link["value"] for link in sankey["links"]}
     assert links[("财政局", "甲镇")] == 10000.0
     assert links[("甲镇", "甲镇→收款人")] == 2000.0
@@ -133,7 +121,7 @@ def test_f01_calendar_marks_the_day_rest_days_and_festivals(tmp_path):
 
     package = _imported(tmp_path, build)
     (found,) = scan(package=package, rules=["F01"]).hits
-    (calendar,) = hit_charts(str(package), _as_hit(found))
+    (calendar,) = hit_charts(str(package), found)
     assert calendar["range"] == ["2025-09-01", "2025-11-30"]
     (day,) = calendar["days"]
     assert (day["date"], day["amount"], day["is_rest_day"]) == ("2025-10-01", 480.0, True)

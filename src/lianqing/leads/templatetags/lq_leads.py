@@ -1,0 +1,15 @@
+"""`{{ hit|subject_label }}`: the hit's subject by name, else its id, masked when it is a person's."""
+
+from __future__ import annotations
+
+from django import template
+
+from lianqing.leads.evidence import hit_subject
+from lianqing.leads.models import Hit
+
+register = template.Library()
+
+
+@register.filter
+def subject_label(hit: Hit) -> str:
+    return hit.subject_name or hit_subject(hit).text
