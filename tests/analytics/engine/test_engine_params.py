@@ -45,7 +45,7 @@ def test_bad_names_types_and_ranges_are_refused_by_name(params, message):
 
 def test_a_declared_maximum_is_enforced():
     header = (
-        "/*\nid: T01\nname: 测试\nseverity: 中\ndatasets: [benefits]\nsubject: person_id\n"
+        "/*\nid: T01\nname: 测试\nseverity: 中\ncategory: public_interest\ndatasets: [benefits]\nsubject: person_id\n"
         "params:\n  share: {type: decimal, default: 0.5, min: 0, max: 1, description: 份额}\n"
         'explanation: "x"\n*/\nSELECT $share AS x'
     )
