@@ -64,3 +64,13 @@ def test_neither_proof_nor_answer_is_refused(client, intake_env, answer):
     response = _post(client, answer=answer)
     assert response.status_code == 400
     assert not Report.objects.exists()
+
+
+def test_an_empty_proof_is_no_proof_whatever_its_hash(intake_env):
+    from lianqing.intake.abuse import challenge_verify, proof_is_valid
+    from lianqing.intake.errors import IntakeError
+
+    # Find a token whose empty "proof" hashes with enough zero bits (as 1 in 16 do at 4 bits).
+    challenge = next(c for c in iter(challenge_issue, None) if proof_is_valid(c.token, "", c.bits))
+    with pytest.raises(IntakeError):
+        challenge_verify(challenge.token, "")

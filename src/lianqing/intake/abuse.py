@@ -83,7 +83,9 @@ def challenge_verify(token: str, proof: str, captcha: str = "") -> str:
         if not captcha_matches(nonce, captcha):
             raise IntakeError(_("图片中的字符输入不正确，请按新图片重新输入"), field="captcha")
         return nonce
-    if len(proof) > 20 or not proof_is_valid(token, proof, bits):
+    # A proof is the counter the page's script found: an empty one is no proof, even when its
+    # hash happens to start with enough zero bits.
+    if not proof.isdigit() or len(proof) > 20 or not proof_is_valid(token, proof, bits):
         raise IntakeError(
             "安全校验未完成，请确认浏览器已启用脚本后重新提交 (the anti-abuse check was not completed: enable scripts and submit again)",
             field="token",
