@@ -51,8 +51,10 @@ def test_output_files_follow_the_contract(make_package: PackageFactory, tmp_path
         "amount",
         "record_ids",
         "explanation",
+        "value",
     ]
     assert [(row[0], row[3]) for row in rows[1:]] == [("B01", pid(1)), ("B04", pid(2))]
+    assert [row[8] for row in rows[1:]] == ["", ""]  # only the R rules define a value
     assert rows[1][5] == "1234.50"
     assert rows[2][6] == "benefits:b2;benefits:b3"
     # And summary.json says which rules ran and which were skipped for want of datasets

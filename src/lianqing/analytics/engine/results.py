@@ -29,6 +29,7 @@ HIT_COLUMNS: tuple[str, ...] = (
     "amount",
     "record_ids",
     "explanation",
+    "value",  # the indicator's measured value where a rule defines one (the R rules); else empty
 )
 MAX_DETAILS = 3
 
@@ -84,6 +85,7 @@ class Hit:
     amount: Decimal | None
     record_ids: str
     explanation: str
+    value: str = ""  # no rule of the library defines a value yet
 
     def csv_row(self) -> list[str]:
         amount = "" if self.amount is None else f"{self.amount:.2f}"
@@ -96,6 +98,7 @@ class Hit:
             amount,
             self.record_ids,
             self.explanation,
+            self.value,
         ]
 
 
