@@ -38,7 +38,7 @@ class Suggestion:
     mention_id: str
     key: str | None  # None: no confident match (abstained, or nobody fits)
     score: float
-    reasons: list[dict[str, object]] = field(default_factory=list)  # {code, text, weight}
+    reasons: list[dict[str, object]] = field(default_factory=list)  # {code, text, detail, weight}
     candidates: list[tuple[str, float]] = field(default_factory=list)
 
 
@@ -86,7 +86,10 @@ def resolve_mentions(
             mention_id=link.mention_id,
             key=link.person_id,
             score=round(link.score, 3),
-            reasons=[{"code": r.code, "text": r.text, "weight": round(r.weight, 2)} for r in link.reasons],
+            reasons=[
+                {"code": r.code, "text": r.text, "detail": r.detail, "weight": round(r.weight, 2)}
+                for r in link.reasons
+            ],
             candidates=[(c.person_id, round(c.score, 3)) for c in link.candidates],
         )
         for link in links

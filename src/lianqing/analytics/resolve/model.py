@@ -22,12 +22,14 @@ class Reason:
     """One piece of evidence for or against a candidate.
 
     `code` is stable (the web app translates it); `text` is the Chinese sentence; `weight` is
-    the Fellegi–Sunter match weight in bits (log2 m/u): positive for, negative against.
+    the Fellegi–Sunter match weight in bits (log2 m/u): positive for, negative against;
+    `detail` is the data the sentence quotes ("汪局长／王建华"), shown beside the translated code.
     """
 
     code: str
     text: str
     weight: float
+    detail: str = ""
 
 
 @dataclass(frozen=True)

@@ -163,15 +163,17 @@ def _unit_reason(view: MentionView, post: Post, registry: Registry) -> Reason | 
     unit = registry.units.get(post.org_code)
     fit = _fit(view, post.org_code, registry)
     if unit is None or fit is UnitFit.NONE:
-        return Reason("unit_differs", f"单位不符（{view.unit}）", _weight(UNIT_DIFFERS_M, 0.99))
+        return Reason("unit_differs", f"单位不符（{view.unit}）", _weight(UNIT_DIFFERS_M, 0.99), view.unit)
     u = 0.002 if fit is UnitFit.SIMILAR else view.unit_share
     words = {UnitFit.SAME: "单位相符", UnitFit.PART: "单位部分相符", UnitFit.SIMILAR: "单位名称相近"}[fit]
     tense = "" if post.is_current else "（曾任职）"
     code = {UnitFit.SAME: "unit_same", UnitFit.PART: "unit_part", UnitFit.SIMILAR: "unit_similar"}[fit]
+    detail = f"{view.unit}／{unit.name or unit.code}"
     return Reason(
         code + ("" if post.is_current else "_former"),
-        f"{words}{tense}：{view.unit}／{unit.name or unit.code}",
+        f"{words}{tense}：{detail}",
         _weight(UNIT_M[(fit, post.is_current)], u),
+        detail,
     )
 
 
@@ -206,9 +208,13 @@ def _title_reason(view: MentionView, post: Post, registry: Registry) -> Reason |
             ("title_same" if is_same else "title_fits") + ("" if post.is_current else "_former"),
             f"职务{'相同' if is_same else '相符'}{'' if post.is_current else '（曾任）'}：{view.title}／{post.position}",
             _weight(TITLE_M[(is_same, post.is_current)], share),
+            f"{view.title}／{post.position}",
         )
     return Reason(
-        "title_differs", f"职务不符：{view.title}／{post.position}", _weight(TITLE_DIFFERS_M, 1 - share)
+        "title_differs",
+        f"职务不符：{view.title}／{post.position}",
+        _weight(TITLE_DIFFERS_M, 1 - share),
+        f"{view.title}／{post.position}",
     )
 
 
@@ -259,10 +265,16 @@ def _score(
     cadre = registry.names[slot]
     reasons: list[Reason] = []
     if view.name.text:
-        text = _NAME_TEXT[level].format(m=view.name.raw.strip() or view.name.text, c=cadre.raw)
+        said = view.name.raw.strip() or view.name.text
+        text = _NAME_TEXT[level].format(m=said, c=cadre.raw)
+        code, detail = level, ("" if level == "name_exact" else f"{said}／{cadre.raw}")
         if level == "name_exact" and view.name.raw.strip() != cadre.raw.strip():
             text += "（繁简、全角或空格已统一）"
-        reasons.append(Reason(level, text, _weight(NAME_M[level], _name_u(level, cadre, registry, at_level))))
+            detail = f"{said}／{cadre.raw}"
+        elif level == "surname":
+            detail = said
+        weight = _weight(NAME_M[level], _name_u(level, cadre, registry, at_level))
+        reasons.append(Reason(code, text, weight, detail))
     reasons.extend(_post_reasons(view, slot, registry, memo))
     if view.gender in ("男", "女"):
         same = view.gender == registry.genders[slot]
