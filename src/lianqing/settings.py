@@ -67,6 +67,10 @@ MEDIA_ROOT = HOME / "uploads"
 # instance (or its database) does not carry them. Point both at other volumes in production.
 AUDIT_KEY_FILE = Path(env("LIANQING_AUDIT_KEY_FILE") or KEYS_DIR / "audit_chain.key")
 AUDIT_HEAD_DIR = Path(env("LIANQING_AUDIT_HEAD_DIR") or HOME.parent / f"{HOME.name}-audit-heads")
+# The worker's nightly backup (`lianqing backup`): a folder on another volume and a file holding the
+# passphrase; unset, the nightly job does nothing and says so.
+BACKUP_DIR = Path(env("LIANQING_BACKUP_DIR")) if env("LIANQING_BACKUP_DIR") else None
+BACKUP_PASSPHRASE_FILE = env("LIANQING_BACKUP_PASSPHRASE_FILE") or None
 
 
 def _secret_key() -> str:

@@ -20,6 +20,7 @@ from django_tasks_db.models import DBTaskResult
 DAILY_JOBS: tuple[tuple[str, dt.time], ...] = (
     ("lianqing.core.tasks.audit_verify_task", dt.time(2, 0)),
     ("lianqing.core.tasks.audit_head_export_task", dt.time(1, 30)),
+    ("lianqing.core.tasks.backup_nightly_task", dt.time(1, 0)),
     ("lianqing.intake.tasks.intake_housekeeping_task", dt.time(3, 0)),
     ("lianqing.intake.tasks.intake_retention_task", dt.time(3, 30)),
     ("lianqing.cases.tasks.case_reminders_task", dt.time(6, 30)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django_tasks import task
 
 from lianqing.core.audit import audit_verify
@@ -38,3 +39,31 @@ def audit_head_export_task() -> dict[str, object]:
     ok, summary = _tell_admins_if_broken()
     exported = audit_head_export() if ok else None
     return {**summary, "exported": exported.name if exported else None}
+
+
+@task()
+def backup_nightly_task() -> dict[str, object]:
+    """Tonight's sealed backup, pruned to 7 daily, 4 weekly, 12 monthly; nothing if not configured."""
+    from pathlib import Path
+
+    from lianqing.core.backup.errors import BackupError
+    from lianqing.core.backup.passphrase import passphrase_read
+    from lianqing.core.backup.services import backup_daily
+
+    if settings.BACKUP_DIR is None or not settings.BACKUP_PASSPHRASE_FILE:
+        return {"skipped": "未配置 LIANQING_BACKUP_DIR 和 LIANQING_BACKUP_PASSPHRASE_FILE"}
+    try:
+        out, removed = backup_daily(
+            Path(settings.BACKUP_DIR), passphrase_read(settings.BACKUP_PASSPHRASE_FILE, confirm=False)
+        )
+    except BackupError as error:
+        for admin in User.objects.filter(is_active=True, groups__name=str(Role.ADMIN)).distinct():
+            notification_send(
+                recipient=admin,
+                title="夜间备份失败",
+                body=str(error),
+                link="/staff/",
+                dedupe_key=f"backup-failed-{error}",
+            )
+        return {"ok": False, "error": str(error)}
+    return {"ok": True, "archive": out.name, "removed": [path.name for path in removed]}
