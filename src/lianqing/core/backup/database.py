@@ -17,8 +17,17 @@ from django.db import connection
 
 from lianqing.core.backup.errors import BackupError
 
-# Tables `migrate` fills by itself: an instance with rows only there is still empty.
-_MIGRATE_FILLS = {"django_migrations", "django_content_type", "auth_permission", "django_site"}
+# Tables `lianqing migrate` fills by itself (Django's bookkeeping, the role groups, the audit chain's
+# empty head): an instance with rows only there is still empty.
+_MIGRATE_FILLS = {
+    "django_migrations",
+    "django_content_type",
+    "auth_permission",
+    "django_site",
+    "auth_group",
+    "auth_group_permissions",
+    "core_auditchainhead",
+}
 
 
 def vendor() -> str:
