@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "lianqing.intake",
     "lianqing.leads",
     "lianqing.dossiers",
+    "lianqing.integrity",
 ]
 
 MIDDLEWARE = [

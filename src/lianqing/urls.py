@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("lianqing.intake.urls")),
     path("", include("lianqing.leads.urls")),
     path("", include("lianqing.dossiers.urls")),
+    path("", include("lianqing.integrity.urls")),
 ]

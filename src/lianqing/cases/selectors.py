@@ -233,3 +233,41 @@ def cases_naming_cadres(*, user: User, cadre_keys: list[str]) -> QuerySet[Case]:
         .select_related("org")
         .order_by("-received_at", "-id")
     )
+
+
+# --- for 廉情分析 (integrity): the daily run reads every case as plain values ----------------
+
+
+def case_rows_for_integrity() -> list[dict[str, Any]]:
+    """Every case not merged into another, as plain values with the cadre keys of its reported
+    persons (the worker's whole installation, not a user's view: integrity scopes its results)."""
+    from .models import ReportedPerson
+
+    keys: dict[int, list[str]] = {}
+    for case_id, key in ReportedPerson.objects.exclude(cadre_key="").values_list("case_id", "cadre_key"):
+        keys.setdefault(case_id, []).append(key)
+    rows = (
+        Case.objects.filter(merged_into__isnull=True)
+        .order_by("pk")
+        .values(
+            "pk", "number", "kind", "category", "region_code", "received_at", "concluded_at",
+            "status", "disposal", "outcome", "form_level", "org_id", "confidentiality",
+        )
+    )  # fmt: skip
+    result = []
+    for values in rows.iterator(chunk_size=5000):
+        row: dict[str, Any] = dict(values)
+        row["cadre_keys"] = keys.get(row["pk"], [])
+        result.append(row)
+    return result
+
+
+def case_overdue_count(*, user: User) -> int:
+    """How many of the cases the user sees are past their deadline (the cockpit's figure)."""
+    return case_list(user=user, filters=CaseFilters(overdue=True)).count()
+
+
+def case_labels(*, user: User, case_ids: list[int]) -> dict[int, str]:
+    """Number and category of each of these cases the user may see (others are left out)."""
+    rows = case_scope(Case.objects.filter(pk__in=case_ids), user).only("pk", "number", "category")
+    return {case.pk: f"{case} {case.get_category_display()}" for case in rows}

@@ -34,6 +34,7 @@ NAV_ITEMS: list[NavItem] = [
         "dossiers:search",
         (Role.LEADER, Role.SUPERVISION, Role.CASE_MANAGEMENT, Role.INVESTIGATION),
     ),
+    NavItem(_("廉情分析"), "integrity:cockpit", (Role.LEADER, Role.SUPERVISION, Role.CASE_MANAGEMENT)),
     NavItem(_("机构"), "core:org_list"),
     NavItem(_("审计日志"), "core:audit_list", (Role.ADMIN, Role.LEADER)),
     NavItem(_("授权确认"), "core:grants", (Role.LEADER,)),

@@ -25,6 +25,7 @@ DAILY_JOBS: tuple[tuple[str, dt.time], ...] = (
     ("lianqing.intake.tasks.intake_retention_task", dt.time(3, 30)),
     ("lianqing.cases.tasks.case_reminders_task", dt.time(6, 30)),
     ("lianqing.dossiers.tasks.opinion_reminders_task", dt.time(6, 40)),
+    ("lianqing.integrity.tasks.integrity_refresh_task", dt.time(5, 0)),
 )
 
 

@@ -158,3 +158,56 @@ def links_of_case(*, case_id: int) -> list[MentionLink]:
 
 def confirmed_link_count(*, cadre: Cadre) -> int:
     return MentionLink.objects.filter(cadre=cadre, status=LinkStatus.CONFIRMED).count()
+
+
+# --- for 廉情分析 (integrity): the registry as plain values for the daily run ----------------
+
+
+@dataclass
+class RegistryRows:
+    units: list[dict[str, Any]]  # pk, code, name, parent_code, region_code, org_id
+    cadres: list[dict[str, Any]]  # pk, name, person_id, unit_code, org_id
+    sanctions: list[dict[str, Any]]  # pk, cadre_id, kind, decided_on, in_effect
+    open_findings: list[dict[str, Any]]  # pk, cadre_id, unit_code, happened_on
+
+
+def registry_rows_for_integrity(*, on: dt.date) -> RegistryRows:
+    """Units, cadres, sanctions (with whether each is in its 影响期 on `on`) and unrectified
+    巡察/审计 findings of the whole registry (the worker's read; integrity scopes its results)."""
+    from .models import RecordKind
+
+    units: list[dict[str, Any]] = [
+        dict(row)
+        for row in Unit.objects.order_by("code").values(
+            "pk", "code", "name", "parent_code", "region_code", "org_id"
+        )
+    ]
+    codes = {unit["pk"]: unit["code"] for unit in units}
+    cadres: list[dict[str, Any]] = []
+    cadre_rows = Cadre.objects.order_by("pk").values("pk", "name", "person_id", "unit_id", "org_id")
+    for values in cadre_rows.iterator(chunk_size=10000):
+        row: dict[str, Any] = dict(values)
+        row["unit_code"] = codes.get(row.pop("unit_id"), "")
+        cadres.append(row)
+    sanctions = [
+        {
+            "pk": s.pk,
+            "cadre_id": s.cadre_id,
+            "kind": s.kind,
+            "decided_on": s.decided_on,
+            "in_effect": s.in_impact_period(on),
+        }
+        for s in Sanction.objects.only("pk", "cadre_id", "kind", "decided_on")
+    ]
+    findings = [
+        {
+            "pk": r["pk"],
+            "cadre_id": r["cadre_id"],
+            "unit_code": codes.get(r["unit_id"], ""),
+            "happened_on": r["happened_on"],
+        }
+        for r in Record.objects.filter(
+            kind__in=[RecordKind.INSPECTION_FINDING, RecordKind.AUDIT_FINDING], is_resolved=False
+        ).values("pk", "cadre_id", "unit_id", "happened_on")
+    ]
+    return RegistryRows(units=units, cadres=cadres, sanctions=sanctions, open_findings=findings)

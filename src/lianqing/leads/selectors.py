@@ -157,3 +157,61 @@ def hits_naming(*, user: User | AnonymousUser, person_ids: list[str], org_codes:
             seen.add(hit.fingerprint)
             unique.append(hit)
     return unique
+
+
+# --- for 廉情分析 (integrity): the daily run reads every finding once ------------------------
+
+
+def hit_rows_for_integrity() -> list[dict[str, Any]]:
+    """Every 疑点 once (its latest occurrence), with the day it was first found, as plain values."""
+    from django.db.models import Max, Min
+
+    from lianqing.leads.categories import rule_category
+
+    spans = {
+        row["fingerprint"]: row
+        for row in Hit.objects.values("org_id", "fingerprint").annotate(
+            first_run=Min("run_id"), last_hit=Max("pk")
+        )
+    }
+    first_seen = dict(
+        ScanRun.objects.filter(pk__in={s["first_run"] for s in spans.values()}).values_list(
+            "pk", "created_at"
+        )
+    )
+    rows = Hit.objects.filter(pk__in=[s["last_hit"] for s in spans.values()]).values(
+        "pk",
+        "fingerprint",
+        "org_id",
+        "region_code",
+        "subject_org_code",
+        "subject_id",
+        "rule_id",
+        "severity",
+        "status",
+    )
+    categories: dict[str, str] = {}
+    result = []
+    for values in rows.iterator(chunk_size=5000):
+        row: dict[str, Any] = dict(values)
+        span = spans[row["fingerprint"]]
+        seen = first_seen.get(span["first_run"])
+        if row["rule_id"] not in categories:
+            categories[row["rule_id"]] = rule_category(row["rule_id"])
+        row["category"] = categories[row["rule_id"]]
+        row["found_on"] = seen.date() if seen else None
+        result.append(row)
+    return result
+
+
+def hit_pending_count(*, user: User | AnonymousUser) -> int:
+    """疑点 waiting for a decision among those the user sees (the 工作台's figure)."""
+    from lianqing.leads.models import HitStatus
+
+    return hit_scope(user).filter(status=HitStatus.PENDING).values("fingerprint").distinct().count()
+
+
+def hit_labels(*, user: User | AnonymousUser, hit_ids: list[int]) -> dict[int, str]:
+    """Rule name and subject of each of these 疑点 the user may see (others are left out)."""
+    rows = hit_scope(user).filter(pk__in=hit_ids).only("pk", "rule_name", "subject_name")
+    return {hit.pk: f"{hit.rule_name}：{hit.subject_name}" for hit in rows}

@@ -60,6 +60,8 @@ class Warning:
     expected: float
     score: float
     explanation: str
+    band_low: float = 0.0  # the central 95% of the predictive distribution (the chart's band)
+    band_high: float = 0.0
 
 
 @dataclass
@@ -122,6 +124,7 @@ def detect(series: Series, params: TrendParams, *, last_month_fraction: float = 
             rises,
             trends,
             bursts,
+            expected.size,
         )
         for row in np.flatnonzero(rises | trends | bursts):
             result.warnings.extend(_warnings_for(series, int(row), month, params))
@@ -170,6 +173,13 @@ class MonthTests:
     rises: np.ndarray
     trends: np.ndarray
     bursts: np.ndarray
+    size: np.ndarray
+
+
+def _band(mean: float, size: float) -> tuple[float, float]:
+    """The central 95% of the negative binomial predictive distribution with this mean and size."""
+    low, high = stats.nbinom.ppf([0.025, 0.975], size, size / (size + mean))
+    return float(low), float(high)
 
 
 def _warnings_for(series: Series, row: int, month: MonthTests, params: TrendParams) -> list[Warning]:
@@ -177,6 +187,8 @@ def _warnings_for(series: Series, row: int, month: MonthTests, params: TrendPara
     subject, label = _subject(unit, region), month.label
     count, expect = int(month.observed[row]), float(month.mean[row])
     found: list[Warning] = []
+    size = float(month.size[row])
+    band = _band(expect, size)
     if month.rises[row]:
         chance = float(month.rise_p[row])
         found.append(
@@ -191,6 +203,7 @@ def _warnings_for(series: Series, row: int, month: MonthTests, params: TrendPara
                 round(-np.log10(max(chance, 1e-300)), 2),
                 f"{label} {subject}「{category}」类 {count} 件，基线预期 {expect:.1f} 件（已计季节和春节因素），"
                 f"为预期的 {count / expect:.1f} 倍，偶然出现的概率约 {chance:.1g}，属突然上升（苗头性）。",
+                *band,
             )
         )
     if month.trends[row]:
@@ -207,6 +220,7 @@ def _warnings_for(series: Series, row: int, month: MonthTests, params: TrendPara
                 round(evidence, 2),
                 f"{label} {subject}「{category}」类近几个月持续高于基线：本月 {count} 件、预期 {expect:.1f} 件，"
                 f"累积证据 {evidence:.1f} 达到阈值 {params.cusum_limit:g}，属持续上升（倾向性）。",
+                *band,
             )
         )
     if month.bursts[row]:
@@ -227,6 +241,7 @@ def _warnings_for(series: Series, row: int, month: MonthTests, params: TrendPara
                 round(-np.log10(max(chance, 1e-300)), 2),
                 f"{label} {subject}「{category}」类在 {params.burst_days} 天内集中出现 {many} 件，"
                 f"按基线同样天数预期 {usual:.1f} 件，属短期集中反映。",
+                *_band(usual, size),
             )
         )
     return found

@@ -1,0 +1,314 @@
+"""Reads of 廉情分析: the cockpit, the lists it drills down to, a warning's items, a score's reasons.
+
+The cockpit reads the app's own history tables (a few indexed queries, whatever the size of the
+province) and one count of the cases selectors (overdue cases).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianqing.cases.models import Category
+from lianqing.cases.selectors import case_labels, case_overdue_count
+from lianqing.core.models import Org, User
+from lianqing.core.names import region_label
+from lianqing.leads.selectors import hit_labels
+
+from .access import map_org, mask_name, may_read_names, scope_path, score_scope, warning_scope
+from .models import (
+    ActivityMonth,
+    Colour,
+    DistrictMap,
+    IndexScore,
+    SubjectKind,
+    Warning,
+    WarningKind,
+    WarningStatus,
+)
+
+COLOUR_HEX: dict[str, str] = {
+    Colour.GREEN: "#2e7d32",
+    Colour.YELLOW: "#f9a825",
+    Colour.ORANGE: "#ef6c00",
+    Colour.RED: "#c62828",
+}
+COLOUR_CSS: dict[str, str] = {
+    Colour.GREEN: "green",
+    Colour.YELLOW: "yellow",
+    Colour.ORANGE: "orange",
+    Colour.RED: "red",
+}
+SOURCES = (("report", _("信访举报")), ("lead", _("问题线索")), ("hit", _("数据碰撞疑点")))
+TOP = 10
+
+
+def category_label(code: str) -> str:
+    try:
+        return str(Category(code).label)
+    except ValueError:
+        return code
+
+
+def latest_month(user: User) -> dt.date | None:
+    return score_scope(user).aggregate(month=Max("month"))["month"]  # type: ignore[no-any-return]
+
+
+def subject_label(score: IndexScore, user: User) -> str:
+    if score.subject_kind == SubjectKind.CADRE and not may_read_names(user):
+        return mask_name(score.subject_name)
+    return score.subject_name
+
+
+@dataclass
+class Cockpit:
+    month: dt.date | None
+    colours: list[dict[str, Any]] = field(default_factory=list)
+    treemap: list[dict[str, Any]] = field(default_factory=list)
+    open_warnings: list[Warning] = field(default_factory=list)
+    open_by_kind: list[dict[str, Any]] = field(default_factory=list)
+    open_total: int = 0
+    activity: list[dict[str, Any]] = field(default_factory=list)
+    overdue_cases: int = 0
+    risky_units: list[dict[str, Any]] = field(default_factory=list)
+    risky_cadres: list[dict[str, Any]] = field(default_factory=list)
+    has_map: bool = False
+    map_values: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _treemap(user: User, units: list[IndexScore]) -> list[dict[str, Any]]:
+    """The org tree of the jurisdiction with its units as leaves, coloured by their index."""
+    path = scope_path(user) or ""
+    orgs = list(Org.objects.filter(path__startswith=path).only("pk", "name", "parent_id", "path"))
+    children: dict[int | None, list[Org]] = defaultdict(list)
+    for org in orgs:
+        children[org.parent_id].append(org)
+    leaves: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    score_list = reverse("integrity:score_list")
+    for score in units:
+        leaves[score.org_id].append(
+            {
+                "name": score.subject_name,
+                "value": 1,
+                "score": round(score.score, 1),
+                "colour": score.colour,
+                "itemStyle": {"color": COLOUR_HEX.get(score.colour, "#888")},
+                "link": f"{reverse('integrity:score_detail', args=[score.pk])}",
+            }
+        )
+
+    def node(org: Org) -> dict[str, Any] | None:
+        kids = [n for child in children.get(org.pk, []) if (n := node(child))]
+        kids += leaves.get(org.pk, [])
+        if not kids:
+            return None
+        return {"name": org.name, "children": kids, "link": f"{score_list}?org={org.pk}"}
+
+    roots = [org for org in orgs if org.path == path] or [o for o in orgs if o.parent_id is None]
+    return [n for org in roots if (n := node(org))]
+
+
+def _activity(user: User, today: dt.date) -> list[dict[str, Any]]:
+    path = scope_path(user) or ""
+    month = today.replace(day=1)
+    first = dt.date(month.year - 1, month.month, 1)
+    rows = (
+        ActivityMonth.objects.filter(org__path__startswith=path, month__gte=first)
+        .values("source", "month")
+        .annotate(total=Sum("count"))
+    )
+    now: dict[str, int] = defaultdict(int)
+    before: dict[str, int] = defaultdict(int)
+    for row in rows:
+        (now if row["month"] == month else before)[row["source"]] += row["total"]
+    days = (dt.date(month.year + month.month // 12, month.month % 12 + 1, 1) - month).days
+    share = today.day / days
+    links = {
+        "report": reverse("integrity:warning_list"),
+        "lead": reverse("integrity:warning_list"),
+        "hit": reverse("integrity:warning_list"),
+    }
+    result = []
+    for source, label in SOURCES:
+        baseline = before[source] / 12
+        expected = baseline * share
+        result.append(
+            {
+                "source": source,
+                "label": str(label),
+                "count": now[source],
+                "baseline": round(baseline, 1),
+                "expected": round(expected, 1),
+                "high": now[source] > expected * 1.5 and now[source] >= 3,
+                "link": links[source],
+            }
+        )
+    return result
+
+
+def cockpit(*, user: User, today: dt.date | None = None) -> Cockpit:
+    today = today or timezone.localdate()
+    month = latest_month(user)
+    result = Cockpit(month=month)
+    scores = score_scope(user)
+    if month is not None:
+        units = list(
+            scores.filter(month=month, subject_kind=SubjectKind.UNIT).only(
+                "pk", "subject_name", "score", "colour", "org_id", "subject_id"
+            )
+        )
+        counts = dict.fromkeys(Colour, 0)
+        for unit in units:
+            counts[Colour(unit.colour)] += 1
+        score_list = reverse("integrity:score_list")
+        result.colours = [
+            {
+                "colour": colour.value,
+                "label": str(colour.label),
+                "count": counts[colour],
+                "hex": COLOUR_HEX[colour],
+                "css": COLOUR_CSS[colour],
+                "link": f"{score_list}?colour={colour.value}",
+            }
+            for colour in Colour
+        ]
+        result.treemap = _treemap(user, units)
+        result.map_values = [{"name": u.subject_name, "value": round(u.score, 1)} for u in units]
+        result.risky_units = [
+            {"name": u.subject_name, "score": round(u.score, 1), "colour": u.colour, "css": COLOUR_CSS[Colour(u.colour)],
+             "link": reverse("integrity:score_detail", args=[u.pk])}
+            for u in sorted(units, key=lambda u: (u.score, u.subject_name))[:TOP]
+        ]  # fmt: skip
+        cadres = scores.filter(month=month, subject_kind=SubjectKind.CADRE).order_by("score", "subject_id")[
+            :TOP
+        ]
+        result.risky_cadres = [
+            {"name": subject_label(c, user), "score": round(c.score, 1), "colour": c.colour,
+             "css": COLOUR_CSS[Colour(c.colour)], "link": reverse("integrity:score_detail", args=[c.pk])}
+            for c in cadres
+        ]  # fmt: skip
+    warnings = warning_scope(user).exclude(status=WarningStatus.CLOSED)
+    by_kind = dict(warnings.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    warning_list = reverse("integrity:warning_list")
+    result.open_by_kind = [
+        {"kind": kind.value, "label": str(kind.label), "count": by_kind.get(kind.value, 0),
+         "link": f"{warning_list}?kind={kind.value}"}
+        for kind in WarningKind
+    ]  # fmt: skip
+    result.open_total = sum(by_kind.values())
+    result.open_warnings = list(warnings.order_by("-month", "-score", "pk")[:8])
+    result.activity = _activity(user, today)
+    result.overdue_cases = case_overdue_count(user=user)
+    org = map_org(user)
+    result.has_map = org is not None and DistrictMap.objects.filter(org=org).exists()
+    return result
+
+
+# --- drill-down lists -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WarningFilters:
+    kind: str = ""
+    status: str = ""  # "" = open ones, "all", or a status
+
+    @classmethod
+    def from_query(cls, query: Any) -> WarningFilters:
+        kind = str(query.get("kind", ""))
+        status = str(query.get("status", ""))
+        return cls(
+            kind=kind if kind in WarningKind.values else "",
+            status=status if status in [*WarningStatus.values, "all"] else "",
+        )
+
+
+def warning_list(*, user: User, filters: WarningFilters) -> QuerySet[Warning]:
+    warnings = warning_scope(user).select_related("owner")
+    if filters.kind:
+        warnings = warnings.filter(kind=filters.kind)
+    if filters.status == "":
+        warnings = warnings.exclude(status=WarningStatus.CLOSED)
+    elif filters.status != "all":
+        warnings = warnings.filter(status=filters.status)
+    return warnings.order_by("-month", "-score", "pk")
+
+
+def score_list(*, user: User, kind: str, colour: str = "", org_id: int | None = None) -> QuerySet[IndexScore]:
+    month = latest_month(user)
+    if month is None:
+        return IndexScore.objects.none()
+    scores = score_scope(user).filter(month=month, subject_kind=kind)
+    if colour in Colour.values:
+        scores = scores.filter(colour=colour)
+    if org_id is not None:
+        org = Org.objects.filter(pk=org_id).only("path").first()
+        scores = scores.filter(org__path__startswith=org.path) if org else scores.none()
+    return scores.order_by("score", "subject_id")
+
+
+def score_history(*, user: User, score: IndexScore) -> list[IndexScore]:
+    return list(
+        score_scope(user)
+        .filter(subject_kind=score.subject_kind, subject_id=score.subject_id)
+        .order_by("-month")
+        .only("pk", "month", "score", "colour", "version")[:24]
+    )
+
+
+def _ids(refs: list[str], prefix: str) -> list[int]:
+    return [
+        int(ref.split(":", 1)[1]) for ref in refs if ref.startswith(prefix) and ref.split(":", 1)[1].isdigit()
+    ]
+
+
+def item_links(*, user: User, refs: list[str], month: dt.date | None = None) -> list[dict[str, str]]:
+    """Each source item as a label and, where the user may open it, a link."""
+    cases = case_labels(user=user, case_ids=_ids(refs, "case:"))
+    hits = hit_labels(user=user, hit_ids=_ids(refs, "hit:"))
+    cadre_scores: dict[str, int] = {}
+    cadre_refs = [ref.split(":", 1)[1] for ref in refs if ref.startswith("cadre:")]
+    if cadre_refs and month is not None:
+        cadre_scores = dict(
+            score_scope(user)
+            .filter(month=month, subject_kind=SubjectKind.CADRE, subject_id__in=cadre_refs)
+            .values_list("subject_id", "pk")
+        )
+    warnings = set(warning_scope(user).filter(pk__in=_ids(refs, "warning:")).values_list("pk", flat=True))
+    links = []
+    for ref in refs:
+        kind, _sep, key = ref.partition(":")
+        label, url = "", ""
+        if kind == "case":
+            label = cases.get(int(key), "") if key.isdigit() else ""
+            url = reverse("cases:detail", args=[int(key)]) if label else ""
+            label = label or _("案件（无权查看）")
+        elif kind == "hit":
+            label = hits.get(int(key), "") if key.isdigit() else ""
+            url = reverse("leads:hit_detail", args=[int(key)]) if label else ""
+            label = label or _("疑点（无权查看）")
+        elif kind == "cadre":
+            label = _("所属干部的扣分")
+            url = reverse("integrity:score_detail", args=[cadre_scores[key]]) if key in cadre_scores else ""
+        elif kind == "warning":
+            label = _("未销号预警")
+            url = reverse("integrity:warning_detail", args=[int(key)]) if int(key) in warnings else ""
+        elif kind == "sanction":
+            label = _("处分或组织处理（影响期内）")
+        elif kind == "record":
+            label = _("巡察或审计发现问题（未整改）")
+        links.append({"ref": ref, "label": str(label), "url": url})
+    return links
+
+
+def warning_subject(warning: Warning) -> str:
+    region = region_label(warning.region_code)
+    if warning.unit_name:
+        return f"{warning.unit_name}（{region}）" if region else warning.unit_name
+    return region or warning.region_code
