@@ -41,8 +41,15 @@ def may_dispose(user: User | AnonymousUser) -> bool:
 
 
 def may_edit_settings(user: User | AnonymousUser) -> bool:
+    """The index configuration is the installation's: leaders of its top commission edit it."""
     staff = _active(user)
-    return staff is not None and may_view_integrity(staff) and staff.has_role(*SETTINGS_ROLES)
+    return (
+        staff is not None
+        and staff.org is not None
+        and may_view_integrity(staff)
+        and staff.has_role(*SETTINGS_ROLES)
+        and commission_of(staff.org).parent_id is None
+    )
 
 
 def may_upload_map(user: User | AnonymousUser) -> bool:

@@ -65,3 +65,20 @@ def config_version_create(
     )
     config_created_event(user=by, obj=version, version=version.version)
     return version
+
+
+def config_form_data(config: IndexConfig | None = None) -> dict[str, object]:
+    """The settings form's fields filled from a configuration (the shipped default if none)."""
+    config = config or load_config()
+    data: dict[str, object] = {
+        "green": config.green,
+        "yellow": config.yellow,
+        "orange": config.orange,
+        "unit_share": config.unit_share,
+        "unit_share_cap": config.unit_share_cap,
+    }
+    for code, indicator in config.indicators.items():
+        data[f"{code}__points"] = indicator.points
+        data[f"{code}__cap"] = indicator.cap
+        data[f"{code}__window"] = "" if indicator.window_months is None else indicator.window_months
+    return data

@@ -92,7 +92,9 @@ def _plant(commission: Org, leader: User, officer: User, today: dt.date) -> int:
         unit = unit_search(user=leader, query=code).first()
         if unit is None:
             continue
-        cadres = [cadre for cadre in cadre_search(user=leader, query=unit.name) if cadre.unit_id == unit.pk][:6]
+        cadres = [cadre for cadre in cadre_search(user=leader, query=unit.name) if cadre.unit_id == unit.pk][
+            :6
+        ]
         if not cadres:
             continue
         for category in categories:
@@ -140,7 +142,9 @@ def load(stdout: TextIO) -> None:
     today = timezone.localdate()
     if not RefreshRun.objects.filter(version=MARKER).exists():
         planted = _plant(commission, leader, officer, today)
-        RefreshRun.objects.create(as_of=today, version=MARKER, started_at=timezone.now(), summary={"reports": planted})
+        RefreshRun.objects.create(
+            as_of=today, version=MARKER, started_at=timezone.now(), summary={"reports": planted}
+        )
         stdout.write(f"廉情分析演示：埋设举报 {planted} 件\n")
     run = integrity_refresh(as_of=today)
     stdout.write(
