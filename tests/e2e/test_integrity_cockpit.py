@@ -88,7 +88,8 @@ def test_demo_cockpit_drill_down_dispose_and_big_screen(live_server, browser, ar
     for kind in ("苗头性", "倾向性", "集中"):
         assert int(page.inner_text(f"#warning-kinds [data-kind='{kind}']")) >= 1
     legend = page.inner_text("#colour-legend")
-    assert "红" in legend and "绿" in legend
+    assert "红" in legend
+    assert "绿" in legend
     assert "县民政局" in page.inner_text("#risky-units")
     page.screenshot(path=str(artifacts_dir / "integrity-cockpit-1366.png"), full_page=True)
 

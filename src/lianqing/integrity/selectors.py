@@ -23,6 +23,7 @@ from lianqing.core.names import region_label
 from lianqing.leads.selectors import hit_labels
 
 from .access import map_org, mask_name, may_read_names, scope_path, score_scope, warning_scope
+from .configuration import active_config
 from .models import (
     ActivityMonth,
     Colour,
@@ -48,6 +49,7 @@ COLOUR_CSS: dict[str, str] = {
 }
 SOURCES = (("report", _("信访举报")), ("lead", _("问题线索")), ("hit", _("数据碰撞疑点")))
 TOP = 10
+TREEMAP_LEAVES = 1500  # above this many units the treemap shows one tile per org
 
 
 def category_label(code: str) -> str:
@@ -92,6 +94,24 @@ def _treemap(user: User, units: list[IndexScore]) -> list[dict[str, Any]]:
         children[org.parent_id].append(org)
     leaves: dict[int, list[dict[str, Any]]] = defaultdict(list)
     score_list = reverse("integrity:score_list")
+    if len(units) > TREEMAP_LEAVES:
+        # A province: one tile per org, sized by its units and coloured by its lowest-scoring
+        # fifth (the leader looks for trouble, which an average hides); the tile opens the list.
+        by_org: dict[int, list[float]] = defaultdict(list)
+        for score in units:
+            by_org[score.org_id].append(score.score)
+        config_colour = active_config()[1].colour
+        for org_id, values in by_org.items():
+            values.sort()
+            worst = values[: max(1, len(values) // 5)]
+            level = sum(worst) / len(worst)
+            colour = config_colour(level)
+            leaves[org_id].append(
+                {"name": _("%(n)s 个单位") % {"n": len(values)}, "value": len(values), "score": round(level, 1),
+                 "colour": colour, "itemStyle": {"color": COLOUR_HEX.get(colour, "#888")},
+                 "link": f"{score_list}?org={org_id}"}
+            )  # fmt: skip
+        units = []
     for score in units:
         leaves[score.org_id].append(
             {
