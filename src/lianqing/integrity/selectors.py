@@ -224,6 +224,8 @@ def cockpit(*, user: User, today: dt.date | None = None) -> Cockpit:
     ]  # fmt: skip
     result.open_total = sum(by_kind.values())
     result.open_warnings = list(warnings.order_by("-month", "-score", "pk")[:8])
+    for warning in result.open_warnings:
+        warning.subject = warning_subject(warning)  # type: ignore[attr-defined]
     result.activity = _activity(user, today)
     result.overdue_cases = case_overdue_count(user=user)
     org = map_org(user)

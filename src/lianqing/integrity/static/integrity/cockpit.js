@@ -28,6 +28,7 @@ document.addEventListener("DOMContentLoaded", () => {
       series: [{
         type: "treemap",
         data: data.treemap,
+        left: 0, right: 0, top: 0, bottom: 0,
         roam: false,
         nodeClick: false,
         leafDepth: null,
