@@ -21,7 +21,7 @@ from lianqing.core.demo import COMMISSION_CODE, REGION, TOWNSHIPS
 from lianqing.core.models import Org, User
 from lianqing.dossiers.models import RecordKind, SanctionKind
 from lianqing.dossiers.selectors import cadre_search, unit_search
-from lianqing.dossiers.services import record_create, sanction_create
+from lianqing.dossiers.services import dossier_roles_grant, record_create, sanction_create
 
 from .models import RefreshRun
 from .refresh import integrity_refresh
@@ -140,6 +140,7 @@ def load(stdout: TextIO) -> None:
     if commission is None or leader is None or officer is None:
         return
     today = timezone.localdate()
+    dossier_roles_grant()  # the registry's reads below are the leader's (as after the dossiers demo)
     if not RefreshRun.objects.filter(version=MARKER).exists():
         planted = _plant(commission, leader, officer, today)
         RefreshRun.objects.create(
