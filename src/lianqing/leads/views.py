@@ -38,6 +38,7 @@ from lianqing.leads.evidence import (
 )
 from lianqing.leads.forms import ExcludeForm, FolderForm, ScanForm, UploadForm
 from lianqing.leads.models import DataPackage, HitChange, HitStatus, ScanStatus, Severity
+from lianqing.leads.pictures import chart_labels, chart_sections
 from lianqing.leads.selectors import (
     HitFilters,
     disappeared_hits,
@@ -287,6 +288,8 @@ def hit_detail_view(request: HttpRequest, hit_id: int) -> HttpResponse:
         "dataset_titles": [DATASETS[name].title for name in rule.datasets if name in DATASETS],
         "may_reveal": may_decide(request.user),
         "chart_kinds": chart_kinds(hit.rule_id),
+        "chart_sections": chart_sections(chart_kinds(hit.rule_id)),
+        "chart_labels": chart_labels(),
         "history": hit_history(hit=hit)[:10],
         "exclude_form": ExcludeForm(),
         "may_decide": may_decide(request.user) and hit.status == HitStatus.PENDING,
