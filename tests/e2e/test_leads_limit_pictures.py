@@ -1,5 +1,6 @@
 """The pictures that put a measure against its line (F09, F11, F12, D01–D03), in a real browser:
-one hit of each drawn, nothing clipped at 1366 and 390 px, no console error, zh and en."""
+one hit of each drawn, nothing clipped at 1366 and 390 px, no console error, zh and en; and the
+rule catalogue, reached from the leads page, at the same sizes and in both languages."""
 
 from __future__ import annotations
 
@@ -69,6 +70,13 @@ def test_each_measure_picture_draws_whole_in_both_languages(
             else:
                 assert title is not None
                 assert title != english_title
+        page.goto(f"{live_server.url}/staff/leads/")
+        page.click("#rule-catalogue-link")
+        page.wait_for_selector("#rule-F09 .rule-hits")
+        page.screenshot(path=str(artifacts_dir / f"catalogue_{width}_{language}.png"), full_page=True)
+        problems[f"{language} catalogue"] = layout_problems(page)
+        f09_hits = run.hits.filter(rule_id="F09").count()
+        assert page.inner_text("#rule-F09 .rule-hits").strip() == f"#{run.pk}：{f09_hits}"
     found = {where: lines for where, lines in problems.items() if lines}
     assert found == {}, "\n".join(f"{where}: {line}" for where, lines in found.items() for line in lines)
     assert errors == []

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 # url name -> (method, object the URL is about, POST data); "read" URLs are GET, the rest decide
 URLS: dict[str, tuple[str, str, dict[str, str]]] = {
     "package_list": ("GET", "", {}),
+    "rule_catalogue": ("GET", "", {}),
     "package_detail": ("GET", "package", {}),
     "package_import_progress": ("GET", "package", {}),
     "run_detail": ("GET", "run", {}),

@@ -27,6 +27,7 @@ from lianqing.leads.access import (
     may_decide,
     may_see_leads,
 )
+from lianqing.leads.catalogue import rule_catalogue
 from lianqing.leads.errors import LeadsError
 from lianqing.leads.evidence import (
     chart_kinds,
@@ -359,3 +360,9 @@ def hit_convert_view(request: HttpRequest, hit_id: int) -> HttpResponse:
         return redirect("leads:hit_detail", hit_id=hit.pk)
     messages.success(request, _("已转为问题线索 %(number)s") % {"number": case})
     return redirect("leads:hit_detail", hit_id=hit.pk)
+
+
+@leads_view()
+@require_GET
+def rule_catalogue_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "leads/rule_catalogue.html", {"catalogue": rule_catalogue(user=request.user)})
