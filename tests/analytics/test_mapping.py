@@ -4,8 +4,6 @@ it writes read by `lianqing import --mapping`."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyarrow.parquet as pq
 import pytest
 from tests.analytics.mapping_exports import civil_affairs_export, person_id
