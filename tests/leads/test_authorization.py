@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 # url name -> (method, object the URL is about, POST data); "read" URLs are GET, the rest decide
 URLS: dict[str, tuple[str, str, dict[str, str]]] = {
     "package_list": ("GET", "", {}),
+    "rule_catalogue": ("GET", "", {}),
     "package_detail": ("GET", "package", {}),
     "package_import_progress": ("GET", "package", {}),
     "run_detail": ("GET", "run", {}),
@@ -22,6 +23,10 @@ URLS: dict[str, tuple[str, str, dict[str, str]]] = {
     "hit_detail": ("GET", "hit", {}),
     "hit_chart": ("GET", "hit", {}),
     "hit_notice": ("GET", "hit", {}),
+    "mapping_list": ("GET deciding", "", {}),
+    "mapping_start": ("POST", "", {}),
+    "mapping_wizard": ("POST", "", {}),
+    "mapping_import": ("POST", "", {}),
     "package_upload": ("POST", "", {}),
     "package_folder": ("POST", "", {"folder": "nowhere"}),
     "scan_start": ("POST", "package", {"engine": "duckdb"}),
@@ -30,6 +35,8 @@ URLS: dict[str, tuple[str, str, dict[str, str]]] = {
     "hit_exclude": ("POST", "hit", {"reason": "已核查"}),
     "hit_convert": ("POST", "hit", {}),
 }
+# URLs whose arguments are no database object (an expired wizard, a mapping that is not there)
+ARGS = {"mapping_wizard": ["0" * 32], "mapping_import": ["nothing"]}
 READERS = {"owner", "leader", "case_manager"}
 DECIDERS = {"owner", "leader"}
 
@@ -64,8 +71,8 @@ def test_every_url_for_every_role(who, people, scanned, client, client_for):
     objects = {"package": package, "run": run, "hit": hit}
     http = client if who == "anonymous" else client_for(people[who])
     for name, (method, about, data) in URLS.items():
-        url = reverse(f"leads:{name}", args=[objects[about].pk] if about else [])
-        response = http.get(url) if method == "GET" else http.post(url, data)
+        url = reverse(f"leads:{name}", args=[objects[about].pk] if about else ARGS.get(name, []))
+        response = http.get(url) if method.startswith("GET") else http.post(url, data)
         assert response.status_code in _expected(who, method, about), f"{who} {method} {name}"
     hit.refresh_from_db()
     if who not in DECIDERS:

@@ -41,7 +41,8 @@ def hit_records(hit: Hit) -> list[DatasetRecords]:
 
 def hit_charts(hit: Hit) -> list[dict[str, Any]]:
     """The hit's pictures for the browser: graph nodes keyed n0, n1 … so no id number leaves."""
-    return [_opaque_ids(chart) for chart in evidence.hit_charts(hit.run.package.path, hit)]
+    charts = evidence.hit_charts(hit.run.package.path, hit, params=hit.run.params)
+    return [_opaque_ids(chart) for chart in charts]
 
 
 def _opaque_ids(chart: dict[str, Any]) -> dict[str, Any]:

@@ -71,3 +71,34 @@ class ExcludeForm(forms.Form):
     reason = forms.CharField(
         label=_("排除理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), strip=True
     )
+
+
+EXPORT_SUFFIXES = (".csv", ".txt", ".xlsx")
+
+
+def _dataset_choices() -> list[tuple[str, str]]:
+    from lianqing.analytics.contract import DATASETS
+
+    return [(name, str(_(dataset.title))) for name, dataset in DATASETS.items()]
+
+
+class ExportForm(forms.Form):
+    """A department's export (.csv or .xlsx) for the mapping wizard or a saved mapping."""
+
+    export = forms.FileField(label=_("部门导出文件（.csv 或 .xlsx）"))
+
+    def clean_export(self):  # type: ignore[no-untyped-def]
+        export = self.cleaned_data["export"]
+        if not export.name.lower().endswith(EXPORT_SUFFIXES):
+            raise forms.ValidationError(_("请上传 .csv 或 .xlsx 文件"))
+        if export.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("文件超过 1 GB"))
+        return export
+
+
+class WizardStartForm(ExportForm):
+    dataset = forms.ChoiceField(label=_("数据集"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["dataset"].choices = _dataset_choices()  # type: ignore[attr-defined]

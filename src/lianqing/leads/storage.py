@@ -56,6 +56,11 @@ def _scratch_root() -> Path:
     return root
 
 
+def scratch_root() -> Path:
+    """Where uploads wait (the mapping wizard keeps an export here while it is mapped)."""
+    return _scratch_root()
+
+
 def _is_metadata(name: str) -> bool:
     """Files a package may carry besides datasets (_manifest.json, _truth.csv, README…)."""
     return name.startswith(("_", ".")) or name.lower().startswith("readme")
@@ -190,9 +195,20 @@ def import_folder(source: Path, out: Path | None = None) -> ImportedPackage:
 
     Refused (LeadsError) on any problem, with `out` removed.
     """
+    return import_sources([str(source)], out, as_of=_source_as_of(source))
+
+
+def import_sources(
+    items: list[str | tuple[str, str | Path]],
+    out: Path | None = None,
+    *,
+    mapping_file: Path | None = None,
+    as_of: dt.date | None = None,
+) -> ImportedPackage:
+    """Import dataset files (a folder, or `(dataset, file)` pairs) into `out`, all or nothing."""
     out = out or new_package_folder()
     try:
-        result = import_package([str(source)], out)
+        result = import_package(items, out, mapping_file=mapping_file)
     except AnalyticsError as error:
         shutil.rmtree(out, ignore_errors=True)
         raise LeadsError(str(error)) from error
@@ -215,7 +231,7 @@ def import_folder(source: Path, out: Path | None = None) -> ImportedPackage:
         "rejected_rows": sum(source.rows_rejected for source in result.sources),
         "rejects": _first_rejects(out / REJECTS),
     }
-    return ImportedPackage(out, dict(result.rows), manifest, report, _source_as_of(source))
+    return ImportedPackage(out, dict(result.rows), manifest, report, as_of)
 
 
 @contextmanager

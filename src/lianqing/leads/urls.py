@@ -6,6 +6,11 @@ app_name = "leads"
 
 urlpatterns = [
     path("staff/leads/", views.package_list_view, name="package_list"),
+    path("staff/leads/rules/", views.rule_catalogue_view, name="rule_catalogue"),
+    path("staff/leads/mappings/", views.mapping_list_view, name="mapping_list"),
+    path("staff/leads/mappings/start/", views.mapping_start_view, name="mapping_start"),
+    path("staff/leads/mappings/wizard/<str:token>/", views.mapping_wizard_view, name="mapping_wizard"),
+    path("staff/leads/mappings/<str:slug>/import/", views.mapping_import_view, name="mapping_import"),
     path("staff/leads/upload/", views.package_upload_view, name="package_upload"),
     path("staff/leads/folder/", views.package_folder_view, name="package_folder"),
     path("staff/leads/packages/<int:package_id>/", views.package_detail_view, name="package_detail"),

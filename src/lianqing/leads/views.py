@@ -16,10 +16,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lianqing.analytics.contract import DATASETS
+from lianqing.analytics.contract import DATASETS, column_title
 from lianqing.analytics.engine import get_rule
 from lianqing.core.models import User
-from lianqing.leads import events, export, services, storage
+from lianqing.leads import events, export, mappings, services, storage
 from lianqing.leads.access import (
     access_hit_by_id,
     access_package_by_id,
@@ -27,6 +27,7 @@ from lianqing.leads.access import (
     may_decide,
     may_see_leads,
 )
+from lianqing.leads.catalogue import rule_catalogue
 from lianqing.leads.errors import LeadsError
 from lianqing.leads.evidence import (
     chart_kinds,
@@ -36,8 +37,9 @@ from lianqing.leads.evidence import (
     hit_reveal,
     hit_subject,
 )
-from lianqing.leads.forms import ExcludeForm, FolderForm, ScanForm, UploadForm
+from lianqing.leads.forms import ExcludeForm, ExportForm, FolderForm, ScanForm, UploadForm, WizardStartForm
 from lianqing.leads.models import DataPackage, HitChange, HitStatus, ScanStatus, Severity
+from lianqing.leads.pictures import chart_labels, chart_sections
 from lianqing.leads.selectors import (
     HitFilters,
     disappeared_hits,
@@ -51,6 +53,11 @@ from lianqing.leads.selectors import (
 )
 
 View = Callable[..., HttpResponse]
+
+
+def column_label(dataset: str, column: str) -> str:
+    """A contract column as the wizard offers it: its Chinese title (translated)."""
+    return _(column_title(dataset, column))
 
 
 def leads_view(*, deciding: bool = False) -> Callable[[View], View]:
@@ -287,6 +294,8 @@ def hit_detail_view(request: HttpRequest, hit_id: int) -> HttpResponse:
         "dataset_titles": [DATASETS[name].title for name in rule.datasets if name in DATASETS],
         "may_reveal": may_decide(request.user),
         "chart_kinds": chart_kinds(hit.rule_id),
+        "chart_sections": chart_sections(chart_kinds(hit.rule_id)),
+        "chart_labels": chart_labels(),
         "history": hit_history(hit=hit)[:10],
         "exclude_form": ExcludeForm(),
         "may_decide": may_decide(request.user) and hit.status == HitStatus.PENDING,
@@ -356,3 +365,110 @@ def hit_convert_view(request: HttpRequest, hit_id: int) -> HttpResponse:
         return redirect("leads:hit_detail", hit_id=hit.pk)
     messages.success(request, _("已转为问题线索 %(number)s") % {"number": case})
     return redirect("leads:hit_detail", hit_id=hit.pk)
+
+
+@leads_view()
+@require_GET
+def rule_catalogue_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "leads/rule_catalogue.html", {"catalogue": rule_catalogue(user=request.user)})
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+
+
+@leads_view(deciding=True)
+@require_GET
+def mapping_list_view(request: HttpRequest) -> HttpResponse:
+    context = {
+        "mappings": [(mapping, _(DATASETS[mapping.dataset].title)) for mapping in mappings.saved_mappings()],
+        "start_form": WizardStartForm(),
+    }
+    return render(request, "leads/mapping_list.html", context)
+
+
+@leads_view(deciding=True)
+@require_POST
+def mapping_start_view(request: HttpRequest) -> HttpResponse:
+    form = WizardStartForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("leads:mapping_list")
+    export_file = form.cleaned_data["export"]
+    try:
+        token = mappings.wizard_start(
+            upload=export_file, filename=export_file.name, dataset=form.cleaned_data["dataset"]
+        )
+    except LeadsError as error:
+        _refusal(request, error)
+        return redirect("leads:mapping_list")
+    return redirect("leads:mapping_wizard", token=token)
+
+
+@leads_view(deciding=True)
+def mapping_wizard_view(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        wizard = mappings.wizard_state(token)
+    except LeadsError as error:
+        _refusal(request, error)
+        return redirect("leads:mapping_list")
+    columns = set(wizard.dataset.column_names)
+    choices = {proposal.header: proposal.column for proposal in wizard.proposals}
+    department = ""
+    if request.method == "POST":
+        department = request.POST.get("department", "").strip()[:80]
+        for index, header in enumerate(wizard.sample.headers):
+            chosen = request.POST.get(f"column-{index}", "")
+            choices[header] = chosen if chosen in columns else ""
+        if request.POST.get("action") == "save":
+            try:
+                saved = mappings.wizard_save(token=token, department=department, choices=choices)
+            except LeadsError as error:
+                _refusal(request, error)
+            else:
+                messages.success(request, _("已保存映射：%(name)s") % {"name": saved.department})
+                return redirect("leads:mapping_list")
+    try:
+        preview = mappings.wizard_preview(token, choices)
+    except LeadsError as error:
+        _refusal(request, error)
+        return redirect("leads:mapping_list")
+    rows = [
+        {"index": index, "proposal": proposal, "chosen": choices.get(proposal.header, "")}
+        for index, proposal in enumerate(wizard.proposals)
+    ]
+    context = {
+        "wizard": wizard,
+        "dataset_title": _(wizard.dataset.title),
+        "rows": rows,
+        "columns": [
+            (c.name, column_label(wizard.dataset.name, c.name), c.required) for c in wizard.dataset.columns
+        ],
+        "preview": preview,
+        "department": department,
+    }
+    return render(request, "leads/mapping_wizard.html", context)
+
+
+@leads_view(deciding=True)
+@require_POST
+def mapping_import_view(request: HttpRequest, slug: str) -> HttpResponse:
+    form = ExportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("leads:mapping_list")
+    export_file = form.cleaned_data["export"]
+    try:
+        package = mappings.import_with_mapping(
+            user=request.user,  # type: ignore[arg-type]
+            slug=slug,
+            upload=export_file,
+            filename=export_file.name,
+        )
+    except LeadsError as error:
+        _refusal(request, error)
+        return redirect("leads:mapping_list")
+    messages.success(request, _("已按映射导入：%(name)s") % {"name": package.name})
+    return redirect("leads:package_detail", package_id=package.pk)

@@ -48,10 +48,27 @@ CATEGORIES: tuple[str, ...] = (
     "business",
     "other",
 )
+# Where a rule comes from: the peers and campaigns whose published cases or models it follows.
+ORIGINS: dict[str, str] = {
+    "minsheng": "民生领域侵害群众利益问题专项整治",
+    "hunan": "湖南县级大数据监督模型（去世人员×低保、非残疾人领残补、公职人员×补贴）",
+    "uk_nfi": "英国国家反欺诈计划的数据比对",
+    "fuel_cards": "浙江、安徽公务加油卡案例",
+    "brazil_cards": "巴西政府支付卡审计（周末节假日消费、拆分支付预警）",
+    "sifeng": "落实中央八项规定精神监督检查",
+    "procurement": "招标投标领域专项整治",
+    "business": "领导干部违规经商办企业专项治理",
+    "funds": "专项资金审计",
+    "declarations": "领导干部个人有关事项报告抽查核实",
+    "land": "耕地地力保护补贴核查",
+    "prisoners": "服刑人员违规领取待遇清理",
+    "cardinal": "开放合同伙伴关系的 Cardinal 采购红旗指标",
+}
 PARAM_TYPES: tuple[str, ...] = ("integer", "decimal", "date")
 WHEN_STYLES: tuple[str, ...] = ("month", "day", "none")
 
 _FRONT_MATTER = re.compile(r"\A\s*/\*(?P<meta>.*?)\*/\s*(?P<sql>.*)\Z", re.DOTALL)
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _MACRO = re.compile(r"^CREATE MACRO (?P<name>\w+)\((?P<args>[^)]*)\) AS (?P<body>.+);$")
 
 
@@ -78,6 +95,10 @@ class Rule:
     explanation: str  # str.format template (see results.py for the fields)
     sql: str
     params: dict[str, Param] = field(default_factory=dict)
+    # The condition in plain Chinese, `{param}` standing for a parameter's value (the catalogue
+    # page fills in the defaults), and the keys of ORIGINS the rule follows.
+    condition: str = ""
+    origins: tuple[str, ...] = ()
 
     @property
     def subject_is_private(self) -> bool:
@@ -126,6 +147,8 @@ def parse_rule(text: str, *, source: str) -> Rule:
         explanation=meta["explanation"],
         sql=match["sql"].strip().rstrip(";"),
         params=params,
+        condition=meta.get("condition") or "",
+        origins=tuple(meta.get("origins") or ()),
     )
     _check_rule(rule, source)
     return rule
@@ -140,6 +163,12 @@ def _check_rule(rule: Rule, source: str) -> None:
     if rule.when not in WHEN_STYLES:
         problems.append(f"when {rule.when}")
     problems += [f"dataset {name}" for name in rule.datasets + rule.optional_datasets if name not in DATASETS]
+    problems += [f"origin {origin}" for origin in rule.origins if origin not in ORIGINS]
+    problems += [
+        f"condition names {{{name}}}, not a param"
+        for name in _PLACEHOLDER.findall(rule.condition)
+        if name not in rule.params
+    ]
     for param in rule.params.values():
         if param.type not in PARAM_TYPES:
             problems.append(f"param {param.name} type {param.type}")

@@ -3,17 +3,21 @@
 - graph: official — relative — company — contract/benefit (B02, B06, C01, C02, M02, F06, F07)
 - sankey: the fund's flow down the org tree with the retained amount marked (M01, M03)
 - calendar: the days of spending, trips and transfers, rest days marked (F01–F08)
+- fuel, payments, years, declared: a measure against the line it crossed (F09, F11, F12, D01–D03;
+  see limits.py)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from lianqing.analytics import workdays
 from lianqing.analytics.engine.results import mask_id
+from lianqing.analytics.evidence import limits
 from lianqing.analytics.evidence.display import PERSON_ID_SHAPE
 from lianqing.analytics.evidence.records import HitLike, PackageReader, parse_record_ids, split_record_ids
 
@@ -32,6 +36,14 @@ def chart_kinds(rule_id: str) -> list[str]:
         kinds.append("sankey")
     if rule_id in CALENDAR_RULES:
         kinds.append("calendar")
+    if rule_id in limits.FUEL_RULES:
+        kinds.append("fuel")
+    if rule_id in limits.PAYMENT_RULES:
+        kinds.append("payments")
+    if rule_id in limits.YEAR_RULES:
+        kinds.append("years")
+    if rule_id in limits.DECLARATION_RULES:
+        kinds.append("declared")
     return kinds
 
 
@@ -333,7 +345,19 @@ def calendar_data(reader: PackageReader, hit: HitLike) -> dict[str, Any]:
     }
 
 
-def hit_charts(package_path: str, hit: HitLike) -> list[dict[str, Any]]:
+def hit_charts(
+    package_path: str, hit: HitLike, params: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The hit's pictures; `params` are the scan's `RULE.name` values (defaults for the rest)."""
     builders = {"graph": graph_data, "sankey": sankey_data, "calendar": calendar_data}
+    measures = {
+        "fuel": limits.fuel_data,
+        "payments": limits.payments_data,
+        "years": limits.years_data,
+        "declared": limits.declared_data,
+    }
     with PackageReader(package_path) as reader:
-        return [builders[kind](reader, hit) for kind in chart_kinds(hit.rule_id)]
+        return [
+            builders[kind](reader, hit) if kind in builders else measures[kind](reader, hit, params)
+            for kind in chart_kinds(hit.rule_id)
+        ]

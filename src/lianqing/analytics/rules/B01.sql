@@ -3,6 +3,8 @@ id: B01
 name: 公职人员本人违规享受低保
 severity: 中
 category: public_interest
+condition: "公职人员在补贴所属月份在职期间，本人领取低保类补贴（低保、特困供养）。"
+origins: [minsheng, hunan]
 datasets: [benefits, officials]
 subject: person_id
 when: month

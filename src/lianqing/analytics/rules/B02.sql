@@ -3,6 +3,8 @@ id: B02
 name: 公职人员近亲属享受低保
 severity: 中
 category: public_interest
+condition: "公职人员在职期间，其近亲属（配偶、子女、父母、配偶父母、子女配偶、兄弟姐妹）领取低保类补贴；审批单位就是该公职人员所在单位，或该公职人员是同县的村干部时为高风险。"
+origins: [minsheng, hunan]
 datasets: [benefits, officials, relatives]
 subject: person_id
 when: month

@@ -3,6 +3,8 @@ id: B03
 name: 死亡人员冒领补贴
 severity: 高
 category: public_interest
+condition: "补贴所属月份晚于死亡月份再加{grace_months}个月，仍在发放。"
+origins: [hunan, uk_nfi]
 datasets: [benefits, deaths]
 subject: person_id
 when: month

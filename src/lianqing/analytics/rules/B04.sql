@@ -3,6 +3,8 @@ id: B04
 name: 同期重复领取
 severity: 中
 category: public_interest
+condition: "同一人、同一补贴项目、同一月份有两条以上发放记录。"
+origins: [minsheng]
 datasets: [benefits]
 subject: person_id
 when: month

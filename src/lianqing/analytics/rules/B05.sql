@@ -3,6 +3,8 @@ id: B05
 name: 财政供养人员享受低保
 severity: 中
 category: public_interest
+condition: "同一人同一月份既领取低保类补贴，又领取财政发放的工资。"
+origins: [minsheng, hunan]
 datasets: [benefits, payroll]
 subject: person_id
 when: month

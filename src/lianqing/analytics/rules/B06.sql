@@ -3,6 +3,8 @@ id: B06
 name: 经商办企业人员享受低保
 severity: 中
 category: public_interest
+condition: "领取低保类补贴的人，在发放日已是存续企业的法定代表人或自然人股东。"
+origins: [minsheng]
 datasets: [benefits, companies, shareholders]
 subject: person_id
 when: month

@@ -3,6 +3,8 @@ id: B07
 name: 有车有房人员享受低保
 severity: 中
 category: public_interest
+condition: "领取低保类补贴的人，在发放日名下有小型汽车，或有{min_properties}处以上房产。"
+origins: [minsheng]
 datasets: [benefits, vehicles, properties]
 subject: person_id
 when: month

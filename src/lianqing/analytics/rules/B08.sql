@@ -3,6 +3,8 @@ id: B08
 name: 多人共用补贴账户
 severity: 中
 category: public_interest
+condition: "同一收款账户为{min_persons}个以上不同的人、至少两个家庭领取补贴；账户持有人是在职公职人员时为高风险。"
+origins: [minsheng]
 datasets: [benefits]
 optional_datasets: [officials, persons]
 subject: account_no

@@ -3,6 +3,8 @@ id: B09
 name: 超标准发放
 severity: 中
 category: public_interest
+condition: "发放金额高于对应补贴项目、地区和月份的发放标准上限。"
+origins: [minsheng]
 datasets: [benefits, standards]
 subject: person_id
 when: month

@@ -3,6 +3,8 @@ id: B10
 name: 身份信息异常
 severity: 中
 category: public_interest
+condition: "身份证号码不符合国家标准（位数、出生日期、校验码）；提供了人口信息时，号码不在其中或姓名不符。"
+origins: [minsheng]
 datasets: [benefits]
 optional_datasets: [persons]
 subject: person_id

@@ -3,6 +3,8 @@ id: B11
 name: 服刑人员违规领取
 severity: 中
 category: public_interest
+condition: "低保类补贴或城乡居民基本养老保险所属月份的第一天处于服刑期间。"
+origins: [prisoners]
 datasets: [benefits, prisoners]
 subject: person_id
 when: month

@@ -3,6 +3,8 @@ id: B12
 name: 无证或不符等级领取残疾人补贴
 severity: 中
 category: public_interest
+condition: "残疾人补贴发放日没有有效的残疾人证；或重度残疾人护理补贴发放日的有效证件都是三级、四级。"
+origins: [hunan]
 datasets: [benefits, disabilities]
 subject: person_id
 when: day

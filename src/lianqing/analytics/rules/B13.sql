@@ -3,6 +3,8 @@ id: B13
 name: 补贴面积超确权面积
 severity: 中
 category: public_interest
+condition: "一户某年耕地地力保护补贴的补贴面积合计，超过该户确权面积合计的（1+{tolerance}）倍。"
+origins: [land]
 datasets: [benefits, land_rights]
 subject: household_id/year
 when: month

@@ -3,6 +3,8 @@ id: B14
 name: 非本地户籍人员享受低保
 severity: 中
 category: public_interest
+condition: "领取低保类补贴的人的户籍所在县（区划代码前6位）与发放地不同。"
+origins: [minsheng]
 datasets: [benefits, persons]
 subject: person_id
 when: month

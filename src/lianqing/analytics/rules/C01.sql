@@ -3,6 +3,8 @@ id: C01
 name: 公职人员违规经商办企业
 severity: 高
 category: business
+condition: "截至检查日在职的公职人员（村干部除外）是存续企业的法定代表人或自然人股东。"
+origins: [business]
 datasets: [officials, companies, shareholders]
 subject: person_id
 when: none

@@ -3,6 +3,8 @@ id: C02
 name: 向亲属关联企业输送利益
 severity: 高
 category: abuse_of_power
+condition: "合同签订日在职的公职人员所在单位作为采购方，供应商的法定代表人或自然人股东是该公职人员本人或其近亲属。"
+origins: [business, procurement]
 datasets: [contracts, officials, relatives, companies, shareholders]
 subject: person_id
 when: day

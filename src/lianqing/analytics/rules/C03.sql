@@ -3,6 +3,8 @@ id: C03
 name: 围标串标
 severity: 高
 category: other
+condition: "同一招标项目中，两个以上投标人的法定代表人、自然人股东、联系电话或地址相同。"
+origins: [procurement]
 datasets: [bids, companies, shareholders]
 optional_datasets: [contracts]
 subject: tender_id

@@ -3,6 +3,8 @@ id: C04
 name: 拆分采购规避招标
 severity: 中
 category: dereliction
+condition: "同一采购单位向同一供应商在{window_days}天内签订{min_count}份以上、每份低于{threshold}元、合计不低于{threshold}元的合同。"
+origins: [procurement]
 datasets: [contracts]
 subject: buyer_org_code/supplier_uscc
 when: day

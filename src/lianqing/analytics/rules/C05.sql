@@ -3,6 +3,8 @@ id: C05
 name: 新设企业承接大额合同
 severity: 中
 category: abuse_of_power
+condition: "合同金额不低于{min_amount}元，而供应商在签订日之前不足{days}天才成立。"
+origins: [procurement]
 datasets: [contracts, companies]
 subject: supplier_uscc
 when: day

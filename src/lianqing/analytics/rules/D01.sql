@@ -3,6 +3,8 @@ id: D01
 name: 漏报房产
 severity: 中
 category: other
+condition: "干部某年度个人有关事项报告申报的房产数，少于不动产登记显示其名下截至申报日的房产数（只核查申报日在职的干部）。"
+origins: [declarations]
 datasets: [declarations, officials, properties]
 subject: person_id/year
 when: none

@@ -3,6 +3,8 @@ id: D02
 name: 漏报车辆
 severity: 中
 category: other
+condition: "干部某年度个人有关事项报告申报的车辆数，少于机动车登记显示其名下截至申报日的车辆数（只核查申报日在职的干部）。"
+origins: [declarations]
 datasets: [declarations, officials, vehicles]
 subject: person_id/year
 when: none

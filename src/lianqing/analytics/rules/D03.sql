@@ -3,6 +3,8 @@ id: D03
 name: 漏报亲属经商办企业
 severity: 中
 category: business
+condition: "干部某年度个人有关事项报告申报的亲属经商办企业数，少于其近亲属截至申报日担任法定代表人或自然人股东的存续企业数。"
+origins: [declarations]
 datasets: [declarations, officials, relatives, companies, shareholders]
 subject: person_id/year
 when: none

@@ -3,6 +3,8 @@ id: F01
 name: 节假日公款接待
 severity: 中
 category: sifeng_dining
+condition: "公务接待支出发生在休息日（周末和法定节假日，调休上班日除外）。"
+origins: [sifeng]
 datasets: [expenses]
 subject: org_code
 when: day

@@ -3,6 +3,8 @@ id: F02
 name: 超标准公务接待
 severity: 中
 category: sifeng_dining
+condition: "公务接待的人均金额超过{per_head_max}元。"
+origins: [sifeng]
 datasets: [expenses]
 subject: org_code
 when: day

@@ -3,6 +3,8 @@ id: F03
 name: 公款出入高消费场所
 severity: 中
 category: sifeng_travel
+condition: "公款支出的商户类别是娱乐场所或景区。"
+origins: [sifeng]
 datasets: [expenses]
 subject: org_code
 when: day

@@ -3,6 +3,8 @@ id: F04
 name: 公款购买购物卡充值卡
 severity: 中
 category: sifeng_gifts
+condition: "公款支出的商户类别是购物卡、充值卡，或备注提到购物卡、礼品卡、充值卡、加油卡。"
+origins: [sifeng, fuel_cards]
 datasets: [expenses]
 subject: org_code
 when: day

@@ -3,6 +3,8 @@ id: F05
 name: 公车私用
 severity: 中
 category: sifeng_vehicle
+condition: "公务车辆在休息日前往景区、娱乐场所、餐饮场所或住宅区，或在任何一天前往娱乐场所。"
+origins: [sifeng]
 datasets: [vehicle_trips]
 subject: plate
 when: day

@@ -3,6 +3,8 @@ id: F06
 name: 节日收受红包礼金
 severity: 高
 category: sifeng_gifts
+condition: "节日前后{festival_days}天内，在职公职人员收到其管理服务对象银行转账以外的财物，单笔不低于{min_amount}元。"
+origins: [sifeng]
 datasets: [transactions, officials]
 optional_datasets: [contracts, companies, shareholders, benefits]
 subject: person_id

@@ -3,6 +3,8 @@ id: F07
 name: 频繁收受管理服务对象财物
 severity: 中
 category: sifeng_gifts
+condition: "在职公职人员在任意365天内收到同一管理服务对象{min_count}笔以上，或合计不低于{min_total}元的财物。"
+origins: [sifeng]
 datasets: [transactions, officials]
 optional_datasets: [contracts, companies, shareholders, benefits]
 subject: person_id

@@ -3,6 +3,8 @@ id: F08
 name: 疑似借婚丧喜庆敛财
 severity: 中
 category: sifeng_ceremony
+condition: "在职公职人员在任意{window_days}天内收到{min_senders}个以上不同的人的微信红包、微信转账或支付宝转账。"
+origins: [sifeng]
 datasets: [transactions, officials]
 subject: person_id
 when: day

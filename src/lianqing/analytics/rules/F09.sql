@@ -3,6 +3,8 @@ id: F09
 name: 加油量超出油箱容量
 severity: 中
 category: sifeng_vehicle
+condition: "同一公务车辆在{window_hours}小时内的累计加油量，超过油箱容积的（1+{tolerance}）倍。"
+origins: [fuel_cards]
 datasets: [fuel_fills, official_vehicles]
 subject: plate
 when: day

@@ -3,6 +3,8 @@ id: F10
 name: 公务卡节假日异常消费
 severity: 中
 category: sifeng_dining
+condition: "公务卡在休息日于餐饮、娱乐场所、商场、购物卡、景区类商户消费。"
+origins: [brazil_cards, sifeng]
 datasets: [card_payments]
 optional_datasets: [officials, persons]
 subject: holder_id

@@ -3,6 +3,8 @@ id: F11
 name: 公务卡拆分支付
 severity: 中
 category: sifeng_dining
+condition: "同一张公务卡同一天在同一商户支付两笔以上，每笔低于{threshold}元，合计不低于{threshold}元。"
+origins: [brazil_cards]
 datasets: [card_payments]
 optional_datasets: [officials, persons]
 subject: holder_id

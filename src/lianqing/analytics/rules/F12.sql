@@ -3,6 +3,8 @@ id: F12
 name: 公务接待费同比陡增
 severity: 中
 category: sifeng_dining
+condition: "单位某年公务接待费合计不低于{min_amount}元，且比上一年增长超过{increase}（比例）。"
+origins: [sifeng]
 datasets: [expenses]
 subject: org_code/year
 when: none

@@ -3,6 +3,8 @@ id: M01
 name: 资金滞留
 severity: 中
 category: public_interest
+condition: "单位收到专项资金{hold_days}天后，仍有未拨付、未发放的余额。"
+origins: [funds]
 datasets: [fund_flows]
 optional_datasets: [benefits]
 subject: org_code/fund_code

@@ -3,6 +3,8 @@ id: M02
 name: 资金流向关联企业
 severity: 高
 category: business
+condition: "单位拨付资金给企业，该企业的法定代表人或自然人股东是该单位拨付日在职的公职人员或其近亲属。"
+origins: [funds, business]
 datasets: [fund_flows, officials, relatives, companies, shareholders]
 subject: from_org_code/payee_id
 when: day

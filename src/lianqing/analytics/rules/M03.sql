@@ -3,6 +3,8 @@ id: M03
 name: 末端发放不足 (截留)
 severity: 中
 category: public_interest
+condition: "单位收到的专项资金，减去其审批发放的补贴和转拨的金额后，剩余超过收到金额的{tolerance}（比例）。"
+origins: [funds]
 datasets: [fund_flows, benefits]
 subject: org_code/fund_code
 when: none

@@ -3,6 +3,8 @@ id: P01
 name: 一人多处领薪
 severity: 中
 category: bribery
+condition: "同一人同一月份在两个以上单位领取工资。"
+origins: [uk_nfi]
 datasets: [payroll]
 subject: person_id
 when: month

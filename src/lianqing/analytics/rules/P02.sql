@@ -3,6 +3,8 @@ id: P02
 name: 死亡人员仍领工资
 severity: 高
 category: bribery
+condition: "死亡月份之后仍在发放工资。"
+origins: [uk_nfi]
 datasets: [payroll, deaths]
 subject: person_id
 when: month

@@ -1,4 +1,5 @@
-// Pictures of a hit's facts: relationship graph, fund-flow sankey, calendar (ECharts, vendored).
+// Pictures of a hit's facts: relationship graph, fund-flow sankey, calendar, and a measure against
+// its line: fuel fills, the day's card payments, two years, declared against found (ECharts, vendored).
 // Data comes from the hit's chart.json endpoint; no inline script (CSP).
 (function () {
   "use strict";
@@ -154,6 +155,172 @@
     };
   }
 
+  // The words of the pictures below come from the page (the reader's language); `%s` is filled in.
+  var LABELS = JSON.parse(section.getAttribute("data-labels") || "{}");
+  var HIT_COLOR = "#c0392b";
+  var OTHER_COLOR = "#adb5bd";
+
+  function label(key) {
+    var text = LABELS[key] || "";
+    for (var i = 1; i < arguments.length; i++) { text = text.replace("%s", arguments[i]); }
+    return text;
+  }
+
+  function titleOf(kind) {
+    var element = document.getElementById("chart-" + kind);
+    return element ? element.getAttribute("aria-label") : "";
+  }
+
+  function money(value) {
+    return Number(value).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+
+  // F09: each fill's liters (bars), the liters of the window ending at it (steps), the tank lines.
+  function fuelOption(data) {
+    var lines = { symbol: "none", lineStyle: { type: "dashed" }, emphasis: { disabled: true } };
+    var top = Math.max(data.limit_liters, Math.max.apply(null, data.fills.map(function (f) { return f.window_liters; })));
+    return {
+      title: { text: titleOf("fuel") + " " + data.plate, left: 0, top: 0, textStyle: { fontSize: 14 } },
+      tooltip: {
+        trigger: "item",
+        formatter: function (params) {
+          var fill = data.fills[params.dataIndex];
+          if (!fill) { return ""; }
+          return esc(fill.time) + "<br>" + esc(label("fill")) + " " + fill.liters + " " + esc(label("liters")) +
+            "<br>" + esc(label("window", data.window_hours)) + " " + fill.window_liters + " " + esc(label("liters")) +
+            (fill.station ? "<br>" + esc(label("station")) + " " + esc(fill.station) : "") +
+            "<br>" + esc(label("amount")) + " " + money(fill.amount) + " " + esc(label("yuan"));
+        }
+      },
+      legend: { bottom: 0, textStyle: { fontSize: 11 } },
+      grid: { top: 64, left: 8, right: 16, bottom: 56, containLabel: true },
+      xAxis: { type: "time", min: data.range[0], max: data.range[1], axisLabel: { fontSize: 10, hideOverlap: true } },
+      yAxis: { type: "value", name: label("liters"), max: Math.ceil(top * 1.15), nameTextStyle: { fontSize: 11 }, axisLabel: { fontSize: 10 } },
+      series: [
+        {
+          name: label("fill"), type: "bar", barMaxWidth: 14,
+          data: data.fills.map(function (f) {
+            return { value: [f.time, f.liters], itemStyle: { color: f.in_hit ? HIT_COLOR : OTHER_COLOR } };
+          }),
+          markLine: Object.assign({}, lines, {
+            data: [
+              { yAxis: data.tank_liters, lineStyle: { color: "#495057" }, label: { position: "insideStartTop", fontSize: 10, formatter: label("tank", data.tank_liters) } },
+              { yAxis: data.limit_liters, lineStyle: { color: HIT_COLOR }, label: { position: "insideEndTop", fontSize: 10, color: HIT_COLOR, formatter: label("limit", data.limit_liters) } }
+            ]
+          })
+        },
+        {
+          name: label("window", data.window_hours), type: "line", step: "end", symbolSize: 6,
+          itemStyle: { color: "#2c7be5" },
+          data: data.fills.map(function (f) { return [f.time, f.window_liters]; })
+        }
+      ]
+    };
+  }
+
+  // F11: the day's payments, one bar per merchant and day, one segment per payment, the threshold.
+  function paymentsOption(data) {
+    var manyDays = data.days.length > 1;
+    var names = data.groups.map(function (g) { return manyDays ? g.merchant + "\n" + g.day : g.merchant; });
+    var depth = Math.max.apply(null, data.groups.map(function (g) { return g.payments.length; }).concat([1]));
+    var most = Math.max.apply(null, data.groups.map(function (g) { return g.total; }).concat([data.threshold]));
+    var series = [];
+    for (var k = 0; k < depth; k++) {
+      series.push({
+        name: label("payment", k + 1), type: "bar", stack: "day", barMaxWidth: 28,
+        itemStyle: { borderColor: "#fff", borderWidth: 1 },
+        data: data.groups.map(function (g) {
+          var p = g.payments[k];
+          return p ? { value: p.amount, time: p.time, itemStyle: { color: p.in_hit ? HIT_COLOR : OTHER_COLOR } } : null;
+        }),
+        markLine: k === 0 ? {
+          symbol: "none", emphasis: { disabled: true }, lineStyle: { color: "#212529", type: "dashed" },
+          data: [{ xAxis: data.threshold, label: { position: "start", fontSize: 10, align: data.threshold > most * 0.6 ? "right" : "left", formatter: label("threshold", money(data.threshold)) } }]
+        } : undefined
+      });
+    }
+    var narrowChart = narrow("payments");
+    return {
+      title: { text: titleOf("payments") + (manyDays ? "" : " " + (data.days[0] || "")), left: 0, top: 0, textStyle: { fontSize: 14 } },
+      tooltip: {
+        trigger: "item",
+        formatter: function (params) {
+          var g = data.groups[params.dataIndex];
+          return esc(g.merchant) + " " + esc(g.day) + "<br>" + esc(params.data.time) + " " + money(params.value) + " " +
+            esc(label("yuan")) + "<br>" + esc(label("total")) + " " + money(g.total) + " " + esc(label("yuan"));
+        }
+      },
+      grid: { top: 60, left: 8, right: 24, bottom: 8, containLabel: true },
+      xAxis: { type: "value", max: Math.ceil(most * 1.2), axisLabel: { fontSize: 10, hideOverlap: true } },
+      yAxis: {
+        type: "category", inverse: true, data: names,
+        axisLabel: { fontSize: 11, width: narrowChart ? 90 : 180, overflow: "break" }
+      },
+      series: series
+    };
+  }
+
+  // F12: the year before and the year, month by month, with each year's total in the legend.
+  function yearsOption(data) {
+    var months = [];
+    for (var m = 1; m <= 12; m++) { months.push(String(m)); }
+    var names = data.years.map(function (year, i) {
+      return label("year_total", year) + " " + label("total") + " " + money(data.totals[i]) + " " + label("yuan");
+    });
+    return {
+      title: { text: titleOf("years"), left: 0, top: 0, textStyle: { fontSize: 14 } },
+      tooltip: { trigger: "axis", valueFormatter: function (value) { return money(value) + " " + label("yuan"); } },
+      legend: { bottom: 0, textStyle: { fontSize: 11 } },
+      grid: { top: 64, left: 8, right: 16, bottom: 60, containLabel: true },
+      xAxis: { type: "category", data: months, name: label("month"), nameLocation: "middle", nameGap: 22, nameTextStyle: { fontSize: 11 }, axisLabel: { fontSize: 10 } },
+      yAxis: { type: "value", name: label("yuan"), nameTextStyle: { fontSize: 11 }, axisLabel: { fontSize: 10, hideOverlap: true } },
+      series: [
+        { name: names[0], type: "bar", itemStyle: { color: OTHER_COLOR }, data: data.months[0] },
+        { name: names[1], type: "bar", itemStyle: { color: HIT_COLOR }, data: data.months[1] }
+      ]
+    };
+  }
+
+  // D01–D03: declared beside found, for houses, vehicles and close relatives' companies.
+  function declaredOption(data) {
+    var kinds = data.kinds.map(function (k) { return label(k.kind); });
+    var most = Math.max.apply(null, data.kinds.map(function (k) { return Math.max(k.declared, k.found); }).concat([1]));
+    var bar = { type: "bar", barMaxWidth: 16, label: { show: true, position: "right", fontSize: 11 } };
+    return {
+      title: { text: titleOf("declared") + " " + data.year, left: 0, top: 0, textStyle: { fontSize: 14 } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { bottom: 0, textStyle: { fontSize: 11 } },
+      grid: { top: 36, left: 8, right: 24, bottom: 36, containLabel: true },
+      xAxis: { type: "value", minInterval: 1, max: most + 1, axisLabel: { fontSize: 10 } },
+      yAxis: { type: "category", inverse: true, data: kinds, axisLabel: { fontSize: 11, width: 100, overflow: "break" } },
+      series: [
+        Object.assign({ name: label("declared"), itemStyle: { color: OTHER_COLOR }, data: data.kinds.map(function (k) { return k.declared; }) }, bar),
+        Object.assign({ name: label("found"), itemStyle: { color: HIT_COLOR }, data: data.kinds.map(function (k) {
+          return { value: k.found, itemStyle: { color: k.found > k.declared ? HIT_COLOR : "#2c7be5" } };
+        }) }, bar)
+      ]
+    };
+  }
+
+  // "房产：申报 1（…）；查实 2（…）": every item in words under the picture.
+  function declaredCaption(data) {
+    var parts = data.kinds.filter(function (k) { return k.declared || k.found; }).map(function (k) {
+      var declaredItems = k.declared_items.length ? "（" + k.declared_items.join("、") + "）" : "";
+      var foundItems = k.found_items.length ? "（" + k.found_items.join("、") + "）" : "";
+      return label(k.kind) + "：" + label("declared") + " " + k.declared + declaredItems + "；" +
+        label("found") + " " + k.found + foundItems;
+    });
+    return label("declared_caption", data.year, data.declared_on || label("none")) + " " + parts.join("。");
+  }
+
+  function yearsCaption(data) {
+    var text = label("years_caption") + " " + data.years.map(function (year, i) {
+      return label("year_total", year) + " " + money(data.totals[i]) + " " + label("yuan") + "（" + label("count") + " " + data.counts[i] + "）";
+    }).join(" → ");
+    if (data.increase !== null) { text += "，" + label("increase") + " " + (data.increase * 100).toFixed(1) + "%"; }
+    return text;
+  }
+
   // "张科长 —配偶→ 王配偶；…": every link in words, so no relation depends on the picture alone.
   function relations(data) {
     var names = {};
@@ -177,6 +344,18 @@
     } else if (data.type === "calendar" && data.range) {
       draw("calendar", calendarOption(data));
       caption("calendar", section.getAttribute("data-caption-calendar"));
+    } else if (data.type === "fuel" && data.fills.length) {
+      draw("fuel", fuelOption(data));
+      caption("fuel", label("fuel_caption", data.window_hours));
+    } else if (data.type === "payments" && data.groups.length) {
+      draw("payments", paymentsOption(data));
+      caption("payments", label("payments_caption"));
+    } else if (data.type === "years") {
+      draw("years", yearsOption(data));
+      caption("years", yearsCaption(data));
+    } else if (data.type === "declared") {
+      draw("declared", declaredOption(data));
+      caption("declared", declaredCaption(data));
     }
   }
 
