@@ -16,6 +16,7 @@ import pillow_heif
 from PIL import Image, ImageCms, PngImagePlugin
 
 MARKER = "LQMARK7Q"
+RSID = "00C0FFEE"  # a Word revision-session id: the same in every file one machine saved that day
 MARKER_PLACE = "+31.2304+121.4737/"  # 上海: a place written as the phones write it
 _XMP = (
     '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
@@ -115,8 +116,22 @@ def pdf_marked() -> bytes:
         )
     )  # fmt: skip
     pdf.Root["/PieceInfo"] = pikepdf.Dictionary({"/Acrobat": pikepdf.Dictionary({"/Private": MARKER})})
+    # Files inside the PDF: the attachment list, a file-attachment annotation, associated files.
+    pdf.attachments[f"{MARKER}.docx"] = pikepdf.AttachedFileSpec(
+        pdf, ooxml_marked("docx"), description=MARKER, filename=f"{MARKER}.docx"
+    )
+    carried = pikepdf.AttachedFileSpec(pdf, MARKER.encode() * 8, description=MARKER, filename=f"{MARKER}.txt")
+    spec = pdf.make_indirect(carried.obj)
+    page.obj["/Annots"].append(
+        pikepdf.Dictionary(
+            {"/Type": pikepdf.Name.Annot, "/Subtype": pikepdf.Name.FileAttachment, "/Rect": [40, 40, 60, 60],
+             "/FS": spec, "/T": MARKER, "/Contents": MARKER}
+        )
+    )  # fmt: skip
+    pdf.Root["/AF"] = pikepdf.Array([spec])
+    page.obj["/AF"] = pikepdf.Array([spec])
     out = io.BytesIO()
-    pdf.save(out)
+    pdf.save(out, compress_streams=False)
     return out.getvalue()
 
 
@@ -143,8 +158,10 @@ _OOXML = {
 _MAIN_PART = {
     "docx": (
         '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>'
-        f'<w:ins w:id="1" w:author="{MARKER}" w:date="2026-10-01T12:00:00Z"><w:r><w:t>evidence text</w:t></w:r></w:ins>'
-        "</w:p></w:body></w:document>"
+        f'<w:ins w:id="1" w:author="{MARKER}" w:date="2026-10-01T12:00:00Z"><w:r w:rsidR="{RSID}" w:rsidRPr="{RSID}"><w:t>evidence text</w:t></w:r></w:ins>'
+        f'<w:del w:id="2" w:author="{MARKER}" w:date="2026-10-01T12:00:00Z"><w:r w:rsidDel="{RSID}"><w:delText>gone</w:delText></w:r></w:del>'
+        f'</w:p><w:sectPr w:rsidR="{RSID}" w:rsidSect="{RSID}"/></w:body></w:document>'
+
     ),
     "xlsx": '<workbook><sheets><sheet name="evidence text" sheetId="1"/></sheets></workbook>',
     "pptx": "<p:presentation><p:notes>evidence text</p:notes></p:presentation>",
@@ -189,6 +206,11 @@ def ooxml_marked(kind: str = "docx") -> bytes:
             '<w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
             f'<w:comment w:id="0" w:author="{MARKER}" w:initials="{MARKER}" w:date="2026-10-01T12:00:00Z">'
             "<w:p><w:r><w:t>comment text</w:t></w:r></w:p></w:comment></w:comments>"
+        )
+        parts["word/settings.xml"] = (
+            '<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            f'<w:zoom w:percent="100"/><w:rsids><w:rsidRoot w:val="{RSID}"/><w:rsid w:val="{RSID}"/>'
+            f'<w:rsid w:val="00ABCDEF"/></w:rsids></w:settings>'
         )
         parts["word/people.xml"] = f'<w15:people><w15:person w15:author="{MARKER}"><w15:presenceInfo w15:providerId="AD" w15:userId="{MARKER}"/></w15:person></w15:people>'  # fmt: skip
     elif kind == "xlsx":

@@ -29,7 +29,6 @@ from tests.intake.marked_files import (
     heic_marked,
     jpeg_marked,
     marker_found,
-    ole_marked,
     ooxml_marked,
     pdf_marked,
     video_marked,
@@ -110,7 +109,6 @@ def test_no_metadata_and_no_file_name_anywhere_at_rest_or_on_staff_computers(
         "欧阳举报材料.pdf": pdf_marked(),
         "欧阳的说明.docx": ooxml_marked("docx"),
         "欧阳的台账.xlsx": ooxml_marked("xlsx"),
-        "欧阳旧文档.doc": ole_marked(),
         "欧阳录像.mp4": video_marked("mp4"),
         "欧阳录像2.mov": video_marked("mov"),
     }

@@ -8,15 +8,16 @@ import io
 import zipfile
 
 import av
-import olefile
 import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from lianqing.intake.attachments import AttachmentKind, attachment_prepare
+from lianqing.intake.errors import IntakeError
 from tests.intake.marked_files import (
     MARKER,
+    RSID,
     gif_marked,
     heic_marked,
     jpeg_marked,
@@ -115,6 +116,19 @@ def test_pdf_loses_info_xmp_thumbnails_piece_info_and_annotation_authors():
         assert "/T" not in annotation
         assert str(annotation["/Contents"]) == "批注内容"  # the comment itself is the reporter's content
         assert b"evidence text" in page.obj["/Contents"].read_bytes()
+        # no file travels inside it: attachment list, file-attachment annotations, associated files
+        assert len(pdf.attachments) == 0
+        assert "/AF" not in pdf.Root
+        assert "/AF" not in page.obj
+        assert [str(a["/Subtype"]) for a in page.obj["/Annots"]] == ["/Text"]
+        assert not any("/EF" in obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary))
+
+
+def test_the_marked_pdf_really_carries_files():
+    with pikepdf.open(io.BytesIO(pdf_marked())) as pdf:
+        assert f"{MARKER}.docx" in pdf.attachments
+        assert "/FileAttachment" in [str(a["/Subtype"]) for a in pdf.pages[0].obj["/Annots"]]
+        assert "/AF" in pdf.Root
 
 
 @pytest.mark.parametrize("kind", ["docx", "xlsx", "pptx"])
@@ -143,17 +157,38 @@ def test_office_documents_lose_properties_authors_and_picture_metadata(kind):
     assert b"evidence text" in everything  # the content stays
 
 
-def test_legacy_word_files_lose_their_summary_information():
-    original = ole_marked()
-    assert olefile.OleFileIO(original).get_metadata().author == MARKER.encode()
+def test_word_revision_session_ids_and_revision_authors_are_gone():
+    original = ooxml_marked("docx")
+    with zipfile.ZipFile(io.BytesIO(original)) as archive:
+        before = b"".join(archive.read(name) for name in archive.namelist())
+    assert RSID.encode() in before
+    assert b"w:rsids" in before
+    assert b"<w:del " in before
 
-    prepared = _prepare("旧格式.doc", original)
+    prepared = _prepare("材料.docx", original)
 
-    assert not marker_found(prepared.data)
-    with olefile.OleFileIO(prepared.data) as ole:
-        meta = ole.get_metadata()
-        assert (meta.author, meta.title, meta.last_saved_by) == (None, None, None)
-        assert ole.openstream("WordDocument").read(13) == b"evidence text"  # the content stays
+    with zipfile.ZipFile(io.BytesIO(prepared.data)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    everything = b"".join(parts.values())
+    assert RSID.encode() not in everything
+    assert b"00ABCDEF" not in everything
+    assert b"rsid" not in everything
+    assert not marker_found(everything)  # w:ins, w:del, comments and people.xml authors
+    assert b"<w:zoom" in parts["word/settings.xml"]  # the settings themselves stay
+    assert b"<w:delText>gone</w:delText>" in parts["word/document.xml"]  # so does the tracked change
+
+
+@pytest.mark.parametrize("name", ["旧格式.doc", "旧表格.xls", "旧文稿.wps"])
+def test_legacy_binary_office_files_are_refused_with_the_reason(name):
+    with pytest.raises(IntakeError) as refused:
+        attachment_prepare(SimpleUploadedFile(name, ole_marked()))
+
+    message = str(refused.value)
+    assert name in message
+    assert "旧版 Office 格式" in message
+    assert "PDF" in message
+    assert "docx" in message
+    assert refused.value.field == "attachments"
 
 
 @pytest.mark.parametrize(("container", "mime"), [("mov", "video/quicktime"), ("mp4", "video/mp4")])

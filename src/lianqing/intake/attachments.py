@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqing.intake import conf
 from lianqing.intake.archives import zip_open_checked, zip_read_bounded
 from lianqing.intake.errors import IntakeError
-from lianqing.intake.strip_documents import legacy_office_strip, office_strip, pdf_strip
+from lianqing.intake.strip_documents import office_strip, pdf_strip
 from lianqing.intake.strip_images import image_strip
 from lianqing.intake.strip_video import video_strip
 
@@ -70,8 +70,10 @@ _OOXML_PARTS = {
     ),
 }
 ACCEPTED_TYPES_TEXT = _(
-    "图片（JPG、PNG、GIF、WebP、手机 HEIC）、视频（MP4、MOV、3GP、WebM、AVI）、PDF、Office 文档（Word、Excel、PowerPoint、WPS、OpenDocument）"
+    "图片：JPG、PNG、GIF、WebP、手机 HEIC；视频：MP4、MOV、3GP、WebM、AVI；PDF；"
+    "Office 文档：docx、xlsx、pptx、OpenDocument"
 )
+_LEGACY_OFFICE = "application/x-ole-storage"
 
 
 def _zip_type(data: bytes, name: str) -> FileType | None:
@@ -120,7 +122,7 @@ def sniff(data: bytes, name: str = "") -> FileType | None:
     if head.startswith(b"%PDF-"):
         return FileType(AttachmentKind.PDF, "application/pdf", "pdf")
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE compound file: .doc .xls .ppt .wps
-        return FileType(AttachmentKind.OFFICE, "application/x-ole-storage", "doc")
+        return FileType(AttachmentKind.OFFICE, _LEGACY_OFFICE, "doc")  # refused by attachment_prepare
     if head.startswith(b"PK\x03\x04"):
         return _zip_type(data, name)
     return None
@@ -142,8 +144,6 @@ def _stripped(data: bytes, name: str, file_type: FileType) -> tuple[bytes, FileT
         return video_strip(data, name, file_type.extension), file_type
     if file_type.kind == AttachmentKind.PDF:
         return pdf_strip(data, name), file_type
-    if file_type.extension == "doc":  # any legacy OLE file: .doc .xls .ppt .wps
-        return legacy_office_strip(data, name), file_type
     return office_strip(data, name), file_type
 
 
@@ -171,6 +171,15 @@ def attachment_prepare(upload: UploadedFile, *, strip_metadata: bool | None = No
         raise IntakeError(
             gettext("附件 %(name)s 的文件类型不受支持，只接受%(types)s")
             % {"name": name, "types": ACCEPTED_TYPES_TEXT},
+            field="attachments",
+        )
+    if file_type.mime == _LEGACY_OFFICE:
+        raise IntakeError(
+            gettext(
+                "附件 %(name)s 是旧版 Office 格式（.doc、.xls、.ppt、.wps）。这类文件在内部多处记有作者和修订人的姓名，"
+                "无法可靠清除，为保护您的身份不予接收。请在 Office 或 WPS 中另存为 PDF 或 docx、xlsx、pptx 后再上传。"
+            )
+            % {"name": name},
             field="attachments",
         )
     kind_limit = conf.max_video_bytes() if file_type.kind == AttachmentKind.VIDEO else conf.max_file_bytes()

@@ -1,8 +1,15 @@
 """Documents without who wrote them: PDF document information, XMP metadata, page thumbnails,
-piece info and annotation authors removed (pikepdf); Office Open XML (.docx .xlsx .pptx) and
-OpenDocument properties reset, custom properties and thumbnails dropped, comment and revision
-authors blanked, embedded pictures re-encoded like any uploaded picture; legacy OLE files
-(.doc .xls .ppt .wps) have their summary information (author, company, last saved by, …) emptied.
+piece info, annotation authors and embedded files (attachments, file-attachment annotations,
+associated files) removed (pikepdf); Office Open XML (.docx .xlsx .pptx) and OpenDocument
+properties reset, custom properties and thumbnails dropped, comment and revision authors blanked,
+Word's revision-session ids (`w:rsid*`, which tie a document to the editing sessions of one
+machine) removed, embedded pictures re-encoded like any uploaded picture.
+
+Legacy binary Office files (.doc .xls .ppt .wps) are refused (attachments.py): they record
+authors in many places of their own binary structures (Word's revision-mark author table
+SttbfRMark, the saved-by list SttbSavedBy with file paths, associated strings, comment owners;
+Excel's WriteAccess record; PowerPoint's CurrentUser stream), which cannot be found and emptied
+reliably without a full parser of each format.
 
 The content a reporter meant to send (text, tables, slides, pictures) is kept as it is.
 """
@@ -12,11 +19,9 @@ from __future__ import annotations
 import io
 import logging
 import re
-import struct
 import zipfile
 from typing import TYPE_CHECKING
 
-import olefile
 from django.utils.translation import gettext as _
 
 from lianqing.intake import conf
@@ -29,7 +34,8 @@ if TYPE_CHECKING:
 
 # --- PDF ---------------------------------------------------------------------------------------
 
-_PDF_METADATA_KEYS = ("/Metadata", "/PieceInfo", "/Thumb", "/LastModified")
+# /AF: associated files (PDF 2.0), /EF: a file specification's embedded file streams.
+_PDF_METADATA_KEYS = ("/Metadata", "/PieceInfo", "/Thumb", "/LastModified", "/AF", "/EF")
 _PDF_ANNOTATION_AUTHOR_KEYS = ("/T", "/M", "/CreationDate", "/NM")
 
 
@@ -47,6 +53,31 @@ def _pdf_clean_object(obj: pikepdf.Object) -> None:
                 del obj[key]
 
 
+def _pdf_embedded_files_remove(pdf: pikepdf.Pdf) -> None:
+    """Files carried inside the PDF (each with its own metadata, of any kind): the document's
+    attachment list, a portfolio, and file-attachment annotations on its pages."""
+    import pikepdf
+
+    root = pdf.Root
+    for key in ("/Collection", "/AF"):
+        if key in root:
+            del root[key]
+    names = root.get("/Names")
+    if isinstance(names, pikepdf.Dictionary) and "/EmbeddedFiles" in names:
+        del names["/EmbeddedFiles"]
+    for page in pdf.pages:
+        annotations = page.obj.get("/Annots")
+        if not isinstance(annotations, pikepdf.Array):
+            continue
+        kept = [
+            a
+            for a in annotations
+            if not (isinstance(a, pikepdf.Dictionary) and a.get("/Subtype") == "/FileAttachment")
+        ]
+        if len(kept) != len(annotations):
+            page.obj["/Annots"] = pikepdf.Array(kept)
+
+
 def pdf_strip(data: bytes, name: str) -> bytes:
     logging.getLogger("pikepdf").setLevel(logging.WARNING)  # its import announces itself at INFO
     import pikepdf  # imported when a PDF arrives, not by every command
@@ -55,9 +86,11 @@ def pdf_strip(data: bytes, name: str) -> bytes:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if "/Info" in pdf.trailer:
                 del pdf.trailer["/Info"]
+            _pdf_embedded_files_remove(pdf)
             for obj in pdf.objects:
                 _pdf_clean_object(obj)
             for page in pdf.pages:  # annotations written inline in a page are not objects of their own
+                _pdf_clean_object(page.obj)
                 for annotation in page.obj.get("/Annots", []):
                     _pdf_clean_object(annotation)
             out = io.BytesIO()
@@ -96,7 +129,7 @@ _REPLACED = {"docProps/core.xml": _OOXML_CORE, "docProps/app.xml": _OOXML_APP, "
 _DROPPED = re.compile(r"^(docProps/custom\.xml|docProps/thumbnail\.[a-z]+|Thumbnails/.*)$", re.IGNORECASE)
 # Parts naming people: comment authors, tracked-change authors, co-authoring identities.
 _AUTHOR_PARTS = re.compile(
-    r"^(word/(comments\w*|people|document|footnotes|endnotes|header\d*|footer\d*)\.xml"
+    r"^(word/[^/]+\.xml"
     r"|xl/(comments\d*\.xml|persons/person\.xml|threadedComments/.*\.xml)"
     r"|ppt/(commentAuthors|authors)\.xml|content\.xml|styles\.xml)$"
 )
@@ -118,7 +151,14 @@ _PICTURE = re.compile(
 _REWRITE_LIMIT = 64 * 1024 * 1024  # a part rewritten in memory: far above any real document part
 
 
+# Word's revision-session ids (w:rsidR, w:rsidRPr, w:rsidDel, …) and their table in settings.xml:
+# the same ids recur in every document saved on the same machine in the same session.
+_RSID_ATTRIBUTES = re.compile(rb'\sw:rsid\w*="[^"]*"')
+_RSID_ELEMENTS = re.compile(rb"<w:rsids\b.*?</w:rsids>|<w:rsids\s*/>|<w:rsidRoot\b[^>]*/>", re.DOTALL)
+
+
 def _authors_blanked(part: bytes) -> bytes:
+    part = _RSID_ELEMENTS.sub(b"", _RSID_ATTRIBUTES.sub(b"", part))
     part = _AUTHOR_ATTRIBUTES.sub(rb'\1=""', part)
     part = _DATE_ATTRIBUTES.sub(b"", part)
     part = _AUTHOR_ELEMENTS.sub(lambda m: b"<" + m.group(1) + b"></" + m.group(1) + b">", part)
@@ -165,36 +205,3 @@ def office_strip(data: bytes, name: str) -> bytes:
         raise IntakeError(
             _("附件 %(name)s：文档已损坏，无法读取") % {"name": name}, field="attachments"
         ) from None
-
-
-# --- legacy OLE (.doc .xls .ppt .wps) ---------------------------------------------------------
-
-_SUMMARY_STREAMS = {"\x05SummaryInformation", "\x05DocumentSummaryInformation"}
-
-
-def _empty_property_set(original_head: bytes, size: int) -> bytes:
-    """A valid property set of the same size with no property: header, the original section's
-    format id, one section that holds nothing; zeros after it (readers stop at the section)."""
-    if size < 56 or len(original_head) < 44:
-        return bytes(size)
-    header = struct.pack("<HHI16sI", 0xFFFE, 0, 0, bytes(16), 1)
-    section = original_head[28:44] + struct.pack("<III", 48, 8, 0)
-    return (header + section).ljust(size, b"\0")
-
-
-def legacy_office_strip(data: bytes, name: str) -> bytes:
-    """An OLE compound file with its summary streams emptied in place (same sizes: nothing else
-    of the file moves). Author names inside the document body (revision marks) are not reached."""
-    buffer = io.BytesIO(bytearray(data))
-    try:
-        with olefile.OleFileIO(buffer, write_mode=True) as ole:
-            for path in ole.listdir(streams=True, storages=False):
-                if path[-1] in _SUMMARY_STREAMS:
-                    size = ole.get_size(path)
-                    head = ole.openstream(path).read(48)
-                    ole.write_stream(path, _empty_property_set(head, size))
-    except (OSError, ValueError, IndexError, struct.error):
-        raise IntakeError(
-            _("附件 %(name)s：文档已损坏，无法读取") % {"name": name}, field="attachments"
-        ) from None
-    return buffer.getvalue()
