@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lianqing.core.models import AuditEvent, TotpEnrolmentCode, User
+from lianqing.core.models import AuditEvent, GrantStatus, RoleGrantRequest, TotpEnrolmentCode, User
 from lianqing.core.otp import ENROLMENT_CODE_ATTEMPTS, enrolment_code_issue
 from lianqing.core.roles import Role
 from tests.core.factories import TEST_PASSWORD
@@ -122,16 +122,19 @@ def test_account_created_by_admin_must_change_password_first(org_tree, make_user
 
 def test_password_reset_by_admin_forces_a_change(org_tree, make_user, client_for):
     admin_user = make_user(Role.ADMIN, org=org_tree.commission, is_superuser=True, is_staff=True)
+    leader = make_user(Role.LEADER, org=org_tree.commission, username="leader")
     staff = make_user(Role.PETITION, org=org_tree.petition_office, username="xf")
     client_for(admin_user).post(
         reverse("admin:auth_user_password_change", args=[staff.pk]),
         {"password1": "Temp-Password-123", "password2": "Temp-Password-123", "usable_password": "true"},
     )
+    grant = RoleGrantRequest.objects.get(user=staff, status=GrantStatus.PENDING)  # two people
+    client_for(leader).post(reverse("core:grants"), {"grant_id": grant.pk, "decision": "confirm"})
     staff.refresh_from_db()
     assert staff.check_password("Temp-Password-123")
     assert staff.must_change_password
     assert AuditEvent.objects.filter(
-        object_type="core.user", object_id=str(staff.pk), details__via="admin"
+        object_type="core.rolegrantrequest", details__kind="password", details__step="confirmed"
     ).exists()
 
 

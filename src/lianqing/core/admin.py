@@ -10,14 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -25,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lianqing.core import grants, otp
 from lianqing.core.audit import audit_record
-from lianqing.core.models import AuditAction, AuditEvent, Org, RoleGrantRequest, User
+from lianqing.core.models import AuditAction, AuditEvent, GrantKind, Org, RoleGrantRequest, User
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -105,7 +108,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     @admin.action(description=_lazy("签发动态验证码绑定码（只显示一次）"))
     def issue_enrolment_codes(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse:
         actor: User = request.user  # type: ignore[assignment]
-        issued = [(user, otp.enrolment_code_issue(user=user, by=actor)) for user in queryset]
+        issued = [(user, otp.enrolment_code_request(user=user, by=actor)) for user in queryset]
         response = TemplateResponse(
             request,
             "core/enrolment_codes_issued.html",
@@ -113,6 +116,29 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         )
         response["Cache-Control"] = "no-store"
         return response
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """A new password for a colleague is a request a 领导 confirms (core.grants); until then
+        the old one stays. Turning password sign-in off only narrows access: Django does it."""
+        user = self.get_object(request, unquote(id))
+        if request.method == "POST" and user is not None and self.has_change_permission(request, user):
+            form = self.change_password_form(user, request.POST)
+            if form.is_valid() and form.cleaned_data.get("password1"):
+                grants.credential_reset_request(
+                    user=user,
+                    kind=GrantKind.PASSWORD,
+                    secret_hash=make_password(form.cleaned_data["password1"]),
+                    by=request.user,  # type: ignore[arg-type]
+                )
+                messages.warning(
+                    request,
+                    _("已提交重设 %(user)s 密码的申请，须由该用户所在纪委监委的领导在“授权确认”页确认后生效")
+                    % {"user": user},
+                )
+                return HttpResponseRedirect(
+                    reverse(f"{self.admin_site.name}:core_user_change", args=(user.pk,))
+                )
+        return super().user_change_password(request, id, form_url)
 
     def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
         """Removed roles go at once; added roles become grant requests for a 领导 to confirm."""
@@ -143,7 +169,16 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
 class RoleGrantRequestAdmin(admin.ModelAdmin):
     """Read-only: requests are confirmed by a 领导 on the staff screen, never here."""
 
-    list_display = ("user", "role", "status", "requested_by", "requested_at", "decided_by", "decided_at")
+    list_display = (
+        "user",
+        "kind",
+        "role",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+    )
     list_filter = ("status", "role")
 
     def has_add_permission(self, request: HttpRequest) -> bool:

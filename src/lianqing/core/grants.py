@@ -1,10 +1,15 @@
-"""Role grants need two people: one requests, a 领导 of the user's commission confirms.
+"""Role grants and credential resets need two people: one requests, a 领导 of the user's
+commission confirms.
 
 Adding a user to a role group is how every content right is conferred, so the administrator who
 manages accounts cannot give himself (or anyone) 信访 alone: the request waits until a leader of
 that commission who is neither the requester nor the grantee confirms it. Removing a role takes
 effect at once (it only ever narrows access). Request, confirmation, refusal and removal each
 write an audit row.
+
+Resetting a colleague's password or re-issuing their enrolment code would let the administrator
+sign in as that colleague, with their roles: the same door. The new password or code is hashed
+into the request and takes effect only when a 领导 confirms.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from lianqing.core.access import commission_of
 from lianqing.core.audit import audit_record
-from lianqing.core.models import AuditAction, GrantStatus, OrgKind, RoleGrantRequest, User
+from lianqing.core.models import AuditAction, GrantKind, GrantStatus, OrgKind, RoleGrantRequest, User
 from lianqing.core.roles import Role
 
 COMMISSION_LEVEL_KINDS = frozenset({OrgKind.COMMISSION, OrgKind.DEPARTMENT})
@@ -64,8 +69,44 @@ def _grant_event(grant: RoleGrantRequest, step: str, by: User | None, **extra: o
         action=AuditAction.UPDATE if step != "requested" else AuditAction.CREATE,
         actor=by,
         obj=grant,
-        details={"step": step, "user": grant.user.username, "role": grant.role, **extra},
+        details={"step": step, "user": grant.user.username, "kind": grant.kind, "role": grant.role, **extra},
     )
+
+
+@transaction.atomic
+def credential_reset_request(
+    *, user: User, kind: GrantKind, secret_hash: str, by: User | None
+) -> RoleGrantRequest:
+    """Ask for `user`'s password (or enrolment code) to become the one hashed in `secret_hash`;
+    nothing changes until a 领导 confirms. A newer request replaces a pending one."""
+    if kind == GrantKind.ROLE:
+        raise ValueError("a role is requested with role_grant_request")
+    grant = (
+        RoleGrantRequest.objects.select_for_update()
+        .filter(user=user, kind=kind, status=GrantStatus.PENDING)
+        .first()
+    )
+    if grant is None:
+        try:
+            with transaction.atomic():
+                grant = RoleGrantRequest.objects.create(
+                    user=user,
+                    kind=kind,
+                    secret_hash=secret_hash,
+                    requested_by=by,
+                    requested_at=timezone.now(),
+                )
+        except IntegrityError:  # the same request made at the same moment elsewhere
+            grant = RoleGrantRequest.objects.select_for_update().get(
+                user=user, kind=kind, status=GrantStatus.PENDING
+            )
+        else:
+            _grant_event(grant, "requested", by)
+            return grant
+    grant.secret_hash, grant.requested_by, grant.requested_at = secret_hash, by, timezone.now()
+    grant.save(update_fields=["secret_hash", "requested_by", "requested_at"])
+    _grant_event(grant, "requested", by, replaces_earlier=True)
+    return grant
 
 
 @transaction.atomic
@@ -74,7 +115,9 @@ def role_grant_request(*, user: User, role: Role | str, by: User | None) -> Role
     role = Role(role)
     if user.groups.filter(name=str(role)).exists():
         raise GrantRefusedError(_("该用户已经具有此角色"))
-    pending = RoleGrantRequest.objects.filter(user=user, role=str(role), status=GrantStatus.PENDING).first()
+    pending = RoleGrantRequest.objects.filter(
+        user=user, kind=GrantKind.ROLE, role=str(role), status=GrantStatus.PENDING
+    ).first()
     if pending is not None:
         return pending
     try:
@@ -83,7 +126,9 @@ def role_grant_request(*, user: User, role: Role | str, by: User | None) -> Role
                 user=user, role=str(role), requested_by=by, requested_at=timezone.now()
             )
     except IntegrityError:  # the same request made at the same moment elsewhere
-        return RoleGrantRequest.objects.get(user=user, role=str(role), status=GrantStatus.PENDING)
+        return RoleGrantRequest.objects.get(
+            user=user, kind=GrantKind.ROLE, role=str(role), status=GrantStatus.PENDING
+        )
     _grant_event(grant, "requested", by)
     return grant
 
@@ -120,14 +165,30 @@ def role_grant_refuse(*, grant_id: int, by: User) -> RoleGrantRequest:
 def _decide(
     grant: RoleGrantRequest, status: GrantStatus, by: User | None, **extra: object
 ) -> RoleGrantRequest:
+    secret_hash = grant.secret_hash
     grant.status = status
     grant.decided_by = by
     grant.decided_at = timezone.now()
-    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    grant.secret_hash = ""  # applied or refused: no credential hash is kept beside the request
+    grant.save(update_fields=["status", "decided_by", "decided_at", "secret_hash"])
     if status == GrantStatus.CONFIRMED:
-        grant.user.groups.add(Group.objects.get_or_create(name=grant.role)[0])
+        _grant_apply(grant, secret_hash)
     _grant_event(grant, str(status), by, **extra)
     return grant
+
+
+def _grant_apply(grant: RoleGrantRequest, secret_hash: str) -> None:
+    user = grant.user
+    if grant.kind == GrantKind.ROLE:
+        user.groups.add(Group.objects.get_or_create(name=grant.role)[0])
+    elif grant.kind == GrantKind.PASSWORD:
+        user.password = secret_hash  # the person's sessions end (their auth hash changes)
+        user.must_change_password = True  # a password someone else chose is only a first one
+        user.save(update_fields=["password", "must_change_password"])
+    else:
+        from lianqing.core.otp import enrolment_code_store
+
+        enrolment_code_store(user=user, code_hash=secret_hash, by=grant.requested_by)
 
 
 @transaction.atomic

@@ -153,13 +153,23 @@ class GrantStatus(models.TextChoices):
     REFUSED = "refused", _("已拒绝")
 
 
+class GrantKind(models.TextChoices):
+    ROLE = "role", _("增加角色")
+    PASSWORD = "password", _("重设密码")
+    ENROLMENT = "enrolment", _("重新签发动态验证码绑定码")
+
+
 class RoleGrantRequest(models.Model):
-    """Adding a user to a role group: requested by one person, effective once a 领导 confirms."""
+    """A change to a colleague's access that needs two people: adding a user to a role group,
+    resetting their password or re-issuing their enrolment code. Requested by one person,
+    effective once a 领导 confirms; a credential waits here as a hash until then."""
 
     user = models.ForeignKey(
         User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="role_grant_requests"
     )
-    role = models.CharField(_("角色"), max_length=32, choices=[(str(r), str(r)) for r in Role])
+    kind = models.CharField(_("事项"), max_length=16, choices=GrantKind.choices, default=GrantKind.ROLE)
+    role = models.CharField(_("角色"), max_length=32, blank=True, choices=[(str(r), str(r)) for r in Role])
+    secret_hash = models.CharField(max_length=200, blank=True)  # the new password or code, hashed
     status = models.CharField(
         _("状态"), max_length=16, choices=GrantStatus.choices, default=GrantStatus.PENDING
     )
@@ -178,14 +188,19 @@ class RoleGrantRequest(models.Model):
         ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role"],
+                fields=["user", "kind", "role"],
                 condition=models.Q(status="pending"),
-                name="role_grant_one_pending_per_user_role",
+                name="role_grant_one_pending_per_user_kind_role",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.role} ({self.get_status_display()})"
+        return f"{self.user} → {self.what} ({self.get_status_display()})"
+
+    @property
+    def what(self) -> str:
+        """What is asked, for people: the role's name, or the credential change."""
+        return self.role if self.kind == GrantKind.ROLE else str(self.get_kind_display())
 
 
 class TotpEnrolmentCode(models.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from io import BytesIO
 
@@ -22,7 +23,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lianqing.core.audit import audit_record
-from lianqing.core.models import AuditAction, TotpEnrolmentCode, User
+from lianqing.core.models import AuditAction, GrantKind, TotpEnrolmentCode, User
 
 ENROLMENT_CODE_HOURS = 72
 ENROLMENT_CODE_ATTEMPTS = 5
@@ -35,24 +36,66 @@ def enrolment_code_normalise(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
+def _code_new() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+
+
+def _code_shown(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, 12, 4))
+
+
 @transaction.atomic
 def enrolment_code_issue(*, user: User, by: User | None) -> str:
-    """A new code for `user` (any earlier one stops working); returned once, only its hash kept."""
-    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    """A new code for `user`, valid at once (any earlier one stops working); returned once, only
+    its hash kept. For a colleague who already signs in, use `enrolment_code_request`."""
+    code = _code_new()
+    enrolment_code_store(user=user, code_hash=make_password(code), by=by)
+    return _code_shown(code)
+
+
+def enrolment_code_store(*, user: User, code_hash: str, by: User | None) -> None:
+    """Make a hashed code the user's valid one from now on (core.grants calls this on confirmation)."""
     now = timezone.now()
     TotpEnrolmentCode.objects.update_or_create(
         user=user,
         defaults={
-            "code_hash": make_password(code),
+            "code_hash": code_hash,
             "issued_by": by,
             "issued_at": now,
             "expires_at": now + timedelta(hours=ENROLMENT_CODE_HOURS),
+            "failed_attempts": 0,
         },
     )
     # A new code starts enrolment afresh: a half-bound device from before is discarded.
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     audit_record(action=AuditAction.CREATE, actor=by, obj=user, details={"step": "enrolment_code_issued"})
-    return "-".join(code[i : i + 4] for i in range(0, 12, 4))
+
+
+def enrolment_is_first(user: User) -> bool:
+    """A first code for an account nobody has used yet (never signed in, no authenticator)."""
+    return user.last_login is None and not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    code: str
+    pending: bool  # True: valid only once a 领导 confirms (core.grants)
+
+
+@transaction.atomic
+def enrolment_code_request(*, user: User, by: User | None) -> IssuedCode:
+    """A code for `user`, shown once. A first code for an unused account is valid at once;
+    re-issuing one to a colleague who signs in (a way to take their account over) is a request
+    a 领导 must confirm, as role grants are: until then the code opens nothing."""
+    from lianqing.core import grants  # grants imports this module for the confirmation
+
+    if enrolment_is_first(user) or (by is None and not grants.confirmers_exist(user)):
+        return IssuedCode(enrolment_code_issue(user=user, by=by), pending=False)
+    code = _code_new()
+    grants.credential_reset_request(
+        user=user, kind=GrantKind.ENROLMENT, secret_hash=make_password(code), by=by
+    )
+    return IssuedCode(_code_shown(code), pending=True)
 
 
 @transaction.atomic

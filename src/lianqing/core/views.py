@@ -24,7 +24,7 @@ from lianqing.core.access import access_org_by_id, jurisdiction_root
 from lianqing.core.audit import audit_record
 from lianqing.core.forms import EnrolmentCodeForm, LoginForm, TokenForm
 from lianqing.core.health import health_problems
-from lianqing.core.models import AuditAction, AuditEvent, User
+from lianqing.core.models import AuditAction, AuditEvent, GrantKind, User
 from lianqing.core.roles import Role
 from lianqing.core.selectors import notification_list, org_list, org_staff_list
 from lianqing.core.services import notification_mark_read
@@ -203,16 +203,20 @@ def grant_list_view(request: HttpRequest) -> HttpResponse:
         try:
             if decision == "confirm":
                 grant = grants.role_grant_confirm(grant_id=grant_id, by=user)
-                messages.success(
-                    request,
-                    _("已确认：%(user)s 获得“%(role)s”角色") % {"user": grant.user, "role": grant.role},
+                done = (
+                    _("已确认：%(user)s 获得“%(role)s”角色")
+                    if grant.kind == GrantKind.ROLE
+                    else _("已确认：%(user)s 的“%(role)s”申请已生效")
                 )
+                messages.success(request, done % {"user": grant.user, "role": grant.what})
             else:
                 grant = grants.role_grant_refuse(grant_id=grant_id, by=user)
-                messages.info(
-                    request,
-                    _("已拒绝：%(user)s 的“%(role)s”角色申请") % {"user": grant.user, "role": grant.role},
+                refused = (
+                    _("已拒绝：%(user)s 的“%(role)s”角色申请")
+                    if grant.kind == GrantKind.ROLE
+                    else _("已拒绝：%(user)s 的“%(role)s”申请")
                 )
+                messages.info(request, refused % {"user": grant.user, "role": grant.what})
         except grants.GrantRefusedError as refusal:
             messages.error(request, str(refusal))
         return redirect("core:grants")

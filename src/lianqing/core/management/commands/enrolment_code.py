@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from lianqing.core import otp
 from lianqing.core.models import User
@@ -18,8 +19,12 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"用户 {username} 不存在 (no such user)")
-        code = otp.enrolment_code_issue(user=user, by=None)
+        issued = otp.enrolment_code_request(user=user, by=None)
         self.stdout.write(
-            f"{username} 的绑定码（{otp.ENROLMENT_CODE_HOURS} 小时内有效，只显示这一次）：{code}"
-            f" (enrolment code, valid {otp.ENROLMENT_CODE_HOURS} h, shown once)"
+            _("%(user)s 的绑定码（%(hours)d 小时内有效，只显示这一次）：%(code)s")
+            % {"user": username, "hours": otp.ENROLMENT_CODE_HOURS, "code": issued.code}
         )
+        if issued.pending:
+            self.stdout.write(
+                _("该用户已在使用本系统：绑定码须由其所在纪委监委的领导在“授权确认”页确认后才生效")
+            )
