@@ -13,6 +13,7 @@ from typing import TypeVar
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from lianqing.core.models import Org, OrgKind, User
 from lianqing.core.roles import COMMISSION_WIDE_ROLES
@@ -69,5 +70,5 @@ def org_in_jurisdiction(org: Org, user: User | AnonymousUser) -> bool:
 def access_org_by_id(user: User | AnonymousUser, org_id: int) -> Org:
     org = scope_to_jurisdiction(Org.objects.all(), user, org_field="").filter(pk=org_id).first()
     if org is None:
-        raise Http404("没有找到该机构 (no such org)")
+        raise Http404(_("没有找到该机构"))
     return org

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianqing.core.audit_key import AuditKey, audit_key_get
 from lianqing.core.models import AuditAction, AuditChainHead, AuditEvent, User
@@ -118,23 +119,17 @@ def audit_verify(*, chunk_size: int = 5000, check_heads: bool = True) -> VerifyR
     checked = 0
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
         if event.seq != expected_seq:
-            return VerifyResult(
-                checked, expected_seq, f"缺少第 {expected_seq} 条记录 (row {expected_seq} is missing)"
-            )
+            return VerifyResult(checked, expected_seq, _("缺少第 %(seq)d 条记录") % {"seq": expected_seq})
         if event.prev_hash != expected_prev:
-            return VerifyResult(
-                checked, event.seq, "与上一条记录的链接断开 (link to the previous row is broken)"
-            )
+            return VerifyResult(checked, event.seq, _("与上一条记录的链接断开"))
         if _row_hash(event, key) != event.hash:
-            return VerifyResult(checked, event.seq, "记录内容被修改 (row content was changed)")
+            return VerifyResult(checked, event.seq, _("记录内容被修改"))
         expected_prev = event.hash
         expected_seq += 1
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead()
     if head.last_seq != checked or head.last_hash != expected_prev:
-        return VerifyResult(
-            checked, checked + 1, "链尾记录缺失或被删除 (rows at the end of the chain were removed)"
-        )
+        return VerifyResult(checked, checked + 1, _("链尾记录缺失或被删除"))
     if check_heads:
         from lianqing.core.audit_heads import heads_check
 

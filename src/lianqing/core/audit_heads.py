@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianqing.core.audit_key import AuditKey, audit_key_get
 from lianqing.core.models import AuditChainHead, AuditEvent
@@ -126,21 +127,20 @@ def heads_check(*, key: AuditKey, last_seq: int) -> tuple[int, str] | None:
     """The first exported head the database no longer matches, as (seq, reason), or None."""
     for head in exported_heads():
         if isinstance(head, Path):
-            return 0, f"导出的链头文件无法读取：{head.name} (exported head file is unreadable)"
+            return 0, _("导出的链头文件无法读取：%(name)s") % {"name": head.name}
         if not hmac.compare_digest(_sign(key, head.payload()), head.signature):
             return head.seq, (
-                f"导出的链头 {head.path.name} 签名不符：密钥被更换或链头被伪造"
-                " (exported head signature does not hold: key replaced or head forged)"
+                _("导出的链头 %(name)s 签名不符：密钥被更换或链头被伪造") % {"name": head.path.name}
             )
         if head.seq > last_seq:
             return last_seq + 1, (
-                f"{head.exported_at} 导出的链头记到第 {head.seq} 条，数据库只剩 {last_seq} 条"
-                " (rows named by an exported head are gone)"
+                _("%(at)s 导出的链头记到第 %(seq)d 条，数据库只剩 %(last)d 条")
+                % {"at": head.exported_at, "seq": head.seq, "last": last_seq}
             )
         row_hash = AuditEvent.objects.filter(seq=head.seq).values_list("hash", flat=True).first()
         if row_hash != head.hash:
             return head.seq, (
-                f"第 {head.seq} 条与 {head.exported_at} 导出的链头不符：此前的记录被删改后重新计算"
-                " (the chain was rewritten before an exported head)"
+                _("第 %(seq)d 条与 %(at)s 导出的链头不符：此前的记录被删改后重新计算")
+                % {"seq": head.seq, "at": head.exported_at}
             )
     return None

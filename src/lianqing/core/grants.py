@@ -141,7 +141,7 @@ def _locked_pending(grant_id: int) -> RoleGrantRequest:
         .first()
     )
     if grant is None:
-        raise Http404("没有找到该授权申请 (no such grant request)")
+        raise Http404(_("没有找到该授权申请"))
     return grant
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianqing.core.models import HealthProbe
 
@@ -22,7 +23,7 @@ def database_problem() -> str | None:
         with transaction.atomic():
             HealthProbe.objects.update_or_create(pk=1, defaults={"checked_at": timezone.now()})
     except DatabaseError as error:
-        return f"数据库不能写入：{error} (the database refuses writes)"
+        return _("数据库不能写入：%(error)s") % {"error": error}
     return None
 
 
@@ -43,7 +44,7 @@ def folder_problem(folder: Path) -> str | None:
             probe.flush()
             os.fsync(probe.fileno())
     except OSError as error:
-        return f"文件夹 {folder} 不能写入：{error.strerror} (the folder refuses writes)"
+        return _("文件夹 %(folder)s 不能写入：%(error)s") % {"folder": folder, "error": error.strerror}
     return None
 
 

@@ -130,11 +130,11 @@ class AuditEvent(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         if not self._state.adding:
-            raise PermissionError("审计记录只能追加，不能修改 (audit rows are append-only)")
+            raise PermissionError(_("审计记录只能追加，不能修改"))
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise PermissionError("审计记录不能删除 (audit rows cannot be deleted)")
+        raise PermissionError(_("审计记录不能删除"))
 
 
 class AuditChainHead(models.Model):

@@ -194,7 +194,7 @@ def grant_list_view(request: HttpRequest) -> HttpResponse:
     """A 领导 confirms or refuses the role grants the administrator requested."""
     user: User = request.user  # type: ignore[assignment]
     if not grants.may_confirm_grants(user):
-        raise Http404("没有找到该页面 (no such page)")
+        raise Http404(_("没有找到该页面"))
     if request.method == "POST":
         grant_id = _int_or_none(request.POST.get("grant_id"))
         decision = request.POST.get("decision")

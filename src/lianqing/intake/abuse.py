@@ -31,7 +31,7 @@ from lianqing.intake.errors import IntakeError
 from lianqing.intake.models import RateCounter
 
 _SALT = "lianqing.intake.challenge"
-TAMPERED = "表单已失效或被改动，请重新提交；已填写的内容已保留 (the form expired or was altered: please submit again; what you typed is kept)"
+TAMPERED = "表单已失效或被改动，请重新提交；已填写的内容已保留"
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def challenge_open(token: str) -> tuple[str, int]:
         payload = signing.loads(token, salt=_SALT, max_age=conf.challenge_max_age_seconds())
         return str(payload["n"]), int(payload["b"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise IntakeError(TAMPERED, field="token") from None
+        raise IntakeError(_(TAMPERED), field="token") from None
 
 
 def challenge_verify(token: str, proof: str, captcha: str = "") -> str:
@@ -87,7 +87,7 @@ def challenge_verify(token: str, proof: str, captcha: str = "") -> str:
     # hash happens to start with enough zero bits.
     if not proof.isdigit() or len(proof) > 20 or not proof_is_valid(token, proof, bits):
         raise IntakeError(
-            "安全校验未完成，请确认浏览器已启用脚本后重新提交 (the anti-abuse check was not completed: enable scripts and submit again)",
+            _("安全校验未完成，请确认浏览器已启用脚本后重新提交"),
             field="token",
         )
     return nonce

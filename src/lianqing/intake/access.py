@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from lianqing.core.access import scope_to_jurisdiction
 from lianqing.core.models import User
@@ -38,5 +39,5 @@ def scope_reports(queryset: QuerySet[Report], user: User | AnonymousUser) -> Que
 def access_report_by_id(user: User | AnonymousUser, report_id: int) -> Report:
     report = scope_reports(Report.objects.select_related("org", "case"), user).filter(pk=report_id).first()
     if report is None:
-        raise Http404("没有找到该举报 (no such report)")
+        raise Http404(_("没有找到该举报"))
     return report

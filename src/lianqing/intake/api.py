@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, NinjaAPI, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
@@ -29,11 +30,11 @@ from lianqing.intake.selectors import files_pending, report_messages, report_pub
 from lianqing.intake.services import report_find_by_receipt
 
 api = NinjaAPI(
-    title="廉情 网络举报接口 (Lianqing reporting API)",
+    title="廉情 网络举报接口",
     version="1",
     urls_namespace="intake:intake_api",  # nested in the intake app's URL namespace
     docs_url=None,
-    description="受理网络举报：获取校验题、提交举报、凭回执码查询和回复。(submit reports, track and reply with the receipt code)",
+    description="受理网络举报：获取校验题、提交举报、凭回执码查询和回复。",
 )
 
 
@@ -111,7 +112,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     other unreadable input (ninja itself would answer 400 {"detail": ...})."""
     if exc.status_code == 400:
         return api.create_response(
-            request, {"message": INVALID, "errors": {"__all__": [UNPARSABLE]}}, status=422
+            request, {"message": _(INVALID), "errors": {"__all__": [_(UNPARSABLE)]}}, status=422
         )
     return api.create_response(
         request, {"message": str(exc), "errors": {"__all__": [str(exc)]}}, status=exc.status_code
@@ -126,14 +127,14 @@ def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpRespons
         location = ".".join(
             str(part) for part in error.get("loc", ()) if part not in {"body", "form", "payload"}
         )
-        errors.setdefault(location or "__all__", []).append(f"{INVALID_FIELD}: {error.get('msg', '')}")
-    return api.create_response(request, {"message": INVALID, "errors": errors}, status=422)
+        errors.setdefault(location or "__all__", []).append(f"{_(INVALID_FIELD)}: {error.get('msg', '')}")
+    return api.create_response(request, {"message": _(INVALID), "errors": errors}, status=422)
 
 
-INVALID_FIELD = "缺少或无法识别的字段 (missing or unreadable field)"
-UNPARSABLE = "请求内容无法解析，应为 JSON 或表单 (the request body could not be parsed)"
-UNKNOWN_RECEIPT = "回执码不正确或不存在 (the receipt code is wrong or unknown)"
-INVALID = "提交的内容有误 (the submission has errors)"
+INVALID_FIELD = "缺少或无法识别的字段"
+UNPARSABLE = "请求内容无法解析，应为 JSON 或表单"
+UNKNOWN_RECEIPT = "回执码不正确或不存在"
+INVALID = "提交的内容有误"
 
 
 def _form_data(payload: ReportIn) -> dict[str, str]:
@@ -144,17 +145,17 @@ def _form_data(payload: ReportIn) -> dict[str, str]:
         persons = None
     if not isinstance(persons, list) or len(persons) > MAX_PERSONS:
         raise IntakeError(
-            f"persons 应为最多 {MAX_PERSONS} 项的 JSON 列表 (persons must be a JSON list of at most {MAX_PERSONS})",
+            _("persons 应为最多 %(n)d 项的 JSON 列表") % {"n": MAX_PERSONS},
             field="persons",
         )
     for index, person in enumerate(persons, start=1):
         if not isinstance(person, dict):
-            raise IntakeError("persons 的每一项应为对象 (each person must be an object)", field="persons")
+            raise IntakeError(_("persons 的每一项应为对象"), field="persons")
         for key, field in (("name", "name"), ("org_name", "org"), ("position", "position")):
             value = person.get(key, "")
             if not isinstance(value, str):  # never store the repr of an object or a number
                 raise IntakeError(
-                    f"persons 第 {index} 项的 {key} 应为文字 (persons item {index}: {key} must be a string)",
+                    _("persons 第 %(index)d 项的 %(key)s 应为文字") % {"index": index, "key": key},
                     field="persons",
                 )
             data[f"person{index}_{field}"] = value
@@ -165,7 +166,7 @@ def _form_data(payload: ReportIn) -> dict[str, str]:
 
 def _refusal(outcome: Outcome[Any]) -> Status:
     """What the form refused, in the documented shape: 422, or 429 when rate limited."""
-    message = outcome.refusal.message if outcome.refusal else INVALID
+    message = outcome.refusal.message if outcome.refusal else _(INVALID)
     return Status(429 if outcome.rate_limited else 422, ErrorOut(message=message, errors=outcome.errors()))
 
 
@@ -174,9 +175,7 @@ def _error(error: IntakeError) -> Status:
     return Status(status, ErrorOut(message=error.message, errors={error.field or "__all__": [error.message]}))
 
 
-@api.get(
-    "/reports/challenge", response=ChallengeOut, summary="获取防刷校验题 (get a proof-of-work challenge)"
-)
+@api.get("/reports/challenge", response=ChallengeOut, summary="获取防刷校验题")
 def challenge(request: HttpRequest) -> ChallengeOut:
     issued = challenge_issue()
     return ChallengeOut(token=issued.token, bits=issued.bits)
@@ -185,7 +184,7 @@ def challenge(request: HttpRequest) -> ChallengeOut:
 @api.post(
     "/reports",
     response={201: ReceiptOut, 200: ReceiptOut, 422: ErrorOut, 429: ErrorOut},
-    summary="提交举报 (submit a report)",
+    summary="提交举报",
 )
 def report_create(
     request: HttpRequest,
@@ -217,16 +216,14 @@ def report_create(
     return Status(200 if result.repeated else 201, out)
 
 
-@api.post(
-    "/reports/track", response={200: TrackOut, 404: ErrorOut, 429: ErrorOut}, summary="凭回执码查询 (track)"
-)
+@api.post("/reports/track", response={200: TrackOut, 404: ErrorOut, 429: ErrorOut}, summary="凭回执码查询")
 def report_track(request: HttpRequest, payload: TrackIn) -> Status:
     try:
         report = report_find_by_receipt(code_text=payload.code, client=client_key(request))
     except IntakeError as error:
         return _error(error)
     if report is None:
-        return Status(404, ErrorOut(message=UNKNOWN_RECEIPT))
+        return Status(404, ErrorOut(message=_(UNKNOWN_RECEIPT)))
     status = report_public_status(report)
     thread = [
         MessageOut(
@@ -251,7 +248,7 @@ def report_track(request: HttpRequest, payload: TrackIn) -> Status:
 @api.post(
     "/reports/track/messages",
     response={201: ReplyOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
-    summary="回复办理人员或补充证据 (reply or add evidence)",
+    summary="回复办理人员或补充证据",
 )
 def report_reply(
     request: HttpRequest,
@@ -263,7 +260,7 @@ def report_reply(
     except IntakeError as error:
         return _error(error)
     if report is None:
-        return Status(404, ErrorOut(message=UNKNOWN_RECEIPT))
+        return Status(404, ErrorOut(message=_(UNKNOWN_RECEIPT)))
     outcome = reporter_reply_from_input(
         report=report, data={"body": payload.body}, uploads=attachments or [], client=client_key(request)
     )

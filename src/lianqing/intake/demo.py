@@ -74,4 +74,4 @@ def load(stdout: TextIO) -> None:
         ),
         [],
     )
-    stdout.write(f"演示举报回执码 (demo receipts): {anonymous}（匿名）、{named}（实名）\n")
+    stdout.write(f"演示举报回执码：{anonymous}（匿名）、{named}（实名）\n")

@@ -111,7 +111,7 @@ class ReportForm(BootstrapForm):
     reporter_phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
     consent = forms.BooleanField(
         label=_("我承诺所举报内容属实，知晓诬告陷害要承担相应责任；同意纪检监察机关为办理举报处理以上信息"),
-        error_messages={"required": _("请阅读并勾选承诺 (please read and tick the consent line)")},
+        error_messages={"required": _("请阅读并勾选承诺")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -162,7 +162,7 @@ class ReportForm(BootstrapForm):
     def clean_occurred_on(self) -> date | None:
         value: date | None = self.cleaned_data.get("occurred_on")
         if value and value > timezone.localdate():
-            raise forms.ValidationError("发生时间不能晚于今天 (the date cannot be in the future)")
+            raise forms.ValidationError(_("发生时间不能晚于今天"))
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -178,7 +178,7 @@ class ReportForm(BootstrapForm):
         if not province:
             return
         if county and not city:
-            self.add_error("city", "请选择市 (choose the city)")
+            self.add_error("city", _("请选择市"))
         data["region_code"] = county or city or province
         data["region_name"] = region_name(data["region_code"])
 
@@ -192,14 +192,12 @@ class ReportForm(BootstrapForm):
             }
             if any(row.values()):
                 if not row["name"] and not row["org_name"]:
-                    self.add_error(
-                        f"person{index}_name", "请填写被举报人姓名或单位 (give the name or the org)"
-                    )
+                    self.add_error(f"person{index}_name", _("请填写被举报人姓名或单位"))
                 persons.append(row)
         if not persons:
             self.add_error(
                 "person1_name",
-                "请至少填写一名被举报人的姓名或单位 (give at least one reported person or org)",
+                _("请至少填写一名被举报人的姓名或单位"),
             )
         data["persons"] = persons
 
@@ -208,15 +206,13 @@ class ReportForm(BootstrapForm):
         number = person_id_normalise(data.get("reporter_id_number", ""))
         phone = phone_normalise(data.get("reporter_phone", ""))
         if not name:
-            self.add_error("reporter_name", "实名举报请填写姓名 (a named report needs your name)")
+            self.add_error("reporter_name", _("实名举报请填写姓名"))
         if not number:
-            self.add_error(
-                "reporter_id_number", "实名举报请填写身份证号 (a named report needs your ID number)"
-            )
+            self.add_error("reporter_id_number", _("实名举报请填写身份证号"))
         elif problem := person_id_problem(number):
             self.add_error("reporter_id_number", problem)
         if not phone:
-            self.add_error("reporter_phone", "实名举报请填写联系电话 (a named report needs a phone number)")
+            self.add_error("reporter_phone", _("实名举报请填写联系电话"))
         elif problem := phone_problem(phone):
             self.add_error("reporter_phone", problem)
         data["identity"] = ReporterIdentity(name=name, id_number=number, phone=phone)

@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
@@ -24,21 +25,17 @@ def person_id_normalise(value: str) -> str:
 def person_id_problem(value: str, *, today: date | None = None) -> str:
     number = person_id_normalise(value)
     if len(number) != 18:
-        return f"身份证号应为 18 位，输入的是 {len(number)} 位 (an ID number has 18 characters, got {len(number)})"
+        return _("身份证号应为 18 位，输入的是 %(n)d 位") % {"n": len(number)}
     if not number[:17].isdigit() or number[17] not in "0123456789X":
-        return (
-            "身份证号前 17 位应为数字，最后一位为数字或 X (the ID number must be 17 digits and a digit or X)"
-        )
+        return _("身份证号前 17 位应为数字，最后一位为数字或 X")
     try:
         birth = ric.get_birth_date(number)
     except ValidationError:
-        return f"身份证号中的出生日期 {number[6:14]} 不存在 (the birth date {number[6:14]} in the ID number is not a real date)"
+        return _("身份证号中的出生日期 %(date)s 不存在") % {"date": number[6:14]}
     if birth > (today or timezone.localdate()):
-        return (
-            f"身份证号中的出生日期 {number[6:14]} 晚于今天 (the birth date in the ID number is in the future)"
-        )
+        return _("身份证号中的出生日期 %(date)s 晚于今天") % {"date": number[6:14]}
     if ric.calc_check_digit(number) != number[17]:
-        return "身份证号校验位不正确，请检查是否输错 (the ID number's check digit is wrong: please check for a typo)"
+        return _("身份证号校验位不正确，请检查是否输错")
     return ""
 
 
@@ -48,5 +45,5 @@ def phone_normalise(value: str) -> str:
 
 def phone_problem(value: str) -> str:
     if not _PHONE.match(phone_normalise(value)):
-        return "请填写 11 位手机号或带区号的固定电话 (enter an 11-digit mobile number or a landline with area code)"
+        return _("请填写 11 位手机号或带区号的固定电话")
     return ""

@@ -19,6 +19,7 @@ import nacl.pwhash
 import nacl.secret
 import nacl.utils
 from django.conf import settings
+from django.utils.translation import gettext as _
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
 from lianqing.intake.errors import IntakeError
@@ -61,13 +62,10 @@ def keypair_create(
     directory = directory or keys_dir()
     limits = limits or KeyLimits()
     if len(passphrase) < MIN_PASSPHRASE_CHARS:
-        raise IntakeError(
-            f"口令至少 {MIN_PASSPHRASE_CHARS} 个字符 (the passphrase needs at least {MIN_PASSPHRASE_CHARS} characters)"
-        )
+        raise IntakeError(_("口令至少 %(n)d 个字符") % {"n": MIN_PASSPHRASE_CHARS})
     if keypair_exists(directory) and not overwrite:
         raise IntakeError(
-            f"目录 {directory} 中已有密钥；覆盖会使已加密的举报人信息无法读取 "
-            f"(keys already exist in {directory}; replacing them makes existing sealed data unreadable)"
+            _("目录 %(dir)s 中已有密钥；覆盖会使已加密的举报人信息无法读取") % {"dir": directory}
         )
     directory.mkdir(parents=True, exist_ok=True)
     private = PrivateKey.generate()
@@ -108,8 +106,7 @@ def public_key() -> PublicKey:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError:
         raise IntakeError(
-            "举报系统尚未生成密钥，暂时无法受理，请联系管理员运行 lianqing intake_keys init "
-            "(the reporting keys are not set up: run lianqing intake_keys init)"
+            _("举报系统尚未生成密钥，暂时无法受理，请联系管理员运行 lianqing intake_keys init")
         ) from None
     return _public_key_cached(str(path), mtime)
 
@@ -128,7 +125,7 @@ def private_key_unlock(passphrase: str, directory: Path | None = None) -> Privat
     try:
         record = json.loads(path.read_text())
     except FileNotFoundError:
-        raise IntakeError("找不到私钥文件 (the private key file is missing)") from None
+        raise IntakeError(_("找不到私钥文件")) from None
     salt = base64.b64decode(record["salt"])
     wrapping = nacl.pwhash.argon2id.kdf(
         nacl.secret.SecretBox.KEY_SIZE,
@@ -140,7 +137,7 @@ def private_key_unlock(passphrase: str, directory: Path | None = None) -> Privat
     try:
         raw = nacl.secret.SecretBox(wrapping).decrypt(base64.b64decode(record["box"]))
     except nacl.exceptions.CryptoError:
-        raise IntakeError("口令不正确 (wrong passphrase)") from None
+        raise IntakeError(_("口令不正确")) from None
     return PrivateKey(raw)
 
 
@@ -148,9 +145,7 @@ def unseal(private_key: PrivateKey, box: bytes) -> bytes:
     try:
         return bytes(SealedBox(private_key).decrypt(bytes(box)))
     except nacl.exceptions.CryptoError:
-        raise IntakeError(
-            "无法解密：密钥不匹配或数据已损坏 (cannot decrypt: wrong key or damaged data)"
-        ) from None
+        raise IntakeError(_("无法解密：密钥不匹配或数据已损坏")) from None
 
 
 def unseal_json(private_key: PrivateKey, box: bytes) -> dict[str, str]:

@@ -95,7 +95,7 @@ def receiving_org() -> Org:
     )
     org = orgs.first()
     if org is None:
-        raise IntakeError("尚未设置受理举报的纪委监委，暂时无法受理 (no receiving commission is configured)")
+        raise IntakeError(_("尚未设置受理举报的纪委监委，暂时无法受理"))
     return org
 
 
@@ -199,7 +199,7 @@ def _repeat_of(key: str, nonce: str) -> SubmitResult | None:
         code = nacl.secret.SecretBox(_receipt_box_key(nonce)).decrypt(bytes(report.receipt_box)).decode()
     except (nacl.exceptions.CryptoError, ValueError):
         raise IntakeError(
-            "这份举报已经提交成功，回执码已在当时显示 (this report was already submitted; its receipt was shown then)",
+            _("这份举报已经提交成功，回执码已在当时显示"),
             field="token",
         ) from None
     return SubmitResult(report=report, receipt_code=code, repeated=True)
@@ -350,7 +350,7 @@ def reporter_message_post(
     """The reporter answers a question or adds evidence (text and/or files)."""
     body = body.strip()
     if not body and not uploads:
-        raise IntakeError("请填写回复内容或选择附件 (write a reply or choose a file)", field="body")
+        raise IntakeError(_("请填写回复内容或选择附件"), field="body")
     rate_limit_hit(client, scope="submit", limit=conf.submissions_per_hour())
     prepared = attachments_prepare(uploads, already=report.attachments.count())
     written = _seal_files(prepared, _sealer(report))
@@ -381,7 +381,7 @@ def staff_message_post(*, report: Report, body: str, by: User, request: HttpRequ
     """A handler asks the reporter a question; it shows on the track page."""
     body = body.strip()
     if not body:
-        raise IntakeError("请填写要询问举报人的内容 (write the question)", field="body")
+        raise IntakeError(_("请填写要询问举报人的内容"), field="body")
     message = Message.objects.create(
         report=report, direction=MessageDirection.TO_REPORTER, body=body, author=by, created_at=timezone.now()
     )

@@ -58,9 +58,7 @@ from lianqing.intake.views_keys import identity_request_of
 
 TRACK_SESSION_KEY = "intake_track"
 TRACK_SECONDS = 30 * 60
-UNKNOWN_RECEIPT = (
-    "回执码不正确或不存在，请核对后重试 (the receipt code is wrong or unknown: check it and try again)"
-)
+UNKNOWN_RECEIPT = "回执码不正确或不存在，请核对后重试"
 
 
 def _limits() -> dict[str, object]:
@@ -128,7 +126,7 @@ def captcha_image(request: HttpRequest) -> HttpResponse:
     try:
         nonce, _bits = challenge_open(request.GET.get("t", ""))
     except IntakeError:
-        raise Http404("没有找到该图片 (no such image)") from None
+        raise Http404(_("没有找到该图片")) from None
     return HttpResponse(captcha_png(nonce), content_type="image/png")
 
 
@@ -165,7 +163,7 @@ def track(request: HttpRequest) -> HttpResponse:
                     "expires": int(time.time()) + TRACK_SECONDS,
                 }
                 return redirect("intake:track_status")
-            form.add_error(None, UNKNOWN_RECEIPT)
+            form.add_error(None, _(UNKNOWN_RECEIPT))
     return render(request, "intake/track.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -174,7 +172,7 @@ def track(request: HttpRequest) -> HttpResponse:
 def track_status(request: HttpRequest) -> HttpResponse:
     report = _tracked_report(request)
     if report is None:
-        messages.info(request, _("请输入回执码查询 (enter your receipt code)"))
+        messages.info(request, _("请输入回执码查询"))
         return redirect("intake:track")
     form: BootstrapForm = ReplyForm()
     status = 200
@@ -224,7 +222,7 @@ def _files_pending_notice(count: int) -> str:
 def _staff_user(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
     if not may_see_reports(user):
-        raise Http404("没有找到该页面 (no such page)")
+        raise Http404(_("没有找到该页面"))
     return user
 
 
@@ -293,7 +291,7 @@ def staff_report_unlock(request: HttpRequest, report_id: int) -> HttpResponse:
     form = UnlockForm(request.POST)
     response = redirect("intake:staff_report_detail", report_id=report_id)
     if not form.is_valid():
-        messages.error(request, _("请输入解密口令 (enter the passphrase)"))
+        messages.error(request, _("请输入解密口令"))
         return response
     try:
         private_key = staff_key_unlock(user=user, passphrase=form.cleaned_data["passphrase"], request=request)
@@ -341,7 +339,7 @@ def staff_report_question(request: HttpRequest, report_id: int) -> HttpResponse:
         except IntakeError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("问题已发送，举报人凭回执码可以看到 (the question was sent)"))
+            messages.success(request, _("问题已发送，举报人凭回执码可以看到"))
     else:
         for problem in form.errors.get("body", []):  # empty, or too long: the form's own words
             messages.error(request, str(problem))
@@ -355,10 +353,10 @@ def staff_attachment_download(request: HttpRequest, report_id: int, attachment_i
     report = access_report_by_id(user, report_id)
     attachment = report.attachments.filter(pk=attachment_id).first()
     if attachment is None:
-        raise Http404("没有找到该附件 (no such attachment)")
+        raise Http404(_("没有找到该附件"))
     private_key = unlocked_key(request) if may_unlock(user) else None
     if private_key is None:
-        messages.error(request, _("请先输入解密口令解锁 (unlock with the passphrase first)"))
+        messages.error(request, _("请先输入解密口令解锁"))
         return redirect("intake:staff_report_detail", report_id=report_id)
     try:
         content = attachment_read(attachment=attachment, private_key=private_key, user=user, request=request)

@@ -24,7 +24,7 @@ from lianqing.intake.unlock import unlocked_key
 def _unlocker(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
     if not may_unlock(user):
-        raise Http404("没有找到该页面 (no such page)")
+        raise Http404(_("没有找到该页面"))
     return user
 
 
@@ -61,7 +61,7 @@ def staff_key_grant(request: HttpRequest, user_id: int) -> HttpResponse:
     grantee = User.objects.filter(pk=user_id, is_active=True).first()
     private_key = unlocked_key(request)
     if grantee is None:
-        raise Http404("没有找到该用户 (no such user)")
+        raise Http404(_("没有找到该用户"))
     if private_key is None:
         messages.error(request, _("请先在任一举报页面用您的个人解密口令解锁"))
         return redirect("intake:staff_key")
@@ -112,7 +112,7 @@ def identity_request_decision(request: HttpRequest, request_id: int) -> HttpResp
     user = _unlocker(request)
     row = identity_requests_pending(user=user).filter(pk=request_id).first()
     if row is None:
-        raise Http404("没有找到该申请 (no such request)")
+        raise Http404(_("没有找到该申请"))
     form = IdentityDecisionForm(request.POST)
     form.is_valid()
     try:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from lianqing.core import otp
 from lianqing.core.models import Org, User
@@ -16,43 +17,43 @@ from lianqing.core.services import user_upsert
 
 
 class Command(BaseCommand):
-    help = "创建系统管理员账号 (create a system administrator); 密码取自 LIANQING_ADMIN_PASSWORD 或交互输入"
+    help = "创建系统管理员账号；密码取自 LIANQING_ADMIN_PASSWORD 或交互输入"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", required=True)
-        parser.add_argument("--org-code", default="", help="所属机构代码 (org code of the admin's org)")
+        parser.add_argument("--org-code", default="", help="所属机构代码")
 
     def handle(self, *args: Any, username: str, org_code: str, **options: Any) -> None:
         if User.objects.filter(username=username).exists():
-            raise CommandError(f"用户 {username} 已存在 (user {username} already exists)")
+            raise CommandError(_("用户 %(user)s 已存在") % {"user": username})
         org = None
         if org_code:
             org = Org.objects.filter(org_code=org_code).first()
             if org is None:
-                raise CommandError(f"机构代码 {org_code} 不存在 (no org with code {org_code})")
+                raise CommandError(_("机构代码 %(code)s 不存在") % {"code": org_code})
         password = os.environ.get("LIANQING_ADMIN_PASSWORD") or self._ask_password()
         try:
             validate_password(password)
         except ValidationError as error:
-            raise CommandError(f"密码不符合要求：{'；'.join(error.messages)} (password rejected)") from None
+            raise CommandError(_("密码不符合要求：%(why)s") % {"why": "；".join(error.messages)}) from None
         user = user_upsert(
             username=username, password=password, org=org, roles=[Role.ADMIN], is_superuser=True
         )
-        self.stdout.write(f"已创建系统管理员 {username} (admin created)")
+        self.stdout.write(_("已创建系统管理员 %(user)s") % {"user": username})
         if settings.LIANQING_REQUIRE_OTP:
             code = otp.enrolment_code_issue(user=user, by=None)
             self.stdout.write(
-                f"首次登录绑定动态验证码所用的绑定码（{otp.ENROLMENT_CODE_HOURS} 小时内有效，只显示这一次）：{code}"
-                " (one-time TOTP enrolment code for the first login, shown once)"
+                _("首次登录绑定动态验证码所用的绑定码（%(hours)d 小时内有效，只显示这一次）：%(code)s")
+                % {"hours": otp.ENROLMENT_CODE_HOURS, "code": code}
             )
 
     @staticmethod
     def _ask_password() -> str:
         try:
-            first = getpass.getpass("密码 (password): ")
-            second = getpass.getpass("再次输入 (again): ")
+            first = getpass.getpass(_("密码：") + " ")
+            second = getpass.getpass(_("再次输入：") + " ")
         except (EOFError, KeyboardInterrupt):
-            raise CommandError("未输入密码 (no password given)") from None
+            raise CommandError(_("未输入密码")) from None
         if first != second:
-            raise CommandError("两次输入的密码不一致 (passwords differ)")
+            raise CommandError(_("两次输入的密码不一致"))
         return first

@@ -10,7 +10,7 @@ from lianqing.core.models import User
 
 
 class Command(BaseCommand):
-    help = "签发一次性动态验证码绑定码，只显示一次 (issue a one-time TOTP enrolment code; shown once)"
+    help = "签发一次性动态验证码绑定码，只显示一次"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", required=True)
@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, username: str, **options: Any) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"用户 {username} 不存在 (no such user)")
+            raise CommandError(_("用户 %(user)s 不存在") % {"user": username})
         issued = otp.enrolment_code_request(user=user, by=None)
         self.stdout.write(
             _("%(user)s 的绑定码（%(hours)d 小时内有效，只显示这一次）：%(code)s")

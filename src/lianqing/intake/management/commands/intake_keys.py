@@ -22,9 +22,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["setup", "rotate", "prune", "status", "migrate", "check"])
-        parser.add_argument("--user", default="", help="接收人的用户名（setup、rotate）")
+        parser.add_argument("--user", default="", help="接收人的用户名，用于 setup 和 rotate")
         parser.add_argument(
-            "--passphrase-env", default="", help="从该环境变量读取口令（rotate 时为现口令），否则交互输入"
+            "--passphrase-env", default="", help="从该环境变量读取口令，否则交互输入；用于 rotate 时为现口令"
         )
         parser.add_argument(
             "--new-passphrase-env", default="", help="rotate：从该环境变量读取新口令；不给则沿用现口令"
