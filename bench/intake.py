@@ -2,7 +2,7 @@
 and PDFs, at a steady arrival rate, against the real server.
 
     .venv/bin/python bench/intake.py                          # 60 s at 2.5 submissions/s
-    .venv/bin/python bench/intake.py --seconds 180 --rate 2.5
+    .venv/bin/python bench/intake.py --seconds 600 --rate 2.5        # the 10-minute run
 
 Sets up a fresh PostgreSQL database (DATABASE_URL, default lianqing_bench_intake on 127.0.0.1),
 migrates it and loads the demo district and key pair, starts `lianqing serve` (gunicorn, 4 workers)
@@ -15,7 +15,9 @@ sealing, argon2id receipt hash, the case, the audit row, and moving the files in
 
 The cryptography the portal cannot do without (argon2id receipt hash + sealing the same files
 and their sealed names) is measured ALONE first, in a process of its own, with the server's
-settings: the table compares the server's CPU per accepted submission with it (goal: <= 1.5x).
+settings: the table compares the CPU per accepted submission with it (goal: <= 1.5x), for the
+web server, for the background worker (`lianqing worker`, running beside it as in production)
+and for both together.
 
 Two limits are relaxed for the run, because every request comes from one address: the per-client
 rate limit, and the proof of work is 8 bits instead of 14 (the bench's own CPU would otherwise
@@ -389,6 +391,9 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=16, help="concurrent client connections")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--drain", type=float, default=5, help="seconds left to the worker after the last submission"
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
@@ -415,19 +420,29 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    # The background worker runs beside the server, as in production: whatever a submission
+    # leaves to it (tasks enqueued on commit) is counted too, separately and in the total.
+    worker = subprocess.Popen(  # noqa: S603
+        [*lianqing, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         wait_for(args.port)
         warm_up = run_load(args.port, cycle, rate=8, seconds=2, clients=8)  # every worker loads once
         cpu_before = process_tree_cpu_seconds(server.pid)
+        worker_before = process_tree_cpu_seconds(worker.pid)
         started = time.perf_counter()
         results = run_load(args.port, cycle, args.rate, args.seconds, args.clients)
         duration = time.perf_counter() - started
         server_cpu = process_tree_cpu_seconds(server.pid) - cpu_before
+        time.sleep(args.drain)  # the worker finishes what the last submissions left it
+        worker_cpu = process_tree_cpu_seconds(worker.pid) - worker_before
         load = os.getloadavg()[0]
         opened = receipts_that_open(args.port, results.receipts)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server, worker):
+            process.terminate()
+        for process in (server, worker):
+            process.wait(timeout=30)
 
     reports, attachments = database_counts(url)
     reports -= len(warm_up.receipts)
@@ -441,6 +456,8 @@ def main() -> None:
     lost = accepted - reports + (results.files_sent - attachments)
     errors = sum(results.errors.values())
     cpu_ms = server_cpu / max(accepted, 1) * 1000
+    worker_ms = worker_cpu / max(accepted, 1) * 1000
+    total_ms = cpu_ms + worker_ms
     sizes = ", ".join(
         f"{name} {len(data) / 1024:.0f} KiB" for name, _, data in {u[0]: u for s in cycle for u in s}.values()
     )
@@ -462,12 +479,15 @@ def main() -> None:
         ("attachment rows / files filed / pending", f"{attachments} / {files - demo_files} / {pending}"),
         ("receipts that open their report", f"{opened} / {accepted}"),
         ("lost (accepted, not in database)", f"{lost}"),
-        ("server CPU per submission (ms)", f"{cpu_ms:.0f}"),
+        ("web server CPU per submission (ms)", f"{cpu_ms:.0f}"),
+        ("worker CPU per submission (ms)", f"{worker_ms:.0f} (idle polling included)"),
+        ("total CPU per submission (ms)", f"{total_ms:.0f}"),
         (
             "required crypto alone per submission (ms)",
             f"{crypto_ms:.0f} (argon2id receipt + report key + sealing, {recipients} recipients)",
         ),
-        ("server CPU / crypto (goal <= 1.5)", f"{cpu_ms / crypto_ms:.2f}"),
+        ("web CPU / crypto (goal <= 1.5)", f"{cpu_ms / crypto_ms:.2f}"),
+        ("total CPU / crypto (goal <= 1.5)", f"{total_ms / crypto_ms:.2f}"),
         ("machine cores / load average", f"{os.cpu_count()} / {load:.1f}"),
     ]
     width = max(len(name) for name, _ in rows)
