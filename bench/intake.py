@@ -337,7 +337,7 @@ def prepare_database(url: str) -> None:
         admin.execute(f'CREATE DATABASE "{name}"')
 
 
-def wait_for(port: int, seconds: float = 60) -> None:
+def wait_for(port: int, seconds: float = 180) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
@@ -420,16 +420,18 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    # The background worker runs beside the server, as in production: whatever a submission
-    # leaves to it (tasks enqueued on commit) is counted too, separately and in the total.
-    worker = subprocess.Popen(  # noqa: S603
-        [*lianqing, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    worker: subprocess.Popen[bytes] | None = None
     try:
         wait_for(args.port)
+        # The background worker runs beside the server, as in production: whatever a submission
+        # leaves to it (tasks enqueued on commit) is counted too, separately and in the total.
+        # Started once the server is up, so that both starting at once cannot starve each other.
+        worker = subprocess.Popen(  # noqa: S603
+            [*lianqing, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         warm_up = run_load(args.port, cycle, rate=8, seconds=2, clients=8)  # every worker loads once
         cpu_before = process_tree_cpu_seconds(server.pid)
-        worker_before = process_tree_cpu_seconds(worker.pid)
+        worker_before = process_tree_cpu_seconds(worker.pid)  # after the warm-up: it has started
         started = time.perf_counter()
         results = run_load(args.port, cycle, args.rate, args.seconds, args.clients)
         duration = time.perf_counter() - started
@@ -439,9 +441,10 @@ def main() -> None:
         load = os.getloadavg()[0]
         opened = receipts_that_open(args.port, results.receipts)
     finally:
-        for process in (server, worker):
+        running = [process for process in (server, worker) if process is not None]
+        for process in running:
             process.terminate()
-        for process in (server, worker):
+        for process in running:
             process.wait(timeout=30)
 
     reports, attachments = database_counts(url)
