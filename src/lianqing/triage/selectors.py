@@ -94,6 +94,8 @@ def model_overview() -> dict[str, Any]:
     return {
         "active": active,
         "shown": shown,
+        "macro_f1": shown.quality.get("_macro_f1") if shown else None,
+        "baseline_macro_f1": shown.baseline_quality.get("_macro_f1") if shown else None,
         "rows": rows,
         "history": ModelVersion.objects.order_by("-created_at", "-pk")[:20],
         "category_decisions": counts.get(Field.CATEGORY, 0),
