@@ -29,6 +29,13 @@ LEVEL_TEXT = {
 }
 
 
+def money(value: float | None) -> str:
+    """¥ figures as handlers write them: 20,000 or 1,234.50."""
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
 def category_label(code: str) -> str:
     return str(Category(code).label) if code in Category.values else code
 
@@ -63,6 +70,7 @@ def reading_panel(*, case: Case, user: User) -> dict[str, Any]:
         "amount_decision": decisions.get((Field.AMOUNT, "")),
         "jurisdiction_decision": decisions.get((Field.JURISDICTION, "")),
         "categories": [(c.value, c.label) for c in Category],
+        "amount_texts": [money(a) for a in reading.amounts],
         "persons": persons,
         "duplicates": duplicates,
         "copies": [d for d in duplicates if d["kind"] == "copy"],
