@@ -172,7 +172,8 @@ def post_event_convert(request: HttpRequest, event_id: int) -> HttpResponse:
         messages.error(request, str(refused))
         return redirect("triage:post_event", event_id=event.pk)
     messages.success(request, _("已转为问题线索 %(number)s") % {"number": case.number})
-    return redirect("cases:detail", case_id=case.pk)
+    # back to the event: an analyst may not read cases, the case handlers take it from here
+    return redirect("triage:post_event", event_id=event.pk)
 
 
 @login_required
