@@ -32,9 +32,15 @@ POSTS = """time,platform,author,text,url
 2026-11-02 08:00,微博,网友C,今天天气真好，桂花开了,https://example.invalid/3
 昨天下午,微博,网友D,县民政局刘芳用公车接孩子,https://example.invalid/4
 """
-PANEL_OVERFLOWS_JS = OVERFLOWS_JS.replace('document.querySelectorAll("main *")', 'document.querySelectorAll("#triage-panel, #triage-panel *")').replace(
-    "root.scrollWidth > root.clientWidth + 1", "false"
-).replace('if (el.closest("[_echarts_instance_]")) continue;', 'if (el.closest(".visually-hidden")) continue;')
+PANEL_OVERFLOWS_JS = (
+    OVERFLOWS_JS.replace(
+        'document.querySelectorAll("main *")', 'document.querySelectorAll("#triage-panel, #triage-panel *")'
+    )
+    .replace("root.scrollWidth > root.clientWidth + 1", "false")
+    .replace(
+        'if (el.closest("[_echarts_instance_]")) continue;', 'if (el.closest(".visually-hidden")) continue;'
+    )
+)
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
