@@ -4,6 +4,7 @@ import pytest
 
 from lianqing.triage.models_store import model_cache_clear
 from tests.dossiers.factories import Registry, registry_build
+from tests.intake.conftest import intake_env, intake_key_dir  # noqa: F401  (fixtures for the intake hook)
 
 
 @pytest.fixture

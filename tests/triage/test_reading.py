@@ -64,3 +64,28 @@ def test_unreadable_text_gets_a_reading_not_a_crash(org_tree):
     assert reading is not None
     assert reading.confidence == 0
     assert reading.note
+
+
+def test_a_reporters_message_is_read_again_with_the_report(
+    intake_env, org_tree, django_capture_on_commit_callbacks
+):
+    from lianqing.intake.abuse import challenge_issue, proof_solve
+    from lianqing.intake.services import ReportDraft, report_submit, reporter_message_post
+
+    challenge = challenge_issue()
+    draft = ReportDraft(category="other", region_code="370124", description="某局局长收受下属单位的购物卡。")
+    report = report_submit(
+        draft=draft,
+        uploads=[],
+        token=challenge.token,
+        proof=proof_solve(challenge.token, challenge.bits),
+        client="n",
+    ).report
+    reading_compute(case_id=report.case_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        reporter_message_post(report=report, body="补充：一共收了三万元。", uploads=[], client="c")
+    queued = DBTaskResult.objects.filter(task_path="lianqing.triage.tasks.reading_task")
+    assert [r.args_kwargs["args"] for r in queued] == [[report.case_id]]
+    reading = reading_compute(case_id=report.case_id)
+    assert reading is not None
+    assert reading.largest_amount == 30000  # what the reporter added is read too
