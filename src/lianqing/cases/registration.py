@@ -80,6 +80,9 @@ def case_create(
         from lianqing.dossiers.services import case_links_queue
 
         case_links_queue(case.pk)
+    from lianqing.triage.services import reading_queue  # the first reading, in the worker after commit
+
+    reading_queue(case.pk)
     case_registered_event(case=case, by=created_by)
     return case
 

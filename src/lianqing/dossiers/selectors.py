@@ -211,3 +211,10 @@ def registry_rows_for_integrity(*, on: dt.date) -> RegistryRows:
         ).values("pk", "cadre_id", "unit_id", "happened_on")
     ]
     return RegistryRows(units=units, cadres=cadres, sanctions=sanctions, open_findings=findings)
+
+
+def registry_names(*, org_path: str) -> list[str]:
+    """Names of the units and current cadres in a jurisdiction (for reading public posts)."""
+    units = Unit.objects.filter(org__path__startswith=org_path).values_list("name", flat=True)
+    cadres = Cadre.objects.filter(org__path__startswith=org_path).values_list("name", flat=True)
+    return sorted({*units, *cadres})

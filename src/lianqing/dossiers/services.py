@@ -238,3 +238,54 @@ def dossier_roles_grant() -> None:
         Group.objects.get_or_create(name=str(role))[0].permissions.add(view)
     for role in OPINION_ROLES:
         Group.objects.get_or_create(name=str(role))[0].permissions.add(reply)
+
+
+def text_mentions_suggest(*, case_id: int, mentions: list[dict[str, str]]) -> list[dict[str, object]]:
+    """People a report's text names (name, org_text, position_text), resolved against the registry
+    of the case's commission as the reported persons are; nothing is stored. One dict per mention:
+    the suggested cadre (or none), score, reasons, candidates, and the cadre's jurisdiction."""
+    case = Case.objects.select_related("org").filter(pk=case_id).first()
+    if case is None or not mentions:
+        return []
+    suggestions = resolve_mentions(
+        [
+            Mention(str(i), m["name"], m.get("org_text", ""), m.get("position_text", ""))
+            for i, m in enumerate(mentions)
+        ],
+        _registry_for(case),
+        scope=commission_of(case.org).path,
+    )
+    keys = {key for s in suggestions for key, _ in s.candidates} | {s.key for s in suggestions if s.key}
+    cadres = {c.person_id: c for c in Cadre.objects.filter(person_id__in=keys).select_related("unit", "org")}
+    leaders = set(
+        Post.objects.filter(cadre__person_id__in=keys, end_date__isnull=True, is_leader=True).values_list(
+            "cadre__person_id", flat=True
+        )
+    )
+
+    def cadre_row(key: str, score: float) -> dict[str, object]:
+        cadre = cadres[key]
+        return {
+            "cadre_id": cadre.pk,
+            "name": cadre.name,
+            "unit": cadre.unit.name if cadre.unit else "",
+            "position": cadre.position,
+            "org_id": cadre.org_id,
+            "is_leader": key in leaders,
+            "score": score,
+        }
+
+    rows: list[dict[str, object]] = []
+    for mention, suggestion in zip(mentions, suggestions, strict=True):
+        rows.append(
+            {
+                **mention,
+                "cadre": cadre_row(suggestion.key, suggestion.score) if suggestion.key in cadres else None,
+                "score": suggestion.score,
+                "reasons": suggestion.reasons,
+                "candidates": [
+                    cadre_row(k, s) for k, s in suggestion.candidates if k in cadres and k != suggestion.key
+                ],
+            }
+        )
+    return rows

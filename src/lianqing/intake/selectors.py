@@ -174,3 +174,12 @@ def files_pending(attachments: QuerySet[Attachment] | list[Attachment]) -> set[i
     """Ids of the attachments whose files still wait to be filed (a move that failed after commit;
     `intake_sweep` finishes it). Read from the disk, so the answer is the truth of the moment."""
     return {a.pk for a in attachments if storage.is_pending(a.storage_name)}
+
+
+def reporter_message_texts(*, case_id: int) -> list[str]:
+    """What the reporter wrote after filing (for the first reading of the case), oldest first."""
+    return list(
+        Message.objects.filter(report__case_id=case_id, direction=MessageDirection.FROM_REPORTER)
+        .order_by("created_at", "pk")
+        .values_list("body", flat=True)
+    )

@@ -369,6 +369,10 @@ def reporter_message_post(
             action=AuditAction.CREATE, obj=message, details={"report": report.pk, "attachments": len(written)}
         )
         reporter_message_notify(report, message)
+        if report.case_id:  # the first reading of the case is done again with what the reporter added
+            from lianqing.triage.services import reading_queue
+
+            reading_queue(report.case_id)
         message_holder.append(message)
         return report
 

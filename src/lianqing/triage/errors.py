@@ -1,0 +1,2 @@
+class TriageError(Exception):
+    """A refusal with a message for the user."""
