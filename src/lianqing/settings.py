@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "lianqing.leads",
     "lianqing.dossiers",
     "lianqing.integrity",
+    "lianqing.publicity",
 ]
 
 MIDDLEWARE = [
