@@ -49,7 +49,8 @@ def generation_bump() -> None:
     updated = PublicationGeneration.objects.filter(pk=1).update(value=F("value") + 1)
     if not updated:
         PublicationGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
-    transaction.on_commit(_forget)
+    _forget()  # this worker at once (it reads the new value in its own transaction) …
+    transaction.on_commit(_forget)  # … and again once others can read it
 
 
 def cached(key: str, build: Callable[[], T], *, seconds: int = PAGE_SECONDS) -> T:
