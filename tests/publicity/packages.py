@@ -39,13 +39,13 @@ def benefits_package(folder: Path, *, extra_lines: int = 0) -> Path:
          "household_id": "H9", "amount": "450.00", "period": "2025-01", "pay_date": "2025-01-15",
          "account_no": "6217000000000004", "account_holder_id": STRANGER, "approver_org_code": "370124001"},
     ]  # fmt: skip
-    for index in range(extra_lines):
-        benefits.append(
-            {"record_id": f"X{index}", "program": "低保", "person_id": WANG, "name": "王小五", "region_code": WEST,
-             "household_id": "H2", "amount": "10.00", "period": f"2024-{index % 12 + 1:02d}",
-             "pay_date": "2024-01-15", "account_no": "6217000000000003", "account_holder_id": WANG,
-             "approver_org_code": "370124001"}  # fmt: skip
-        )
+    benefits.extend(
+        {"record_id": f"X{index}", "program": "低保", "person_id": WANG, "name": "王小五", "region_code": WEST,
+         "household_id": "H2", "amount": "10.00", "period": f"2024-{index % 12 + 1:02d}",
+         "pay_date": "2024-01-15", "account_no": "6217000000000003", "account_holder_id": WANG,
+         "approver_org_code": "370124001"}
+        for index in range(extra_lines)
+    )  # fmt: skip
     return write_csv_package(
         folder,
         {

@@ -22,7 +22,12 @@ PNG = (
 
 
 def _draft(editor, **fields) -> Article:
-    values = {"section": "news", "title": "县纪委监委召开警示教育大会", "summary": "", "tags": "警示教育, 会议"}
+    values = {
+        "section": "news",
+        "title": "县纪委监委召开警示教育大会",
+        "summary": "",
+        "tags": "警示教育, 会议",
+    }
     values.update(fields)
     body = values.pop("body", "全县党员干部参加警示教育大会，通报典型案例。")
     return services.article_save(by=editor, body=body, **values).article
@@ -41,11 +46,13 @@ def test_draft_review_approve_publishes_and_records(editor, leader):
     assert "警示教育大会" not in client.get(reverse("public_home")).content.decode()
     _publish(article, editor, leader)
     article.refresh_from_db()
-    assert article.status == PublicationStatus.APPROVED and article.is_published
+    assert article.status == PublicationStatus.APPROVED
+    assert article.is_published
     # The home page was cached before: publishing moved the generation on.
     assert "警示教育大会" in client.get(reverse("public_home")).content.decode()
     page = client.get(reverse("publicity:article_detail", args=[article.pk]))
-    assert page.status_code == 200 and "通报典型案例" in page.content.decode()
+    assert page.status_code == 200
+    assert "通报典型案例" in page.content.decode()
     steps = list(PublicationStep.objects.filter(object_id=article.pk).values_list("action", flat=True))
     assert steps == ["submit", "approve"]
     assert AuditEvent.objects.filter(object_type="publicity.article", action="transition").count() == 2
@@ -67,7 +74,8 @@ def test_an_editor_cannot_approve(editor, org_tree, make_user):
     with pytest.raises(PublicityError, match="角色"):
         services.publication_transition(item=article, by=other, facts=workflow.Approve())
     article.refresh_from_db()
-    assert article.status == PublicationStatus.REVIEW and article.approved_by is None
+    assert article.status == PublicationStatus.REVIEW
+    assert article.approved_by is None
 
 
 def test_scheduled_publication_appears_at_its_time(editor, leader):
@@ -84,7 +92,8 @@ def test_withdrawal_needs_a_reason_and_keeps_the_record(editor, leader):
         services.publication_transition(item=article, by=leader, facts=workflow.Withdraw(reason=" "))
     services.publication_transition(item=article, by=leader, facts=workflow.Withdraw(reason="内容有误"))
     article.refresh_from_db()
-    assert article.status == PublicationStatus.WITHDRAWN and article.withdraw_reason == "内容有误"
+    assert article.status == PublicationStatus.WITHDRAWN
+    assert article.withdraw_reason == "内容有误"
     assert Client().get(reverse("publicity:article_detail", args=[article.pk])).status_code == 404
     assert PublicationStep.objects.filter(object_id=article.pk, action="withdraw", reason="内容有误").exists()
 
@@ -92,19 +101,30 @@ def test_withdrawal_needs_a_reason_and_keeps_the_record(editor, leader):
 def test_only_drafts_are_edited(editor, leader):
     article = _publish(_draft(editor), editor, leader)
     with pytest.raises(PublicityError, match="草稿"):
-        services.article_save(by=editor, article=article, section="news", title="改", summary="", body="改", tags="")
+        services.article_save(
+            by=editor, article=article, section="news", title="改", summary="", body="改", tags=""
+        )
 
 
 def test_chinese_search_and_tags(editor, leader):
-    first = _publish(_draft(editor, title="扶贫领域专项整治", body="惠民惠农资金发放问题专项整治工作推进会召开。", tags="专项整治"), editor, leader)
+    first = _publish(
+        _draft(
+            editor,
+            title="扶贫领域专项整治",
+            body="惠民惠农资金发放问题专项整治工作推进会召开。",
+            tags="专项整治",
+        ),
+        editor,
+        leader,
+    )
     _publish(_draft(editor, title="党风廉政建设", body="学习党章党规。", tags="学习"), editor, leader)
-    assert list(article_public_list(query="惠民资金")) == [] or first in article_public_list(query="惠民资金")
     assert list(article_public_list(query="专项整治")) == [first]
     assert list(article_public_list(query="整治 推进会")) == [first]
     assert list(article_public_list(query="党章")) != [first]
     assert list(article_public_list(tag="专项整治")) == [first]
     page = Client().get(reverse("publicity:article_list") + "?q=专项整治").content.decode()
-    assert "扶贫领域专项整治" in page and "党风廉政建设" not in page
+    assert "扶贫领域专项整治" in page
+    assert "党风廉政建设" not in page
 
 
 def test_attachments_pass_intakes_checks(editor):
@@ -123,20 +143,30 @@ def test_attachments_pass_intakes_checks(editor):
 def test_feed_and_print(editor, leader):
     article = _publish(_draft(editor), editor, leader)
     feed = Client().get(reverse("publicity:feed"))
-    assert feed.status_code == 200 and feed["Content-Type"].startswith("application/atom+xml")
+    assert feed.status_code == 200
+    assert feed["Content-Type"].startswith("application/atom+xml")
     assert "县纪委监委召开警示教育大会" in feed.content.decode()
-    printable = Client().get(reverse("publicity:article_detail", args=[article.pk]) + "?print=1").content.decode()
-    assert "lq-print" in printable and "lq-public-nav" not in printable
+    printable = (
+        Client().get(reverse("publicity:article_detail", args=[article.pk]) + "?print=1").content.decode()
+    )
+    assert "lq-print" in printable
+    assert "lq-public-nav" not in printable
 
 
 def test_sanitise_notice_is_shown_to_the_author(editor, client_for):
     client = client_for(editor)
     response = client.post(
         reverse("publicity:staff_article_new"),
-        {"section": "news", "title": "标题", "body": '正文<script>x()</script><img src="http://a.example/i.png">', "tags": ""},
+        {
+            "section": "news",
+            "title": "标题",
+            "body": '正文<script>x()</script><img src="http://a.example/i.png">',
+            "tags": "",
+        },
         follow=True,
     )
     text = response.content.decode()
     assert response.status_code == 200
-    assert "已删除 1 处脚本或样式代码" in text and "外部图片" in text
+    assert "已删除 1 处脚本或样式代码" in text
+    assert "外部图片" in text
     assert "a.example" not in Article.objects.get().body_html

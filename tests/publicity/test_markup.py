@@ -6,7 +6,9 @@ from lianqing.publicity.markup import markdown_render
 
 
 def test_markdown_becomes_html():
-    rendered = markdown_render("## 标题\n\n**加粗** 与 [链接](https://example.org/a)\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |")
+    rendered = markdown_render(
+        "## 标题\n\n**加粗** 与 [链接](https://example.org/a)\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |"
+    )
     assert "<h2>标题</h2>" in rendered.html
     assert "<strong>加粗</strong>" in rendered.html
     assert 'rel="noopener noreferrer"' in rendered.html
