@@ -10,7 +10,11 @@ from lianqing.publicity.models import Disclosure
 
 def published_disclosure(*, analyst, leader, package, programs=("低保",), villages=None) -> Disclosure:
     disclosure = services.disclosure_create(
-        by=analyst, package_id=package.pk, title="2025年民生资金公开", programs=list(programs), village_codes=villages
+        by=analyst,
+        package_id=package.pk,
+        title="2025年民生资金公开",
+        programs=list(programs),
+        village_codes=villages,
     )
     services.publication_transition(item=disclosure, by=analyst, facts=workflow.Submit())
     services.publication_transition(item=disclosure, by=leader, facts=workflow.Approve())

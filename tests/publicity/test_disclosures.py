@@ -26,13 +26,20 @@ def test_lines_are_masked_placed_in_villages_and_totalled(analyst, leader, packa
     ]
     assert lines[0].approver == "甲镇人民政府"
     assert east.total_cents == 102000
-    assert {(t["program"], t["period"], t["count"]) for t in east.totals} == {("低保", "2025-01", 1), ("低保", "2025-02", 1)}
+    assert {(t["program"], t["period"], t["count"]) for t in east.totals} == {
+        ("低保", "2025-01", 1),
+        ("低保", "2025-02", 1),
+    }
     assert disclosure.standards[0]["max_cents"] == "65000"
 
 
 def test_unknown_villages_and_programs_are_reported_not_published(analyst, leader, package):
     disclosure = published_disclosure(
-        analyst=analyst, leader=leader, package=package, programs=("低保", "特困供养", "临时救助"), villages=[WEST, "370124001299"]
+        analyst=analyst,
+        leader=leader,
+        package=package,
+        programs=("低保", "特困供养", "临时救助"),
+        villages=[WEST, "370124001299"],
     )
     problems = {(p["kind"], p["value"], p["reason"]) for p in disclosure.problems}
     assert ("program", "特困供养", "no_standard") in problems
@@ -51,11 +58,16 @@ def test_a_package_without_standards_is_refused(analyst, data_dir):
 
     benefits_package(data_dir / "full")
     rows = (data_dir / "full" / "benefits.csv").read_text(encoding="utf-8")
-    write_csv_package(data_dir / "empty", {"deaths": [{"person_id": ZHANG, "name": "张三明", "death_date": "2024-01-01", "source": "民政"}]})
+    write_csv_package(
+        data_dir / "empty",
+        {"deaths": [{"person_id": ZHANG, "name": "张三明", "death_date": "2024-01-01", "source": "民政"}]},
+    )
     (data_dir / "empty" / "benefits.csv").write_text(rows, encoding="utf-8")
     package = package_register_folder(user=analyst, folder="empty")
     with pytest.raises(PublicityError, match="缺少数据集：orgs、standards"):
-        services.disclosure_create(by=analyst, package_id=package.pk, title="", programs=["低保"], village_codes=None)
+        services.disclosure_create(
+            by=analyst, package_id=package.pk, title="", programs=["低保"], village_codes=None
+        )
 
 
 def test_village_page_and_the_question_link(analyst, leader, package):
@@ -117,7 +129,10 @@ def test_no_record_reads_the_same_whether_the_id_exists_or_not(analyst, leader, 
 def test_lookup_needs_the_challenge(analyst, leader, package):
     published_disclosure(analyst=analyst, leader=leader, package=package)
     token, _answer = solved_challenge()
-    response = Client().post(reverse("publicity:lookup"), {"id_number": ZHANG, "name": "张三明", "captcha": "XXXXX", "token": token})
+    response = Client().post(
+        reverse("publicity:lookup"),
+        {"id_number": ZHANG, "name": "张三明", "captcha": "XXXXX", "token": token},
+    )
     assert response.status_code == 400
     assert "lookup-results" not in response.content.decode()
     assert not LookupCounter.objects.exists()
