@@ -271,6 +271,8 @@ def case_labels(*, user: User, case_ids: list[int]) -> dict[int, str]:
     """Number and category of each of these cases the user may see (others are left out)."""
     rows = case_scope(Case.objects.filter(pk__in=case_ids), user).only("pk", "number", "category")
     return {case.pk: f"{case} {case.get_category_display()}" for case in rows}
+
+
 # Outcomes counted in the public statistics as 立案 and as 处分 (by the month a case concluded).
 PUBLIC_OUTCOME_GROUPS: dict[str, tuple[str, ...]] = {
     "filed": ("investigation",),

@@ -217,6 +217,8 @@ def hit_labels(*, user: User | AnonymousUser, hit_ids: list[int]) -> dict[int, s
     """Rule name and subject of each of these 疑点 the user may see (others are left out)."""
     rows = hit_scope(user).filter(pk__in=hit_ids).only("pk", "rule_name", "subject_name")
     return {hit.pk: f"{hit.rule_name}：{hit.subject_name}" for hit in rows}
+
+
 def package_ready_list(*, user: User | AnonymousUser) -> QuerySet[DataPackage]:
     """Packages the user may read whose import has finished, newest first."""
     return package_scope(user).filter(import_status=ImportStatus.READY).order_by("-created_at", "-id")
