@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "lianqing.dossiers",
     "lianqing.integrity",
     "lianqing.triage",
+    "lianqing.publicity",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from lianqing.core import views as core_views
+from lianqing.publicity import views as publicity_views
 
 
 # The admin signs in through the staff login (lockout, audit, second factor), never its own form.
@@ -16,7 +17,7 @@ admin.site.login = _admin_login  # type: ignore[method-assign,assignment]
 admin.site.site_header = "廉情 Lianqing"
 
 urlpatterns = [
-    path("", core_views.public_home, name="public_home"),
+    path("", publicity_views.home, name="public_home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
@@ -27,4 +28,5 @@ urlpatterns = [
     path("", include("lianqing.dossiers.urls")),
     path("", include("lianqing.integrity.urls")),
     path("", include("lianqing.triage.urls")),
+    path("", include("lianqing.publicity.urls")),
 ]

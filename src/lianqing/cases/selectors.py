@@ -271,3 +271,66 @@ def case_labels(*, user: User, case_ids: list[int]) -> dict[int, str]:
     """Number and category of each of these cases the user may see (others are left out)."""
     rows = case_scope(Case.objects.filter(pk__in=case_ids), user).only("pk", "number", "category")
     return {case.pk: f"{case} {case.get_category_display()}" for case in rows}
+
+
+# Outcomes counted in the public statistics as 立案 and as 处分 (by the month a case concluded).
+PUBLIC_OUTCOME_GROUPS: dict[str, tuple[str, ...]] = {
+    "filed": ("investigation",),
+    "sanctioned": ("light_sanction", "heavy_sanction"),
+    "judicial": ("judicial_transfer",),
+}
+
+
+def public_month_counts(
+    *, org_path: str, start: dt.date, end: dt.date
+) -> dict[str, dict[tuple[str, dt.date], int]]:
+    """Counts of a commission's whole tree (org path prefix) for the public statistics, per
+    breakdown → (value, first day of month) → count, months from `start` to `end`:
+    category, source (channel), disposal, form (四种形态) from the monthly tallies; outcome groups
+    (立案, 处分, 移送司法) of cases concluded in the month."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncMonth
+
+    from .models import CaseMonthTally, TallyDimension
+
+    result: dict[str, dict[tuple[str, dt.date], int]] = {}
+    tallies = (
+        CaseMonthTally.objects.filter(
+            org__path__startswith=org_path,
+            month__gte=start.replace(day=1),
+            month__lte=end,
+            dimension__in=[
+                TallyDimension.CATEGORY,
+                TallyDimension.SOURCE,
+                TallyDimension.DISPOSAL,
+                TallyDimension.FORM,
+            ],
+        )
+        .values("dimension", "value", "month")
+        .annotate(n=Sum("cases"))
+        .order_by()
+    )
+    for row in tallies:
+        if row["n"]:
+            result.setdefault(row["dimension"], {})[(row["value"], row["month"])] = row["n"]
+    group_of = {outcome: group for group, outcomes in PUBLIC_OUTCOME_GROUPS.items() for outcome in outcomes}
+    tz = timezone.get_default_timezone()
+    concluded = (
+        Case.objects.filter(
+            org__path__startswith=org_path,
+            outcome__in=list(group_of),
+            concluded_at__gte=dt.datetime.combine(start.replace(day=1), dt.time.min, tzinfo=tz),
+            concluded_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+        )
+        .annotate(month=TruncMonth("concluded_at", tzinfo=tz))
+        .values("outcome", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    outcomes = result.setdefault("outcome", {})
+    for outcome_row in concluded:
+        month = outcome_row["month"]
+        month = month.date() if isinstance(month, dt.datetime) else month
+        key = (group_of[outcome_row["outcome"]], month)
+        outcomes[key] = outcomes.get(key, 0) + outcome_row["n"]
+    return result

@@ -37,6 +37,11 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("廉情分析"), "integrity:cockpit", (Role.LEADER, Role.SUPERVISION, Role.CASE_MANAGEMENT)),
     NavItem(_("网络舆情"), "triage:posts", (Role.DATA_ANALYSIS, Role.LEADER, Role.CASE_MANAGEMENT)),
     NavItem(_("研判模型"), "triage:model", (Role.ADMIN, Role.LEADER, Role.CASE_MANAGEMENT, Role.PETITION)),
+    NavItem(
+        _("阳光纪检"),
+        "publicity:staff_home",
+        (Role.LEADER, Role.CASE_MANAGEMENT, Role.PETITION, Role.DATA_ANALYSIS),
+    ),
     NavItem(_("机构"), "core:org_list"),
     NavItem(_("审计日志"), "core:audit_list", (Role.ADMIN, Role.LEADER)),
     NavItem(_("授权确认"), "core:grants", (Role.LEADER,)),

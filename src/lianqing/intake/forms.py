@@ -229,6 +229,21 @@ class ReportForm(BootstrapForm):
         )
 
 
+_REFERENCE = re.compile(r"^[A-Z]{2}\d{1,9}-\d{6}$")
+
+
+def report_initial(query: Any) -> dict[str, str]:
+    """What a link may prefill on the reporting form: a published line's reference (e.g. a
+    民生资金公开 line's "我有疑问"), nothing else; anything else in the link is ignored."""
+    reference = str(query.get("ref", "")).strip()
+    if not _REFERENCE.match(reference):
+        return {}
+    return {
+        "category": Category.PUBLIC_INTEREST.value,
+        "description": str(_("【民生资金公开 %(reference)s】我对这一条有疑问：")) % {"reference": reference},
+    }
+
+
 class TrackForm(BootstrapForm):
     code = forms.CharField(
         label=_("回执码"), max_length=40,

@@ -34,6 +34,7 @@ from lianqing.intake.forms import (
     ReportForm,
     TrackForm,
     UnlockForm,
+    report_initial,
 )
 from lianqing.intake.models import Report
 from lianqing.intake.notices import after_closure_review, messages_mark_seen
@@ -109,7 +110,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         form = outcome.form
         status = 429 if outcome.rate_limited else 400
     else:
-        form, status = ReportForm(), 200
+        form, status = ReportForm(initial=report_initial(request.GET)), 200
     context = {
         "form": form,
         "challenge": challenge_issue(),

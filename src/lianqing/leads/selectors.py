@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
 from lianqing.core.models import User
 from lianqing.core.names import region_label
 from lianqing.leads.access import hit_scope, package_scope, run_scope
-from lianqing.leads.models import DataPackage, Hit, ScanRun
+from lianqing.leads.models import DataPackage, Hit, ImportStatus, ScanRun
 
 FILTER_FIELDS = ("rule", "severity", "status", "change", "region", "org", "q")
 
@@ -215,3 +217,16 @@ def hit_labels(*, user: User | AnonymousUser, hit_ids: list[int]) -> dict[int, s
     """Rule name and subject of each of these 疑点 the user may see (others are left out)."""
     rows = hit_scope(user).filter(pk__in=hit_ids).only("pk", "rule_name", "subject_name")
     return {hit.pk: f"{hit.rule_name}：{hit.subject_name}" for hit in rows}
+
+
+def package_ready_list(*, user: User | AnonymousUser) -> QuerySet[DataPackage]:
+    """Packages the user may read whose import has finished, newest first."""
+    return package_scope(user).filter(import_status=ImportStatus.READY).order_by("-created_at", "-id")
+
+
+def package_dataset_rows(*, package: DataPackage, dataset: str) -> list[dict[str, Any]]:
+    """The rows of one dataset of an imported package, or [] when the package lacks it."""
+    path = Path(package.path) / f"{dataset}.parquet"
+    if not package.is_ready or not path.is_file():
+        return []
+    return pq.read_table(path).to_pylist()
