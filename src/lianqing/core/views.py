@@ -38,11 +38,6 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 @require_GET
-def public_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/public_home.html")
-
-
-@require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 only when the database and the upload folders take writes; 503 names what does not."""
     problems = health_problems()
