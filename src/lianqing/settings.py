@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "lianqing.leads",
     "lianqing.dossiers",
     "lianqing.integrity",
+    "lianqing.duties",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "lianqing.core.middleware.RequireSecondFactorMiddleware",
+    "lianqing.duties.middleware.LiaisonConfinementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

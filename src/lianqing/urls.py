@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("lianqing.leads.urls")),
     path("", include("lianqing.dossiers.urls")),
     path("", include("lianqing.integrity.urls")),
+    path("", include("lianqing.duties.urls")),
 ]
