@@ -82,7 +82,8 @@ def test_liaison_home_is_their_unit(world: World, client_for: Callable[[User], C
 def test_unit_scoping(world: World, client_for: Callable[[User], Client]) -> None:
     own = Task.objects.filter(unit=world.unit_a).first()
     other = Task.objects.filter(unit=world.unit_b).first()
-    assert own and other
+    assert own
+    assert other
     client = client_for(world.liaison)
     assert client.get(f"/staff/duties/tasks/{own.pk}/").status_code == 200
     for path in (

@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianqing.core.models import Org, User
+from lianqing.core.services import notifications_replace_many
 
 from .models import Light, Task, TaskEvent, TaskStatus
-from .notices import notify, office_reviewers, task_title, unit_liaisons, unit_secretary_user
+from .notices import office_reviewers, task_link, task_title, unit_liaisons, unit_secretary_user
 from .tally import tally_rebuild
 from .workflow import LIGHT_STEPS
 
@@ -92,13 +93,14 @@ TITLES = {
 def reminders_send(run: LightRun) -> int:
     """Reminders for the tasks this run changed: the responsible person and the liaisons on
     yellow and red (one 'due' notice: red replaces yellow); on red and lock, also the unit's
-    书记 and the reviewing office ('escalated')."""
+    书记 and the reviewing office ('escalated'). Written in bulk (`notifications_replace_many`)."""
     events = TaskEvent.objects.filter(at=run.at, actor__isnull=True).select_related(
         "task__unit", "task__item", "task__responsible__user", "task__assignment__reviewer"
     )
     liaisons: dict[int, list[User]] = {}
     secretaries: dict[int, User | None] = {}
     offices: dict[int, list[User]] = defaultdict(list)
+    batch: list[tuple[int, str, str, str, str]] = []
     sent = 0
     for event in events.iterator(chunk_size=2000):
         task = event.task
@@ -109,11 +111,17 @@ def reminders_send(run: LightRun) -> int:
             offices[office.pk] = office_reviewers(office)
         person = task.responsible.user if task.responsible and task.responsible.user else None
         title = TITLES[event.action] % {"date": task.deadline.isoformat(), "what": task_title(task)}
+        link = task_link(task)
         kind = "locked" if event.action == "lock" else "due"
-        sent += notify([person, *liaisons[unit_id]], task, kind, title)
+        recipients = [(user, kind) for user in [person, *liaisons[unit_id]] if user is not None]
         if event.action in {"overdue", "lock"}:
-            sent += notify([secretaries[unit_id], *offices[office.pk]], task, "escalated", title)
-    return sent
+            escalate = [secretaries[unit_id], *offices[office.pk]]
+            recipients += [(user, "escalated") for user in escalate if user is not None]
+        batch.extend((user.pk, f"duties:{task.pk}:{what}", title, "", link) for user, what in recipients)
+        if len(batch) >= 5000:
+            sent += notifications_replace_many(batch)
+            batch = []
+    return sent + notifications_replace_many(batch)
 
 
 def lights_refresh(*, today: dt.date | None = None) -> dict[str, int]:
