@@ -163,27 +163,16 @@ def notifications_replace_many(items: Iterable[tuple[int, str, str, str, str]]) 
                     recipient_id__in={r for r, _k in chunk}, dedupe_key__in={k for _r, k in chunk}
                 )
             }
-            now = timezone.now()
-            fresh, updated = [], []
+            fresh, replaced = [], []
             for pair in chunk:
                 title, body, link = wanted[pair]
                 current = existing.get(pair)
-                if current is None:
-                    fresh.append(
-                        Notification(
-                            recipient_id=pair[0], dedupe_key=pair[1], title=title, body=body, link=link
-                        )
-                    )
-                elif current.title != title:
-                    current.title, current.body, current.link, current.read_at, current.created_at = (
-                        title,
-                        body,
-                        link,
-                        None,
-                        now,
-                    )
-                    updated.append(current)
+                if current is not None and current.title == title:
+                    continue
+                if current is not None:  # replaced: the new notice shows as new and unread
+                    replaced.append(current.pk)
+                fresh.append(Notification(recipient_id=pair[0], dedupe_key=pair[1], title=title, body=body, link=link))
+            Notification.objects.filter(pk__in=replaced).delete()
             Notification.objects.bulk_create(fresh, ignore_conflicts=True)
-            Notification.objects.bulk_update(updated, ["title", "body", "link", "read_at", "created_at"])
-            changed += len(fresh) + len(updated)
+            changed += len(fresh)
     return changed

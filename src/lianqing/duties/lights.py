@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import DateTimeField, F, Q, QuerySet, Value
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from lianqing.core.models import Org, User
 from lianqing.core.services import notifications_replace_many
 
 from .models import Light, Task, TaskEvent, TaskStatus
-from .notices import office_reviewers, task_link, task_title, unit_liaisons, unit_secretary_user
+from .notices import office_reviewers, task_title, unit_liaisons, unit_secretary_user
 from .tally import tally_rebuild
 from .workflow import LIGHT_STEPS
 
@@ -102,6 +103,7 @@ def reminders_send(run: LightRun) -> int:
     offices: dict[int, list[User]] = defaultdict(list)
     batch: list[tuple[int, str, str, str, str]] = []
     sent = 0
+    link_of_zero = reverse("duties:task_detail", args=[0])
     for event in events.iterator(chunk_size=2000):
         task = event.task
         unit_id, office = task.unit_id, task.assignment.reviewer
@@ -111,7 +113,7 @@ def reminders_send(run: LightRun) -> int:
             offices[office.pk] = office_reviewers(office)
         person = task.responsible.user if task.responsible and task.responsible.user else None
         title = TITLES[event.action] % {"date": task.deadline.isoformat(), "what": task_title(task)}
-        link = task_link(task)
+        link = link_of_zero.replace("/0/", f"/{task.pk}/")
         kind = "locked" if event.action == "lock" else "due"
         recipients = [(user, kind) for user in [person, *liaisons[unit_id]] if user is not None]
         if event.action in {"overdue", "lock"}:
