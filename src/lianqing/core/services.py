@@ -171,7 +171,9 @@ def notifications_replace_many(items: Iterable[tuple[int, str, str, str, str]]) 
                     continue
                 if current is not None:  # replaced: the new notice shows as new and unread
                     replaced.append(current.pk)
-                fresh.append(Notification(recipient_id=pair[0], dedupe_key=pair[1], title=title, body=body, link=link))
+                fresh.append(
+                    Notification(recipient_id=pair[0], dedupe_key=pair[1], title=title, body=body, link=link)
+                )
             Notification.objects.filter(pk__in=replaced).delete()
             Notification.objects.bulk_create(fresh, ignore_conflicts=True)
             changed += len(fresh)
