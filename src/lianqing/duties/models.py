@@ -244,6 +244,8 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["unit", "year", "deadline"], name="duties_task_unit_year"),
             models.Index(fields=["year", "month"], name="duties_task_year_month"),
+            models.Index(fields=["year", "light", "deadline"], name="duties_task_year_light"),
+            models.Index(fields=["year", "status", "deadline"], name="duties_task_year_status"),
             models.Index(fields=["assignment", "status"], name="duties_task_assignment"),
             models.Index(
                 fields=["warn_on"], name="duties_task_to_warn",
