@@ -87,7 +87,9 @@ def main() -> None:
         User.objects.filter(username__startswith="bench-").delete()
         Org.objects.filter(path__startswith=commission.path).exclude(pk=commission.pk).delete()
         offices = [
-            org_upsert(org_code=f"BENCH-JC{i}", name=f"第{i}监督检查室", kind=OrgKind.DEPARTMENT, parent=commission)
+            org_upsert(
+                org_code=f"BENCH-JC{i}", name=f"第{i}监督检查室", kind=OrgKind.DEPARTMENT, parent=commission
+            )
             for i in range(1, 11)
         ]
         Org.objects.bulk_create(
@@ -102,13 +104,18 @@ def main() -> None:
             [User(username=f"bench-liaison-{u.pk}", org=u, password="!") for u in units]  # noqa: S106
             + [User(username=f"bench-office-{o.pk}", org=o, password="!") for o in offices]  # noqa: S106
         )
-        liaison_group, office_group = Group.objects.get(name=str(Role.LIAISON)), Group.objects.get(name=str(Role.SUPERVISION))
+        liaison_group, office_group = (
+            Group.objects.get(name=str(Role.LIAISON)),
+            Group.objects.get(name=str(Role.SUPERVISION)),
+        )
         through = User.groups.through
         through.objects.bulk_create(
             through(user_id=u.pk, group_id=(office_group if u.username.startswith("bench-office") else liaison_group).pk)
             for u in users
         )  # fmt: skip
-        template = services.template_create(owner=commission, name="基准责任清单", kind=TemplateKind.PARTY_COMMITTEE)
+        template = services.template_create(
+            owner=commission, name="基准责任清单", kind=TemplateKind.PARTY_COMMITTEE
+        )
         for i in range(args.duties):
             services.item_save(template=template, fields={
                 "title": f"责任事项{i + 1:02d}", "frequency": Frequency.MONTHLY, "due_day": 3 + (i * 7) % 26,
@@ -126,14 +133,18 @@ def main() -> None:
         with connection.cursor() as cursor:  # the year so far, set-based: 80 % accepted, 5 % submitted
             cursor.execute(
                 "UPDATE duties_task SET status = 'accepted', light = 'green', grade = 'B', submitted_at = now(),"
-                " reviewed_at = now() WHERE deadline < %s AND id %% 20 < 16", [before])
+                " reviewed_at = now() WHERE deadline < %s AND id %% 20 < 16",
+                [before],
+            )
             cursor.execute(
                 "UPDATE duties_task SET status = 'submitted', submitted_at = now() WHERE deadline < %s AND id %% 20 = 16",
                 [before])  # fmt: skip
             cursor.execute("ANALYZE")
         start = time.perf_counter()
         caught_up = lights.lights_refresh(today=before)
-        print(f"  catch-up light job to {before}: {time.perf_counter() - start:.1f} s {caught_up}", flush=True)
+        print(
+            f"  catch-up light job to {before}: {time.perf_counter() - start:.1f} s {caught_up}", flush=True
+        )
         print(f"loaded in {time.perf_counter() - start:.1f} s", flush=True)
     assert template is not None
     units = list(Org.objects.filter(org_code__startswith="BENCH-U").values_list("pk", flat=True))
@@ -175,7 +186,9 @@ def main() -> None:
     print(f"| {'what':<32} | {'p50 ms':>8} | {'p95 ms':>8} | {'max ms':>8} |")
     print(f"|{'-' * 34}|{'-' * 10}|{'-' * 10}|{'-' * 10}|")
     for name, samples in rows:
-        print(f"| {name:<32} | {statistics.median(samples):8.1f} | {p95(samples):8.1f} | {max(samples):8.1f} |")
+        print(
+            f"| {name:<32} | {statistics.median(samples):8.1f} | {p95(samples):8.1f} | {max(samples):8.1f} |"
+        )
     print(f"\ndaily job of {as_of}: lights {t_lights:.1f} s {run.changed}, reminders {t_notices:.1f} s "
           f"({notices:,} notices), rollups {t_tally:.1f} s; total {t_lights + t_notices + t_tally:.1f} s")  # fmt: skip
     Assignment.objects.none()
