@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0005_initial'),
+        ('core', '0004_role_grants_enrolment_codes_health_probe'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
