@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "lianqing.integrity",
     "lianqing.triage",
     "lianqing.publicity",
+    "lianqing.duties",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +127,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "lianqing.core.middleware.RequireSecondFactorMiddleware",
+    "lianqing.duties.middleware.LiaisonConfinementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

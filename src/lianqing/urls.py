@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("lianqing.integrity.urls")),
     path("", include("lianqing.triage.urls")),
     path("", include("lianqing.publicity.urls")),
+    path("", include("lianqing.duties.urls")),
 ]

@@ -42,6 +42,9 @@ NAV_ITEMS: list[NavItem] = [
         "publicity:staff_home",
         (Role.LEADER, Role.CASE_MANAGEMENT, Role.PETITION, Role.DATA_ANALYSIS),
     ),
+    NavItem(
+        _("主体责任"), "duties:home", (Role.LEADER, Role.SUPERVISION, Role.CASE_MANAGEMENT, Role.LIAISON)
+    ),
     NavItem(_("机构"), "core:org_list"),
     NavItem(_("审计日志"), "core:audit_list", (Role.ADMIN, Role.LEADER)),
     NavItem(_("授权确认"), "core:grants", (Role.LEADER,)),
@@ -52,6 +55,8 @@ def staff_navigation(user: User) -> list[dict[str, str]]:
     items = []
     for item in NAV_ITEMS:
         if not item.visible_to(user):
+            continue
+        if user.has_role(Role.LIAISON) and Role.LIAISON not in item.roles:  # a unit's liaison: duties only
             continue
         try:
             url = reverse(item.url_name)

@@ -14,6 +14,7 @@ class Role(StrEnum):
     TRIAL = "审理"
     DATA_ANALYSIS = "数据分析"
     LEADER = "领导"
+    LIAISON = "履责联络员"  # a person of a unit, not commission staff: reaches only duties
 
 
 ALL_ROLES: tuple[Role, ...] = tuple(Role)

@@ -145,3 +145,36 @@ def notification_replace(*, recipient: User, key: str, title: str, body: str = "
             title=title, body=body, link=link, read_at=None, created_at=timezone.now()
         )
     return True
+
+
+def notifications_replace_many(items: Iterable[tuple[int, str, str, str, str]]) -> int:
+    """`notification_replace` for many (recipient id, key, title, body, link) at once, for daily
+    jobs that remind about thousands of objects: one read and one bulk write per 1,000. Returns
+    how many recipients have something new to read."""
+    wanted = {(recipient_id, key): (title, body, link) for recipient_id, key, title, body, link in items}
+    pairs = list(wanted)
+    changed = 0
+    for start in range(0, len(pairs), 1000):
+        chunk = pairs[start : start + 1000]
+        with transaction.atomic():
+            existing = {
+                (n.recipient_id, n.dedupe_key): n
+                for n in Notification.objects.select_for_update().filter(
+                    recipient_id__in={r for r, _k in chunk}, dedupe_key__in={k for _r, k in chunk}
+                )
+            }
+            fresh, replaced = [], []
+            for pair in chunk:
+                title, body, link = wanted[pair]
+                current = existing.get(pair)
+                if current is not None and current.title == title:
+                    continue
+                if current is not None:  # replaced: the new notice shows as new and unread
+                    replaced.append(current.pk)
+                fresh.append(
+                    Notification(recipient_id=pair[0], dedupe_key=pair[1], title=title, body=body, link=link)
+                )
+            Notification.objects.filter(pk__in=replaced).delete()
+            Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+            changed += len(fresh)
+    return changed

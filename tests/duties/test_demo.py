@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from lianqing.core import demo as core_demo
+from lianqing.core.models import User
+from lianqing.core.roles import Role
+from lianqing.duties import demo
+from lianqing.duties.models import Light, Task, TaskStatus
+
+
+@pytest.mark.django_db
+def test_demo_year_has_every_light_and_a_liaison() -> None:
+    out = io.StringIO()
+    core_demo.load(out)
+    demo.load(out)
+    demo.load(out)  # idempotent
+    assert "已存在" in out.getvalue()
+    tasks = Task.objects.all()
+    assert tasks.filter(light=Light.GREEN, status=TaskStatus.ACCEPTED).exists()
+    assert tasks.filter(light=Light.RED).exists()
+    assert tasks.filter(status=TaskStatus.LOCKED).exists()
+    assert tasks.filter(status=TaskStatus.REOPENED).exists()
+    assert tasks.filter(light=Light.BLUE).exists() or tasks.filter(light=Light.YELLOW).exists()
+    liaison = User.objects.get(username=demo.LIAISON_USERNAME)
+    assert liaison.has_role(Role.LIAISON)
+    assert liaison.org is not None
+    assert liaison.org.name == demo.UNITS[0][1]
