@@ -90,3 +90,15 @@ def staff_login(page: object, base_url: str, user: object) -> None:
     page.fill("#id_token", totp_now(user))  # type: ignore[attr-defined]
     page.click("#otp-submit")  # type: ignore[attr-defined]
     page.wait_for_selector("#staff-home-title")  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def officer(org_tree: object, make_user: object) -> object:
+    """A 信访室 officer ("xinfang") with a confirmed authenticator, for `staff_login`."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from lianqing.core.roles import Role
+
+    user = make_user(Role.PETITION, org=org_tree.petition_office, username="xinfang")  # type: ignore[attr-defined,operator]
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return user

@@ -6,22 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lianqing.cases.models import Case, Status
-from lianqing.core.roles import Role
 from tests.cases.factories import register_case
 from tests.e2e.conftest import staff_login
 from tests.e2e.console import console_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def officer(org_tree, make_user):
-    user = make_user(Role.PETITION, org=org_tree.petition_office, username="xinfang")
-    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    return user
 
 
 def test_register_a_letter_in_chinese_then_an_error_stays_at_its_field(

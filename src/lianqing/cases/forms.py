@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianqing.core.models import Clearance, Org, OrgKind, User
+from lianqing.intake.identity import person_id_normalise, person_id_problem, phone_normalise, phone_problem
 from lianqing.intake.regions import region_children, region_provinces
+from lianqing.intake.services import ReporterIdentity
 
 from .access import commission_of
 from .models import (
@@ -173,7 +175,15 @@ class CaseRegisterForm(forms.Form):
         label=_("密级"), choices=Clearance.choices, coerce=int, initial=Clearance.ORDINARY
     )
     is_reporter_named = forms.BooleanField(label=_("实名举报"), required=False)
+    # Shown once 实名 is ticked, required then (the ID number stays optional); sealed by the intake
+    # app like a portal reporter's identity, never stored in the case.
+    reporter_name = forms.CharField(label=_("举报人姓名"), max_length=64, required=False)
+    reporter_phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
+    reporter_id_number = forms.CharField(label=_("身份证号（选填）"), max_length=32, required=False)
     higher_level = forms.ChoiceField(label=_("管辖"), choices=HigherLevel.choices, required=False)
+
+    NAMED_FIELDS = ("reporter_name", "reporter_phone", "reporter_id_number")
+    NAMED_REQUIRED = ("reporter_name", "reporter_phone")
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -207,7 +217,22 @@ class CaseRegisterForm(forms.Form):
         if county and not city:
             self.add_error("city", _("请选择市"))
         data["region_code"] = county or city or province
+        data["reporter"] = self._reporter(data) if data.get("is_reporter_named") else None
         return data
+
+    def _reporter(self, data: dict[str, Any]) -> ReporterIdentity | None:
+        name = " ".join(str(data.get("reporter_name", "")).split())
+        phone = phone_normalise(data.get("reporter_phone", ""))
+        number = person_id_normalise(data.get("reporter_id_number", ""))
+        if not name:
+            self.add_error("reporter_name", _("实名举报请填写举报人姓名"))
+        if not phone:
+            self.add_error("reporter_phone", _("实名举报请填写联系电话"))
+        elif problem := phone_problem(phone):
+            self.add_error("reporter_phone", problem)
+        if number and (problem := person_id_problem(number)):
+            self.add_error("reporter_id_number", problem)
+        return ReporterIdentity(name=name, id_number=number, phone=phone)
 
 
 # Which fields each action asks for, in order; those in REQUIRED are marked (*) on the form.

@@ -8,7 +8,7 @@ action's typed facts.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import File
 from django.db import transaction
@@ -32,6 +32,9 @@ from .models import AssignMode, AssignRoute, Case, CaseAttachment, CaseNote, Hig
 from .registration import case_create
 from .selectors import CaseFilters, case_list
 
+if TYPE_CHECKING:
+    from lianqing.intake.services import ReporterIdentity
+
 OWN_HEAD_REASON = gettext_noop("反映本级纪委监委主要负责人，直接报送上级")
 
 
@@ -51,10 +54,13 @@ def case_register(
     details: dict[str, Any] | None = None,
     is_reporter_named: bool = False,
     higher_level: str = HigherLevel.NONE,
+    reporter: ReporterIdentity | None = None,
 ) -> Case:
     """Register a new case in 待受理. A report about this commission's own head goes straight up
     (检举控告工作规则 第十四条): a rule of registration, so no user's role is checked, but the step
-    is the state machine's 报送上级 all the same."""
+    is the state machine's 报送上级 all the same. `reporter`: a named reporter's identity (登记
+    实名), sealed by the intake app as a portal reporter's is, never stored in the case."""
+    is_reporter_named = is_reporter_named or reporter is not None
     case = case_create(
         kind=kind,
         source=source,
@@ -70,6 +76,14 @@ def case_register(
         is_reporter_named=is_reporter_named,
         higher_level=higher_level,
     )
+    if reporter is not None:
+        from lianqing.intake.errors import IntakeError
+        from lianqing.intake.services import registered_identity_seal
+
+        try:
+            registered_identity_seal(case=case, identity=reporter, by=created_by)
+        except IntakeError as error:
+            raise CaseError(error.message, field=error.field or "") from None
     if higher_level == HigherLevel.OWN_HEAD:
         refused = wf.state_refusal(case, wf.SendUp.spec)
         if refused:  # pragma: no cover - a new petition is always pending

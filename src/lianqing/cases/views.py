@@ -153,6 +153,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 confidentiality=data["confidentiality"],
                 is_reporter_named=data["is_reporter_named"],
                 higher_level=data["higher_level"] or HigherLevel.NONE,
+                reporter=data["reporter"],
             )
         except CaseError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))

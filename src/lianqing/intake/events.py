@@ -91,3 +91,13 @@ def attachment_names_read(*, user: User, report: Report, request: HttpRequest | 
     return audit_record(
         action=AuditAction.VIEW, actor=user, obj=report, details={"read": "attachment_names"}, request=request
     )
+
+
+def registered_identity_sealed(*, report: Report, by: User | None, recipients: int) -> AuditEvent:
+    """A registering clerk sealed a named reporter's identity; the identity itself is not recorded."""
+    return audit_record(
+        action=AuditAction.CREATE,
+        actor=by,
+        obj=report,
+        details={"event": "registered_identity_sealed", "case": report.case_id, "recipients": recipients},
+    )

@@ -2,7 +2,8 @@
 
 The 身份证号 follows DATA-CONTRACT.md: 18 characters, a real birth date, the check digit
 (python-stdnum's `calc_check_digit` and `get_birth_date`); the region part is advisory.
-Each check returns a Chinese message (English in brackets) or "" when the value is fine.
+Each check returns a message in the user's language (Chinese source, English in the catalogue)
+or "" when the value is fine.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ from lianqing.intake.attachments import AttachmentKind
 class Channel(models.TextChoices):
     WEB = "web", _("网站")
     API = "api", _("接口")
+    # A letter, visit or call registered by the 信访室 whose reporter gave their name (登记 实名).
+    REGISTERED = "register", _("来信来访登记")
 
 
 class Report(models.Model):

@@ -18,6 +18,7 @@ from lianqing.intake.access import scope_reports
 from lianqing.intake.errors import IntakeError
 from lianqing.intake.models import (
     Attachment,
+    Channel,
     IdentityRequest,
     IdentityRequestStatus,
     Message,
@@ -55,11 +56,12 @@ def report_messages(report: Report) -> QuerySet[Message]:
 
 
 def report_staff_list(*, user: User, needs_review: bool = False) -> QuerySet[Report]:
-    """Reports the user sees, with unread reporter messages counted; `needs_review`: only those
+    """Online reports the user sees (a registered letter's sealed identity is reached from its
+    case), with unread reporter messages counted; `needs_review`: only those
     with a message written after closure that the 信访室 has not reviewed."""
     from_reporter = Q(messages__direction=MessageDirection.FROM_REPORTER)
     reports = (
-        scope_reports(Report.objects.all(), user)
+        scope_reports(Report.objects.exclude(channel=Channel.REGISTERED), user)
         .select_related("org", "case")
         .annotate(
             attachment_count=Count("attachments", distinct=True),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -25,11 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
 
-from lianqing.cases.models import Kind, Source
+from lianqing.cases.models import Case, Kind, Source
 from lianqing.cases.services import case_register
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, Org, OrgKind, User
-from lianqing.intake import conf, crypto, keys, storage
+from lianqing.intake import conf, crypto, events, keys, storage
 from lianqing.intake.abuse import challenge_verify, rate_counters_prune, rate_limit_hit, submission_key
 from lianqing.intake.attachments import PreparedFile, attachments_prepare
 from lianqing.intake.errors import IntakeError
@@ -332,6 +333,43 @@ def _report_create(
             "recipients": len(recipients),
         },
     )
+    return report
+
+
+@transaction.atomic
+def registered_identity_seal(*, case: Case, identity: ReporterIdentity, by: User | None) -> Report:
+    """Seal the identity of a named reporter whose letter, visit or call the 信访室 registered
+    (登记 实名), exactly as a portal reporter's: to a key of its own, sealed to each recipient of the
+    receiving commission; read only through the custodian path (a reason and a 领导's approval).
+    The report row carries no receipt the reporter knows: it exists to hold the sealed identity."""
+    recipients = recipient_keys_for(case.org)
+    if not recipients:
+        raise IntakeError(
+            _("本机关尚未设置接收人密钥，无法保存实名举报人的身份信息，请先设置个人解密口令"),
+            field="reporter_name",
+        )
+    report_key = crypto.report_keypair_new()
+    seal = _sealer(None, bytes(report_key.public_key))
+    unknown_receipt = receipt_new().code  # never shown: the reporter follows up through the 信访室
+    report = Report.objects.create(
+        case=case,
+        org=case.org,
+        category=case.category,
+        region_code=case.region_code,
+        description=case.summary,
+        is_anonymous=False,
+        identity_box=seal(identity_plain(identity)),
+        key_scheme=crypto.REPORT_KEYPAIR,
+        public_key=bytes(report_key.public_key),
+        receipt_lookup=receipt_lookup_digest(unknown_receipt),
+        receipt_hash=receipt_hash(unknown_receipt),
+        submission_key=hashlib.blake2b(os.urandom(32), digest_size=32).hexdigest(),
+        receipt_box=b"",
+        channel=Channel.REGISTERED,
+        received_at=case.received_at,
+    )
+    grants_create(report=report, report_key=bytes(report_key), keys=recipients, by=by)
+    events.registered_identity_sealed(report=report, by=by, recipients=len(recipients))
     return report
 
 

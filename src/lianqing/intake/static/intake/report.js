@@ -1,41 +1,8 @@
-// Reporting portal: region cascade, named/anonymous fields, file checks, proof of work on submit.
+// Reporting portal (the region cascade is core/region-cascade.js): named/anonymous fields, file checks, proof of work on submit.
 (function () {
   "use strict";
   var form = document.getElementById("report-form");
   if (!form) { return; }
-  var regionsUrl = form.getAttribute("data-regions-url");
-  var province = document.getElementById("id_province");
-  var city = document.getElementById("id_city");
-  var county = document.getElementById("id_county");
-
-  function fill(select, regions, placeholder) {
-    select.innerHTML = "";
-    var blank = document.createElement("option");
-    blank.value = "";
-    blank.textContent = placeholder;
-    select.appendChild(blank);
-    regions.forEach(function (region) {
-      var option = document.createElement("option");
-      option.value = region.code;
-      option.textContent = region.name;
-      select.appendChild(option);
-    });
-  }
-
-  function load(parent, select, placeholder) {
-    var first = select.options.length ? select.options[0].textContent : placeholder;
-    if (!parent) { fill(select, [], first); return; }
-    fetch(regionsUrl + "?parent=" + encodeURIComponent(parent), { credentials: "same-origin" })
-      .then(function (response) { return response.json(); })
-      .then(function (data) { fill(select, data.regions, first); });
-  }
-
-  province.addEventListener("change", function () {
-    load(province.value, city, "");
-    fill(county, [], county.options.length ? county.options[0].textContent : "");
-  });
-  city.addEventListener("change", function () { load(city.value, county, ""); });
-
   // Extra reported persons: empty rows stay folded until asked for.
   var addPerson = document.getElementById("add-person");
   function hiddenRows() { return form.querySelectorAll(".lq-person-extra.lq-hidden"); }
