@@ -88,6 +88,8 @@ CASE_URLS = [
     ("cases:print", "get", True, 200),
 ]
 
+STAFF_URLS = [name for name, *_ in CASE_URLS]  # read by tests/test_url_coverage.py
+
 
 def test_every_cases_url_is_in_the_matrix():
     from lianqing.cases.urls import urlpatterns

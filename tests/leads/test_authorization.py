@@ -37,6 +37,7 @@ URLS: dict[str, tuple[str, str, dict[str, str]]] = {
 }
 # URLs whose arguments are no database object (an expired wizard, a mapping that is not there)
 ARGS = {"mapping_wizard": ["0" * 32], "mapping_import": ["nothing"]}
+STAFF_URLS = [f"leads:{name}" for name in URLS]  # read by tests/test_url_coverage.py
 READERS = {"owner", "leader", "case_manager"}
 DECIDERS = {"owner", "leader"}
 

@@ -176,7 +176,9 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def audit_list_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if not user.has_role(Role.ADMIN, Role.LEADER):
+    # The log is the whole instance's: the administrator, or a 领导 of the commission itself (not a
+    # township's 纪委, whose jurisdiction is a part of it).
+    if not (user.has_role(Role.ADMIN) or grants.may_confirm_grants(user)):
         return HttpResponseForbidden(_("无权查看审计日志"))
     events = AuditEvent.objects.select_related("actor").order_by("-seq")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
