@@ -61,6 +61,8 @@ def _owner_only(home: Path) -> None:
 _owner_only(HOME)
 KEYS_DIR = HOME / "keys"
 DATA_DIR = HOME / "data"
+# An import claimed by a worker and unfinished after this long is ended as failed (the worker died).
+LEADS_IMPORT_STUCK_AFTER = timedelta(hours=int(env("LIANQING_IMPORT_STUCK_HOURS", "6")))
 MEDIA_ROOT = HOME / "uploads"
 # The audit chain's HMAC key (outside the database) and the write-once folder its signed heads
 # are exported to daily: by default beside the instance folder, not in it, so a copy of the

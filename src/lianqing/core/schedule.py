@@ -28,6 +28,7 @@ DAILY_JOBS: tuple[tuple[str, dt.time], ...] = (
     ("lianqing.integrity.tasks.integrity_refresh_task", dt.time(5, 0)),
     ("lianqing.triage.tasks.model_retrain_task", dt.time(4, 0)),
     ("lianqing.duties.tasks.duty_lights_task", dt.time(6, 50)),
+    ("lianqing.leads.tasks.package_imports_sweep_task", dt.time(4, 10)),
 )
 
 

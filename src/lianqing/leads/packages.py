@@ -7,10 +7,12 @@ the tests register folders in-process. Each delivery of an import task first cla
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import IO
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -195,3 +197,30 @@ def package_import_execute(package_id: int, *, scan_after: bool = False) -> None
             scan_start(package=package, user=package.created_by)
         except LeadsError as error:
             logger.warning("scan after the import of package %s not started: %s", package_id, error)
+
+
+def package_imports_sweep(*, now: dt.datetime | None = None) -> int:
+    """End the imports whose worker died: claimed longer ago than LEADS_IMPORT_STUCK_AFTER and
+    still importing. Each is marked 导入失败 with a reason the analyst reads on the package page,
+    and what the dead worker may have half-written is removed. A worker that wakes up later
+    finds the import no longer importing and keeps nothing (package_import_execute). Returns how
+    many were ended; the worker runs it daily."""
+    now = now or timezone.now()
+    stuck_after: dt.timedelta = settings.LEADS_IMPORT_STUCK_AFTER
+    hours = max(1, round(stuck_after.total_seconds() / 3600))
+    ended = 0
+    stuck = DataPackage.objects.filter(
+        import_status=ImportStatus.IMPORTING, import_started_at__lt=now - stuck_after
+    )
+    for package in stuck.only("pk", "path"):
+        reason = _(
+            "后台导入任务开始后 %(hours)d 小时仍未完成（处理它的进程可能已中断），导入已结束，请重新登记或上传数据包"
+        ) % {"hours": hours}
+        if DataPackage.objects.filter(pk=package.pk, import_status=ImportStatus.IMPORTING).update(
+            import_status=ImportStatus.FAILED, import_error=reason, import_report={"problems": []}
+        ):
+            storage.remove_package_folder(Path(package.path))
+            ended += 1
+    if ended:
+        logger.warning("ended %d stuck package imports", ended)
+    return ended

@@ -15,6 +15,7 @@ from lianqing.leads.packages import (
     package_import_execute,
     package_import_folder,
     package_import_upload,
+    package_imports_sweep,
     package_register_folder,
 )
 from lianqing.leads.scans import (
@@ -34,6 +35,7 @@ __all__ = [
     "package_import_execute",
     "package_import_folder",
     "package_import_upload",
+    "package_imports_sweep",
     "package_register_folder",
     "previous_run_of",
     "rule_category",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from lianqing.leads.services import package_import_execute, scan_execute
+from lianqing.leads.services import package_import_execute, package_imports_sweep, scan_execute
 
 
 @task()
@@ -17,3 +17,9 @@ def package_import_task(package_id: int, scan_after: bool = False) -> None:
 def scan_run_task(run_id: int) -> None:
     """Run a queued scan; safe to retry (a run that is no longer queued is left alone)."""
     scan_execute(run_id)
+
+
+@task()
+def package_imports_sweep_task() -> int:
+    """Daily: end the imports whose worker died (claimed long ago, never finished)."""
+    return package_imports_sweep()
