@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # Every element of <main> whose content is wider than itself and that neither scrolls nor ends in an
 # ellipsis on purpose; and the page itself scrolling sideways.
 OVERFLOWS_JS = """() => {
@@ -14,10 +16,13 @@ OVERFLOWS_JS = """() => {
     (el.classList.length ? "." + [...el.classList].join(".") : "");
   for (const el of document.querySelectorAll("main *")) {
     if (el.closest("[_echarts_instance_]")) continue;  // the canvas is checked by CHART_LABELS_JS
+    if (el.closest(".visually-hidden")) continue;  // for screen readers: 1px on purpose
     const style = getComputedStyle(el);
     if (style.display === "inline" || style.display === "none" || el.clientWidth === 0) continue;
     if (["auto", "scroll"].includes(style.overflowX) || style.textOverflow === "ellipsis") continue;
-    if (el.scrollWidth > el.clientWidth + 1) {
+    // Rows' gutters (Bootstrap's negative margins, 8px at most) spill into their parents on
+    // purpose and show nothing cut; more than that is content the box cannot hold.
+    if (el.scrollWidth > el.clientWidth + 8) {
       problems.push(`${name(el)}: content ${el.scrollWidth}px in ${el.clientWidth}px`);
     }
   }
@@ -62,3 +67,57 @@ def layout_problems(page: object) -> list[str]:
     if page.evaluate("() => typeof echarts !== 'undefined'"):  # type: ignore[attr-defined]
         problems += page.evaluate(CHART_LABELS_JS)  # type: ignore[attr-defined]
     return problems
+
+
+# The page's visible text, without what the data says: tables' cells, inputs, the language switch.
+PAGE_WORDS_JS = """(selector) => [...document.querySelectorAll(selector)]
+  .filter(n => (n.offsetParent !== null || n.getClientRects().length) && !n.closest(".visually-hidden"))
+  .map(n => n.innerText)"""
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+# Words that stay Latin in Chinese: names of products, formats and standards.
+LATIN_IN_CHINESE = {
+    "Lianqing",
+    "TOTP",
+    "Excel",
+    "xlsx",
+    "PDF",
+    "DuckDB",
+    "Spark",
+    "CSV",
+    "JSON",
+    "GB/T",
+    "QR",
+}
+SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+REGION_CODE = re.compile(r"(?<![\w*-])[1-8]\d{5}(?:\d{3})?(?![\w*-])")  # not a masked ID
+
+
+def language_problems(page: object, language: str, data: list[str], selector: str) -> list[str]:
+    """The screen's own words in the other language: CJK on an English page, Latin words on a
+    Chinese one. `data` (names of people, orgs, places) is taken out first."""
+    problems = []
+    for text in page.evaluate(PAGE_WORDS_JS, selector):  # type: ignore[attr-defined]
+        for value in data:
+            text = text.replace(value, " ")
+        if language == "en" and CJK.search(text):
+            problems.append(f"Chinese on an English page: {text.strip()[:60]!r}")
+        if language != "en":
+            words = [w for w in LATIN_WORD.findall(text) if w not in LATIN_IN_CHINESE]
+            if words:
+                problems.append(
+                    f"Latin words on a Chinese page: {' '.join(words)[:60]!r} in {text.strip()[:40]!r}"
+                )
+    return problems
+
+
+def code_problems(page: object) -> list[str]:
+    """Raw column names (snake_case) and GB/T 2260 region codes shown where a name exists."""
+    from lianqing.intake.regions import region_name
+
+    text = page.evaluate(
+        "() => document.querySelector('main') ? document.querySelector('main').innerText : document.body.innerText"
+    )  # type: ignore[attr-defined]
+    problems = [f"raw name {word!r}" for word in sorted(set(SNAKE_CASE.findall(text)))]
+    codes = sorted(set(REGION_CODE.findall(text)))
+    return problems + [f"region code {c} instead of {region_name(c)}" for c in codes if region_name(c)]
