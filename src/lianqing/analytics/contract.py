@@ -462,10 +462,102 @@ DATASETS: dict[str, Dataset] = {
             ),
             key=("declaration_id",),
         ),
+        # OCDS compiled releases, flattened by `lianqing import ocds=FILE.jsonl` (ocds.py) for
+        # the R rules. Values are kept as the release has them: a field of the wrong JSON type
+        # is empty (as Cardinal ignores it); dates stay text (R030 compares them as text).
+        Dataset(
+            "ocds_processes",
+            "OCDS 采购过程",
+            (
+                _c("ocid"),
+                _c("line", INT),  # line of the release in the imported file
+                _c("buyer_id", required=False),
+                _c("buyer_name", required=False),
+                _c("procuring_entity_id", required=False),
+                _c("procuring_entity_name", required=False),
+                _c("tender_status", required=False),
+                _c("procurement_method", required=False),
+                _c("procurement_method_details", required=False),
+                _c("tender_period_start", required=False),
+                _c("tender_period_end", required=False),
+                _c("submission_days", INT, required=False),  # whole days end - start (RFC 3339)
+                _c("number_of_tenderers", INT, required=False),  # only a JSON non-negative integer
+                _c("has_awards", B, required=False),  # /awards is an array
+                _c("has_bid_details", B, required=False),  # /bids/details is an array
+                _c("title", required=False),
+            ),
+            key=("ocid",),
+        ),
+        Dataset(
+            "ocds_bids",
+            "OCDS 投标",
+            (
+                _c("ocid"),
+                _c("bid_index", INT),  # position in /bids/details (from 0)
+                _c("bid_id", required=False),
+                _c("status", required=False),
+                _c("amount", F, required=False),  # /value/amount when a JSON number
+                _c("currency", required=False),
+                _c("date", required=False),
+                _c("tenderer_count", INT, required=False),  # entries of /tenderers; empty when not an array
+            ),
+            key=("ocid", "bid_index"),
+        ),
+        Dataset(
+            "ocds_bid_tenderers",
+            "OCDS 投标人",
+            (
+                _c("ocid"),
+                _c("bid_index", INT),
+                _c("tenderer_index", INT),
+                _c("tenderer_id", required=False),
+                _c("tenderer_name", required=False),
+            ),
+            key=("ocid", "bid_index", "tenderer_index"),
+        ),
+        Dataset(
+            "ocds_awards",
+            "OCDS 授标",
+            (
+                _c("ocid"),
+                _c("award_index", INT),
+                _c("award_id", required=False),
+                _c("status", required=False),
+                _c("supplier_count", INT, required=False),  # entries of /suppliers; empty when not an array
+                _c("has_items", B, required=False),  # /items is an array
+            ),
+            key=("ocid", "award_index"),
+        ),
+        Dataset(
+            "ocds_award_suppliers",
+            "OCDS 中标供应商",
+            (
+                _c("ocid"),
+                _c("award_index", INT),
+                _c("supplier_index", INT),
+                _c("supplier_id", required=False),
+                _c("supplier_name", required=False),
+            ),
+            key=("ocid", "award_index", "supplier_index"),
+        ),
+        Dataset(
+            "ocds_award_items",
+            "OCDS 授标品目",
+            (
+                _c("ocid"),
+                _c("award_index", INT),
+                _c("item_index", INT),
+                _c("classification_id", required=False),
+                _c("classification_scheme", required=False),
+            ),
+            key=("ocid", "award_index", "item_index"),
+        ),
     )
 }
 
-DATASET_NAMES: tuple[str, ...] = tuple(DATASETS)
+# The OCDS datasets come only from `lianqing import ocds=FILE.jsonl` (the generator makes none).
+OCDS_DATASET_NAMES: tuple[str, ...] = tuple(name for name in DATASETS if name.startswith("ocds_"))
+DATASET_NAMES: tuple[str, ...] = tuple(name for name in DATASETS if name not in OCDS_DATASET_NAMES)
 
 # Value vocabularies the rules depend on (RULES.md "Shared definitions").
 CLOSE_RELATIONS: tuple[str, ...] = ("配偶", "子女", "父母", "配偶父母", "子女配偶", "兄弟姐妹")

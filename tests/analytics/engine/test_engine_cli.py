@@ -89,6 +89,7 @@ def test_library_matches_rules_md() -> None:
     expected = [f"B{n:02d}" for n in range(1, 15)] + [f"C{n:02d}" for n in range(1, 6)]
     expected += [f"F{n:02d}" for n in range(1, 13)] + [f"M{n:02d}" for n in range(1, 4)] + ["P01", "P02"]
     expected += ["D01", "D02", "D03"]
+    expected += [f"R{n:03d}" for n in (3, 18, 24, 25, 28, 30, 35, 36, 38, 48, 58)]
     assert ids == sorted(expected)
     for rule in list_rules():
         assert set(rule.datasets + rule.optional_datasets) <= set(DATASETS)

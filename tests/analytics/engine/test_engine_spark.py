@@ -30,4 +30,5 @@ def test_spark_and_duckdb_write_identical_hits(tmp_path: Path) -> None:
     assert len(duck.hits) > 27
     assert (tmp_path / "spark" / "hits.csv").read_bytes() == duck_bytes
     assert spark.summary["engine"] == "spark"
-    assert not [report.rule_id for report in spark.reports if report.skipped]
+    # every rule but the R family, which needs OCDS releases (test_engine_rules_procurement_spark.py)
+    assert not [report.rule_id for report in spark.reports if report.skipped and report.rule_id[0] != "R"]

@@ -12,6 +12,8 @@ import pytest
 from lianqing.analytics.engine import list_rules, scan
 from lianqing.analytics.generate import generate
 
+OCDS_RULES = [rule.id for rule in list_rules() if rule.id[0] == "R"]
+
 
 def _truth(package: Path) -> set[tuple[str, str]]:
     with (package / "_truth.csv").open(encoding="utf-8") as handle:
@@ -33,9 +35,12 @@ def test_hits_equal_truth_for_every_rule(tmp_path: Path, persons: int, seed: int
     # When the whole library scans it with the package's as_of
     result = scan(package=package, as_of=_as_of(package))
     # Then no rule was skipped, every rule has planted cases, and hits equal truth rule by rule
-    assert not [report.rule_id for report in result.reports if report.skipped]
+    # (the generator makes no OCDS releases: the R rules are skipped and have their own fixtures)
+    assert [report.rule_id for report in result.reports if report.skipped] == OCDS_RULES
     hits = {(hit.rule_id, hit.subject_id) for hit in result.hits}
     for rule in list_rules():
+        if rule.id in OCDS_RULES:
+            continue
         expected = {subject for rule_id, subject in truth if rule_id == rule.id}
         found = {subject for rule_id, subject in hits if rule_id == rule.id}
         assert expected, f"{rule.id}: the generator planted nothing"

@@ -22,7 +22,8 @@ def test_every_record_id_of_every_hit_resolves_to_one_source_record(
     generate(package, persons=persons, seed=seed)
     as_of = json.loads((package / "_manifest.json").read_text(encoding="utf-8"))["as_of"]
     hits = scan(package=package, as_of=as_of).hits
-    assert {rule.id for rule in list_rules()} <= {hit.rule_id for hit in hits}
+    # (the generator makes no OCDS releases: the R rules have hand-made fixtures of their own)
+    assert {rule.id for rule in list_rules() if rule.id[0] != "R"} <= {hit.rule_id for hit in hits}
     unresolved: list[str] = []
     with PackageReader(package) as reader:
         for hit in hits:

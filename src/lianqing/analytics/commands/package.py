@@ -20,7 +20,11 @@ def _import_parser() -> argparse.ArgumentParser:
         metavar="DATASET=FILE",
         help="数据集=文件, 或以数据集命名的文件 (benefits.csv), 或这样的文件夹 (DATASET=FILE, <dataset>.csv|xlsx|parquet, or a folder)",
     )
-    parser.add_argument("--out", required=True, type=Path, help="输出数据包文件夹 (output package folder)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="输出数据包文件夹; 仅 ocds= 时可省略 (output package folder; optional for ocds=)",
+    )
     parser.add_argument(
         "--mapping", type=Path, help="补充的表头映射文件, YAML 或 TOML (extra header aliases, YAML or TOML)"
     )
@@ -29,6 +33,12 @@ def _import_parser() -> argparse.ArgumentParser:
 
 def import_main(argv: list[str]) -> int:
     args = _import_parser().parse_args(argv)
+    ocds = [item for item in args.inputs if item.lower().startswith("ocds=")]
+    if ocds:
+        return _import_ocds(ocds, [item for item in args.inputs if item not in ocds], args.out)
+    if args.out is None:
+        print("错误: 请用 --out 指定输出数据包文件夹 (--out is required)", file=sys.stderr)
+        return 2
     from lianqing.analytics.importer import import_package
 
     try:
@@ -50,6 +60,35 @@ def import_main(argv: list[str]) -> int:
     if rejected:
         print(f"拒收的行见 {result.out / '_rejects.csv'} (rejected rows are listed there)", file=sys.stderr)
     return 0 if result.ok else 1
+
+
+def _import_ocds(items: list[str], others: list[str], out: Path | None) -> int:
+    """`lianqing import ocds=FILE.jsonl [--out PACKAGE]` (the package defaults to FILE's name)."""
+    from lianqing.analytics.ocds import import_ocds
+
+    if len(items) > 1 or others:
+        print(
+            "错误: ocds= 每次只导入一个文件，且不与其他数据集同时导入 (import one ocds= file on its own)",
+            file=sys.stderr,
+        )
+        return 2
+    source = Path(items[0].split("=", 1)[1])
+    target = out if out is not None else source.parent / source.name.split(".")[0]
+    try:
+        result = import_ocds(source, target)
+    except AnalyticsError as error:
+        print(f"错误: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"{source.name} → {target}: 读取 {result.lines} 行, 导入 {result.releases} 个采购过程, "
+        f"拒收 {len(result.rejected)} 行, {result.releases_per_second:,.0f} 个/秒 "
+        f"(read {result.lines} lines, imported {result.releases} releases, rejected {len(result.rejected)})"
+    )
+    for line, reason in result.rejected[:20]:
+        print(f"第 {line} 行: {reason} (line {line})", file=sys.stderr)
+    if len(result.rejected) > 20:
+        print(f"……共 {len(result.rejected)} 行被拒收，见 {target / '_rejects.csv'}", file=sys.stderr)
+    return 1 if result.rejected else 0
 
 
 def _gen_parser() -> argparse.ArgumentParser:

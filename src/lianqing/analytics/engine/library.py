@@ -28,6 +28,8 @@ EVIDENCE_COLUMNS: tuple[str, ...] = (
     "severity",  # 高/中/低 when the rule decides it per record, else NULL (the rule's default)
     "detail",  # a short Chinese fact fragment for the explanation
 )
+# A rule may add `value` (DOUBLE): the indicator's measured value of the subject (the R rules).
+VALUE_COLUMN = "value"
 
 SEVERITIES: tuple[str, ...] = ("高", "中", "低")
 PRIVATE_SUBJECTS: tuple[str, ...] = ("person_id", "account_no", "holder_id")
@@ -64,7 +66,8 @@ ORIGINS: dict[str, str] = {
     "prisoners": "服刑人员违规领取待遇清理",
     "cardinal": "开放合同伙伴关系的 Cardinal 采购红旗指标",
 }
-PARAM_TYPES: tuple[str, ...] = ("integer", "decimal", "date")
+# A "text" parameter holds a Cardinal-style list (`open|selective`) or map (`key:value|key:value`).
+PARAM_TYPES: tuple[str, ...] = ("integer", "decimal", "date", "text")
 WHEN_STYLES: tuple[str, ...] = ("month", "day", "none")
 
 _FRONT_MATTER = re.compile(r"\A\s*/\*(?P<meta>.*?)\*/\s*(?P<sql>.*)\Z", re.DOTALL)
@@ -76,7 +79,7 @@ _MACRO = re.compile(r"^CREATE MACRO (?P<name>\w+)\((?P<args>[^)]*)\) AS (?P<body
 class Param:
     name: str
     type: str  # one of PARAM_TYPES
-    default: Any  # "today" for a date parameter means the scan's as_of
+    default: Any  # "today" for a date parameter means the scan's as_of; None: unset (NULL)
     description: str = ""
     minimum: Any = None
     maximum: Any = None

@@ -36,9 +36,11 @@ def parse_date(value: Any, *, field: str) -> dt.date:
         ) from None
 
 
-def convert_param(param: Param, value: Any, *, field: str) -> int | Decimal | dt.date:
+def convert_param(param: Param, value: Any, *, field: str) -> int | Decimal | dt.date | str:
     """The typed value of one parameter, or an AnalyticsError naming it."""
     converted: int | Decimal | dt.date
+    if param.type == "text":
+        return "" if value is None else str(value).strip()
     if param.type == "date":
         return parse_date(value, field=field)
     try:
@@ -125,6 +127,8 @@ def resolve_params(rule: Rule, overrides: Mapping[str, Any], *, as_of: dt.date) 
             values[name] = convert_param(param, overrides[name], field=field)
         elif param.type == "date" and param.default == "today":
             values[name] = as_of
+        elif param.default is None:  # unset: the rule computes the value itself (a fence)
+            values[name] = None
         else:
             values[name] = convert_param(param, param.default, field=field)
     return values

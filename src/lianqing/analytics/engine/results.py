@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from lianqing.analytics.engine.library import SEVERITIES, Rule
+from lianqing.analytics.engine.library import SEVERITIES, VALUE_COLUMN, Rule
 
 HIT_COLUMNS: tuple[str, ...] = (
     "rule_id",
@@ -85,7 +85,7 @@ class Hit:
     amount: Decimal | None
     record_ids: str
     explanation: str
-    value: str = ""  # no rule of the library defines a value yet
+    value: str = ""  # the indicator's value (the R rules, as Cardinal writes it); else empty
 
     def csv_row(self) -> list[str]:
         amount = "" if self.amount is None else f"{self.amount:.2f}"
@@ -156,13 +156,26 @@ def _grouping_database() -> duckdb.DuckDBPyConnection:
     return _GROUPING_DATABASES[pid]
 
 
+def format_value(value: float | None) -> str:
+    """An indicator's value as Cardinal's JSON writes an f64: shortest round trip, `1.0` not `1`."""
+    return "" if value is None else repr(float(value))
+
+
 def group_hits(rule: Rule, evidence: pa.Table) -> list[Hit]:
     """One hit per subject of `rule`, sorted by subject_id."""
     if evidence.num_rows == 0:
         return []
+    values: dict[str, str] = {}
     with _grouping_database().cursor() as connection:
         connection.register("evidence", evidence)
         rows = connection.execute(_GROUP_SQL).fetchall()
+        if VALUE_COLUMN in evidence.column_names:
+            values = {
+                subject: format_value(value)
+                for subject, value in connection.execute(
+                    f"SELECT subject_id, max({VALUE_COLUMN}) FROM evidence GROUP BY subject_id"
+                ).fetchall()
+            }
     hits = []
     for subject_id, name, severity_rank, first, last, details, amount, records, keys in rows:
         subject_name = name or ""
@@ -176,6 +189,7 @@ def group_hits(rule: Rule, evidence: pa.Table) -> list[Hit]:
             when=describe_when(rule.when, first, last),
             count=records,
             amount=f"{amount_value or Decimal('0.00'):,.2f}元",
+            value=values.get(subject_id, ""),
         )
         hits.append(
             Hit(
@@ -187,6 +201,7 @@ def group_hits(rule: Rule, evidence: pa.Table) -> list[Hit]:
                 amount=amount_value,
                 record_ids=";".join(keys or []),
                 explanation=explanation,
+                value=values.get(subject_id, ""),
             )
         )
     hits.sort(key=lambda hit: hit.subject_id)

@@ -12,3 +12,11 @@ CREATE MACRO is_person_id_shape(s) AS coalesce(regexp_matches(s, '^[0-9]{17}[0-9
 CREATE MACRO person_id_birth_date(s) AS TRY_CAST(substr(s, 7, 4) || '-' || substr(s, 11, 2) || '-' || substr(s, 13, 2) AS DATE);
 CREATE MACRO person_id_check_char(s) AS substr('10X98765432', CAST((CAST(substr(s, 1, 1) AS INTEGER) * 7 + CAST(substr(s, 2, 1) AS INTEGER) * 9 + CAST(substr(s, 3, 1) AS INTEGER) * 10 + CAST(substr(s, 4, 1) AS INTEGER) * 5 + CAST(substr(s, 5, 1) AS INTEGER) * 8 + CAST(substr(s, 6, 1) AS INTEGER) * 4 + CAST(substr(s, 7, 1) AS INTEGER) * 2 + CAST(substr(s, 8, 1) AS INTEGER) * 1 + CAST(substr(s, 9, 1) AS INTEGER) * 6 + CAST(substr(s, 10, 1) AS INTEGER) * 3 + CAST(substr(s, 11, 1) AS INTEGER) * 7 + CAST(substr(s, 12, 1) AS INTEGER) * 9 + CAST(substr(s, 13, 1) AS INTEGER) * 10 + CAST(substr(s, 14, 1) AS INTEGER) * 5 + CAST(substr(s, 15, 1) AS INTEGER) * 8 + CAST(substr(s, 16, 1) AS INTEGER) * 4 + CAST(substr(s, 17, 1) AS INTEGER) * 2) % 11 AS INTEGER) + 1, 1);
 CREATE MACRO is_valid_person_id(s) AS CASE WHEN is_person_id_shape(s) THEN person_id_birth_date(s) IS NOT NULL AND person_id_check_char(s) = substr(s, 18, 1) ELSE false END;
+-- Cardinal's settings (R rules): a list is written `a|b|c`, a map `key:value|key:value`.
+CREATE MACRO in_pipe_list(x, items) AS coalesce(strpos('|' || items || '|', '|' || x || '|') > 0, false);
+CREATE MACRO pipe_map_integer(items, x) AS TRY_CAST(split_part(split_part('|' || items, '|' || x || ':', 2), '|', 1) AS BIGINT);
+-- Cardinal's global filters: the [exclusions] deny list of procurementMethodDetails (a process
+-- without details passes), and the price-comparison allow list (when set, details must be in it)
+-- else deny list (details set and in it excludes).
+CREATE MACRO ocds_not_excluded(details, excluded) AS (details IS NULL OR NOT in_pipe_list(details, excluded));
+CREATE MACRO ocds_price_comparable(details, allowed, denied) AS CASE WHEN allowed <> '' THEN details IS NOT NULL AND in_pipe_list(details, allowed) ELSE details IS NULL OR NOT in_pipe_list(details, denied) END;

@@ -109,3 +109,54 @@ FROM (
 ) AS y
 JOIN official_terms AS o ON o.person_id = y.person_id AND in_post(o.start_date, o.end_date, y.declared_on)
 GROUP BY y.person_id, y.year, y.declared_on, y.houses, y.vehicles, y.businesses;
+
+-- OCDS (R rules, Cardinal's definitions). A process is in scope unless its tender is cancelled
+-- (each rule also applies the exclusions.procurement_method_details setting).
+CREATE VIEW ocds_scope AS
+SELECT * FROM ocds_processes WHERE tender_status IS NULL OR tender_status <> 'cancelled';
+
+-- Submitted bids: status pending, valid or disqualified (any text status but invited/withdrawn).
+CREATE VIEW ocds_submitted_bids AS
+SELECT * FROM ocds_bids WHERE status IS NOT NULL AND status NOT IN ('invited', 'withdrawn');
+
+-- Processes whose awards are all final (Cardinal's get_complete_awards_and_bids_if_all_awards_final):
+-- /awards and /bids/details are arrays and no award has a text status other than active,
+-- cancelled or unsuccessful; with the number of active awards.
+CREATE VIEW ocds_final_awards AS
+SELECT
+    p.ocid,
+    count(CASE WHEN a.status = 'active' THEN 1 END) AS active_awards,
+    count(CASE WHEN a.status NOT IN ('active', 'cancelled', 'unsuccessful') THEN 1 END) AS open_awards
+FROM ocds_processes AS p
+LEFT JOIN ocds_awards AS a ON a.ocid = p.ocid
+WHERE p.has_awards AND p.has_bid_details
+GROUP BY p.ocid;
+
+-- A process with final awards, exactly one active award, made to exactly one supplier with an id,
+-- and no bid submitted by several tenderers (R024, R025, R058 "Exclusions"): that supplier.
+CREATE VIEW ocds_sole_winner AS
+SELECT f.ocid, s.supplier_id
+FROM ocds_final_awards AS f
+JOIN ocds_awards AS a ON a.ocid = f.ocid AND a.status = 'active' AND a.supplier_count = 1
+JOIN ocds_award_suppliers AS s ON s.ocid = a.ocid AND s.award_index = a.award_index AND s.supplier_index = 0
+WHERE f.open_awards = 0 AND f.active_awards = 1 AND s.supplier_id IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM ocds_bids AS b WHERE b.ocid = f.ocid AND b.tenderer_count > 1);
+
+-- Bids with exactly one tenderer, who has an id (R024, R025, R058).
+CREATE VIEW ocds_single_tenderer_bids AS
+SELECT b.ocid, b.bid_index, b.status, b.amount, b.currency, t.tenderer_id
+FROM ocds_bids AS b
+JOIN ocds_bid_tenderers AS t ON t.ocid = b.ocid AND t.bid_index = b.bid_index AND t.tenderer_index = 0
+WHERE b.tenderer_count = 1 AND t.tenderer_id IS NOT NULL;
+
+-- Cardinal's main currency when `currency` is not set: the first observed one, here the currency
+-- of the first submitted bid with an amount, in file order (Cardinal's "first" depends on which
+-- thread reads first; this one does not).
+CREATE VIEW ocds_first_currency AS
+SELECT b.currency
+FROM ocds_submitted_bids AS b
+JOIN ocds_scope AS p ON p.ocid = b.ocid
+WHERE b.amount IS NOT NULL AND b.currency IS NOT NULL
+ORDER BY p.line, b.bid_index
+LIMIT 1;
+

@@ -1,0 +1,29 @@
+/*
+id: R018
+name: 仅一家投标
+severity: 中
+category: abuse_of_power
+datasets: [ocds_processes]
+subject: ocid
+when: none
+params:
+  procurement_methods: {type: text, default: "open|selective", description: 竞争性采购方式(procurementMethod，以|分隔；空为全部)}
+  exclusions_procurement_method_details: {type: text, default: "", description: 全局排除的采购方式细目(以|分隔)}
+explanation: "采购过程{who}：{detail}(Cardinal R018)。"
+*/
+-- Cardinal R018 (Single bid received): the number of tenderers (/tender/numberOfTenderers, a JSON
+-- integer) is 1 and the procurement method is competitive. The value is always 1.0.
+SELECT
+    'ocid:' || ocid AS subject_id,
+    coalesce(title, '') AS subject_name,
+    ocds_processes_key(ocid) AS record_id,
+    CAST(NULL AS DECIMAL(18, 2)) AS amount,
+    CAST(NULL AS DATE) AS day,
+    CAST(NULL AS VARCHAR) AS evidence_id,
+    CAST(NULL AS VARCHAR) AS severity,
+    '以 ' || coalesce(procurement_method, '未注明') || ' 方式采购，仅收到 1 家投标' AS detail,
+    CAST(1 AS DOUBLE) AS value
+FROM ocds_scope
+WHERE ocds_not_excluded(procurement_method_details, $exclusions_procurement_method_details)
+    AND ($procurement_methods = '' OR in_pipe_list(procurement_method, $procurement_methods))
+    AND number_of_tenderers = 1
