@@ -75,7 +75,8 @@ def release(rng: random.Random, number: int, *, buyers: int, suppliers: int, cur
         if rng.random() < 0.9
         else [rng.randrange(50) for _ in range(count)]
     )
-    bids, parties = [], [buyer | {"roles": ["buyer"]}]
+    bids: list[dict[str, Any]] = []
+    parties = [buyer | {"roles": ["buyer"]}]
     for index, bidder in enumerate(bidders):
         status = _pick(rng, BID_STATUSES)
         amount = round(estimate * rng.uniform(0.8, 1.25), 2)
