@@ -26,7 +26,7 @@ WITH checked AS (
         AND p.submission_days IS NOT NULL
 )
 SELECT
-    'ocid:' || ocid AS subject_id,
+    ocds_subject('ocid', ocid) AS subject_id,
     coalesce(title, '') AS subject_name,
     ocds_processes_key(ocid) AS record_id,
     CAST(NULL AS DECIMAL(18, 2)) AS amount,

@@ -14,7 +14,7 @@ explanation: "采购过程{who}：{detail}(Cardinal R018)。"
 -- Cardinal R018 (Single bid received): the number of tenderers (/tender/numberOfTenderers, a JSON
 -- integer) is 1 and the procurement method is competitive. The value is always 1.0.
 SELECT
-    'ocid:' || ocid AS subject_id,
+    ocds_subject('ocid', ocid) AS subject_id,
     coalesce(title, '') AS subject_name,
     ocds_processes_key(ocid) AS record_id,
     CAST(NULL AS DECIMAL(18, 2)) AS amount,

@@ -113,7 +113,7 @@ names AS (
     GROUP BY tenderer_id
 )
 SELECT
-    'tenderer:' || t.tenderer_id AS subject_id,
+    ocds_subject('tenderer', t.tenderer_id) AS subject_id,
     coalesce(n.tenderer_name, '') AS subject_name,
     ocds_processes_key(v.ocid) AS record_id,
     CAST(NULL AS DECIMAL(18, 2)) AS amount,

@@ -67,7 +67,7 @@ names AS (
     GROUP BY ocid, tenderer_id
 )
 SELECT
-    'ocid:' || f.ocid AS subject_id,
+    ocds_subject('ocid', f.ocid) AS subject_id,
     coalesce(s.title, '') AS subject_name,
     ocds_processes_key(f.ocid) AS record_id,
     CAST(NULL AS DECIMAL(18, 2)) AS amount,
@@ -80,7 +80,7 @@ FROM flagged AS f
 JOIN scope AS s ON s.ocid = f.ocid
 UNION ALL
 SELECT
-    'tenderer:' || f.tenderer_id,
+    ocds_subject('tenderer', f.tenderer_id),
     coalesce(n.tenderer_name, ''),
     ocds_processes_key(f.ocid),
     CAST(NULL AS DECIMAL(18, 2)),

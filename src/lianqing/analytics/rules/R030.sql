@@ -35,7 +35,7 @@ late AS (
     WHERE b.status = 'valid' AND b.date IS NOT NULL AND b.date > p.tender_period_end
 )
 SELECT
-    'ocid:' || l.ocid AS subject_id,
+    ocds_subject('ocid', l.ocid) AS subject_id,
     coalesce(p.title, '') AS subject_name,
     ocds_processes_key(l.ocid) AS record_id,
     CAST(NULL AS DECIMAL(18, 2)) AS amount,
@@ -48,7 +48,7 @@ FROM late AS l
 JOIN scope AS p ON p.ocid = l.ocid
 UNION ALL
 SELECT
-    'tenderer:' || tenderer_id,
+    ocds_subject('tenderer', tenderer_id),
     coalesce(tenderer_name, ''),
     ocds_processes_key(ocid),
     CAST(NULL AS DECIMAL(18, 2)),

@@ -61,7 +61,7 @@ flagged AS (
     SELECT * FROM checked WHERE others >= greatest($threshold, 1)
 )
 SELECT
-    'ocid:' || f.ocid AS subject_id,
+    ocds_subject('ocid', f.ocid) AS subject_id,
     coalesce(p.title, '') AS subject_name,
     ocds_processes_key(f.ocid) AS record_id,
     CAST(NULL AS DECIMAL(18, 2)) AS amount,
@@ -74,7 +74,7 @@ FROM flagged AS f
 JOIN scope AS p ON p.ocid = f.ocid
 UNION ALL
 SELECT
-    'tenderer:' || f.tenderer_id,
+    ocds_subject('tenderer', f.tenderer_id),
     coalesce(n.tenderer_name, ''),
     ocds_processes_key(f.ocid),
     CAST(NULL AS DECIMAL(18, 2)),

@@ -40,7 +40,7 @@ priced AS (
     WHERE b.amount IS NOT NULL AND b.currency = m.currency
 )
 SELECT
-    'ocid:' || b.ocid AS subject_id,
+    ocds_subject('ocid', b.ocid) AS subject_id,
     coalesce(s.title, '') AS subject_name,
     ocds_processes_key(b.ocid) AS record_id,
     CAST(NULL AS DECIMAL(18, 2)) AS amount,

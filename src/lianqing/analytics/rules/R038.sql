@@ -106,7 +106,7 @@ flagged AS (
     WHERE f.upper_fence > 0 AND c.ratio >= f.upper_fence
 )
 SELECT
-    f.grp || ':' || f.member_id AS subject_id,
+    ocds_subject(f.grp, f.member_id) AS subject_id,
     coalesce(f.member_name, '') AS subject_name,
     ocds_processes_key(m.ocid) AS record_id,
     CAST(NULL AS DECIMAL(18, 2)) AS amount,

@@ -74,7 +74,7 @@ names AS (
     SELECT supplier_id, min(supplier_name) AS supplier_name FROM ocds_award_suppliers GROUP BY supplier_id
 )
 SELECT
-    'tenderer:' || t.supplier_id AS subject_id,
+    ocds_subject('tenderer', t.supplier_id) AS subject_id,
     coalesce(n.supplier_name, '') AS subject_name,
     ocds_processes_key(s.ocid) AS record_id,
     CAST(NULL AS DECIMAL(18, 2)) AS amount,

@@ -96,7 +96,7 @@ names AS (
     GROUP BY ocid, tenderer_id
 )
 SELECT
-    'ocid:' || d.ocid AS subject_id,
+    ocds_subject('ocid', d.ocid) AS subject_id,
     coalesce(p.title, '') AS subject_name,
     ocds_processes_key(d.ocid) AS record_id,
     CAST(NULL AS DECIMAL(18, 2)) AS amount,
@@ -109,7 +109,7 @@ FROM flagged AS d
 JOIN ocds_processes AS p ON p.ocid = d.ocid
 UNION ALL
 SELECT
-    'tenderer:' || t.tenderer_id,
+    ocds_subject('tenderer', t.tenderer_id),
     coalesce(n.tenderer_name, ''),
     ocds_processes_key(t.ocid),
     CAST(NULL AS DECIMAL(18, 2)),

@@ -20,3 +20,5 @@ CREATE MACRO pipe_map_integer(items, x) AS TRY_CAST(split_part(split_part('|' ||
 -- else deny list (details set and in it excludes).
 CREATE MACRO ocds_not_excluded(details, excluded) AS (details IS NULL OR NOT in_pipe_list(details, excluded));
 CREATE MACRO ocds_price_comparable(details, allowed, denied) AS CASE WHEN allowed <> '' THEN details IS NOT NULL AND in_pipe_list(details, allowed) ELSE details IS NULL OR NOT in_pipe_list(details, denied) END;
+-- An R rule's subject: Cardinal's group and the id (ocid:…, buyer:…, procuring_entity:…, tenderer:…).
+CREATE MACRO ocds_subject(grp, id) AS grp || ':' || id;
