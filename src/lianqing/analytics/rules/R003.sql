@@ -6,6 +6,8 @@ category: abuse_of_power
 datasets: [ocds_processes]
 subject: ocid
 when: none
+condition: "采购过程的投标期(招标公告发布至投标截止)短于 {threshold} 个整天(可按采购方式细目另定天数)。"
+origins: [cardinal]
 params:
   threshold: {type: integer, default: 15, description: 最短的投标期(整天)}
   procurement_methods: {type: text, default: "", description: 只计这些采购方式(procurementMethod，以|分隔；空为全部)}

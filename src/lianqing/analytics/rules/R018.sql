@@ -6,6 +6,8 @@ category: abuse_of_power
 datasets: [ocds_processes]
 subject: ocid
 when: none
+condition: "竞争性采购方式(默认公开、邀请招标)的采购过程只有一家投标人。"
+origins: [cardinal]
 params:
   procurement_methods: {type: text, default: "open|selective", description: 竞争性采购方式(procurementMethod，以|分隔；空为全部)}
   exclusions_procurement_method_details: {type: text, default: "", description: 全局排除的采购方式细目(以|分隔)}

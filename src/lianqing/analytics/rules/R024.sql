@@ -6,6 +6,8 @@ category: other
 datasets: [ocds_processes, ocds_bids, ocds_bid_tenderers, ocds_awards, ocds_award_suppliers]
 subject: ocid/tenderer
 when: none
+condition: "中标价与次低有效报价的差额比(次低价−中标价)/中标价不高于全部采购过程差额比的下限 Q1−1.5×IQR(或设定的 {threshold})，标记该过程、中标人和次低报价人。"
+origins: [cardinal]
 params:
   threshold: {type: decimal, default: null, description: 下限(差额比)；不设时用 Q1 - 1.5 IQR}
   currency: {type: text, default: "", description: 只比较此币种的报价；空为首个出现的币种}

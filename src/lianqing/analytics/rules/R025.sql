@@ -6,6 +6,8 @@ category: other
 datasets: [ocds_processes, ocds_bids, ocds_bid_tenderers, ocds_awards, ocds_award_suppliers]
 subject: tenderer
 when: none
+condition: "投标人的有效投标过程数不低于第 {percentile} 百分位，而中标率(中标过程数/有效投标过程数)不高于全部投标人中标率的下限 Q1−1.5×IQR(或设定的 {threshold})。"
+origins: [cardinal]
 params:
   percentile: {type: integer, default: 75, min: 0, max: 100, description: 有效投标数不低于此百分位的投标人才计(上限)}
   threshold: {type: decimal, default: null, description: 中标率下限；不设时用 Q1 - 1.5 IQR}

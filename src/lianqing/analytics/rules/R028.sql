@@ -6,6 +6,8 @@ category: other
 datasets: [ocds_processes, ocds_bids, ocds_bid_tenderers]
 subject: ocid/tenderer
 when: none
+condition: "同一采购过程中，不同投标人提交了金额和币种完全相同的报价，标记该过程和这些投标人。"
+origins: [cardinal]
 params:
   price_comparison_procurement_methods: {type: text, default: "", description: 只比较这些采购方式细目的报价(以|分隔)}
   no_price_comparison_procurement_methods: {type: text, default: "", description: 不比较这些采购方式细目的报价(以|分隔)}

@@ -6,6 +6,8 @@ category: abuse_of_power
 datasets: [ocds_processes, ocds_bids, ocds_bid_tenderers, ocds_awards, ocds_award_suppliers]
 subject: ocid/tenderer
 when: none
+condition: "有效投标的递交时间晚于投标截止时间，而其投标人是有效授标的供应商，标记该过程和该投标人。"
+origins: [cardinal]
 params:
   exclusions_procurement_method_details: {type: text, default: "", description: 全局排除的采购方式细目(以|分隔)}
 explanation: "{who}：{detail}(Cardinal R030 指标值 {value})。"

@@ -6,6 +6,8 @@ category: abuse_of_power
 datasets: [ocds_processes, ocds_bids, ocds_bid_tenderers, ocds_awards, ocds_award_suppliers]
 subject: ocid/tenderer
 when: none
+condition: "只有一家投标人的投标有效、授标给的正是它，而至少 {threshold} 家其他投标人的投标被取消资格。"
+origins: [cardinal]
 params:
   threshold: {type: integer, default: 1, description: 至少有这么多家其他投标人被取消资格(小于 1 时按 1)}
   exclusions_procurement_method_details: {type: text, default: "", description: 全局排除的采购方式细目(以|分隔)}

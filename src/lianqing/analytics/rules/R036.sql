@@ -6,6 +6,8 @@ category: abuse_of_power
 datasets: [ocds_processes, ocds_bids, ocds_awards]
 subject: ocid
 when: none
+condition: "采购过程已授标、有有效报价，而最低的报价被取消资格(最低价中标的项目)。"
+origins: [cardinal]
 params:
   currency: {type: text, default: "", description: 只比较此币种的报价；空为首个出现的币种}
   price_comparison_procurement_methods: {type: text, default: "", description: 只比较这些采购方式细目的报价(以|分隔)}

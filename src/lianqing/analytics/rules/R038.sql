@@ -6,6 +6,8 @@ category: abuse_of_power
 datasets: [ocds_processes, ocds_bids, ocds_bid_tenderers]
 subject: buyer/procuring_entity/tenderer
 when: none
+condition: "采购人、代理机构或投标人被取消资格的投标占所收到或所提交投标的比例，不低于同类比例的上限 Q3+1.5×IQR(或设定的 {threshold})。"
+origins: [cardinal]
 params:
   threshold: {type: decimal, default: null, description: 上限(取消资格比例)；不设时用 Q3 + 1.5 IQR}
   minimum_submitted_bids: {type: integer, default: 2, description: 投标人至少提交的投标数}

@@ -6,6 +6,8 @@ category: other
 datasets: [ocds_processes, ocds_awards, ocds_award_suppliers, ocds_award_items]
 subject: tenderer
 when: none
+condition: "中标不少于 {minimum_contracting_processes} 个采购过程的供应商，其中标品目的一级分类(编码前 {digits} 位)个数不低于同类的上限 Q3+1.5×IQR(或设定的 {threshold})。"
+origins: [cardinal]
 params:
   digits: {type: integer, default: 2, min: 1, description: 分类编码取前几位作为一级分类}
   threshold: {type: integer, default: null, description: 上限(一级分类数)；不设时用 Q3 + 1.5 IQR}
