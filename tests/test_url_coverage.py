@@ -31,16 +31,29 @@ PUBLIC = {
     "intake:track",
     "intake:track_status",
     "intake:track_leave",
+    # 阳光纪检: what the commission published, the villages' 民生资金, questions, the self look-up
+    "publicity:article_list",
+    "publicity:section",
+    "publicity:article_detail",
+    "publicity:attachment_download",
+    "publicity:feed",
+    "publicity:village_list",
+    "publicity:village_detail",
+    "publicity:lookup",
+    "publicity:question_list",
+    "publicity:question_ask",
+    "publicity:release_list",
+    "publicity:release_detail",
+    "publicity:guidance",
 }
 # The portal's JSON API is public (tests/intake/test_api*.py); Django's admin checks its own
 # permissions (staff flag and model permissions) and signs in through the staff login.
 PUBLIC_NAMESPACES = ("intake:intake_api:", "admin:")
 
 
-# Apps merged into main at the end of the session whose matrices (tests/duties/test_access.py,
-# tests/publicity/test_authorization.py, tests/triage/test_access.py) do not yet name their URLs
-# in STAFF_URLS (publicity's public pages are here too). Shrinks only: an app that declares its
-# STAFF_URLS (and PUBLIC its public pages) takes its names out of this list.
+# duties' access tests (tests/duties/test_access.py) check the liaison's confinement and the
+# reviewers' reach, but not yet each URL for the four kinds of user. Shrinks only: when they do,
+# the module declares STAFF_URLS and these names leave the list.
 NOT_YET_DECLARED = {
     "duties:apply_version",
     "duties:assign",
@@ -60,40 +73,6 @@ NOT_YET_DECLARED = {
     "duties:template_detail",
     "duties:template_list",
     "duties:unit_tasks",
-    "publicity:article_detail",
-    "publicity:article_list",
-    "publicity:attachment_download",
-    "publicity:feed",
-    "publicity:guidance",
-    "publicity:lookup",
-    "publicity:question_ask",
-    "publicity:question_list",
-    "publicity:release_detail",
-    "publicity:release_list",
-    "publicity:section",
-    "publicity:staff_article",
-    "publicity:staff_article_edit",
-    "publicity:staff_article_new",
-    "publicity:staff_article_transition",
-    "publicity:staff_disclosure",
-    "publicity:staff_disclosure_new",
-    "publicity:staff_disclosure_transition",
-    "publicity:staff_home",
-    "publicity:staff_question",
-    "publicity:staff_questions",
-    "publicity:staff_release",
-    "publicity:staff_release_new",
-    "publicity:staff_release_transition",
-    "publicity:village_detail",
-    "publicity:village_list",
-    "triage:case_decide",
-    "triage:case_panel",
-    "triage:model",
-    "triage:model_retrain",
-    "triage:post_event",
-    "triage:post_event_convert",
-    "triage:post_event_dismiss",
-    "triage:posts",
 }
 
 

@@ -19,6 +19,7 @@ from tests.publicity.helpers import published_disclosure
 STAFF_NAMES = {
     p.name for p in urls.urlpatterns if isinstance(p, URLPattern) and str(p.pattern).startswith("staff/")
 }
+STAFF_URLS = sorted(f"publicity:{name}" for name in STAFF_NAMES)  # read by tests/test_url_coverage.py
 
 
 @pytest.fixture

@@ -48,6 +48,9 @@ URLS: list[tuple[str, str, Callable[[dict[str, Any]], list[int]], dict[str, Any]
 ]  # fmt: skip
 
 
+STAFF_URLS = sorted({entry[0] for entry in URLS})  # read by tests/test_url_coverage.py
+
+
 def _request(client: Client, method: str, url: str, data: dict[str, Any]) -> int:
     if data.get("file") == "upload":
         data = {"file": SimpleUploadedFile("p.csv", POSTS.encode(), content_type="text/csv")}
