@@ -112,3 +112,33 @@ def test_a_broken_model_file_falls_back_and_tells_the_administrators(org_tree, m
     model_cache_clear()
     model_current()
     assert Notification.objects.filter(recipient=admin).count() == 1  # told once per broken file
+
+
+def test_the_handlers_answer_becomes_the_cases_category_and_the_statistics_follow(
+    registry, org_tree, make_user
+):
+    from lianqing.cases.models import CaseEvent, CaseMonthTally, TallyDimension
+
+    handler = make_user(Role.PETITION, org=org_tree.petition_office)
+    case = register_case(org_tree.commission, summary=LETTER, persons=[], category=Category.OTHER)
+    reading = reading_compute(case_id=case.pk)
+    assert reading is not None
+
+    def counted(category: str) -> int:
+        rows = CaseMonthTally.objects.filter(dimension=TallyDimension.CATEGORY, value=category)
+        return sum(row.cases for row in rows)
+
+    assert counted(Category.OTHER) == 1
+    suggestion_decide(
+        case=case, user=handler, field=Field.CATEGORY, accepted=False, corrected=Category.SIFENG_GIFTS
+    )
+    case.refresh_from_db()
+    assert case.category == Category.SIFENG_GIFTS
+    assert (counted(Category.OTHER), counted(Category.SIFENG_GIFTS)) == (0, 1)
+    step = CaseEvent.objects.filter(case=case, action="recategorise").get()
+    assert (step.details["from_category"], step.details["to_category"]) == ("other", "sifeng_gifts")
+    assert step.actor == handler
+    # accepting the reading's suggestion afterwards sets the suggested category
+    suggestion_decide(case=case, user=handler, field=Field.CATEGORY, accepted=True)
+    case.refresh_from_db()
+    assert case.category == reading.category

@@ -89,6 +89,16 @@ def case_note_added_event(*, case: Case, by: User, note: CaseNote) -> CaseEvent:
     )
 
 
+def case_recategorised_event(*, case: Case, by: User, previous: str) -> CaseEvent:
+    return _record(
+        case=case,
+        actor=by,
+        action="recategorise",
+        details={"from_category": previous, "to_category": case.category},
+        audit_action=AuditAction.UPDATE,
+    )
+
+
 def case_attachment_added_event(*, case: Case, by: User, attachment: CaseAttachment) -> CaseEvent:
     return _record(
         case=case,

@@ -151,6 +151,7 @@ EVENT_LABELS = {
     "register": _("登记"),
     "merged_in": _("并入重复件"),
     "note": _("添加备注"),
+    "recategorise": _("更正问题类别"),
     "attachment": _("上传附件"),
 }
 

@@ -25,12 +25,14 @@ from .events import (
     case_attachment_opened_event,
     case_note_added_event,
     case_printed_event,
+    case_recategorised_event,
     cases_exported_event,
 )
 from .export import cases_to_xlsx
-from .models import AssignMode, AssignRoute, Case, CaseAttachment, CaseNote, HigherLevel
+from .models import AssignMode, AssignRoute, Case, CaseAttachment, CaseNote, Category, HigherLevel
 from .registration import case_create
 from .selectors import CaseFilters, case_list
+from .tally import tally_change, tally_row
 
 if TYPE_CHECKING:
     from lianqing.intake.services import ReporterIdentity
@@ -198,6 +200,25 @@ def case_note_add(*, case: Case, by: User, text: str) -> CaseNote:
     note = CaseNote.objects.create(case=case, author=by, text=text.strip())
     case_note_added_event(case=case, by=by, note=note)
     return note
+
+
+@transaction.atomic
+def case_category_correct(*, case: Case, by: User, category: str) -> Case:
+    """A handler's correction of the problem category (e.g. taking the first reading's suggestion):
+    the statistics move with it and the timeline says who changed it from what."""
+    if category not in Category.values:
+        raise CaseError(_("请选择正确的问题类别"), field="category")
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.category == category:
+        return locked
+    before, previous = tally_row(locked), locked.category
+    locked.category = category
+    locked.version += 1  # a form opened before the change is refused as stale, like a transition's
+    locked.save(update_fields=["category", "version", "updated_at"])
+    tally_change(before, tally_row(locked))
+    case_recategorised_event(case=locked, by=by, previous=previous)
+    case.category = locked.category
+    return locked
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from lianqing.analytics.text.triage import Reader
 from lianqing.cases.access import commission_of
 from lianqing.cases.errors import CaseError
 from lianqing.cases.models import Case, Category, Kind, Source
-from lianqing.cases.services import case_attachment_add, case_register
+from lianqing.cases.services import case_attachment_add, case_category_correct, case_register
 from lianqing.core.models import Org, OrgKind, User
 from lianqing.dossiers.selectors import registry_names
 from lianqing.dossiers.services import text_mentions_suggest
@@ -275,6 +275,8 @@ def suggestion_decide(
                 corrected = f"{float(corrected.replace(',', '')):.2f}"
             except ValueError:
                 raise TriageError(_("金额“%(value)s”不是数字") % {"value": corrected}) from None
+    if field == Field.CATEGORY:  # the handler's answer is the case's category from now on
+        case_category_correct(case=case, by=user, category=predicted if accepted else corrected)
     feedback = Feedback.objects.create(
         case=case,
         text_hash=reading.text_hash,
