@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,6 +76,10 @@ def totp_now(user: object) -> str:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.get(user=user, confirmed=True)
+    # A token is good once (django-otp refuses a replay): a second sign-in within the same step
+    # waits for the next one, as a person would wait for the app to show a new code.
+    while int((time.time() - device.t0) // device.step) <= device.last_t:
+        time.sleep(0.5)
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
