@@ -89,3 +89,22 @@ def test_a_reporters_message_is_read_again_with_the_report(
     reading = reading_compute(case_id=report.case_id)
     assert reading is not None
     assert reading.largest_amount == 30000  # what the reporter added is read too
+
+
+def test_the_reader_knows_the_commissions_units_and_cadres_as_words(registry, org_tree):
+    from lianqing.analytics.text.persons import _tokenizer
+    from lianqing.cases.access import commission_of
+    from lianqing.dossiers.models import Cadre, Unit
+    from lianqing.triage.services import vocabulary_load
+
+    path = commission_of(org_tree.commission).path
+    vocabulary_load(org_path=path)
+    _, tags = _tokenizer()
+    unit = Unit.objects.filter(org__path__startswith=path).first()
+    cadre = Cadre.objects.filter(org__path__startswith=path).first()
+    assert unit is not None
+    assert cadre is not None
+    assert tags[unit.name] == "nt"
+    assert tags[cadre.name] == "nr"
+    assert tags[org_tree.commission.name] == "nt"
+    assert tags["违规吃喝"] == "n"

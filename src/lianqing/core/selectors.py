@@ -25,3 +25,8 @@ def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Noti
 
 def notification_unread_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def org_names_under(*, path: str) -> list[str]:
+    """Names of the orgs of a subtree (the vocabulary a reader of reports needs)."""
+    return sorted(set(Org.objects.filter(path__startswith=path).values_list("name", flat=True)))

@@ -213,6 +213,13 @@ def registry_rows_for_integrity(*, on: dt.date) -> RegistryRows:
     return RegistryRows(units=units, cadres=cadres, sanctions=sanctions, open_findings=findings)
 
 
+def registry_vocabulary(*, org_path: str) -> tuple[list[str], list[str]]:
+    """(unit names, cadre names) of a jurisdiction's registry, for the text reader's dictionary."""
+    units = Unit.objects.filter(org__path__startswith=org_path).values_list("name", flat=True)
+    cadres = Cadre.objects.filter(org__path__startswith=org_path).values_list("name", flat=True)
+    return sorted(set(units)), sorted(set(cadres))
+
+
 def registry_names(*, org_path: str) -> list[str]:
     """Names of the units and current cadres in a jurisdiction (for reading public posts)."""
     units = Unit.objects.filter(org__path__startswith=org_path).values_list("name", flat=True)

@@ -20,6 +20,7 @@ from lianqing.analytics.text.corpus import generate_corpus
 from lianqing.analytics.text.duplicates import CONTAINMENT, shingles
 from lianqing.analytics.text.facts import dates, mentions, places, priority_points
 from lianqing.analytics.text.normalize import clean
+from lianqing.analytics.text.persons import add_words
 from lianqing.analytics.text.posts import cluster_posts, read_posts
 from lianqing.analytics.text.triage import Reader
 from lianqing.cases.access import commission_of
@@ -184,11 +185,32 @@ def _jurisdiction(case: Case, persons: list[dict[str, Any]], where: list[str]) -
     return {"level": "own", "org_id": commission.pk, "org_name": commission.name, "action": "", "basis": ""}
 
 
+_VOCABULARY_LOADED: set[str] = set()
+
+
+def vocabulary_load(*, org_path: str) -> None:
+    """jieba's user dictionary for one commission, once a day per process: its org tree and its
+    registry's units (nt), its cadres' names (nr) and the category names (n), so that
+    "县卫生健康局" and "王建国" are read as one word each (registry imports show up the next day)."""
+    key = f"{org_path}@{timezone.localdate().isoformat()}"
+    if key in _VOCABULARY_LOADED:
+        return
+    from lianqing.core.selectors import org_names_under
+    from lianqing.dossiers.selectors import registry_vocabulary
+
+    units, cadres = registry_vocabulary(org_path=org_path)
+    add_words([*org_names_under(path=org_path), *units], tag="nt")
+    add_words(cadres, tag="nr")
+    add_words([str(label) for _code, label in Category.choices], tag="n")
+    _VOCABULARY_LOADED.add(key)
+
+
 def reading_compute(*, case_id: int) -> Reading | None:
     """Read the case's text (summary and the reporter's messages) and store the suggestions."""
     case = Case.objects.select_related("org", "home_org").filter(pk=case_id).first()
     if case is None:
         return None
+    vocabulary_load(org_path=commission_of(case.home_org or case.org).path)
     raw = case_text(case)
     text = clean(raw)
     loaded = model_current()
