@@ -222,6 +222,5 @@ def registry_vocabulary(*, org_path: str) -> tuple[list[str], list[str]]:
 
 def registry_names(*, org_path: str) -> list[str]:
     """Names of the units and current cadres in a jurisdiction (for reading public posts)."""
-    units = Unit.objects.filter(org__path__startswith=org_path).values_list("name", flat=True)
-    cadres = Cadre.objects.filter(org__path__startswith=org_path).values_list("name", flat=True)
+    units, cadres = registry_vocabulary(org_path=org_path)
     return sorted({*units, *cadres})
