@@ -12,7 +12,7 @@ TARGET := .$(if $(EXTRAS),[$(EXTRAS)])
 # A folder of wheels made by `make wheelhouse`: `make install WHEELHOUSE=DIR` installs from it alone.
 WHEELHOUSE ?=
 
-.PHONY: install demo test lint typecheck migrations-check test-sqlite test-postgres messages wheelhouse
+.PHONY: install demo test lint typecheck migrations-check test-databases test-sqlite test-postgres messages wheelhouse
 
 install: $(VENV)/.installed
 
@@ -36,7 +36,18 @@ wheelhouse:
 demo: install
 	LIANQING_MODE=demo $(BIN)/lianqing demo --port $(PORT)
 
-test: install lint typecheck migrations-check test-sqlite test-postgres
+test: install lint typecheck migrations-check test-databases
+
+# The two passes share nothing (each has its own database, browser and temporary folders), so they run
+# side by side, each line marked with its database; the target fails if either pass fails.
+test-databases:
+	@rcs=$$(mktemp -d); \
+	{ $(MAKE) --no-print-directory test-sqlite 2>&1; echo $$? > $$rcs/sqlite; } | sed -u 's/^/[SQLite] /' & \
+	{ $(MAKE) --no-print-directory test-postgres 2>&1; echo $$? > $$rcs/postgres; } | sed -u 's/^/[PostgreSQL] /'; \
+	wait; \
+	sqlite=$$(cat $$rcs/sqlite); postgres=$$(cat $$rcs/postgres); rm -rf $$rcs; \
+	echo "SQLite pass: exit $$sqlite; PostgreSQL pass: exit $$postgres"; \
+	test "$$sqlite" = 0 && test "$$postgres" = 0
 
 lint:
 	$(BIN)/ruff check src tests $(wildcard bench)

@@ -46,7 +46,9 @@ def _submit_report(page, base_url: str) -> str:
 def _act(
     page, action: str, fields: dict[str, str] | None = None, selects: dict[str, str] | None = None
 ) -> None:
+    page.wait_for_load_state("networkidle")  # the page's lazy panels (links, triage) have settled
     page.click(f"#open-{action}")
+    page.wait_for_selector(f"#action-{action}.show")  # the form has finished opening
     for selector, value in (selects or {}).items():
         page.select_option(selector, value)
     for selector, value in (fields or {}).items():
