@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from importlib import import_module
 
@@ -31,6 +32,10 @@ def _analytics_entry(name: str) -> Callable[[list[str]], int]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
+    from lianqing.analytics.workdays import UnknownYearWarning
+
+    # The calendar's gap is logged once as a plain line; Python's warning would repeat it with a source path.
+    warnings.filterwarnings("ignore", category=UnknownYearWarning)
     if len(argv) > 1 and argv[1] in ANALYTICS_COMMANDS:
         return _analytics_entry(argv[1])(argv[2:])
     if len(argv) > 1 and argv[1] == "demo":
