@@ -11,11 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianqing.analytics.trends import TrendParams
 from lianqing.cases.models import Category
 from lianqing.cases.selectors import case_labels, case_overdue_count
 from lianqing.core.models import Org, User
@@ -60,7 +61,9 @@ def category_label(code: str) -> str:
 
 
 def latest_month(user: User) -> dt.date | None:
-    return score_scope(user).aggregate(month=Max("month"))["month"]  # type: ignore[no-any-return]
+    # The newest month first along the (month, kind, score) index: a province's million rows are not
+    # aggregated for one date.
+    return score_scope(user).order_by("-month").values_list("month", flat=True).first()
 
 
 def subject_label(score: IndexScore, user: User) -> str:
@@ -332,5 +335,63 @@ def item_links(*, user: User, refs: list[str], month: dt.date | None = None) -> 
 def warning_subject(warning: Warning) -> str:
     region = region_label(warning.region_code)
     if warning.unit_name:
-        return f"{warning.unit_name}（{region}）" if region else warning.unit_name
+        return _("%(unit)s（%(region)s）") % {"unit": warning.unit_name, "region": region} if region else warning.unit_name
     return region or warning.region_code
+
+
+def warning_explanation(warning: Warning) -> str:
+    """The model's reasons in the reader's language, from the warning's own figures (the stored
+    `explanation` is the library's Chinese text, as `lianqing trends` writes it to warnings.csv).
+    The score is −log10 of the chance for a rise or a concentration, the CUSUM for a trend."""
+    params = TrendParams()
+    facts: dict[str, object] = {
+        "month": f"{warning.month:%Y-%m}",
+        "subject": warning_subject(warning),
+        "category": category_label(warning.category),
+        "count": warning.observed,
+        "expected": warning.expected,
+    }
+    if warning.kind == WarningKind.TREND:
+        facts.update(evidence=warning.score, limit=f"{params.cusum_limit:g}")
+        return _(
+            "%(month)s %(subject)s「%(category)s」类近几个月持续高于基线：本月 %(count)s 件、预期 "
+            "%(expected).1f 件，累积证据 %(evidence).1f 达到阈值 %(limit)s，属持续上升（倾向性）。"
+        ) % facts
+    if warning.kind == WarningKind.BURST:
+        facts.update(days=params.burst_days)
+        return _(
+            "%(month)s %(subject)s「%(category)s」类在 %(days)s 天内集中出现 %(count)s 件，"
+            "按基线同样天数预期 %(expected).1f 件，属短期集中反映。"
+        ) % facts
+    facts.update(
+        ratio=warning.observed / max(warning.expected, 1e-6), chance=f"{10 ** -warning.score:.1g}"
+    )
+    return _(
+        "%(month)s %(subject)s「%(category)s」类 %(count)s 件，基线预期 %(expected).1f 件（已计季节和春节因素），"
+        "为预期的 %(ratio).1f 倍，偶然出现的概率约 %(chance)s，属突然上升（苗头性）。"
+    ) % facts
+
+
+def warning_chart(warning: Warning) -> dict[str, Any]:
+    """The series' monthly counts beside the model's expected count and 95% band in every month it
+    judged (rows stored before the band was kept month by month have it for the warning's month)."""
+    month = f"{warning.month:%Y-%m}"
+    expected: list[float | None] = []
+    low: list[float | None] = []
+    high: list[float | None] = []
+    for row in warning.history:
+        values = list(row[2:5]) if len(row) >= 5 else [None, None, None]
+        if row[0] == month and values[0] is None:
+            values = [warning.expected, warning.band_low, warning.band_high]
+        expected.append(values[0])
+        low.append(values[1])
+        high.append(values[2])
+    return {
+        "months": [row[0] for row in warning.history],
+        "counts": [row[1] for row in warning.history],
+        "month": month,
+        "expected": expected,
+        "low": low,
+        "high": high,
+        "labels": {"observed": _("实际件数"), "expected": _("预期件数"), "band": _("预期区间（95%）")},
+    }
