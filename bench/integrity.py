@@ -157,7 +157,9 @@ def load(units: int, cadres: int, months: int) -> float:
         rows = []
         for u in range(units):
             score = max(0.0, min(100.0, rng.gauss(92, 8)))
-            rows.append(("unit", f"U{u}", f"基准单位{u}", "", bodies[u % len(bodies)].pk, month, score, colour(score)))
+            rows.append(
+                ("unit", f"U{u}", f"基准单位{u}", "", bodies[u % len(bodies)].pk, month, score, colour(score))
+            )
         for c in rng.sample(range(cadres), cadres // 20):
             score = max(0.0, min(100.0, rng.gauss(85, 10)))
             rows.append(("cadre", f"C{c}", f"干部{c}", f"U{c // 100}", bodies[(c // 100) % len(bodies)].pk, month,
@@ -237,6 +239,8 @@ def cockpit_rows(units: int, cadres: int, months: int, runs: int, reload: bool) 
     from django.db import connection
 
     setup()
+    from django.core.cache import cache
+
     vendor = connection.vendor
     load_seconds = None
     if reload or not loaded(units, months):
@@ -244,11 +248,14 @@ def cockpit_rows(units: int, cadres: int, months: int, runs: int, reload: bool) 
     client = leader_client()
     print(f"\nDatabase: {vendor}; {units:,} units × {months} months, {cadres // 20:,} cadres scored a month"
           + (f"; loaded in {load_seconds:.0f} s" if load_seconds else "; reused"))  # fmt: skip
-    print("\n| page | runs | p50 ms | p95 ms | max ms | bytes | load |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| page | first ms (cold cache) | runs | p50 ms | p95 ms | max ms | bytes | load |")
+    print("|---|---|---|---|---|---|---|---|")
     for label, path in (("cockpit /staff/integrity/", "/staff/integrity/"), ("大屏 /staff/integrity/screen/", "/staff/integrity/screen/"),
                         ("工作台 /staff/", "/staff/")):  # fmt: skip
-        client.get(path)  # warm
+        cache.clear()  # the first request reads every unit's score; the rest find the cockpit's figures cached
+        started = time.perf_counter()
+        client.get(path)
+        cold = (time.perf_counter() - started) * 1000
         times = []
         size = 0
         for _ in range(runs):
@@ -257,7 +264,7 @@ def cockpit_rows(units: int, cadres: int, months: int, runs: int, reload: bool) 
             times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.status_code  # noqa: S101 - a broken page is no timing
             size = len(response.content)
-        print(f"| {label} | {runs} | {percentile(times, 0.5):.0f} | {percentile(times, 0.95):.0f} | "
+        print(f"| {label} | {cold:.0f} | {runs} | {percentile(times, 0.5):.0f} | {percentile(times, 0.95):.0f} | "
               f"{max(times):.0f} | {size:,} | {os.getloadavg()[0]:.1f} |")  # fmt: skip
 
 

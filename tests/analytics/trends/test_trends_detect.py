@@ -211,9 +211,12 @@ def test_the_expected_count_and_band_are_kept_for_every_judged_month() -> None:
     labels = ["2024-01", "2024-02", "2024-12", "2025-01"]
     before, first, usual, risen = result.detection.baseline(("U1", "违规吃喝", "1"), labels)
     assert before is None  # thirteen months are needed before the first judgement
-    assert first is not None and usual is not None and risen is not None
+    assert first is not None
+    assert usual is not None
+    assert risen is not None
     for mean, low, high in (first, usual, risen):
-        assert 3 < mean < 10 and low <= mean <= high
+        assert 3 < mean < 10
+        assert low <= mean <= high
     rise = next(w for w in result.warnings if w.unit_code == "U1" and w.kind == RISE)
     assert risen == pytest.approx((rise.expected, rise.band_low, rise.band_high), abs=0.01)
     assert result.detection.baseline(("U9", "x", "1"), labels) == [None] * 4

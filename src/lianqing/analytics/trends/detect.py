@@ -84,7 +84,9 @@ class Detection:
     sizes: np.ndarray | None = None  # (series, months) negative binomial size of that expectation
     _rows: dict[tuple[str, str, str], int] | None = field(default=None, repr=False)
 
-    def baseline(self, key: tuple[str, str, str], labels: list[str]) -> list[tuple[float, float, float] | None]:
+    def baseline(
+        self, key: tuple[str, str, str], labels: list[str]
+    ) -> list[tuple[float, float, float] | None]:
         """The expected count and its central 95% band of one series for each month label
         (YYYY-MM), None where the month was not judged: what the chart draws beside the counts."""
         if self._rows is None:
@@ -106,7 +108,8 @@ class Detection:
             low[judged] = stats.nbinom.ppf(0.025, n, n / (n + m))
             high[judged] = stats.nbinom.ppf(0.975, n, n / (n + m))
         return [
-            (float(means[k]), float(low[k]), float(high[k])) if judged[k] else None for k in range(len(labels))
+            (float(means[k]), float(low[k]), float(high[k])) if judged[k] else None
+            for k in range(len(labels))
         ]
 
 
