@@ -173,8 +173,12 @@ def detect(series: Series, params: TrendParams, *, last_month_fraction: float = 
             bursts,
             expected.size,
         )
-        for row in np.flatnonzero(rises | trends | bursts):
-            result.warnings.extend(_warnings_for(series, int(row), month, params))
+        warned = np.flatnonzero(rises | trends | bursts)
+        # The bands of all of this month's warnings in two calls (one per row was most of the loop).
+        bands = _bands(expected.mean[warned], expected.size[warned])
+        burst_bands = _bands(window_mean[warned], expected.size[warned])
+        for k, row in enumerate(warned):
+            result.warnings.extend(_warnings_for(series, int(row), month, params, bands[k], burst_bands[k]))
         cusum[rises | trends | bursts | covered] = 0.0
     result.warnings.sort(key=lambda w: (w.unit_code, w.category, w.region_code, w.kind, w.month))
     return result
@@ -264,19 +268,27 @@ class MonthTests:
     size: np.ndarray
 
 
-def _band(mean: float, size: float) -> tuple[float, float]:
-    """The central 95% of the negative binomial predictive distribution with this mean and size."""
-    low, high = stats.nbinom.ppf([0.025, 0.975], size, size / (size + mean))
-    return float(low), float(high)
+def _bands(mean: np.ndarray, size: np.ndarray) -> list[tuple[float, float]]:
+    """The central 95% of the negative binomial predictive distributions with these means and sizes."""
+    if not len(mean):
+        return []
+    low = stats.nbinom.ppf(0.025, size, size / (size + mean))
+    high = stats.nbinom.ppf(0.975, size, size / (size + mean))
+    return [(float(a), float(b)) for a, b in zip(low, high, strict=True)]
 
 
-def _warnings_for(series: Series, row: int, month: MonthTests, params: TrendParams) -> list[Warning]:
+def _warnings_for(
+    series: Series,
+    row: int,
+    month: MonthTests,
+    params: TrendParams,
+    band: tuple[float, float],
+    burst_band: tuple[float, float],
+) -> list[Warning]:
     unit, category, region = series.keys[row]
     subject, label = _subject(unit, region), month.label
     count, expect = int(month.observed[row]), float(month.mean[row])
     found: list[Warning] = []
-    size = float(month.size[row])
-    band = _band(expect, size)
     if month.rises[row]:
         chance = float(month.rise_p[row])
         found.append(
@@ -329,7 +341,7 @@ def _warnings_for(series: Series, row: int, month: MonthTests, params: TrendPara
                 round(-np.log10(max(chance, 1e-300)), 2),
                 f"{label} {subject}「{category}」类在 {params.burst_days} 天内集中出现 {many} 件，"
                 f"按基线同样天数预期 {usual:.1f} 件，属短期集中反映。",
-                *_band(usual, size),
+                *burst_band,
             )
         )
     return found
