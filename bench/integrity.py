@@ -246,6 +246,9 @@ def cockpit_rows(units: int, cadres: int, months: int, runs: int, reload: bool) 
     if reload or not loaded(units, months):
         load_seconds = load(units, cadres, months)
     client = leader_client()
+    client.get(
+        "/staff/integrity/warnings/"
+    )  # the process's first request (templates, catalogues) is no page's
     print(f"\nDatabase: {vendor}; {units:,} units × {months} months, {cadres // 20:,} cadres scored a month"
           + (f"; loaded in {load_seconds:.0f} s" if load_seconds else "; reused"))  # fmt: skip
     print("\n| page | first ms (cold cache) | runs | p50 ms | p95 ms | max ms | bytes | load |")
