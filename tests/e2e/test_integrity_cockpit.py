@@ -106,6 +106,14 @@ def test_demo_cockpit_drill_down_dispose_and_big_screen(live_server, browser, ar
     page.goto(f"{live_server.url}/staff/integrity/warnings/?kind=苗头性")
     page.click("#warning-table tr:has-text('县民政局') a.warning-link")
     page.wait_for_selector("#warning-chart canvas")
+    # The chart draws the expected count (and its band) month by month, not only in the warned month
+    judged = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('warning-chart')).getOption().series"
+        ".filter((s) => s.type === 'line').map((s) => s.data.filter((v) => v !== null).length)"
+    )
+    assert len(judged) == 3
+    assert min(judged) >= 6, judged
+    warning_url = page.url
     assert page.locator("#warning-items a[href*='/staff/cases/']").count() == 9
     assert "预警" in page.inner_text("#warning-status")
     page.select_option("#id_owner", label=str(leader))
@@ -141,6 +149,11 @@ def test_demo_cockpit_drill_down_dispose_and_big_screen(live_server, browser, ar
     page.goto(f"{live_server.url}/staff/integrity/screen/")
     page.wait_for_selector("#cockpit-treemap canvas")
     assert "Integrity big screen" in page.inner_text("#screen-title")
+    page.goto(warning_url)
+    page.wait_for_selector("#warning-chart canvas")
+    explanation = page.inner_text("#warning-explanation")
+    assert "a sudden rise" in explanation
+    assert "基线" not in explanation
     context.close()
 
     # At 390 px, the cockpit and the 大屏 fit the phone

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from lianqing.cases.models import Case, Category
 from lianqing.cases.selectors import reported_person_list
@@ -41,6 +42,12 @@ def report(org, cadre: Cadre, when: dt.datetime, category: str = Category.SIFENG
     for person in reported_person_list(case_ids=[case.pk]):
         reported_person_link(person_id=person["pk"], cadre_key=str(cadre.pk))
     return case
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cockpit_cache() -> None:
+    # The cockpit keeps its unit figures in the (per-process) cache; each test's data is new.
+    cache.clear()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lianqing.analytics.trends import warnings_for_events
+from lianqing.analytics.trends.detect import Detection
 from lianqing.analytics.trends.index import CADRE, UNIT, compute_index, items_table
 from lianqing.cases.models import FORM_OF_OUTCOME, Disposal, Kind
 from lianqing.cases.selectors import case_rows_for_integrity
@@ -180,13 +181,22 @@ def _region_orgs() -> tuple[dict[str, int], int | None]:
     return by_region, top
 
 
-def _history(found: Gathered, key: tuple[str, str, str], month: str) -> list[list[object]]:
+def _history(
+    found: Gathered, key: tuple[str, str, str], month: str, detection: Detection
+) -> list[list[object]]:
+    """[[YYYY-MM, count, expected, band low, band high], …] of the series up to the warning's month;
+    the last three are None in months the model did not judge (too little history)."""
     year, number = int(month[:4]), int(month[5:])
     labels = []
     for back in range(HISTORY_MONTHS - 1, -1, -1):
         total = year * 12 + number - 1 - back
         labels.append(f"{total // 12:04d}-{total % 12 + 1:02d}")
-    return [[label, len(found.series_items.get((*key, label), ()))] for label in labels]
+    baseline = detection.baseline(key, labels)
+    return [
+        [label, len(found.series_items.get((*key, label), ())),
+         *((round(b[0], 2), b[1], b[2]) if b else (None, None, None))]
+        for label, b in zip(labels, baseline, strict=True)
+    ]  # fmt: skip
 
 
 @transaction.atomic
@@ -218,7 +228,7 @@ def _store_warnings(result: Any, found: Gathered, registry: _Registry) -> list[W
                 score=w.score,
                 explanation=w.explanation,
                 items=found.series_items.get((*key, w.month), [])[:ITEMS_PER_WARNING],
-                history=_history(found, key, w.month),
+                history=_history(found, key, w.month, result.detection),
                 org_id=org_id,
             )
         )
@@ -232,7 +242,20 @@ def _store_warnings(result: Any, found: Gathered, registry: _Registry) -> list[W
             "history", "org",
         ],
     )  # fmt: skip
+    _drop_stale_region_copies(rows)
     return rows
+
+
+def _drop_stale_region_copies(rows: list[Warning]) -> None:
+    """Region warnings an earlier run stored that this run no longer raises (before 2026-12 every
+    unit warning was copied to its region) go, unless someone has already acted on them."""
+    raised = {(w.unit_code, w.category, w.region_code, w.kind, w.month) for w in rows}
+    untouched = Warning.objects.filter(
+        unit_code="", status=WarningStatus.WARNED, owner__isnull=True, version=0
+    ).values_list("pk", "unit_code", "category", "region_code", "kind", "month")
+    stale = [pk for pk, *key in untouched if tuple(key) not in raised]
+    if stale:
+        Warning.objects.filter(pk__in=stale).delete()
 
 
 @transaction.atomic

@@ -7,15 +7,19 @@ province) and one count of the cases selectors (overdue cases).
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from lianqing.analytics.trends import TrendParams
 from lianqing.cases.models import Category
 from lianqing.cases.selectors import case_labels, case_overdue_count
 from lianqing.core.models import Org, User
@@ -29,6 +33,7 @@ from .models import (
     Colour,
     DistrictMap,
     IndexScore,
+    RefreshRun,
     SubjectKind,
     Warning,
     WarningKind,
@@ -60,7 +65,9 @@ def category_label(code: str) -> str:
 
 
 def latest_month(user: User) -> dt.date | None:
-    return score_scope(user).aggregate(month=Max("month"))["month"]  # type: ignore[no-any-return]
+    # The newest month first along the (month, kind, score) index: a province's million rows are not
+    # aggregated for one date.
+    return score_scope(user).order_by("-month").values_list("month", flat=True).first()
 
 
 def subject_label(score: IndexScore, user: User) -> str:
@@ -85,7 +92,18 @@ class Cockpit:
     map_values: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _treemap(user: User, units: list[IndexScore]) -> list[dict[str, Any]]:
+class UnitScore(NamedTuple):
+    """A unit's score as the cockpit reads it: plain values, not model instances (a province has
+    ten thousand units, and building as many model objects was most of the cockpit's time)."""
+
+    pk: int
+    subject_name: str
+    score: float
+    colour: str
+    org_id: int
+
+
+def _treemap(user: User, units: list[UnitScore]) -> list[dict[str, Any]]:
     """The org tree of the jurisdiction with its units as leaves, coloured by their index."""
     path = scope_path(user) or ""
     orgs = list(Org.objects.filter(path__startswith=path).only("pk", "name", "parent_id", "path"))
@@ -173,22 +191,37 @@ def _activity(user: User, today: dt.date) -> list[dict[str, Any]]:
     return result
 
 
-def cockpit(*, user: User, today: dt.date | None = None) -> Cockpit:
-    today = today or timezone.localdate()
-    month = latest_month(user)
-    result = Cockpit(month=month)
-    scores = score_scope(user)
-    if month is not None:
-        units = list(
-            scores.filter(month=month, subject_kind=SubjectKind.UNIT).only(
-                "pk", "subject_name", "score", "colour", "org_id", "subject_id"
-            )
+COCKPIT_CACHE_SECONDS = 600
+
+
+def _unit_figures(
+    user: User, scores: QuerySet[IndexScore], month: dt.date, *, with_map: bool
+) -> dict[str, Any]:
+    """The colours, treemap, map values and riskiest units of a month: what the cockpit draws from
+    every unit's score. They change only when the daily run writes new scores, so they are kept in
+    the cache per jurisdiction, month, language and run (a province's 10,000 scores are read once
+    per run, not per page)."""
+    last_run = RefreshRun.objects.order_by("-started_at", "-id").values_list("pk", "finished_at").first()
+    last_score = (
+        IndexScore.objects.order_by("-pk").values_list("pk", flat=True).first()
+    )  # rows are only added
+    parts = (scope_path(user), month, get_language(), with_map, last_score, *(last_run or ("", "")))
+    key = "integrity:cockpit:" + ":".join(str(part) for part in parts)
+    cached: dict[str, Any] | None = cache.get(key)
+    if cached is not None:
+        return cached
+    units = [
+        UnitScore(*row)
+        for row in scores.filter(month=month, subject_kind=SubjectKind.UNIT).values_list(
+            "pk", "subject_name", "score", "colour", "org_id"
         )
-        counts = dict.fromkeys(Colour, 0)
-        for unit in units:
-            counts[Colour(unit.colour)] += 1
-        score_list = reverse("integrity:score_list")
-        result.colours = [
+    ]
+    counts = dict.fromkeys(Colour, 0)
+    for unit in units:
+        counts[Colour(unit.colour)] += 1
+    score_list = reverse("integrity:score_list")
+    figures = {
+        "colours": [
             {
                 "colour": colour.value,
                 "label": str(colour.label),
@@ -198,14 +231,32 @@ def cockpit(*, user: User, today: dt.date | None = None) -> Cockpit:
                 "link": f"{score_list}?colour={colour.value}",
             }
             for colour in Colour
-        ]
-        result.treemap = _treemap(user, units)
-        result.map_values = [{"name": u.subject_name, "value": round(u.score, 1)} for u in units]
-        result.risky_units = [
+        ],
+        "treemap": _treemap(user, units),
+        "map_values": [{"name": u.subject_name, "value": round(u.score, 1)} for u in units] if with_map else [],
+        "risky_units": [
             {"name": u.subject_name, "score": round(u.score, 1), "colour": u.colour, "css": COLOUR_CSS[Colour(u.colour)],
              "link": reverse("integrity:score_detail", args=[u.pk])}
-            for u in sorted(units, key=lambda u: (u.score, u.subject_name))[:TOP]
-        ]  # fmt: skip
+            for u in heapq.nsmallest(TOP, units, key=lambda u: (u.score, u.subject_name))
+        ],
+    }  # fmt: skip
+    cache.set(key, figures, COCKPIT_CACHE_SECONDS)
+    return figures
+
+
+def cockpit(*, user: User, today: dt.date | None = None) -> Cockpit:
+    today = today or timezone.localdate()
+    month = latest_month(user)
+    result = Cockpit(month=month)
+    scores = score_scope(user)
+    if month is not None:
+        org = map_org(user)
+        result.has_map = org is not None and DistrictMap.objects.filter(org=org).exists()
+        units = _unit_figures(user, scores, month, with_map=result.has_map)
+        result.colours = units["colours"]
+        result.treemap = units["treemap"]
+        result.map_values = units["map_values"]
+        result.risky_units = units["risky_units"]
         cadres = scores.filter(month=month, subject_kind=SubjectKind.CADRE).order_by("score", "subject_id")[
             :TOP
         ]
@@ -228,8 +279,9 @@ def cockpit(*, user: User, today: dt.date | None = None) -> Cockpit:
         warning.subject = warning_subject(warning)  # type: ignore[attr-defined]
     result.activity = _activity(user, today)
     result.overdue_cases = case_overdue_count(user=user)
-    org = map_org(user)
-    result.has_map = org is not None and DistrictMap.objects.filter(org=org).exists()
+    if month is None:
+        org = map_org(user)
+        result.has_map = org is not None and DistrictMap.objects.filter(org=org).exists()
     return result
 
 
@@ -332,5 +384,74 @@ def item_links(*, user: User, refs: list[str], month: dt.date | None = None) -> 
 def warning_subject(warning: Warning) -> str:
     region = region_label(warning.region_code)
     if warning.unit_name:
-        return f"{warning.unit_name}（{region}）" if region else warning.unit_name
+        return (
+            _("%(unit)s（%(region)s）") % {"unit": warning.unit_name, "region": region}
+            if region
+            else warning.unit_name
+        )
     return region or warning.region_code
+
+
+def warning_explanation(warning: Warning) -> str:
+    """The model's reasons in the reader's language, from the warning's own figures (the stored
+    `explanation` is the library's Chinese text, as `lianqing trends` writes it to warnings.csv).
+    The score is −log10 of the chance for a rise or a concentration, the CUSUM for a trend."""
+    params = TrendParams()
+    facts: dict[str, object] = {
+        "month": f"{warning.month:%Y-%m}",
+        "subject": warning_subject(warning),
+        "category": category_label(warning.category),
+        "count": warning.observed,
+        "expected": warning.expected,
+    }
+    if warning.kind == WarningKind.TREND:
+        facts.update(evidence=warning.score, limit=f"{params.cusum_limit:g}")
+        return (
+            _(
+                "%(month)s %(subject)s「%(category)s」类近几个月持续高于基线：本月 %(count)s 件、预期 "
+                "%(expected).1f 件，累积证据 %(evidence).1f 达到阈值 %(limit)s，属持续上升（倾向性）。"
+            )
+            % facts
+        )
+    if warning.kind == WarningKind.BURST:
+        facts.update(days=params.burst_days)
+        return (
+            _(
+                "%(month)s %(subject)s「%(category)s」类在 %(days)s 天内集中出现 %(count)s 件，"
+                "按基线同样天数预期 %(expected).1f 件，属短期集中反映。"
+            )
+            % facts
+        )
+    facts.update(ratio=warning.observed / max(warning.expected, 1e-6), chance=f"{10**-warning.score:.1g}")
+    return (
+        _(
+            "%(month)s %(subject)s「%(category)s」类 %(count)s 件，基线预期 %(expected).1f 件（已计季节和春节因素），"
+            "为预期的 %(ratio).1f 倍，偶然出现的概率约 %(chance)s，属突然上升（苗头性）。"
+        )
+        % facts
+    )
+
+
+def warning_chart(warning: Warning) -> dict[str, Any]:
+    """The series' monthly counts beside the model's expected count and 95% band in every month it
+    judged (rows stored before the band was kept month by month have it for the warning's month)."""
+    month = f"{warning.month:%Y-%m}"
+    expected: list[float | None] = []
+    low: list[float | None] = []
+    high: list[float | None] = []
+    for row in warning.history:
+        values = list(row[2:5]) if len(row) >= 5 else [None, None, None]
+        if row[0] == month and values[0] is None:
+            values = [warning.expected, warning.band_low, warning.band_high]
+        expected.append(values[0])
+        low.append(values[1])
+        high.append(values[2])
+    return {
+        "months": [row[0] for row in warning.history],
+        "counts": [row[1] for row in warning.history],
+        "month": month,
+        "expected": expected,
+        "low": low,
+        "high": high,
+        "labels": {"observed": _("实际件数"), "expected": _("预期件数"), "band": _("预期区间（95%）")},
+    }

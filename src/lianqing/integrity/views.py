@@ -105,18 +105,11 @@ def warning_detail_view(request: HttpRequest, warning_id: int) -> HttpResponse:
     warning = access_warning_by_id(user, warning_id)
     staff = org_list(user=user)
     people = User.objects.filter(org__in=staff, is_active=True).order_by("username")
-    chart = {
-        "months": [row[0] for row in warning.history],
-        "counts": [row[1] for row in warning.history],
-        "month": f"{warning.month:%Y-%m}",
-        "expected": warning.expected,
-        "low": warning.band_low,
-        "high": warning.band_high,
-        "labels": {"observed": _("实际件数"), "expected": _("预期件数"), "band": _("预期区间（95%）")},
-    }
+    chart = selectors.warning_chart(warning)
     context = {
         "warning": warning,
         "subject": selectors.warning_subject(warning),
+        "explanation": selectors.warning_explanation(warning),
         "category": selectors.category_label(warning.category),
         "items": selectors.item_links(user=user, refs=warning.items),
         "events": warning.events.select_related("actor"),

@@ -152,3 +152,71 @@ def test_on_planted_histories_false_warnings_stay_under_five_per_thousand(seed: 
     caught = {index[(w.unit_code, w.category, w.region_code)] for w in unit_warnings}
     big_rises = [p for p in history.planted if p.kind == "rise" and p.size == 5 and p.months == 3]
     assert sum(p.series in caught for p in big_rises) >= len(big_rises) * 0.6
+
+
+def spread_rows(counts: dict[tuple[str, str, str], list[int]]) -> list[dict[str, object]]:
+    """Events on random days of their month (a region's events are not all on the same days)."""
+    rng = np.random.default_rng(17)
+    rows: list[dict[str, object]] = []
+    for (unit, category, region), monthly in counts.items():
+        for index, count in enumerate(monthly):
+            number = FIRST + index
+            for k, day in enumerate(rng.integers(1, 29, count)):
+                rows.append(
+                    {
+                        "event_id": f"{unit}-{category}-{index}-{k}",
+                        "date": dt.date(number // 12, number % 12 + 1, int(day)),
+                        "unit_code": unit,
+                        "category": category,
+                        "region_code": region,
+                    }
+                )
+    return rows
+
+
+def test_one_units_rise_is_not_copied_to_its_region() -> None:
+    # Given eleven units of one region with six reports a month and a fivefold month in one of
+    # them, the unit warns and its region does not: the rest of the region is as usual, so a
+    # region warning would be the same finding twice.
+    counts = {(f"U{n}", "违规吃喝", "370124001"): [6] * 30 for n in range(1, 12)}
+    counts[("U1", "违规吃喝", "370124001")][24] = 30  # 2025-01
+    result = warnings_for_events(spread_rows(counts), as_of=as_of_for(30))
+    assert [(w.unit_code, w.kind, w.month) for w in result.warnings if w.kind == RISE] == [
+        ("U1", RISE, "2025-01")
+    ]
+    assert [w for w in result.warnings if w.unit_code == ""] == []
+
+
+def test_a_rise_spread_over_a_region_warns_at_region_level_only() -> None:
+    # Given twenty units that each rise from six to ten reports in the same month (none unusual
+    # alone) and reports that name only the region, the region's series warns and no unit does.
+    counts = {(f"U{n}", "违规吃喝", "370124001"): [6] * 30 for n in range(1, 21)}
+    for monthly in counts.values():
+        monthly[24] = 10
+    counts[("", "违规吃喝", "370124001")] = [2] * 30
+    result = warnings_for_events(spread_rows(counts), as_of=as_of_for(30))
+    assert {w.unit_code for w in result.warnings} == {""}
+    assert {w.month for w in result.warnings} == {"2025-01"}
+    rise = next(w for w in result.warnings if w.kind == RISE)
+    assert rise.observed == 202
+
+
+def test_the_expected_count_and_band_are_kept_for_every_judged_month() -> None:
+    monthly = steady(6)
+    monthly[24] = 30
+    others = {(f"U{n}", "违规吃喝", "1"): steady(6, seed=n) for n in range(2, 12)}
+    result = warnings_for_events(
+        rows_from_counts({("U1", "违规吃喝", "1"): monthly, **others}), as_of=as_of_for(30)
+    )
+    labels = ["2024-01", "2024-02", "2024-12", "2025-01"]
+    before, first, usual, risen = result.detection.baseline(("U1", "违规吃喝", "1"), labels)
+    assert before is None  # thirteen months are needed before the first judgement
+    assert first is not None
+    assert usual is not None
+    assert risen is not None
+    for mean, low, high in (first, usual, risen):
+        assert 3 < mean < 10
+        assert low <= mean <= high
+    rise = next(w for w in result.warnings if w.unit_code == "U1" and w.kind == RISE)
+    assert risen == pytest.approx((rise.expected, rise.band_low, rise.band_high), abs=0.01)
+    assert result.detection.baseline(("U9", "x", "1"), labels) == [None] * 4

@@ -17,6 +17,14 @@ For each month the baseline is refitted from the months before it only, and thre
   such windows in a month (a Bonferroni bound on the scan); flagged below `alpha_burst`.
 
 Months flagged as sudden rises or concentrations are left out of later baselines.
+
+A region's series holds its units' events too, so one unit's rise would also show as a rise of its
+region: a copy that tells the leader nothing more and doubles the work of verifying it. A region
+warning is therefore raised only when the region warrants it beyond the units that warned in the
+same month and category: its sudden rise is retested on the rest of the region (its count and
+expected count less those units'), and its trend or concentration is left to those units (its
+CUSUM restarts with theirs). Events that name only a region, and rises spread over many units
+none of which is unusual alone, still warn at region level.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-from lianqing.analytics.trends.baseline import expected_counts, seasonal_shape
+from lianqing.analytics.trends.baseline import Expected, expected_counts, seasonal_shape
 from lianqing.analytics.trends.seasons import days_in_month, month_label
 from lianqing.analytics.trends.series import Series
 
@@ -70,6 +78,39 @@ class Detection:
     months_judged: list[str] = field(default_factory=list)
     months_too_short: list[str] = field(default_factory=list)
     series_months: int = 0
+    keys: list[tuple[str, str, str]] = field(default_factory=list)  # the series, as rows of the arrays
+    first_month: int = 0  # calendar month number of column 0
+    means: np.ndarray | None = None  # (series, months) expected count; NaN before a month was judged
+    sizes: np.ndarray | None = None  # (series, months) negative binomial size of that expectation
+    _rows: dict[tuple[str, str, str], int] | None = field(default=None, repr=False)
+
+    def baseline(
+        self, key: tuple[str, str, str], labels: list[str]
+    ) -> list[tuple[float, float, float] | None]:
+        """The expected count and its central 95% band of one series for each month label
+        (YYYY-MM), None where the month was not judged: what the chart draws beside the counts."""
+        if self._rows is None:
+            self._rows = {k: n for n, k in enumerate(self.keys)}
+        row = self._rows.get(key)
+        if row is None or self.means is None or self.sizes is None:
+            return [None] * len(labels)
+        columns = np.array([int(label[:4]) * 12 + int(label[5:]) - 1 - self.first_month for label in labels])
+        inside = (columns >= 0) & (columns < self.means.shape[1])
+        means = np.full(len(labels), np.nan)
+        sizes = np.ones(len(labels))
+        means[inside] = self.means[row, columns[inside]]
+        sizes[inside] = self.sizes[row, columns[inside]]
+        judged = ~np.isnan(means)
+        low = np.zeros(len(labels))
+        high = np.zeros(len(labels))
+        if judged.any():
+            m, n = means[judged], sizes[judged]
+            low[judged] = stats.nbinom.ppf(0.025, n, n / (n + m))
+            high[judged] = stats.nbinom.ppf(0.975, n, n / (n + m))
+        return [
+            (float(means[k]), float(low[k]), float(high[k])) if judged[k] else None
+            for k in range(len(labels))
+        ]
 
 
 def detect(series: Series, params: TrendParams, *, last_month_fraction: float = 1.0) -> Detection:
@@ -79,6 +120,10 @@ def detect(series: Series, params: TrendParams, *, last_month_fraction: float = 
     if total_series == 0 or month_count == 0:
         return result
     months = series.months
+    result.keys, result.first_month = series.keys, series.first_month
+    result.means = np.full(counts.shape, np.nan)
+    result.sizes = np.full(counts.shape, np.nan)
+    region_of = _region_rows(series)
     unit_rows = series.is_unit if series.is_unit.any() else np.ones(total_series, dtype=bool)
     totals = np.zeros((len(series.categories), month_count), dtype=float)
     np.add.at(totals, series.category_of[unit_rows], counts[unit_rows])
@@ -112,6 +157,8 @@ def detect(series: Series, params: TrendParams, *, last_month_fraction: float = 
         burst_p = np.minimum(1.0, windows_per_month * _tail(busiest, window_mean, expected.size))
         bursts = (burst_p < params.alpha_burst) & (busiest >= params.min_burst)
         flagged[:, now] = rises | bursts
+        result.means[:, now], result.sizes[:, now] = expected.mean, expected.size
+        covered = _beyond_units(region_of, observed, expected, rises, trends, bursts, rise_p, params)
         month = MonthTests(
             label,
             observed,
@@ -126,11 +173,56 @@ def detect(series: Series, params: TrendParams, *, last_month_fraction: float = 
             bursts,
             expected.size,
         )
-        for row in np.flatnonzero(rises | trends | bursts):
-            result.warnings.extend(_warnings_for(series, int(row), month, params))
-        cusum[rises | trends | bursts] = 0.0
+        warned = np.flatnonzero(rises | trends | bursts)
+        # The bands of all of this month's warnings in two calls (one per row was most of the loop).
+        bands = _bands(expected.mean[warned], expected.size[warned])
+        burst_bands = _bands(window_mean[warned], expected.size[warned])
+        for k, row in enumerate(warned):
+            result.warnings.extend(_warnings_for(series, int(row), month, params, bands[k], burst_bands[k]))
+        cusum[rises | trends | bursts | covered] = 0.0
     result.warnings.sort(key=lambda w: (w.unit_code, w.category, w.region_code, w.kind, w.month))
     return result
+
+
+def _region_rows(series: Series) -> np.ndarray:
+    """(series,) the row of each unit series' region series (same category and region), else -1."""
+    rows = {key: n for n, key in enumerate(series.keys) if not key[0]}
+    return np.array(
+        [rows.get(("", category, region), -1) if unit else -1 for unit, category, region in series.keys],
+        dtype=np.int64,
+    )
+
+
+def _beyond_units(
+    region_of: np.ndarray,
+    observed: np.ndarray,
+    expected: Expected,
+    rises: np.ndarray,
+    trends: np.ndarray,
+    bursts: np.ndarray,
+    rise_p: np.ndarray,
+    params: TrendParams,
+) -> np.ndarray:
+    """Keep a region's warnings only where the region warrants them beyond its warned units.
+
+    Changes rises, trends, bursts and rise_p in place; returns the region rows whose units warned.
+    """
+    warned = (rises | trends | bursts) & (region_of >= 0)
+    total = len(observed)
+    if not warned.any():
+        return np.zeros(total, dtype=bool)
+    regions = region_of[warned]
+    covered = np.bincount(regions, minlength=total) > 0
+    rest = observed - np.bincount(regions, weights=observed[warned], minlength=total).astype(np.int64)
+    rest_mean = np.maximum(
+        expected.mean - np.bincount(regions, weights=expected.mean[warned], minlength=total), 1e-6
+    )
+    rest_p = _tail(rest, rest_mean, expected.size)
+    rise_p[covered] = rest_p[covered]
+    rises[covered] &= (rest_p[covered] < params.alpha_rise) & (rest[covered] >= params.min_observed)
+    trends[covered] = False
+    bursts[covered] = False
+    return covered
 
 
 def _baseline_window(flagged: np.ndarray, now: int, params: TrendParams) -> np.ndarray:
@@ -176,19 +268,27 @@ class MonthTests:
     size: np.ndarray
 
 
-def _band(mean: float, size: float) -> tuple[float, float]:
-    """The central 95% of the negative binomial predictive distribution with this mean and size."""
-    low, high = stats.nbinom.ppf([0.025, 0.975], size, size / (size + mean))
-    return float(low), float(high)
+def _bands(mean: np.ndarray, size: np.ndarray) -> list[tuple[float, float]]:
+    """The central 95% of the negative binomial predictive distributions with these means and sizes."""
+    if not len(mean):
+        return []
+    low = stats.nbinom.ppf(0.025, size, size / (size + mean))
+    high = stats.nbinom.ppf(0.975, size, size / (size + mean))
+    return [(float(a), float(b)) for a, b in zip(low, high, strict=True)]
 
 
-def _warnings_for(series: Series, row: int, month: MonthTests, params: TrendParams) -> list[Warning]:
+def _warnings_for(
+    series: Series,
+    row: int,
+    month: MonthTests,
+    params: TrendParams,
+    band: tuple[float, float],
+    burst_band: tuple[float, float],
+) -> list[Warning]:
     unit, category, region = series.keys[row]
     subject, label = _subject(unit, region), month.label
     count, expect = int(month.observed[row]), float(month.mean[row])
     found: list[Warning] = []
-    size = float(month.size[row])
-    band = _band(expect, size)
     if month.rises[row]:
         chance = float(month.rise_p[row])
         found.append(
@@ -241,7 +341,7 @@ def _warnings_for(series: Series, row: int, month: MonthTests, params: TrendPara
                 round(-np.log10(max(chance, 1e-300)), 2),
                 f"{label} {subject}「{category}」类在 {params.burst_days} 天内集中出现 {many} 件，"
                 f"按基线同样天数预期 {usual:.1f} 件，属短期集中反映。",
-                *_band(usual, size),
+                *burst_band,
             )
         )
     return found
