@@ -121,6 +121,11 @@ class SparkBackend:
     def create_view(self, name: str, select_sql: str) -> None:
         self.spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW {name} AS {to_spark(select_sql)}")
 
+    def create_table(self, name: str, select_sql: str) -> None:
+        """A temporary view cached eagerly: computed once, read from memory by every rule."""
+        self.create_view(name, select_sql)
+        self.spark.sql(f"CACHE TABLE {name}")
+
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
         frame = self.spark.sql(to_spark(sql), args=dict(params) if params else None)
         if hasattr(frame, "toArrow"):
@@ -130,6 +135,7 @@ class SparkBackend:
     def close(self) -> None:
         for view in self.spark.catalog.listTables():
             if view.isTemporary:
+                self.spark.sql(f"UNCACHE TABLE IF EXISTS {view.name}")
                 self.spark.catalog.dropTempView(view.name)
 
 
