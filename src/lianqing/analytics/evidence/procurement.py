@@ -23,7 +23,7 @@ from lianqing.analytics.engine.backend import DuckDBBackend
 from lianqing.analytics.engine.package import inspect_package, quote_literal
 from lianqing.analytics.engine.params import resolve_params, split_overrides, today
 from lianqing.analytics.engine.scan import _prepare, get_rule
-from lianqing.analytics.evidence.records import HitLike, PackageReader
+from lianqing.analytics.evidence.records import HitLike, PackageReader, split_record_ids
 
 FENCE_RULES = ("R024", "R058")
 # A subject's prefix and the source of price_pairs it belongs to.
@@ -33,6 +33,21 @@ SOURCES = {"ocid": "ocds", "tender": "bids"}
 def subject_source(subject_id: str) -> str:
     """The price_pairs source of a process subject (`ocid:…` → ocds, `tender:…` → bids)."""
     return SOURCES.get(subject_id.split(":", 1)[0], "ocds")
+
+
+def hit_process(hit: HitLike) -> tuple[str, str]:
+    """(source, process id) of the process a hit shows: its subject's, or for a tenderer the first
+    process among its records (`ocds_processes:<ocid>` or `bids:<tender_id>|<uscc>`)."""
+    kind, _, identifier = hit.subject_id.partition(":")
+    if kind in SOURCES:
+        return SOURCES[kind], identifier
+    for record_id in split_record_ids(hit.record_ids):
+        dataset, _, key = record_id.partition(":")
+        if dataset == "ocds_processes":
+            return "ocds", key
+        if dataset == "bids":
+            return "bids", key.split("|", 1)[0]
+    return "ocds", identifier
 
 
 def indicator_fence(
@@ -68,8 +83,7 @@ def bid_axis_data(
     package_path: str | Path, hit: HitLike, params: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """The bids of the hit's process on one axis, the winner and the fence marked."""
-    source = subject_source(hit.subject_id)
-    process = hit.subject_id.split(":", 1)[1] if ":" in hit.subject_id else hit.subject_id
+    source, process = hit_process(hit)
     with PackageReader(package_path) as reader:
         if source == "bids":
             bids_file = quote_literal(reader.file("bids"))
@@ -119,11 +133,9 @@ def bid_axis_data(
         if fence is not None and winners:
             marks.append(
                 {
-                    "name": "围栏：中标价 ×(1 + 下限)"
-                    if hit.rule_id == "R024"
-                    else "围栏：中标价 ×(1 + 上限)",
+                    "side": "lower" if hit.rule_id == "R024" else "upper",
                     "fence": fence,
                     "amount": min(winners) * (1 + fence),
                 }
             )
-    return {"type": "bids", "title": "本采购过程的投标报价", "ocid": process, "bids": bids, "marks": marks}
+    return {"type": "bids", "rule": hit.rule_id, "source": source, "process": process, "bids": bids, "marks": marks}
