@@ -33,7 +33,9 @@ def scanned(tmp_path, settings, org_tree, make_user):
 
 
 @pytest.mark.parametrize("viewport", ["page", "phone_page"])
-def test_the_bids_and_the_fence_draw_in_both_languages(request, viewport, live_server, scanned, artifacts_dir):
+def test_the_bids_and_the_fence_draw_in_both_languages(
+    request, viewport, live_server, scanned, artifacts_dir
+):
     page = request.getfixturevalue(viewport)
     width = 1366 if viewport == "page" else 390
     analyst, run = scanned

@@ -138,4 +138,11 @@ def bid_axis_data(
                     "amount": min(winners) * (1 + fence),
                 }
             )
-    return {"type": "bids", "rule": hit.rule_id, "source": source, "process": process, "bids": bids, "marks": marks}
+    return {
+        "type": "bids",
+        "rule": hit.rule_id,
+        "source": source,
+        "process": process,
+        "bids": bids,
+        "marks": marks,
+    }

@@ -339,7 +339,7 @@
       };
     }
     return {
-      grid: { left: 8, right: 24, top: 36, bottom: 28, containLabel: true },
+      grid: { left: 8, right: 24, top: 36, bottom: 44, containLabel: true },
       tooltip: {
         trigger: "item",
         formatter: function (params) {
@@ -350,7 +350,7 @@
             (b.currency ? " " + esc(b.currency) : "") + (status ? "（" + esc(status) + "）" : "");
         }
       },
-      xAxis: { type: "value", name: label("price"), min: Math.max(0, least - pad), max: most + pad, scale: true,
+      xAxis: { type: "value", name: label("price"), nameLocation: "middle", nameGap: 28, min: Math.max(0, least - pad), max: most + pad, scale: true,
         axisLabel: { hideOverlap: true, formatter: function (value) { return Number(value).toLocaleString(); } } },
       yAxis: { type: "category", data: rows, axisLabel: { width: narrow("bids") ? 110 : 220, overflow: "break" } },
       series: [series]
