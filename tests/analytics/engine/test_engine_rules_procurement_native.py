@@ -137,3 +137,14 @@ def test_r028_identical_prices_of_different_bidders(make_package: PackageFactory
     assert set(hits) == {"tender:S1", f"tenderer:{same[1]}", f"tenderer:{same[2]}"}
     assert hits["tender:S1"].record_ids == ";".join(sorted([f"bids:S1|{same[1]}", f"bids:S1|{same[2]}"]))
     assert run_rule(package, "R028", params={"R028.price_comparison_procurement_methods": "询价"}) == {}
+
+
+def test_a_rule_runs_on_either_set_of_datasets_and_a_hit_names_its_own() -> None:
+    from lianqing.analytics.engine import get_rule
+
+    rule = get_rule("R024")
+    assert rule.missing_datasets({"bids"}) == []
+    assert rule.missing_datasets({"contracts"}) == list(rule.datasets)
+    assert get_rule("R018").missing_datasets({"bids"}) == ["ocds_processes"]
+    assert rule.hit_datasets("bids:T1|A;bids:T1|B") == ("bids",)
+    assert rule.hit_datasets("ocds_processes:P1") == rule.datasets

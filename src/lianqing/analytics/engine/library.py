@@ -113,6 +113,14 @@ class Rule:
             return []
         return missing
 
+    def hit_datasets(self, record_ids: str) -> tuple[str, ...]:
+        """The datasets a hit came from: the rule's own, or its alternative ones (an R rule on the
+        contract's bids) when none of the hit's records (`dataset:key;…`) is from its own."""
+        found = {record.split(":", 1)[0] for record in record_ids.split(";") if record}
+        if self.alternative_datasets and not found & set(self.datasets):
+            return self.alternative_datasets
+        return self.datasets
+
     @property
     def all_datasets(self) -> tuple[str, ...]:
         """Every dataset the rule may read, required ones first."""
