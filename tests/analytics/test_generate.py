@@ -30,6 +30,11 @@ RULE_IDS = {
     "D01",
     "D02",
     "D03",
+    # Cardinal's indicators the contract's contracts/bids feed
+    "R018",
+    "R024",
+    "R028",
+    "R058",
 }
 
 
@@ -117,6 +122,11 @@ def test_truth_subjects_exist_in_the_data(package: Path) -> None:
             assert subject in benefit_people, (rule, subject)
         elif rule == "C03":
             assert subject in tenders
+        elif group == "R":
+            kind, _, identifier = subject.partition(":")
+            bidders = {row[0] for row in _query(package, "SELECT DISTINCT bidder_uscc FROM bids")}
+            assert identifier in (tenders if kind == "tender" else bidders), (rule, subject)
+            assert kind in ("tender", "tenderer"), (rule, subject)
         elif rule == "C04" or group == "M":
             org, _, other = subject.partition("/")
             assert org in orgs, (rule, subject)

@@ -44,6 +44,7 @@ class RuleRow:
     category: str
     datasets: list[str]
     optional_datasets: list[str]
+    alternative_datasets: list[str]
     params: list[ParamRow]
     origins: list[str]
     hits: list[tuple[int, int | None]]  # (scan id, hits) of the last scans; None: it did not run
@@ -104,6 +105,7 @@ def rule_catalogue(*, user: User | AnonymousUser) -> Catalogue:
             category=str(categories.get(rule.category, rule.category)),
             datasets=[_(DATASETS[name].title) for name in rule.datasets],
             optional_datasets=[_(DATASETS[name].title) for name in rule.optional_datasets],
+            alternative_datasets=[_(DATASETS[name].title) for name in rule.alternative_datasets],
             params=[
                 ParamRow(name=param.name, description=_(param.description), default=_default(param.default))
                 for param in rule.params.values()

@@ -20,6 +20,7 @@ def chart_sections(kinds: list[str]) -> list[tuple[str, str]]:
         "payments": _("当日公务卡支付"),
         "years": _("公务接待费两年对比"),
         "declared": _("申报与查实对比"),
+        "bids": _("投标报价与围栏"),
     }
     return [(kind, titles[kind]) for kind in kinds]
 
@@ -55,5 +56,20 @@ def chart_labels() -> str:
         "business": _("亲属经商办企业"),
         "declared_caption": _("%s年度个人有关事项报告（%s）申报的，与登记数据截至当日查实的对比。"),
         "none": _("无"),
+        "price": _("报价"),
+        "winner": _("中标人"),
+        "bidder": _("投标人"),
+        "lower_fence": _("下限围栏 %s"),
+        "upper_fence": _("上限围栏 %s"),
+        "bids_caption_lower": _(
+            "每个点为本采购过程的一份报价（红色为中标人）；虚线为本次扫描的下限围栏换算的价格（中标价 ×(1 + 下限)），次低报价不高于它即被标记。"
+        ),
+        "bids_caption_upper": _(
+            "每个点为本采购过程的一份报价（红色为中标人）；虚线为本次扫描的上限围栏换算的价格（中标价 ×(1 + 上限)），次低报价不低于它即被标记。"
+        ),
+        "bids_no_fence": _("每个点为本采购过程的一份报价（红色为中标人）；本次扫描的数据不足以算出围栏。"),
+        "status_valid": _("有效"),
+        "status_disqualified": _("不合格"),
+        "status_pending": _("待定"),
     }
     return json.dumps(labels, ensure_ascii=False)

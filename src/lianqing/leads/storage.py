@@ -187,7 +187,7 @@ def _first_rejects(path: Path) -> list[dict[str, str]]:
 
 def runnable_rules(datasets: dict[str, int]) -> list[str]:
     present = {name for name, rows in datasets.items() if rows}
-    return [rule.id for rule in list_rules() if set(rule.datasets) <= present]
+    return [rule.id for rule in list_rules() if not rule.missing_datasets(present)]
 
 
 def import_folder(source: Path, out: Path | None = None) -> ImportedPackage:

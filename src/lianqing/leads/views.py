@@ -291,7 +291,9 @@ def hit_detail_view(request: HttpRequest, hit_id: int) -> HttpResponse:
         "rule": rule,
         "tables": hit_evidence_tables(hit),
         "subject": hit_subject(hit),
-        "dataset_titles": [DATASETS[name].title for name in rule.datasets if name in DATASETS],
+        "dataset_titles": [
+            DATASETS[name].title for name in rule.hit_datasets(hit.record_ids) if name in DATASETS
+        ],
         "may_reveal": may_decide(request.user),
         "chart_kinds": chart_kinds(hit.rule_id),
         "chart_sections": chart_sections(chart_kinds(hit.rule_id)),

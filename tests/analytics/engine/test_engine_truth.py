@@ -12,7 +12,10 @@ import pytest
 from lianqing.analytics.engine import list_rules, scan
 from lianqing.analytics.generate import generate
 
-OCDS_RULES = [rule.id for rule in list_rules() if rule.id[0] == "R"]
+# The R rules that also run on the contract's contracts/bids (RULES.md R) have generated truth;
+# the others need OCDS releases, which the generator does not make.
+NATIVE_R_RULES = ["R018", "R024", "R028", "R058"]
+OCDS_RULES = [rule.id for rule in list_rules() if rule.id[0] == "R" and rule.id not in NATIVE_R_RULES]
 
 
 def _truth(package: Path) -> set[tuple[str, str]]:
@@ -35,7 +38,8 @@ def test_hits_equal_truth_for_every_rule(tmp_path: Path, persons: int, seed: int
     # When the whole library scans it with the package's as_of
     result = scan(package=package, as_of=_as_of(package))
     # Then no rule was skipped, every rule has planted cases, and hits equal truth rule by rule
-    # (the generator makes no OCDS releases: the R rules are skipped and have their own fixtures)
+    # (the generator makes no OCDS releases: the R rules that need them are skipped and have
+    # their own fixtures; R018, R024, R028 and R058 run on the contract's contracts/bids)
     assert [report.rule_id for report in result.reports if report.skipped] == OCDS_RULES
     hits = {(hit.rule_id, hit.subject_id) for hit in result.hits}
     for rule in list_rules():

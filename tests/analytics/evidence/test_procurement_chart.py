@@ -30,3 +30,38 @@ def test_an_r024_hit_shows_its_bids_and_the_lower_fence_as_a_price(tmp_path: Pat
     assert mark["fence"] == pytest.approx(0.01625)
     assert mark["amount"] == pytest.approx(101.625)
     assert indicator_fence(package, "R024", {"R024.threshold": "0.05"}) == 0.05
+
+
+def test_a_tender_of_the_contracts_bids_shows_its_bids_and_the_bids_fence(tmp_path: Path) -> None:
+    # Given eleven tenders of the contract's bids whose runner-up is d above the winner (fences
+    # 0.03 and 0.07, hand-computed in test_engine_rules_procurement_native), as Parquet
+    from tests.analytics.engine.rule_kit import write_package
+
+    spreads = ["10299.00", "10301.00", "10450.00", "10450.00", "10500.00", "10500.00", "10500.00"]
+    spreads += ["10550.00", "10550.00", "10699.00", "10701.00"]
+    bids = []
+    for index, runner_up in enumerate(spreads):
+        for place, price in enumerate(["10000.00", runner_up]):
+            bids.append(
+                {
+                    "tender_id": f"F{index:02d}",
+                    "bidder_uscc": f"91410000MA{10 * index + place:07d}X",
+                    "price": price,
+                    "won": place == 0,
+                }
+            )
+    companies = [{"uscc": "91410000MA0000000X", "name": "甲建设有限公司"}]
+    package = write_package(tmp_path / "package", {"bids": bids, "companies": companies}, fmt="parquet")
+    hit = next(hit for hit in scan(package=package, rules=["R024"]).hits if hit.subject_id == "tender:F00")
+    # When its picture is drawn
+    chart = bid_axis_data(package, hit)
+    # Then its two bids are on the axis, the winner named and marked, and the line is the bids' fence
+    assert [(bid["name"], bid["amount"], bid["is_winner"]) for bid in chart["bids"]] == [
+        ("甲建设有限公司", 10000.0, True),
+        ("91410000MA0000001X", 10299.0, False),
+    ]
+    (mark,) = chart["marks"]
+    assert mark["fence"] == pytest.approx(0.03)
+    assert mark["amount"] == pytest.approx(10300.0)
+    assert indicator_fence(package, "R058", source="bids") == pytest.approx(0.07)
+    assert indicator_fence(package, "R058", source="ocds") is None

@@ -125,8 +125,10 @@ def rules_main(argv: list[str]) -> int:
     for heading in ("规则 rule", "名称 name", "等级 severity", "数据集 datasets", "参数 params"):
         table.add_column(heading)
     for rule in list_rules():
-        datasets = ", ".join(rule.datasets) + (
-            f" (+ {', '.join(rule.optional_datasets)})" if rule.optional_datasets else ""
+        datasets = (
+            ", ".join(rule.datasets)
+            + (f" | {', '.join(rule.alternative_datasets)}" if rule.alternative_datasets else "")
+            + (f" (+ {', '.join(rule.optional_datasets)})" if rule.optional_datasets else "")
         )
         table.add_row(rule.id, rule.name, rule.severity, datasets, _param_text(rule))
     Console(width=160).print(table)
@@ -138,6 +140,7 @@ def describe_rule(rule: Rule) -> str:
         f"{rule.id} {rule.name}",
         f"等级 severity: {rule.severity}",
         f"数据集 datasets: {', '.join(rule.datasets)}",
+        f"或数据集 or datasets: {', '.join(rule.alternative_datasets) or '-'}",
         f"可选数据集 optional datasets: {', '.join(rule.optional_datasets) or '-'}",
         f"疑点主体 subject: {rule.subject}",
         "参数 params:" + ("" if rule.params else " -"),

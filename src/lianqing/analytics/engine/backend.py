@@ -54,6 +54,9 @@ class Backend(Protocol):
     def create_view(self, name: str, select_sql: str) -> None:
         """Create a view from a DuckDB-dialect SELECT."""
 
+    def create_table(self, name: str, select_sql: str) -> None:
+        """Compute a DuckDB-dialect SELECT once and keep its rows as `name` for the scan."""
+
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
         """Run a DuckDB-dialect SELECT with named parameters ($name) bound by the driver."""
 
@@ -107,6 +110,9 @@ class DuckDBBackend:
 
     def create_view(self, name: str, select_sql: str) -> None:
         self.connection.execute(f"CREATE OR REPLACE VIEW {name} AS {select_sql}")
+
+    def create_table(self, name: str, select_sql: str) -> None:
+        self.connection.execute(f"CREATE OR REPLACE TABLE {name} AS {select_sql}")
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
         return self.connection.sql(sql, params=dict(params) if params else None).to_arrow_table()

@@ -102,6 +102,29 @@ class Rule:
     # page fills in the defaults), and the keys of ORIGINS the rule follows.
     condition: str = ""
     origins: tuple[str, ...] = ()
+    # Another complete set of datasets the rule also runs on (the R rules on the contract's own
+    # contracts/bids): the rule runs when all of `datasets` or all of these are present.
+    alternative_datasets: tuple[str, ...] = ()
+
+    def missing_datasets(self, present: set[str] | frozenset[str]) -> list[str]:
+        """The datasets lacking for the rule to run ([] when it can run on `present`)."""
+        missing = [name for name in self.datasets if name not in present]
+        if missing and self.alternative_datasets and set(self.alternative_datasets) <= present:
+            return []
+        return missing
+
+    def hit_datasets(self, record_ids: str) -> tuple[str, ...]:
+        """The datasets a hit came from: the rule's own, or its alternative ones (an R rule on the
+        contract's bids) when none of the hit's records (`dataset:key;…`) is from its own."""
+        found = {record.split(":", 1)[0] for record in record_ids.split(";") if record}
+        if self.alternative_datasets and not found & set(self.datasets):
+            return self.alternative_datasets
+        return self.datasets
+
+    @property
+    def all_datasets(self) -> tuple[str, ...]:
+        """Every dataset the rule may read, required ones first."""
+        return tuple(dict.fromkeys(self.datasets + self.alternative_datasets + self.optional_datasets))
 
     @property
     def subject_is_private(self) -> bool:
@@ -152,6 +175,7 @@ def parse_rule(text: str, *, source: str) -> Rule:
         params=params,
         condition=meta.get("condition") or "",
         origins=tuple(meta.get("origins") or ()),
+        alternative_datasets=tuple(meta.get("alternative_datasets") or ()),
     )
     _check_rule(rule, source)
     return rule
@@ -165,7 +189,7 @@ def _check_rule(rule: Rule, source: str) -> None:
         problems.append(f"category {rule.category}")
     if rule.when not in WHEN_STYLES:
         problems.append(f"when {rule.when}")
-    problems += [f"dataset {name}" for name in rule.datasets + rule.optional_datasets if name not in DATASETS]
+    problems += [f"dataset {name}" for name in rule.all_datasets if name not in DATASETS]
     problems += [f"origin {origin}" for origin in rule.origins if origin not in ORIGINS]
     problems += [
         f"condition names {{{name}}}, not a param"
@@ -226,20 +250,44 @@ def load_macros() -> tuple[Macro, ...]:
 
 
 @cache
-def load_shared_views() -> tuple[tuple[str, str], ...]:
-    """(view name, DuckDB SELECT) in dependency order, from shared/views.sql."""
+def _shared_statements() -> tuple[tuple[str, str, bool], ...]:
     text = _rules_dir().joinpath("shared", "views.sql").read_text(encoding="utf-8")
     code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
-    views = []
+    statements = []
     for statement in code.split(";"):
         body = statement.strip()
         if not body:
             continue
-        match = re.match(r"CREATE VIEW (\w+) AS\s+(.*)\Z", body, re.DOTALL)
+        match = re.match(r"CREATE (VIEW|TABLE) (\w+) AS\s+(.*)\Z", body, re.DOTALL)
         if match is None:
             raise ValueError(f"views.sql: cannot read {body[:60]!r}")
-        views.append((match[1], match[2]))
-    return tuple(views)
+        statements.append((match[2], match[3], match[1] == "TABLE"))
+    return tuple(statements)
+
+
+def load_shared_views() -> tuple[tuple[str, str], ...]:
+    """(view name, DuckDB SELECT) in dependency order, from shared/views.sql."""
+    return tuple((name, select) for name, select, _ in _shared_statements())
+
+
+def materialised_views() -> frozenset[str]:
+    """The shared definitions written `CREATE TABLE` in views.sql: several rules read them, so the
+    engine computes each once per scan (when a chosen rule reads it) instead of once per rule."""
+    return frozenset(name for name, _, table in _shared_statements() if table)
+
+
+def views_read_by(sql: str) -> set[str]:
+    """The shared views a statement reads, directly or through other shared views."""
+    statements = {name: select for name, select, _ in _shared_statements()}
+    found: set[str] = set()
+    pending = [sql]
+    while pending:
+        text = pending.pop()
+        for name, select in statements.items():
+            if name not in found and re.search(rf"\b{name}\b", text):
+                found.add(name)
+                pending.append(select)
+    return found
 
 
 @cache

@@ -14,7 +14,14 @@ import pyarrow as pa
 from lianqing.analytics.contract import DATASETS
 from lianqing.analytics.engine.backend import Backend, DuckDBBackend
 from lianqing.analytics.engine.calendar import calendar_table
-from lianqing.analytics.engine.library import Rule, load_library, load_macros, load_shared_views
+from lianqing.analytics.engine.library import (
+    Rule,
+    load_library,
+    load_macros,
+    load_shared_views,
+    materialised_views,
+    views_read_by,
+)
 from lianqing.analytics.engine.package import DatasetFile, inspect_package
 from lianqing.analytics.engine.params import check_params, parse_date, resolve_params, split_overrides, today
 from lianqing.analytics.engine.results import Hit, group_hits, hits_table, write_hits_csv, write_summary
@@ -93,7 +100,7 @@ def make_backend(engine: str, spark_master: str) -> Backend:
 
 
 def _missing_datasets(rule: Rule, files: Mapping[str, DatasetFile]) -> list[str]:
-    return [name for name in rule.datasets if name not in files]
+    return rule.missing_datasets(set(files))
 
 
 def _dated_span(backend: Backend) -> tuple[dt.date | None, dt.date | None]:
@@ -108,16 +115,26 @@ def _dated_span(backend: Backend) -> tuple[dt.date | None, dt.date | None]:
     return span["first_day"], span["last_day"]
 
 
-def _prepare(backend: Backend, files: Mapping[str, DatasetFile]) -> list[int]:
-    """Register the package; return the records' years the holiday calendar does not cover."""
+def _prepare(backend: Backend, files: Mapping[str, DatasetFile], rules: Iterable[Rule] = ()) -> list[int]:
+    """Register the package; return the records' years the holiday calendar does not cover.
+
+    A shared definition views.sql writes `CREATE TABLE` is materialised once here when one of
+    `rules` (those that will run) reads it, so the rules reading it share one computation."""
     for name, dataset in DATASETS.items():
         backend.register_dataset(dataset, files.get(name))
     backend.register_table("package_datasets", pa.table({"name": pa.array(sorted(files), pa.string())}))
     first, last = _dated_span(backend)
     backend.register_table("calendar", calendar_table(first, last))
     backend.create_macros(load_macros())
+    needed: set[str] = set()
+    for rule in rules:
+        needed |= views_read_by(rule.sql)
+    shared = materialised_views() & needed
     for name, select_sql in load_shared_views():
-        backend.create_view(name, select_sql)
+        if name in shared:
+            backend.create_table(name, select_sql)
+        else:
+            backend.create_view(name, select_sql)
     return unknown_years(first, last) if first and last else []
 
 
@@ -153,7 +170,9 @@ def scan(
     hits: list[Hit] = []
     reports: list[RuleReport] = []
     try:
-        uncovered_years = _prepare(backend, files)
+        uncovered_years = _prepare(
+            backend, files, [rule for rule in chosen if not _missing_datasets(rule, files)]
+        )
         for index, rule in enumerate(chosen, start=1):
             if cancel is not None and cancel():
                 raise ScanCancelledError("扫描已取消 (scan cancelled)")
@@ -166,9 +185,7 @@ def scan(
                 report.skipped = True
                 report.reason = f"缺少数据集 {', '.join(missing)} (missing datasets)"
                 continue
-            report.rows_scanned = sum(
-                files[name].rows for name in rule.datasets + rule.optional_datasets if name in files
-            )
+            report.rows_scanned = sum(files[name].rows for name in rule.all_datasets if name in files)
             rule_started = time.perf_counter()
             evidence = backend.execute(rule.sql, bound[rule.id])
             rule_hits = group_hits(rule, evidence)

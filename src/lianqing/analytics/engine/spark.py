@@ -96,6 +96,7 @@ class SparkBackend:
         self.spark = spark_session(master).newSession()
         self.spark.conf.set("spark.sql.session.timeZone", "UTC")
         self.master = master
+        self.cached: list[str] = []
 
     def register_dataset(self, dataset: Dataset, file: DatasetFile | None) -> None:
         source = None
@@ -121,6 +122,12 @@ class SparkBackend:
     def create_view(self, name: str, select_sql: str) -> None:
         self.spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW {name} AS {to_spark(select_sql)}")
 
+    def create_table(self, name: str, select_sql: str) -> None:
+        """A temporary view cached eagerly: computed once, read from memory by every rule."""
+        self.create_view(name, select_sql)
+        self.spark.sql(f"CACHE TABLE {name}")
+        self.cached.append(name)
+
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
         frame = self.spark.sql(to_spark(sql), args=dict(params) if params else None)
         if hasattr(frame, "toArrow"):
@@ -128,6 +135,9 @@ class SparkBackend:
         return pa.Table.from_pylist([row.asDict() for row in frame.collect()])  # PySpark < 4
 
     def close(self) -> None:
+        for name in self.cached:  # before the views they are built on go
+            self.spark.sql(f"UNCACHE TABLE IF EXISTS {name}")
+        self.cached.clear()
         for view in self.spark.catalog.listTables():
             if view.isTemporary:
                 self.spark.catalog.dropTempView(view.name)

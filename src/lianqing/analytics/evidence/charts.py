@@ -17,7 +17,7 @@ from typing import Any
 
 from lianqing.analytics import workdays
 from lianqing.analytics.engine.results import mask_id
-from lianqing.analytics.evidence import limits
+from lianqing.analytics.evidence import limits, procurement
 from lianqing.analytics.evidence.display import PERSON_ID_SHAPE
 from lianqing.analytics.evidence.records import HitLike, PackageReader, parse_record_ids, split_record_ids
 
@@ -44,6 +44,8 @@ def chart_kinds(rule_id: str) -> list[str]:
         kinds.append("years")
     if rule_id in limits.DECLARATION_RULES:
         kinds.append("declared")
+    if rule_id in procurement.FENCE_RULES:
+        kinds.append("bids")
     return kinds
 
 
@@ -356,8 +358,13 @@ def hit_charts(
         "years": limits.years_data,
         "declared": limits.declared_data,
     }
+    kinds = chart_kinds(hit.rule_id)
     with PackageReader(package_path) as reader:
-        return [
+        charts = [
             builders[kind](reader, hit) if kind in builders else measures[kind](reader, hit, params)
-            for kind in chart_kinds(hit.rule_id)
+            for kind in kinds
+            if kind != "bids"
         ]
+    if "bids" in kinds:  # the fence is the scan's: the rule's own SQL over the whole package
+        charts.append(procurement.bid_axis_data(package_path, hit, params))
+    return charts

@@ -30,6 +30,7 @@ from lianqing.analytics.generate.scenarios import (
     plant_fund_flows,
     plant_gifts,
     plant_payroll,
+    plant_procurement,
 )
 from lianqing.analytics.generate.scenarios_registers import plant_registers
 from lianqing.analytics.generate.sink import PackageSink
@@ -105,6 +106,7 @@ def generate(
         for replicate in range(replicates_for(persons)):
             plant_benefits(planter)
             plant_business(planter)
+            plant_procurement(planter)
             plant_payroll(planter)
             plant_conduct(planter, state.calendar, replicate)
             plant_gifts(planter, state.calendar)

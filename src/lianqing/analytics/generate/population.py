@@ -509,6 +509,11 @@ def _companies(
     ]
     winner = operating[won]
     tenders = np.char.add("ZB", np.char.zfill(numbers.astype("U8"), 8))
+    # The runner-up bids 4 % to 6 % above the winner, spread evenly (a golden-ratio sequence), so
+    # the R024/R058 fences of the bids fall well outside the background: Q1 - 1.5 IQR near 3 %,
+    # Q3 + 1.5 IQR near 7 % (the planted cases sit at 0.1 % and 50 %, their near-misses at 4 % and 6 %).
+    spread = 0.04 + 0.02 * ((numbers * 0.6180339887498949) % 1.0)
+    runner_up = cents + np.round(cents * spread).astype(np.int64)
     method = np.where(cents >= 100_000_000, "公开招标", np.where(cents >= 30_000_000, "竞争性磋商", "询价"))
     sink.write(
         "contracts",
@@ -529,7 +534,7 @@ def _companies(
         {
             "tender_id": np.concatenate([tenders, tenders, tenders]),
             "bidder_uscc": np.concatenate([uscc[winner], uscc[losers[0]], uscc[losers[1]]]),
-            "price": np.concatenate([cents, cents + 500_000, cents + 900_000]),
+            "price": np.concatenate([cents, runner_up, runner_up + cents // 100]),
             "won": np.concatenate([np.ones(count, bool), np.zeros(2 * count, bool)]),
         },
     )

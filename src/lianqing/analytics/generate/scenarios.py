@@ -457,3 +457,56 @@ def plant_fund_flows(p: Planter, replicate: int) -> None:
     p.flow(fund, finance, 30_000_000 * len(payees), day, to_org=payer)
     for payee in payees:
         p.flow(fund, payer, 30_000_000, day, payee=payee)
+
+
+def plant_procurement(p: Planter) -> None:
+    """Cardinal's indicators on the contract's own contracts/bids (RULES.md R): R018, R024, R028,
+    R058, each with near-misses. Every tender with one winner and another priced bidder joins the
+    R024/R058 population, so the tenders not meant to trip a fence keep the runner-up 4 % to 6 %
+    above the winner like the background."""
+    buyer = p.dept("EDU")
+
+    def tender(method: str | None, prices: list[int], *, winners: int = 1) -> tuple[str, list[str]]:
+        bidders = [p.company(p.person()) for _ in prices]
+        tender_id = p.tender(bidders, prices=prices, winners=winners)
+        if method is not None:
+            p.contract(buyer, bidders[0], prices[0], D(2025, 5, 20), tender=tender_id, method=method)
+        return tender_id, bidders
+
+    # a market of ordinary tenders, runner-up 4 % to 6 % above the winner, so that the fences
+    # stand where the background puts them even in a small package
+    for index in range(20):
+        tender(None, [25_000_000, 25_000_000 + 1_000_000 + 500_000 * index // 19])
+
+    # R018: one bidder in a 公开招标 and in a 邀请招标; near: one bidder in a 单一来源 and a
+    # 竞争性谈判 (not competitive by Cardinal's default), two bidders in a 公开招标, one bidder
+    # without a contract naming the method
+    for method in ("公开招标", "邀请招标"):
+        tender_id, _ = tender(method, [30_000_000])
+        p.hit("R018", f"tender:{tender_id}")
+    tender("单一来源", [30_000_000])
+    tender("竞争性谈判", [30_000_000])
+    tender("公开招标", [30_000_000, 31_500_000])
+    tender(None, [30_000_000])
+
+    # R024: the runner-up 0.1 % above the winner (the tender, the winner and the runner-up);
+    # near: 4 % above (the background's lowest), the other bid below the winner's
+    tender_id, (winner, runner_up, _) = tender("公开招标", [40_000_000, 40_040_000, 42_000_000])
+    for subject in (f"tender:{tender_id}", f"tenderer:{winner}", f"tenderer:{runner_up}"):
+        p.hit("R024", subject)
+    tender("公开招标", [40_000_000, 41_600_000])
+    tender("公开招标", [40_000_000, 39_990_000])
+
+    # R058: the runner-up 50 % above the winner (the tender and the winner); near: 6 % above
+    # (the background's highest), two winners (no sole winner)
+    tender_id, (winner, _) = tender("竞争性磋商", [20_000_000, 30_000_000])
+    for subject in (f"tender:{tender_id}", f"tenderer:{winner}"):
+        p.hit("R058", subject)
+    tender("竞争性磋商", [20_000_000, 21_200_000])
+    tender("竞争性磋商", [20_000_000, 21_000_000, 40_000_000], winners=2)
+
+    # R028: two losers bid the same price (the tender and both); near: one cent apart
+    tender_id, (_, first, second) = tender("询价", [10_000_000, 10_500_000, 10_500_000])
+    for subject in (f"tender:{tender_id}", f"tenderer:{first}", f"tenderer:{second}"):
+        p.hit("R028", subject)
+    tender("询价", [10_000_000, 10_500_000, 10_500_001])

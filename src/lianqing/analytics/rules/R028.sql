@@ -4,6 +4,8 @@ name: 不同投标人报价完全相同
 severity: 中
 category: other
 datasets: [ocds_processes, ocds_bids, ocds_bid_tenderers]
+alternative_datasets: [bids]
+optional_datasets: [contracts, companies]
 subject: ocid/tenderer
 when: none
 condition: "同一采购过程中，不同投标人提交了金额和币种完全相同的报价，标记该过程和这些投标人。"
@@ -19,6 +21,9 @@ explanation: "{who}：{detail}(Cardinal R028 指标值 {value})。"
 -- equals that of the latest earlier bid with that price, but whose set of tenderer ids differs,
 -- flags the process and the tenderers of both bids (a tenderer may repeat its own price). The
 -- value is always 1.0.
+-- On the contract's own bids (one bidder per row, no bid order): a tender where a price is bid by
+-- at least two distinct bidders flags the tender (tender:<tender_id>) and those bidders, which is
+-- what Cardinal's bid-by-bid comparison gives whatever the order of single-tenderer bids.
 WITH scope AS (
     SELECT ocid, title
     FROM ocds_scope
@@ -57,21 +62,31 @@ clashes AS (
     FROM compared
     WHERE NOT (mine = theirs AND together = mine)
 ),
+native AS (
+    SELECT b.tender_id, b.bidder_uscc, b.price
+    FROM bids AS b
+    JOIN bid_tenders AS t ON t.tender_id = b.tender_id
+    WHERE b.price IS NOT NULL
+        AND ocds_not_excluded(t.method_details, $exclusions_procurement_method_details)
+        AND ocds_price_comparable(
+            t.method_details, $price_comparison_procurement_methods, $no_price_comparison_procurement_methods
+        )
+),
 flagged AS (
-    SELECT DISTINCT c.ocid, i.tenderer_id
+    SELECT DISTINCT 'ocds' AS source, c.ocid AS process_id, i.tenderer_id
     FROM clashes AS c
     JOIN ids AS i ON i.ocid = c.ocid AND (i.bid_index = c.bid_index OR i.bid_index = c.previous)
-),
-names AS (
-    SELECT ocid, tenderer_id, min(tenderer_name) AS tenderer_name
-    FROM ocds_bid_tenderers
-    WHERE tenderer_id IS NOT NULL
-    GROUP BY ocid, tenderer_id
+    UNION ALL
+    SELECT DISTINCT 'bids', n.tender_id, n.bidder_uscc
+    FROM native AS n
+    JOIN (
+        SELECT tender_id, price FROM native GROUP BY tender_id, price HAVING count(DISTINCT bidder_uscc) >= 2
+    ) AS s ON s.tender_id = n.tender_id AND s.price = n.price
 )
 SELECT
-    ocds_subject('ocid', f.ocid) AS subject_id,
-    coalesce(s.title, '') AS subject_name,
-    ocds_processes_key(f.ocid) AS record_id,
+    ocds_subject(CASE WHEN f.source = 'ocds' THEN 'ocid' ELSE 'tender' END, f.process_id) AS subject_id,
+    coalesce(t.title, '') AS subject_name,
+    CASE WHEN f.source = 'ocds' THEN ocds_processes_key(f.process_id) ELSE bids_key(f.process_id, f.tenderer_id) END AS record_id,
     CAST(NULL AS DECIMAL(18, 2)) AS amount,
     CAST(NULL AS DATE) AS day,
     CAST(NULL AS VARCHAR) AS evidence_id,
@@ -79,17 +94,18 @@ SELECT
     '投标人 ' || f.tenderer_id || ' 与其他投标人报价完全相同' AS detail,
     CAST(1 AS DOUBLE) AS value
 FROM flagged AS f
-JOIN scope AS s ON s.ocid = f.ocid
+LEFT JOIN procurement_titles AS t ON t.source = f.source AND t.process_id = f.process_id
 UNION ALL
 SELECT
     ocds_subject('tenderer', f.tenderer_id),
     coalesce(n.tenderer_name, ''),
-    ocds_processes_key(f.ocid),
+    CASE WHEN f.source = 'ocds' THEN ocds_processes_key(f.process_id) ELSE bids_key(f.process_id, f.tenderer_id) END,
     CAST(NULL AS DECIMAL(18, 2)),
     CAST(NULL AS DATE),
     CAST(NULL AS VARCHAR),
     CAST(NULL AS VARCHAR),
-    '在采购过程 ' || f.ocid || ' 中与其他投标人报价完全相同',
+    '在采购过程 ' || f.process_id || ' 中与其他投标人报价完全相同',
     CAST(1 AS DOUBLE)
 FROM flagged AS f
-LEFT JOIN names AS n ON n.ocid = f.ocid AND n.tenderer_id = f.tenderer_id
+LEFT JOIN procurement_tenderers AS n
+    ON n.source = f.source AND n.process_id = f.process_id AND n.tenderer_id = f.tenderer_id

@@ -22,3 +22,5 @@ CREATE MACRO ocds_not_excluded(details, excluded) AS (details IS NULL OR NOT in_
 CREATE MACRO ocds_price_comparable(details, allowed, denied) AS CASE WHEN allowed <> '' THEN details IS NOT NULL AND in_pipe_list(details, allowed) ELSE details IS NULL OR NOT in_pipe_list(details, denied) END;
 -- An R rule's subject: Cardinal's group and the id (ocid:…, buyer:…, procuring_entity:…, tenderer:…).
 CREATE MACRO ocds_subject(grp, id) AS grp || ':' || id;
+-- The contract's 采购方式 (contracts.method) as Cardinal's procurementMethod code; the Chinese method itself plays procurementMethodDetails (R rules on contracts/bids).
+CREATE MACRO cn_procurement_method(m) AS CASE WHEN m = '公开招标' THEN 'open' WHEN m = '邀请招标' THEN 'selective' WHEN m IN ('竞争性磋商', '竞争性谈判', '询价') THEN 'limited' WHEN m = '单一来源' THEN 'direct' END;

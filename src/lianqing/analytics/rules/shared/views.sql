@@ -93,8 +93,9 @@ GROUP BY
 
 -- A cadre's declaration for a year (个人有关事项报告): all rows with that person_id and year,
 -- dated by the latest declared_on of those rows, with the items counted by type; only cadres in
--- post on that day are checked (D01-D03). One row per (person_id, year).
-CREATE VIEW checked_declarations AS
+-- post on that day are checked (D01-D03). One row per (person_id, year). Materialised once per
+-- scan (CREATE TABLE) when a chosen rule reads it, instead of once per rule.
+CREATE TABLE checked_declarations AS
 SELECT
     y.person_id, y.year, y.declared_on, y.houses, y.vehicles, y.businesses,
     min(o.name) AS name, min(o.record_key) AS term_key, min(o.org_name || coalesce(o.position, '')) AS post
@@ -160,3 +161,85 @@ WHERE b.amount IS NOT NULL AND b.currency IS NOT NULL
 ORDER BY p.line, b.bid_index
 LIMIT 1;
 
+
+-- The contract's own tenders (R018, R024, R028, R058 on contracts/bids): each tender_id of bids with
+-- its numbers of distinct bidders and of winners, and the method (Cardinal's
+-- procurementMethodDetails; cn_procurement_method gives procurementMethod), project name and a
+-- record key of its contracts.
+CREATE VIEW bid_tenders AS
+SELECT
+    t.tender_id, t.bidders, t.winners, k.method AS method_details,
+    cn_procurement_method(k.method) AS procurement_method, k.project_name, k.contract_key
+FROM (
+    SELECT
+        tender_id, count(DISTINCT bidder_uscc) AS bidders,
+        count(DISTINCT CASE WHEN won THEN bidder_uscc END) AS winners
+    FROM bids
+    GROUP BY tender_id
+) AS t
+LEFT JOIN (
+    SELECT tender_id, min(method) AS method, min(project_name) AS project_name, min(contracts_key(contract_id)) AS contract_key
+    FROM contracts
+    WHERE tender_id IS NOT NULL
+    GROUP BY tender_id
+) AS k ON k.tender_id = t.tender_id;
+
+-- The price comparison of R024 and R058, built once per scan (CREATE TABLE: the engine
+-- materialises it when a chosen rule reads it). In each process with one winner, the winner's
+-- lowest valid bid W and the lowest valid bid L of any other tenderer, in the same currency, give
+-- the difference (L - W) / W when L >= W and W <> 0. Source 'ocds': a process of ocds_scope with
+-- ocds_sole_winner, single-tenderer bids with status valid; source 'bids': a tender of the
+-- contract's bids with exactly one bidder won, prices in yuan (currency NULL). Each rule keeps the
+-- pairs its settings allow (method details, main currency) and computes its fence per source.
+CREATE TABLE price_pairs AS
+WITH priced AS (
+    SELECT
+        b.ocid, b.currency, b.amount, b.tenderer_id, b.tenderer_id = w.supplier_id AS is_winner,
+        row_number() OVER (
+            PARTITION BY b.ocid, b.currency, b.tenderer_id = w.supplier_id ORDER BY b.amount, b.bid_index
+        ) AS place
+    FROM ocds_single_tenderer_bids AS b
+    JOIN ocds_sole_winner AS w ON w.ocid = b.ocid
+    WHERE b.status = 'valid' AND b.amount IS NOT NULL AND b.currency IS NOT NULL
+),
+native AS (
+    SELECT
+        b.tender_id, b.bidder_uscc, CAST(b.price AS DOUBLE) AS amount, coalesce(b.won, false) AS is_winner,
+        row_number() OVER (PARTITION BY b.tender_id, coalesce(b.won, false) ORDER BY b.price, b.bidder_uscc) AS place
+    FROM bids AS b
+    JOIN bid_tenders AS t ON t.tender_id = b.tender_id
+    WHERE t.winners = 1 AND b.price IS NOT NULL
+)
+SELECT
+    'ocds' AS source, w.ocid AS process_id, p.procurement_method_details AS method_details, w.currency,
+    w.tenderer_id AS winner_id, o.tenderer_id AS other_id, (o.amount - w.amount) / w.amount AS difference
+FROM priced AS w
+JOIN priced AS o ON o.ocid = w.ocid AND o.currency = w.currency AND NOT o.is_winner AND o.place = 1
+JOIN ocds_scope AS p ON p.ocid = w.ocid
+WHERE w.is_winner AND w.place = 1 AND o.amount >= w.amount AND w.amount <> 0
+UNION ALL
+SELECT
+    'bids', w.tender_id, t.method_details, CAST(NULL AS VARCHAR),
+    w.bidder_uscc, o.bidder_uscc, (o.amount - w.amount) / w.amount
+FROM native AS w
+JOIN native AS o ON o.tender_id = w.tender_id AND NOT o.is_winner AND o.place = 1
+JOIN bid_tenders AS t ON t.tender_id = w.tender_id
+WHERE w.is_winner AND o.amount >= w.amount AND w.amount <> 0;
+
+-- What a procurement hit names: a process's title and a tenderer's name in it, by source
+-- ('ocds': ocid and tenderer id; 'bids': tender_id and bidder uscc, named by companies).
+CREATE VIEW procurement_titles AS
+SELECT 'ocds' AS source, ocid AS process_id, title FROM ocds_processes
+UNION ALL
+SELECT 'bids', tender_id, project_name FROM bid_tenders;
+
+CREATE VIEW procurement_tenderers AS
+SELECT 'ocds' AS source, ocid AS process_id, tenderer_id, min(tenderer_name) AS tenderer_name
+FROM ocds_bid_tenderers
+WHERE tenderer_id IS NOT NULL
+GROUP BY ocid, tenderer_id
+UNION ALL
+SELECT 'bids', b.tender_id, b.bidder_uscc, min(c.name)
+FROM bids AS b
+LEFT JOIN companies AS c ON c.uscc = b.bidder_uscc
+GROUP BY b.tender_id, b.bidder_uscc;

@@ -1,5 +1,6 @@
 // Pictures of a hit's facts: relationship graph, fund-flow sankey, calendar, and a measure against
-// its line: fuel fills, the day's card payments, two years, declared against found (ECharts, vendored).
+// its line: fuel fills, the day's card payments, two years, declared against found, bids against the
+// fence (ECharts, vendored).
 // Data comes from the hit's chart.json endpoint; no inline script (CSP).
 (function () {
   "use strict";
@@ -313,6 +314,54 @@
     return label("declared_caption", data.year, data.declared_on || label("none")) + " " + parts.join("。");
   }
 
+  // R024/R058: the process's bids on one price axis (a row per bid, cheapest on top), the winner
+  // red, and the scan's fence as a price: the winning bid × (1 + fence).
+  function bidsOption(data) {
+    var bids = data.bids.filter(function (b) { return b.amount !== null; });
+    var rows = bids.map(function (b) { return b.name; }).reverse();
+    var mark = data.marks[0];
+    var most = Math.max.apply(null, bids.map(function (b) { return b.amount; }).concat(mark ? [mark.amount] : []));
+    var least = Math.min.apply(null, bids.map(function (b) { return b.amount; }).concat(mark ? [mark.amount] : []));
+    var pad = Math.max((most - least) * 0.1, most * 0.005, 1);
+    var series = {
+      type: "scatter",
+      symbolSize: 12,
+      data: bids.map(function (b, i) {
+        return { value: [b.amount, bids.length - 1 - i], bid: b, itemStyle: { color: b.is_winner ? HIT_COLOR : "#2c7be5" } };
+      })
+    };
+    if (mark) {
+      series.markLine = {
+        symbol: "none",
+        lineStyle: { type: "dashed", color: "#495057" },
+        label: { formatter: label(mark.side + "_fence", money(mark.amount)), position: "insideEndTop", fontSize: 11 },
+        data: [{ xAxis: mark.amount }]
+      };
+    }
+    return {
+      grid: { left: 8, right: 24, top: 36, bottom: 44, containLabel: true },
+      tooltip: {
+        trigger: "item",
+        formatter: function (params) {
+          var b = params.data && params.data.bid;
+          if (!b) { return ""; }
+          var status = label("status_" + b.status);
+          return esc(b.name) + "<br>" + esc(label(b.is_winner ? "winner" : "bidder")) + "：" + money(b.amount) +
+            (b.currency ? " " + esc(b.currency) : "") + (status ? "（" + esc(status) + "）" : "");
+        }
+      },
+      xAxis: { type: "value", name: label("price"), nameLocation: "middle", nameGap: 28, min: Math.max(0, least - pad), max: most + pad, scale: true,
+        axisLabel: { hideOverlap: true, formatter: function (value) { return Number(value).toLocaleString(); } } },
+      yAxis: { type: "category", data: rows, axisLabel: { width: narrow("bids") ? 110 : 220, overflow: "break" } },
+      series: [series]
+    };
+  }
+
+  function bidsCaption(data) {
+    var mark = data.marks[0];
+    return mark ? label("bids_caption_" + mark.side) : label("bids_no_fence");
+  }
+
   function yearsCaption(data) {
     var text = label("years_caption") + " " + data.years.map(function (year, i) {
       return label("year_total", year) + " " + money(data.totals[i]) + " " + label("yuan") + "（" + label("count") + " " + data.counts[i] + "）";
@@ -356,6 +405,9 @@
     } else if (data.type === "declared") {
       draw("declared", declaredOption(data));
       caption("declared", declaredCaption(data));
+    } else if (data.type === "bids" && data.bids.length) {
+      draw("bids", bidsOption(data));
+      caption("bids", bidsCaption(data));
     }
   }
 
