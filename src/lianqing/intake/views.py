@@ -262,7 +262,7 @@ def staff_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     context = {
         "report": report,
         "region": region_name(report.region_code),
-        "persons": report.persons.all(),
+        "persons": [(person, region_name(person.region_code)) for person in report.persons.all()],
         "thread": report_messages(report),
         "attachments": [(a, (names or {}).get(a.pk, "")) for a in attachments],
         "pending_ids": files_pending(attachments),
