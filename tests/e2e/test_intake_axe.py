@@ -56,6 +56,10 @@ def test_axe_finds_no_violation_on_the_reporting_pages(live_server, browser, lan
         page.check("#id_consent")
         page.click("#report-submit")
         page.wait_for_selector("#form-errors")
+        # The refused form answers 400 by design: the browser logs that one response, nothing else.
+        refused = [e for e in errors if e.endswith("/report/: HTTP 400") or "status of 400" in e]
+        assert len(refused) == 2, errors
+        errors[:] = [e for e in errors if e not in refused]
         check(page, "form with errors", width)
         page.select_option("#id_category", "sifeng_gifts")
         page.fill("#id_person1_name", "刘某")
