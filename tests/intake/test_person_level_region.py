@@ -126,3 +126,32 @@ def test_staff_read_names_not_codes(
         assert text not in persons + chosen
     assert ">county<" not in persons
     assert ">city<" not in chosen
+
+
+def test_staff_are_told_what_lies_outside_the_commission_level(
+    client, client_for, org_tree, make_user, intake_env
+):
+    org_tree.commission.region_code = "370124"  # a county commission
+    org_tree.commission.save()
+    _post(client, {**WITH_LEVEL, "person1_level": "city", "addressed_level": "city"})
+    report = Report.objects.get()
+    officer = client_for(make_user(Role.PETITION, org=org_tree.petition_office))
+    html = officer.get(reverse("intake:staff_report_detail", args=[report.pk])).content.decode()
+    notes = html[
+        html.index('id="jurisdiction-notes"') : html.index(
+            "</div></div>", html.index('id="jurisdiction-notes"')
+        )
+    ]
+    assert "举报人选择向市级纪委监委举报，高于本机关这一级" in notes
+    assert "被反映人张某某为市管干部，按干部管理权限属上级管辖" in notes
+
+
+def test_no_note_when_everything_is_within_the_commission_level(
+    client, client_for, org_tree, make_user, intake_env
+):
+    org_tree.commission.region_code = "370124"
+    org_tree.commission.save()
+    _post(client, WITH_LEVEL | {"addressed_level": "county"})
+    officer = client_for(make_user(Role.PETITION, org=org_tree.petition_office))
+    html = officer.get(reverse("intake:staff_report_detail", args=[Report.objects.get().pk])).content.decode()
+    assert 'id="jurisdiction-notes"' not in html
