@@ -9,6 +9,7 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from lianqing.core.roles import Role
 from lianqing.intake.abuse import challenge_issue, proof_solve
@@ -106,6 +107,13 @@ def test_api_refuses_what_the_form_refuses(client, intake_env, person, extra, fi
         ),
     ],
 )
+@pytest.fixture
+def language_then_back():
+    yield
+    translation.deactivate()  # the request's language stays active in this thread otherwise
+
+
+@pytest.mark.usefixtures("language_then_back")
 def test_staff_read_names_not_codes(
     client, client_for, org_tree, make_user, intake_env, language, shown, absent
 ):
