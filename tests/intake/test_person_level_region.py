@@ -95,6 +95,12 @@ def test_api_refuses_what_the_form_refuses(client, intake_env, person, extra, fi
     assert not Report.objects.exists()
 
 
+@pytest.fixture
+def language_then_back():
+    yield
+    translation.deactivate()  # the request's language stays active in this thread otherwise
+
+
 @pytest.mark.parametrize(
     ("language", "shown", "absent"),
     [
@@ -107,12 +113,6 @@ def test_api_refuses_what_the_form_refuses(client, intake_env, person, extra, fi
         ),
     ],
 )
-@pytest.fixture
-def language_then_back():
-    yield
-    translation.deactivate()  # the request's language stays active in this thread otherwise
-
-
 @pytest.mark.usefixtures("language_then_back")
 def test_staff_read_names_not_codes(
     client, client_for, org_tree, make_user, intake_env, language, shown, absent
