@@ -27,6 +27,13 @@ def test_phone_report_receipt_track_and_answer(
     page.fill("#id_person1_name", "刘某")
     page.fill("#id_person1_org", "县某局")
     page.fill("#id_person1_position", "局长")
+    # The person's level and where they work (their own region cascade)
+    page.select_option("#id_person1_level", "county")
+    page.select_option("#id_person1_province", "370000")
+    page.wait_for_selector("#id_person1_city option[value='370100']", state="attached")
+    page.select_option("#id_person1_city", "370100")
+    page.wait_for_selector("#id_person1_county option[value='370124']", state="attached")
+    page.select_option("#id_person1_county", "370124")
     assert not page.is_visible("#id_person2_name")  # further persons are folded away on a phone
     page.click("#add-person")
     page.fill("#id_person2_name", "王某")
@@ -36,6 +43,7 @@ def test_phone_report_receipt_track_and_answer(
     page.select_option("#id_city", "370100")
     page.wait_for_selector("#id_county option[value='370124']", state="attached")
     page.select_option("#id_county", "370124")
+    page.select_option("#id_addressed_level", "county")  # the reporter addresses the county commission
     page.fill("#id_description", "春节前收受下属单位送的购物卡和微信红包，我有当时拍下的照片。")
     page.set_input_files(
         "#id_attachments", files=[{"name": "照片.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}]
@@ -57,6 +65,8 @@ def test_phone_report_receipt_track_and_answer(
     assert report.attachments.filter(kind="image").count() == 1
     assert report.region_code == "370124"
     assert list(report.persons.values_list("name", flat=True)) == ["刘某", "王某"]
+    assert list(report.persons.values_list("level", "region_code")) == [("county", "370124"), ("", "")]
+    assert report.addressed_level == "county"
 
     # When they track it with the code
     page.click("#go-track")

@@ -208,7 +208,7 @@ def _public_pages(live_server_url, org_tree, make_user, data_dir) -> list[str]:
     )
     return [
         "/", "/news/", "/news/policy/", f"/news/item/{article.pk}/", f"/news/item/{article.pk}/?print=1",
-        "/funds/", f"/funds/{EAST}/", "/funds/lookup/", "/questions/", "/questions/ask/", "/statistics/",
+        "/funds/", f"/funds/{EAST}/", "/funds/lookup/", "/questions/", "/questions/ask/", "/questions/answer/", "/statistics/",
         f"/statistics/{release.pk}/", "/guide/",
     ]  # fmt: skip
 

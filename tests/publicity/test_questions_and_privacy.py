@@ -126,3 +126,52 @@ def test_no_published_page_or_feed_shows_a_name_an_id_number_or_a_reporter(
         assert not ID_NUMBER.search(text), (path, ID_NUMBER.search(text))
         assert "13900001111" not in text, path
         assert "6217000000000001" not in text, path
+
+
+def _read_answer(client, code):
+    token, answer = solved_challenge()
+    return client.post(
+        reverse("publicity:question_answer"), {"code": code, "captcha": answer, "token": token}
+    )
+
+
+def test_the_asker_reads_the_answer_with_the_code(org_tree, leader):
+    asked = services.question_ask(kind="consultation", title="低保怎么申请", body="请问低保怎么申请？")
+    waiting = _read_answer(Client(), asked.code)
+    services.question_answer(question=asked.question, by=leader, answer="向村委会提出申请。", publish=False)
+    answered = _read_answer(Client(), f"{asked.code[:6]} {asked.code[6:]}")  # spaces are forgiven
+    assert answered.status_code == 200
+    assert "no-store" in answered["Cache-Control"]
+    assert "向村委会提出申请" in answered.content.decode()
+    assert 'id="answer-none"' in waiting.content.decode()
+    assert "低保怎么申请" not in waiting.content.decode()
+
+
+def test_no_answer_reads_the_same_for_a_wrong_code_and_a_waiting_question(org_tree):
+    asked = services.question_ask(kind="suggestion", title="建议", body="建议村务公开栏每月更新一次。")
+    waiting = _read_answer(Client(), asked.code)
+    wrong = _read_answer(Client(), "000000000000" if asked.code != "000000000000" else "1")
+    assert waiting.status_code == wrong.status_code == 200
+
+    def result(response):
+        html = response.content.decode()
+        start = html.index('id="answer-result-section"')
+        return html[start : html.index("</section>", start)]
+
+    assert result(waiting) == result(wrong)
+    assert 'id="answer-none"' in result(wrong)
+
+
+def test_reading_answers_needs_the_challenge_and_is_rate_limited(org_tree, leader):
+    asked = services.question_ask(kind="consultation", title="咨询", body="请问补贴多久发一次？")
+    services.question_answer(question=asked.question, by=leader, answer="每月发放。", publish=False)
+    token, _answer = solved_challenge()
+    refused = Client().post(
+        reverse("publicity:question_answer"), {"code": asked.code, "captcha": "AAAAA", "token": token}
+    )
+    assert refused.status_code == 400
+    assert "每月发放" not in refused.content.decode()
+    client = Client()
+    statuses = [_read_answer(client, "123456789012").status_code for _ in range(10)]
+    assert statuses == [200] * 9 + [429]  # ten an hour from one address, the refused one included
+    assert "每月发放" not in _read_answer(client, asked.code).content.decode()  # still limited

@@ -22,7 +22,7 @@ from lianqing.cases.models import Category
 from lianqing.intake.abuse import challenge_issue, client_key
 from lianqing.intake.actions import Outcome, report_submit_from_input, reporter_reply_from_input
 from lianqing.intake.errors import IntakeError
-from lianqing.intake.forms import MAX_PERSONS
+from lianqing.intake.forms import MAX_PERSONS, region_code_parts
 from lianqing.intake.models import Channel
 from lianqing.intake.receipts import receipt_grouped
 from lianqing.intake.regions import region_name
@@ -50,7 +50,10 @@ class ReportIn(Schema):
     county: str = Field("", pattern=r"^(\d{6})?$")
     occurred_on: str = ""
     description: str
-    persons: str = "[]"  # JSON list of {"name", "org_name", "position"}
+    # JSON list of {"name", "org_name", "position", "level", "region"}; level: a PersonLevel code,
+    # region: the person's 6-digit GB/T 2260 code (both optional)
+    persons: str = "[]"
+    addressed_level: str = ""  # an AddressedLevel code, or "" to leave it to the commission
     is_anonymous: bool = True
     reporter_name: str = ""
     reporter_id_number: str = ""
@@ -151,14 +154,24 @@ def _form_data(payload: ReportIn) -> dict[str, str]:
     for index, person in enumerate(persons, start=1):
         if not isinstance(person, dict):
             raise IntakeError(_("persons 的每一项应为对象"), field="persons")
-        for key, field in (("name", "name"), ("org_name", "org"), ("position", "position")):
+        for key, field in (
+            ("name", "name"),
+            ("org_name", "org"),
+            ("position", "position"),
+            ("level", "level"),
+            ("region", "region"),
+        ):
             value = person.get(key, "")
             if not isinstance(value, str):  # never store the repr of an object or a number
                 raise IntakeError(
                     _("persons 第 %(index)d 项的 %(key)s 应为文字") % {"index": index, "key": key},
                     field="persons",
                 )
-            data[f"person{index}_{field}"] = value
+            if field == "region":
+                for part, code in region_code_parts(value).items():
+                    data[f"person{index}_{part}"] = code
+            else:
+                data[f"person{index}_{field}"] = value
     data["is_anonymous"] = "1" if payload.is_anonymous else "0"
     data["consent"] = "on" if payload.consent else ""
     return {key: value for key, value in data.items() if value is not None}

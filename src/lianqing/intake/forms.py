@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqing.cases.models import CATEGORY_GROUPS, Category
 from lianqing.intake import conf
 from lianqing.intake.identity import person_id_normalise, person_id_problem, phone_normalise, phone_problem
+from lianqing.intake.models import AddressedLevel, PersonLevel
 from lianqing.intake.regions import region_children, region_name, region_provinces
 from lianqing.intake.services import ReportDraft, ReporterIdentity
 
@@ -67,6 +68,33 @@ def _blank_choice(label: str) -> list[tuple[str, str]]:
     return [("", label)]
 
 
+def region_choices_set(form: forms.Form, prefix: str = "") -> None:
+    """Choices of a province/city/county cascade (fields `{prefix}province` etc.): the cities
+    of the chosen province and the counties of the chosen city, so a posted code is checked."""
+    province = form.data.get(f"{prefix}province", "") if form.is_bound else ""
+    city = form.data.get(f"{prefix}city", "") if form.is_bound else ""
+    form.fields[f"{prefix}province"].choices = _blank_choice(str(_("请选择省份"))) + [  # type: ignore[attr-defined]
+        (r.code, r.name) for r in region_provinces()
+    ]
+    form.fields[f"{prefix}city"].choices = _blank_choice(str(_("请选择市"))) + [  # type: ignore[attr-defined]
+        (r.code, r.name) for r in region_children(province)
+    ]
+    counties = region_children(city) if province and city.startswith(province[:2]) else ()
+    form.fields[f"{prefix}county"].choices = _blank_choice(str(_("请选择县（区）"))) + [  # type: ignore[attr-defined]
+        (r.code, r.name) for r in counties
+    ]
+
+
+def region_code_parts(code: str) -> dict[str, str]:
+    """A 6-digit GB/T 2260 code as the cascade's three fields (for the JSON API)."""
+    if len(code) != 6 or not code.isdigit():
+        return {"province": code, "city": "", "county": ""}
+    province = code[:2] + "0000"
+    city = code[:4] + "00" if code != province else ""
+    county = code if code not in (province, city) else ""
+    return {"province": province, "city": city, "county": county}
+
+
 class BootstrapForm(forms.Form):
     """Adds Bootstrap's classes to the widgets (templates stay free of widget tweaking)."""
 
@@ -106,6 +134,12 @@ class ReportForm(BootstrapForm):
         widget=forms.RadioSelect,
         initial="1",
     )
+    addressed_level = forms.ChoiceField(
+        label=_("向哪一级纪检监察机关举报"),
+        choices=[("", _("不确定，由纪检监察机关按管辖办理")), *AddressedLevel.choices],
+        required=False,
+        help_text=_("按干部管理权限分级受理：不属于所选机关管辖的，将转交有管辖权的机关。"),
+    )
     reporter_name = forms.CharField(label=_("您的姓名"), max_length=64, required=False)
     reporter_id_number = forms.CharField(label=_("身份证号"), max_length=32, required=False)
     reporter_phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
@@ -120,17 +154,7 @@ class ReportForm(BootstrapForm):
             ("", _("请选择")),
             *[(group, [(c.value, c.label) for c in members]) for group, members in CATEGORY_GROUPS],
         ]  # type: ignore[attr-defined]
-        self.fields["province"].choices = _blank_choice(str(_("请选择省份"))) + [  # type: ignore[attr-defined]
-            (r.code, r.name) for r in region_provinces()
-        ]
-        province = self.data.get("province", "") if self.is_bound else ""
-        city = self.data.get("city", "") if self.is_bound else ""
-        self.fields["city"].choices = _blank_choice(str(_("请选择市"))) + [  # type: ignore[attr-defined]
-            (r.code, r.name) for r in region_children(province)
-        ]
-        counties = region_children(city) if city.startswith(province[:2]) else ()
-        county_field: forms.ChoiceField = self.fields["county"]  # type: ignore[assignment]
-        county_field.choices = _blank_choice(str(_("请选择县（区）"))) + [(r.code, r.name) for r in counties]
+        region_choices_set(self)
         for index in range(1, MAX_PERSONS + 1):
             self.fields[f"person{index}_name"] = forms.CharField(
                 label=_("被举报人姓名"), max_length=64, required=False
@@ -141,11 +165,24 @@ class ReportForm(BootstrapForm):
             self.fields[f"person{index}_position"] = forms.CharField(
                 label=_("职务"), max_length=100, required=False
             )
+            self.fields[f"person{index}_level"] = forms.ChoiceField(
+                label=_("级别"), choices=[("", _("请选择")), *PersonLevel.choices], required=False
+            )
+            prefix = f"person{index}_"
+            self.fields[f"{prefix}province"] = forms.ChoiceField(label=_("省"), choices=[], required=False)
+            self.fields[f"{prefix}city"] = forms.ChoiceField(label=_("市"), choices=[], required=False)
+            self.fields[f"{prefix}county"] = forms.ChoiceField(
+                label=_("县（区）"), choices=[], required=False
+            )
+            region_choices_set(self, prefix)
         self.style_widgets()
 
-    def person_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+    def person_rows(self) -> list[dict[str, forms.BoundField]]:
         return [
-            (self[f"person{i}_name"], self[f"person{i}_org"], self[f"person{i}_position"])
+            {
+                part: self[f"person{i}_{part}"]
+                for part in ("name", "org", "position", "level", "province", "city", "county")
+            }
             for i in range(1, MAX_PERSONS + 1)
         ]
 
@@ -189,6 +226,8 @@ class ReportForm(BootstrapForm):
                 "name": plain_text(data.get(f"person{index}_name", "")),
                 "org_name": plain_text(data.get(f"person{index}_org", "")),
                 "position": plain_text(data.get(f"person{index}_position", "")),
+                "level": data.get(f"person{index}_level", ""),
+                "region_code": self._person_region(data, index),
             }
             if any(row.values()):
                 if not row["name"] and not row["org_name"]:
@@ -200,6 +239,14 @@ class ReportForm(BootstrapForm):
                 _("请至少填写一名被举报人的姓名或单位"),
             )
         data["persons"] = persons
+
+    def _person_region(self, data: dict[str, Any], index: int) -> str:
+        prefix = f"person{index}_"
+        province, city = data.get(f"{prefix}province", ""), data.get(f"{prefix}city", "")
+        county = data.get(f"{prefix}county", "")
+        if county and not city:
+            self.add_error(f"{prefix}city", _("请选择市"))
+        return str(county or city or province or "")
 
     def _clean_identity(self, data: dict[str, Any]) -> None:
         name = plain_text(data.get("reporter_name", ""))
@@ -225,6 +272,7 @@ class ReportForm(BootstrapForm):
             description=data["description"],
             occurred_on=data.get("occurred_on"),
             persons=data["persons"],
+            addressed_level=data.get("addressed_level", ""),
             identity=None if data["is_anonymous"] else data["identity"],
         )
 

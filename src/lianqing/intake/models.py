@@ -21,6 +21,26 @@ class Channel(models.TextChoices):
     REGISTERED = "register", _("来信来访登记")
 
 
+class AddressedLevel(models.TextChoices):
+    """The commission level a reporter addresses (分级负责、归口办理); blank: left to the commission."""
+
+    PROVINCE = "province", _("省级纪委监委")
+    CITY = "city", _("市级纪委监委")
+    COUNTY = "county", _("县（区）级纪委监委")
+    TOWNSHIP = "township", _("乡镇（街道）纪（工）委")
+
+
+class PersonLevel(models.TextChoices):
+    """The reported person's level by 干部管理权限, as the reporter knows it."""
+
+    PROVINCE = "province", _("省管干部")
+    CITY = "city", _("市管干部")
+    COUNTY = "county", _("县管干部")
+    TOWNSHIP = "township", _("乡镇（街道）干部")
+    VILLAGE = "village", _("村（社区）干部")
+    OTHER = "other", _("其他人员")
+
+
 class Report(models.Model):
     # The petition case (信访举报) registered with the report; the cases app handles it from there.
     case = models.OneToOneField(
@@ -33,6 +53,10 @@ class Report(models.Model):
     region_code = models.CharField(_("发生地区"), max_length=12)
     occurred_on = models.DateField(_("发生时间"), null=True, blank=True)
     description = models.TextField(_("问题描述"))
+    # The level the reporter chose to address; not reporter data (nothing in it names them).
+    addressed_level = models.CharField(
+        _("选择的受理机关级别"), max_length=16, choices=AddressedLevel.choices, blank=True
+    )
     is_anonymous = models.BooleanField(_("匿名"))
     identity_box = models.BinaryField(
         null=True, editable=False
@@ -71,6 +95,8 @@ class ReportedPerson(models.Model):
     name = models.CharField(_("姓名"), max_length=64, blank=True)
     org_name = models.CharField(_("单位"), max_length=200, blank=True)
     position = models.CharField(_("职务"), max_length=100, blank=True)
+    level = models.CharField(_("级别"), max_length=16, choices=PersonLevel.choices, blank=True)
+    region_code = models.CharField(_("所在地区"), max_length=12, blank=True)  # GB/T 2260
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -69,7 +69,9 @@ class ReportDraft:
     region_code: str
     description: str
     occurred_on: date | None = None
-    persons: list[dict[str, str]] = field(default_factory=list)  # keys: name, org_name, position
+    # keys: name, org_name, position, level (PersonLevel or ""), region_code (GB/T 2260 or "")
+    persons: list[dict[str, str]] = field(default_factory=list)
+    addressed_level: str = ""  # AddressedLevel or "": the commission level the reporter chose
     identity: ReporterIdentity | None = None  # None: anonymous
 
 
@@ -307,6 +309,7 @@ def _report_create(
         region_code=draft.region_code,
         occurred_on=draft.occurred_on,
         description=draft.description,
+        addressed_level=draft.addressed_level,
         is_anonymous=draft.identity is None,
         identity_box=identity_box,
         key_scheme=crypto.REPORT_KEYPAIR,

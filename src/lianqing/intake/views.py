@@ -36,6 +36,7 @@ from lianqing.intake.forms import (
     UnlockForm,
     report_initial,
 )
+from lianqing.intake.levels import jurisdiction_notes
 from lianqing.intake.models import Report
 from lianqing.intake.notices import after_closure_review, messages_mark_seen
 from lianqing.intake.receipts import receipt_grouped
@@ -259,10 +260,12 @@ def staff_report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
             )
         except IntakeError as error:
             messages.error(request, error.message)
+    persons = list(report.persons.all())
     context = {
         "report": report,
         "region": region_name(report.region_code),
-        "persons": report.persons.all(),
+        "persons": [(person, region_name(person.region_code)) for person in persons],
+        "jurisdiction_notes": jurisdiction_notes(report, persons),
         "thread": report_messages(report),
         "attachments": [(a, (names or {}).get(a.pk, "")) for a in attachments],
         "pending_ids": files_pending(attachments),

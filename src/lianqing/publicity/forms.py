@@ -96,6 +96,17 @@ class LookupForm(BootstrapForm):
     )
 
 
+class AnswerLookupForm(BootstrapForm):
+    code = forms.CharField(
+        label=_("留言编号"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    captcha = forms.CharField(
+        label=_("图片中的字符"), max_length=16, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+
+
 class QuestionForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("留言类型"), choices=QuestionKind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label=_("标题"), max_length=100)

@@ -296,6 +296,22 @@ def question_ask(*, kind: str, title: str, body: str) -> QuestionAsked:
     return QuestionAsked(question=question, code=code)
 
 
+def question_answer_read(code: str) -> Question | None:
+    """The answered question of a code, or None: a wrong code, a question not yet answered and
+    one not to be answered read the same, so a code's existence is not revealed."""
+    digits = "".join(code.split())
+    if not digits.isdigit():
+        return None
+    return (
+        Question.objects.filter(
+            code_digest=question_code_digest(digits),
+            status__in=[QuestionStatus.ANSWERED, QuestionStatus.PUBLISHED],
+        )
+        .exclude(answer="")
+        .first()
+    )
+
+
 @transaction.atomic
 def question_answer(
     *, question: Question, by: User, answer: str, publish: bool, public_title: str = "", public_body: str = ""

@@ -19,6 +19,7 @@ urlpatterns = [
     path("funds/<str:code>/", views.village_detail, name="village_detail"),
     path("questions/", views.question_list, name="question_list"),
     path("questions/ask/", views.question_ask, name="question_ask"),
+    path("questions/answer/", views.question_answer, name="question_answer"),
     path("statistics/", views.release_list, name="release_list"),
     path("statistics/<int:release_id>/", views.release_detail, name="release_detail"),
     path("guide/", views.guidance, name="guidance"),

@@ -26,7 +26,7 @@ from lianqing.intake.identity import person_id_normalise
 from . import selectors, services
 from .cache import cached
 from .errors import PublicityError
-from .forms import LookupForm, QuestionForm
+from .forms import AnswerLookupForm, LookupForm, QuestionForm
 from .models import Article, Section
 from .statistics import TABLE_TITLES
 
@@ -34,6 +34,7 @@ LINES_PER_PAGE = 100
 ARTICLES_PER_PAGE = 20
 LOOKUPS_PER_HOUR = 10
 QUESTIONS_PER_HOUR = 5
+ANSWER_READS_PER_HOUR = 10
 
 
 def _page(
@@ -287,6 +288,33 @@ def question_ask(request: HttpRequest) -> HttpResponse:
     return render(
         request, "publicity/question_ask.html", {"form": form, "challenge": challenge_issue()}, status=status
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def question_answer(request: HttpRequest) -> HttpResponse:
+    """查询答复: the asker's code + the image challenge, rate-limited like the report track page.
+    A wrong code and a question not answered yet get the same reply."""
+    form = AnswerLookupForm(request.POST or None)
+    question = None
+    looked_up = False
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            rate_limit_hit(client_key(request), scope="publicity.answer", limit=ANSWER_READS_PER_HOUR)
+            challenge_verify(request.POST.get("token", ""), "", form.cleaned_data["captcha"])
+            question = services.question_answer_read(form.cleaned_data["code"])
+            looked_up = True
+            form = AnswerLookupForm()
+        except IntakeError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            status = 429 if error.field == "rate" else 400
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "challenge": challenge_issue(), "question": question, "looked_up": looked_up}
+    response = render(request, "publicity/question_answer.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET
