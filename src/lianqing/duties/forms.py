@@ -70,3 +70,10 @@ class TalkForm(forms.Form):
     follow_up = forms.CharField(
         label=_("整改要求与跟踪"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class LeaderForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    post = forms.CharField(label=_("职务"), max_length=100, required=False)
+    is_secretary = forms.BooleanField(label=_("书记"), required=False)
+    user = forms.TypedChoiceField(label=_("平台账号"), required=False, coerce=int, empty_value=None)

@@ -10,7 +10,6 @@ UPDATE), all stamped with the run's time; reminders then go to the tasks stamped
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -20,10 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianqing.core.models import Org, User
-from lianqing.core.services import notifications_replace_many
 
 from .models import Light, Task, TaskEvent, TaskStatus
-from .notices import office_reviewers, task_title, unit_liaisons, unit_secretary_user
 from .tally import tally_rebuild
 from .workflow import LIGHT_STEPS
 
@@ -91,39 +88,120 @@ TITLES = {
 }
 
 
-def reminders_send(run: LightRun) -> int:
-    """Reminders for the tasks this run changed: the responsible person and the liaisons on
-    yellow and red (one 'due' notice: red replaces yellow); on red and lock, also the unit's
-    书记 and the reviewing office ('escalated'). Written in bulk (`notifications_replace_many`)."""
-    events = TaskEvent.objects.filter(at=run.at, actor__isnull=True).select_related(
-        "task__unit", "task__item", "task__responsible__user", "task__assignment__reviewer"
-    )
-    liaisons: dict[int, list[User]] = {}
-    secretaries: dict[int, User | None] = {}
-    offices: dict[int, list[User]] = defaultdict(list)
-    batch: list[tuple[int, str, str, str, str]] = []
-    sent = 0
+def _pieces(template: str) -> tuple[str, str, str]:
+    """A translated title split around its date and subject: (before, between, after)."""
+    marked = template % {"date": "\x00", "what": "\x01"}
+    before, rest = marked.split("\x00") if "\x00" in marked else (marked, "")
+    if "\x01" in before:  # a language that names the subject first: the date goes with it
+        before, tail = before.split("\x01")
+        return before, tail, rest
+    between, after = rest.split("\x01") if "\x01" in rest else (rest, "")
+    return before, between, after
+
+
+def _wanted_sql(run: LightRun) -> tuple[str, list[object]]:
+    """SELECT recipient_id, dedupe_key, title, link of every reminder this run owes, in SQL:
+    the responsible person and the unit's liaisons ('due', or 'locked' on lock); on red and lock
+    also the unit's 书记 and the reviewing office's 监督检查 staff ('escalated')."""
+    from django.contrib.auth.models import Group
+
+    from lianqing.core.roles import Role
+
+    from .models import Assignment, DutyItem, UnitLeader
+
+    t = {m.__name__: m._meta.db_table for m in (Task, TaskEvent, Assignment, DutyItem, UnitLeader, Org, User, Group)}
+    member_of = User.groups.through._meta.db_table
     link_of_zero = reverse("duties:task_detail", args=[0])
-    for event in events.iterator(chunk_size=2000):
-        task = event.task
-        unit_id, office = task.unit_id, task.assignment.reviewer
-        if unit_id not in liaisons:
-            liaisons[unit_id], secretaries[unit_id] = unit_liaisons(unit_id), unit_secretary_user(unit_id)
-        if office.pk not in offices:
-            offices[office.pk] = office_reviewers(office)
-        person = task.responsible.user if task.responsible and task.responsible.user else None
-        title = TITLES[event.action] % {"date": task.deadline.isoformat(), "what": task_title(task)}
-        link = link_of_zero.replace("/0/", f"/{task.pk}/")
-        kind = "locked" if event.action == "lock" else "due"
-        recipients = [(user, kind) for user in [person, *liaisons[unit_id]] if user is not None]
-        if event.action in {"overdue", "lock"}:
-            escalate = [secretaries[unit_id], *offices[office.pk]]
-            recipients += [(user, "escalated") for user in escalate if user is not None]
-        batch.extend((user.pk, f"duties:{task.pk}:{what}", title, "", link) for user, what in recipients)
-        if len(batch) >= 5000:
-            sent += notifications_replace_many(batch)
-            batch = []
-    return sent + notifications_replace_many(batch)
+    link_before, link_after = link_of_zero.rsplit("/0/", 1)
+    cases, params = [], []
+    for action, template in TITLES.items():
+        before, between, after = _pieces(str(template))
+        date_first = template.find("%(date)s") < template.find("%(what)s") or "%(what)s" not in template
+        if date_first:
+            cases.append(
+                "WHEN %s THEN %s || CAST(t.deadline AS TEXT) || %s || u.name || ' · ' || i.title || %s"
+            )
+        else:
+            cases.append("WHEN %s THEN %s || u.name || ' · ' || i.title || %s || CAST(t.deadline AS TEXT) || %s")
+        params += [action, before, between, after]
+    title_sql = f"SUBSTR(CASE e.action {' '.join(cases)} END, 1, 200)"
+    # red and locked in one run (a catch-up): one escalation, the lock's
+    escalate = (
+        "(ev.action = 'lock' OR (ev.action = 'overdue' AND NOT EXISTS"
+        " (SELECT 1 FROM ev e2 WHERE e2.task_id = ev.task_id AND e2.action = 'lock')))"
+    )
+    sql = f"""
+        WITH ev AS (
+            SELECT e.task_id, e.action, t.unit_id, a.reviewer_id, t.responsible_id, {title_sql} AS title,
+                   CASE WHEN e.action = 'lock' THEN 'locked' ELSE 'due' END AS kind
+            FROM {t["TaskEvent"]} e JOIN {t["Task"]} t ON t.id = e.task_id
+            JOIN {t["Assignment"]} a ON a.id = t.assignment_id
+            JOIN {t["Org"]} u ON u.id = t.unit_id JOIN {t["DutyItem"]} i ON i.id = t.item_id
+            WHERE e.at = %s AND e.actor_id IS NULL
+        ),
+        people AS (
+            SELECT ev.task_id, l.user_id, ev.kind, ev.title FROM ev
+            JOIN {t["UnitLeader"]} l ON l.id = ev.responsible_id
+            WHERE l.user_id IS NOT NULL
+            UNION
+            SELECT ev.task_id, m.user_id, ev.kind, ev.title FROM ev
+            JOIN {t["User"]} p ON p.org_id = ev.unit_id JOIN {member_of} m ON m.user_id = p.id
+            JOIN {t["Group"]} g ON g.id = m.group_id AND g.name = %s
+            WHERE p.is_active
+            UNION
+            SELECT ev.task_id, l.user_id, 'escalated', ev.title FROM ev
+            JOIN {t["UnitLeader"]} l ON l.unit_id = ev.unit_id AND l.is_secretary AND l.is_active
+            WHERE {escalate} AND l.user_id IS NOT NULL
+            UNION
+            SELECT ev.task_id, office.user_id, 'escalated', ev.title FROM ev
+            JOIN (
+                SELECT r.id AS office_id, p.id AS user_id FROM {t["Org"]} r
+                JOIN {t["Org"]} po ON po.path LIKE r.path || '%%'
+                JOIN {t["User"]} p ON p.org_id = po.id AND p.is_active
+                JOIN {member_of} m ON m.user_id = p.id
+                JOIN {t["Group"]} g ON g.id = m.group_id AND g.name = %s
+                WHERE r.id IN (SELECT DISTINCT reviewer_id FROM ev)
+            ) office ON office.office_id = ev.reviewer_id
+            WHERE {escalate}
+        )
+        SELECT DISTINCT people.user_id AS recipient_id,
+               'duties:' || CAST(people.task_id AS TEXT) || ':' || people.kind AS dedupe_key,
+               people.title AS title,
+               %s || '/' || CAST(people.task_id AS TEXT) || '/' || %s AS link
+        FROM people JOIN {t["User"]} r ON r.id = people.user_id WHERE r.is_active
+    """
+    params = [*params, connection.ops.adapt_datetimefield_value(run.at), str(Role.LIAISON), str(Role.SUPERVISION), link_before, link_after]
+    return sql, params
+
+
+def reminders_send(run: LightRun) -> int:
+    """Reminders for the tasks this run changed, set-based: the wanted notices are selected in
+    SQL into a temporary table; a live notice with another title (yellow → red) is replaced (it
+    shows as new and unread), one with the same title is left alone (a rerun adds nothing).
+    Returns how many notices were written."""
+    from lianqing.core.models import Notification
+
+    notices = Notification._meta.db_table
+    wanted_sql, params = _wanted_sql(run)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS duties_wanted_notice")
+        cursor.execute(f"CREATE TEMPORARY TABLE duties_wanted_notice AS {wanted_sql}", params)
+        cursor.execute("CREATE INDEX duties_wanted_notice_key ON duties_wanted_notice (recipient_id, dedupe_key)")
+        cursor.execute(
+            f"DELETE FROM {notices} WHERE dedupe_key LIKE 'duties:%%' AND EXISTS (SELECT 1 FROM duties_wanted_notice w"
+            f" WHERE w.recipient_id = {notices}.recipient_id AND w.dedupe_key = {notices}.dedupe_key"
+            f" AND w.title <> {notices}.title)"
+        )
+        cursor.execute(
+            f"INSERT INTO {notices} (recipient_id, created_at, title, body, link, read_at, dedupe_key)"
+            " SELECT w.recipient_id, %s, w.title, '', w.link, NULL, w.dedupe_key FROM duties_wanted_notice w"
+            f" WHERE NOT EXISTS (SELECT 1 FROM {notices} n WHERE n.recipient_id = w.recipient_id"
+            " AND n.dedupe_key = w.dedupe_key)",
+            [connection.ops.adapt_datetimefield_value(run.at)],
+        )
+        sent = cursor.rowcount
+        cursor.execute("DROP TABLE duties_wanted_notice")
+    return sent
 
 
 def lights_refresh(*, today: dt.date | None = None) -> dict[str, int]:

@@ -288,14 +288,16 @@ class TaskEvent(models.Model):
 
 
 class Evidence(models.Model):
-    """A checked and metadata-stripped file proving a duty done."""
+    """A checked and metadata-stripped file proving a duty done, sealed at rest (`sealing.py`);
+    `evidence_read` opens it."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(_("材料类别"), max_length=16, choices=EvidenceKind.choices)
     name = models.CharField(_("文件名"), max_length=200)
     mime = models.CharField(max_length=120)
     size = models.PositiveIntegerField()
-    data = models.BinaryField()
+    data = models.BinaryField()  # sealed (`sealing.py`): ciphertext, never the file itself
+    scheme = models.CharField(max_length=32, blank=True, default="")  # "" = stored in clear (legacy)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

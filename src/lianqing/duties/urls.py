@@ -21,6 +21,15 @@ urlpatterns = [
     path("staff/duties/templates/", views.template_list, name="template_list"),
     path("staff/duties/templates/<int:template_id>/", views.template_detail, name="template_detail"),
     path("staff/duties/templates/<int:template_id>/items/", views.item_add, name="item_add"),
+    path("staff/duties/templates/<int:template_id>/items/<int:lineage>/", views.item_edit, name="item_edit"),
+    path(
+        "staff/duties/templates/<int:template_id>/items/<int:lineage>/delete/",
+        views.item_delete,
+        name="item_delete",
+    ),
+    path("staff/duties/units/<int:unit_id>/leaders/", views.leaders, name="leaders"),
+    path("staff/duties/leaders/<int:leader_id>/", views.leader_edit, name="leader_edit"),
+    path("staff/duties/leaders/<int:leader_id>/remove/", views.leader_remove, name="leader_remove"),
     path("staff/duties/templates/<int:template_id>/assign/", views.assign, name="assign"),
     path("staff/duties/assignments/<int:assignment_id>/apply/", views.apply_version, name="apply_version"),
 ]

@@ -33,13 +33,14 @@ from .forms import (
     AssignForm,
     EvidenceForm,
     ItemForm,
+    LeaderForm,
     ReopenForm,
     ReturnForm,
     SubmitForm,
     TalkForm,
     TemplateForm,
 )
-from .models import Evidence, Light
+from .models import Evidence, Light, UnitLeader
 from .workflow import Accept, Reopen, Return, Submit, allowed_actions, missing_evidence, transition
 
 STEP_FORMS = {"submit": SubmitForm, "return": ReturnForm, "accept": AcceptForm, "reopen": ReopenForm}
@@ -179,7 +180,12 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
     access_task_by_id(request.user, evidence.task_id)
     evidence = Evidence.objects.get(pk=evidence_id)
     audit_record(action=AuditAction.VIEW, obj=evidence, request=request, details={"name": evidence.name})
-    response = HttpResponse(bytes(evidence.data), content_type=evidence.mime)
+    try:
+        content = services.evidence_read(evidence)
+    except DutyError as error:
+        messages.error(request, error.message)
+        return redirect("duties:task_detail", task_id=evidence.task_id)
+    response = HttpResponse(content, content_type=evidence.mime)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{evidence.name}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -387,3 +393,129 @@ def apply_version(request: HttpRequest, assignment_id: int) -> HttpResponse:
             request, _("已采用最新版本：移除 %(removed)d 项未开始的任务，新增 %(added)d 项") % result
         )
     return redirect("duties:template_detail", template_id=assignment.template_id)
+
+
+@login_required
+def item_edit(request: HttpRequest, template_id: int, lineage: int) -> HttpResponse:
+    template = access_template_by_id(request.user, template_id)
+    latest = services.version_latest(template)
+    item = latest.items.filter(lineage=lineage).first()
+    if item is None:
+        raise Http404("没有找到该责任事项 (no such duty)")
+    initial = {name: getattr(item, name) for name in services.ITEM_FIELDS}
+    form = ItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.item_save(
+                template=template, fields=form.cleaned_data, lineage=lineage, by=request.user  # type: ignore[arg-type]
+            )
+        except DutyError as error:
+            form.add_error(None, error.message)
+        else:
+            if saved.version_id != latest.pk:
+                messages.success(request, _("已保存为新版本；已分派的任务不变，可在下方为各单位采用最新版本。"))
+            else:
+                messages.success(request, _("已保存"))
+            return redirect("duties:template_detail", template_id=template.pk)
+    assigned = latest.assignments.exists()
+    return render(
+        request,
+        "duties/item_form.html",
+        {"template": template, "item": item, "form": form, "assigned": assigned},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def item_delete(request: HttpRequest, template_id: int, lineage: int) -> HttpResponse:
+    template = access_template_by_id(request.user, template_id)
+    try:
+        services.item_remove(template=template, lineage=lineage, by=request.user)  # type: ignore[arg-type]
+    except DutyError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已删除该责任事项"))
+    return redirect("duties:template_detail", template_id=template.pk)
+
+
+def _managed_unit(user: User, unit_id: int) -> Org:
+    root = managed_root(user)
+    unit = None if root is None else selectors.units_of(root=root).filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404("没有找到该单位 (no such unit)")
+    return unit
+
+
+def _leader_form(unit: Org, data: object = None, initial: dict[str, object] | None = None) -> LeaderForm:
+    form = LeaderForm(data, initial=initial)  # type: ignore[arg-type]
+    accounts = User.objects.filter(org=unit, is_active=True).order_by("username")
+    form.fields["user"].choices = [("", _("（无账号）")), *((u.pk, u.get_full_name() or u.username) for u in accounts)]  # type: ignore[attr-defined]
+    return form
+
+
+def _leader_save(request: HttpRequest, unit: Org, form: LeaderForm, leader: object = None) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    account = User.objects.filter(pk=data["user"], org=unit).first() if data["user"] else None
+    try:
+        services.leader_save(
+            unit=unit, name=data["name"], post=data["post"], is_secretary=data["is_secretary"], user=account,
+            leader=leader, by=request.user,  # type: ignore[arg-type]
+        )  # fmt: skip
+    except DutyError as error:
+        form.add_error(None, error.message)
+        return False
+    messages.success(request, _("已保存：%(name)s") % {"name": data["name"]})
+    return True
+
+
+@login_required
+def leaders(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = _managed_unit(request.user, unit_id)  # type: ignore[arg-type]
+    form = _leader_form(unit, request.POST or None)
+    if request.method == "POST" and _leader_save(request, unit, form):
+        return redirect("duties:leaders", unit_id=unit.pk)
+    return render(
+        request,
+        "duties/leaders.html",
+        {"unit": unit, "leaders": services.leaders_of(unit), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _managed_leader(user: User, leader_id: int) -> UnitLeader:
+    leader = UnitLeader.objects.filter(pk=leader_id, is_active=True).select_related("unit").first()
+    if leader is None:
+        raise Http404("没有找到该班子成员 (no such leader)")
+    _managed_unit(user, leader.unit_id)
+    return leader
+
+
+@login_required
+def leader_edit(request: HttpRequest, leader_id: int) -> HttpResponse:
+    leader = _managed_leader(request.user, leader_id)  # type: ignore[arg-type]
+    initial = {"name": leader.name, "post": leader.post, "is_secretary": leader.is_secretary, "user": leader.user_id}
+    form = _leader_form(leader.unit, request.POST or None, initial=initial)
+    if request.method == "POST" and _leader_save(request, leader.unit, form, leader):
+        return redirect("duties:leaders", unit_id=leader.unit_id)
+    return render(
+        request,
+        "duties/leader_form.html",
+        {"unit": leader.unit, "leader": leader, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def leader_remove(request: HttpRequest, leader_id: int) -> HttpResponse:
+    leader = _managed_leader(request.user, leader_id)  # type: ignore[arg-type]
+    try:
+        services.leader_remove(leader=leader, by=request.user)  # type: ignore[arg-type]
+    except DutyError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已移除：%(name)s") % {"name": leader.name})
+    return redirect("duties:leaders", unit_id=leader.unit_id)
