@@ -18,8 +18,8 @@ from PIL import Image
 
 from lianqing.core.models import AuditEvent, OrgKind, User
 from lianqing.core.roles import Role
-from lianqing.duties import services, urls
-from lianqing.duties.models import Task, TaskStatus
+from lianqing.duties import reports, services, urls
+from lianqing.duties.models import AccountabilityReport, Task, TaskStatus
 from tests.core.factories import OrgFactory, UserFactory
 
 from .conftest import World
@@ -61,6 +61,12 @@ STAFF_URLS: dict[str, tuple[str, str, dict[str, object], set[str], set[str]]] = 
     "duties:leaders": ("GET", "unit", {}, MANAGERS, set()),
     "duties:leader_edit": ("GET", "leader", {}, MANAGERS, set()),
     "duties:leader_remove": ("POST", "member", {}, MANAGERS, set()),
+    "duties:reports": ("GET", "", {}, DASHBOARD | {"liaison", "liaison_b", "other_jurisdiction"}, set()),
+    "duties:report_detail": ("GET", "report", {}, SEES_TASK_A, set()),
+    "duties:report_review": ("POST", "report", {"decision": "accept", "grade": "A"}, {"leader", "reviewer"},
+                             {"case_manager", "liaison"}),
+    "duties:report_resubmit": ("POST", "returned", {"content": "修改后的述责述廉报告正文，已对照问题清单逐条查摆。"},
+                               {"liaison"}, {"leader", "reviewer", "case_manager"}),
 }  # fmt: skip
 
 
@@ -92,6 +98,7 @@ def _state() -> tuple[object, ...]:
     """What a denied request must not change."""
     return (
         list(Task.objects.order_by("pk").values_list("status", "version")),
+        list(AccountabilityReport.objects.order_by("pk").values_list("status", "version")),
         AuditEvent.objects.exclude(action="view").count(),
     )
 
@@ -108,10 +115,14 @@ def test_every_url_for_every_kind_of_user(world: World, client_for: Callable[[Us
     lineage = services.item_save(  # a duty no unit has started: deleting it is allowed
         template=world.template, fields={"title": "新事项", "frequency": "annual", "points": 1}
     ).lineage
+    report = reports.report_submit(leader=world.secretary_leader, year=2026, content="述责述廉报告正文" * 3, by=world.liaison)
+    returned = reports.report_submit(leader=member, year=2026, content="述责述廉报告正文" * 3, by=world.liaison)
+    reports.report_review(report=returned, by=world.leader, accept=False, reason="内容不全")
     args = {
         "": [], "task": [task.pk], "evidence": [evidence.pk], "step": [locked.pk, "reopen"], "unit": [world.unit_a.pk],
         "template": [world.template.pk], "item": [world.template.pk, lineage], "assignment": [world.assignment.pk],
         "leader": [world.secretary_leader.pk], "member": [member.pk],
+        "report": [report.pk], "returned": [returned.pk],
     }  # fmt: skip
     client = Client() if who == "anonymous" else client_for(_users(world)[who])
     for name, (method, about, data, allowed, refused) in STAFF_URLS.items():

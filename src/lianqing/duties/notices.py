@@ -74,3 +74,21 @@ def after_step(task: Task, action: str, reason: str = "") -> None:
     }
     if action in titles:
         notify(responsible_users(task), task, "step", titles[action] % {"what": what}, reason)
+
+
+def report_notify(report: object, *, accept: bool) -> int:
+    """The author side hears of the review: the leader's own account and the unit's liaisons."""
+    from .models import AccountabilityReport
+
+    assert isinstance(report, AccountabilityReport)
+    what = _("%(year)d 年度述责述廉报告（%(name)s）") % {"year": report.year, "name": report.leader.name}
+    title = (_("已通过：%(what)s") if accept else _("已退回：%(what)s")) % {"what": what}
+    leader_user = report.leader.user if report.leader.user_id else None
+    link = reverse("duties:report_detail", args=[report.pk])
+    sent = 0
+    for user in {u.pk: u for u in [leader_user, *unit_liaisons(report.unit_id)] if u is not None}.values():
+        sent += notification_replace(
+            recipient=user, key=f"duties:report:{report.pk}", title=title,
+            body=report.return_reason if not accept else report.comment, link=link,
+        )  # fmt: skip
+    return sent

@@ -30,6 +30,10 @@ urlpatterns = [
     path("staff/duties/units/<int:unit_id>/leaders/", views.leaders, name="leaders"),
     path("staff/duties/leaders/<int:leader_id>/", views.leader_edit, name="leader_edit"),
     path("staff/duties/leaders/<int:leader_id>/remove/", views.leader_remove, name="leader_remove"),
+    path("staff/duties/reports/", views.reports, name="reports"),
+    path("staff/duties/reports/<int:report_id>/", views.report_detail, name="report_detail"),
+    path("staff/duties/reports/<int:report_id>/review/", views.report_review, name="report_review"),
+    path("staff/duties/reports/<int:report_id>/resubmit/", views.report_resubmit, name="report_resubmit"),
     path("staff/duties/templates/<int:template_id>/assign/", views.assign, name="assign"),
     path("staff/duties/assignments/<int:assignment_id>/apply/", views.apply_version, name="apply_version"),
 ]

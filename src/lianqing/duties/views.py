@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, Org, User
 
+from . import reports as report_flow
 from . import selectors, services
 from .access import (
     REVIEWER_KINDS,
@@ -34,6 +35,9 @@ from .forms import (
     EvidenceForm,
     ItemForm,
     LeaderForm,
+    ReportForm,
+    ReportReviewForm,
+    ResubmitForm,
     ReopenForm,
     ReturnForm,
     SubmitForm,
@@ -69,6 +73,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if is_liaison(user) and user.org_id:
         return redirect("duties:unit_tasks", unit_id=user.org_id)
+    if dashboard_root(user) is None and report_flow.leaders_authorable(user).exists():
+        return redirect("duties:reports")  # a unit leader with an account: their 述责述廉
     _root(user)
     return redirect("duties:dashboard")
 
@@ -519,3 +525,127 @@ def leader_remove(request: HttpRequest, leader_id: int) -> HttpResponse:
     else:
         messages.success(request, _("已移除：%(name)s") % {"name": leader.name})
     return redirect("duties:leaders", unit_id=leader.unit_id)
+
+
+def _report_form(user: User, data: object = None) -> ReportForm:
+    form = ReportForm(data)  # type: ignore[arg-type]
+    form.fields["leader"].choices = [  # type: ignore[attr-defined]
+        (leader.pk, f"{leader.unit.name} · {leader}") for leader in report_flow.leaders_authorable(user)
+    ]
+    return form
+
+
+@login_required
+def reports(request: HttpRequest) -> HttpResponse:
+    """述责述廉 of the year: the author side submits here; the commission sees what awaits review."""
+    user: User = request.user  # type: ignore[assignment]
+    year = _year(request)
+    can_author = report_flow.leaders_authorable(user).exists()
+    visible = report_flow.reports_visible(user)
+    if not (can_author or is_liaison(user) or dashboard_root(user) is not None or visible.exists()):
+        raise Http404("没有找到该页面 (not found)")
+    form = _report_form(user, request.POST or None) if can_author else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("没有找到该页面 (not found)")
+        if form.is_valid():
+            leader = report_flow.leaders_authorable(user).filter(pk=form.cleaned_data["leader"]).first()
+            try:
+                if leader is None:
+                    raise DutyError(_("请选择述责述廉人"), field="leader")
+                report = report_flow.report_submit(
+                    leader=leader, year=year, content=form.cleaned_data["content"], by=user
+                )
+            except DutyError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("已提交述责述廉报告"))
+                return redirect("duties:report_detail", report_id=report.pk)
+    status = request.GET.get("status", "")
+    listed = visible.filter(year=year)
+    if status:
+        listed = listed.filter(status=status)
+    return render(
+        request, "duties/reports.html",
+        {"page": _page(request, listed.order_by("status", "unit__path", "leader__name")), "year": year, "form": form,
+         "status": status, "statuses": report_flow.ReportStatus.choices},
+        status=400 if form is not None and form.errors else 200,
+    )  # fmt: skip
+
+
+def _report_page(request: HttpRequest, report: object, forms: dict[str, object] | None = None) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    forms = forms or {}
+    can_review = report.status == "submitted" and report_flow.may_review(user, report.unit, report.year)  # type: ignore[attr-defined]
+    can_resubmit = report.status == "returned" and report_flow.may_author(user, report.leader)  # type: ignore[attr-defined]
+    context = {
+        "report": report,
+        "review_form": (forms.get("review") or ReportReviewForm()) if can_review else None,
+        "resubmit_form": (forms.get("resubmit") or ResubmitForm(initial={"content": report.content})) if can_resubmit else None,  # type: ignore[attr-defined]
+        "dossier_url": _dossier_url(user, report),
+    }
+    return render(request, "duties/report.html", context, status=400 if forms else 200)
+
+
+def _dossier_url(user: User, report: object) -> str:
+    """Where the filed record can be read, for those who may open 廉政档案."""
+    from django.urls import reverse
+
+    from lianqing.dossiers.access import may_view_dossiers
+
+    record = report.dossier_record  # type: ignore[attr-defined]
+    if record is None or not may_view_dossiers(user):
+        return ""
+    if record.cadre_id:
+        return reverse("dossiers:cadre_detail", args=[record.cadre_id])
+    return reverse("dossiers:unit_detail", args=[record.unit_id]) if record.unit_id else ""
+
+
+def _access_report(user: User, report_id: int) -> object:
+    report = report_flow.reports_visible(user).select_related("dossier_record").filter(pk=report_id).first()
+    if report is None:
+        raise Http404("没有找到该报告 (no such report)")
+    return report
+
+
+@login_required
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    return _report_page(request, _access_report(request.user, report_id))  # type: ignore[arg-type]
+
+
+@login_required
+@require_POST
+def report_review(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _access_report(request.user, report_id)  # type: ignore[arg-type]
+    form = ReportReviewForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            report_flow.report_review(
+                report=report, by=request.user, accept=data["decision"] == "accept", grade=data["grade"],  # type: ignore[arg-type]
+                comment=data["comment"], reason=data["reason"],
+            )  # fmt: skip
+        except DutyError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已审核"))
+            return redirect("duties:report_detail", report_id=report.pk)  # type: ignore[attr-defined]
+    return _report_page(request, report, {"review": form})
+
+
+@login_required
+@require_POST
+def report_resubmit(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _access_report(request.user, report_id)  # type: ignore[arg-type]
+    form = ResubmitForm(request.POST)
+    if form.is_valid():
+        try:
+            report_flow.report_submit(
+                leader=report.leader, year=report.year, content=form.cleaned_data["content"], by=request.user  # type: ignore[attr-defined,arg-type]
+            )
+        except DutyError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已重新提交述责述廉报告"))
+            return redirect("duties:report_detail", report_id=report.pk)  # type: ignore[attr-defined]
+    return _report_page(request, report, {"resubmit": form})
