@@ -30,7 +30,9 @@ def _lineage(world: World, title: str) -> int:
     return services.version_latest(world.template).items.get(title=title).lineage
 
 
-def test_editing_an_assigned_duty_makes_a_new_version(world: World, client_for: Callable[[User], Client]) -> None:
+def test_editing_an_assigned_duty_makes_a_new_version(
+    world: World, client_for: Callable[[User], Client]
+) -> None:
     client = client_for(world.leader)
     lineage = _lineage(world, "研究部署党风廉政建设工作")
     url = f"/staff/duties/templates/{world.template.pk}/items/{lineage}/"
@@ -56,7 +58,9 @@ def test_a_started_duty_cannot_be_deleted(world: World, client_for: Callable[[Us
     lineage = _lineage(world, "国庆节前廉洁提醒")
     task = Task.objects.get(unit=world.unit_a, lineage=lineage)
     Task.objects.filter(pk=task.pk).update(account="已开展提醒谈话", status=TaskStatus.SUBMITTED)
-    response = client.post(f"/staff/duties/templates/{world.template.pk}/items/{lineage}/delete/", follow=True)
+    response = client.post(
+        f"/staff/duties/templates/{world.template.pk}/items/{lineage}/delete/", follow=True
+    )
     text = response.content.decode()
     assert "不能删除" in text
     assert "县教育局党组" in text
@@ -70,7 +74,9 @@ def test_a_started_duty_cannot_be_deleted(world: World, client_for: Callable[[Us
 
 
 def test_unassigned_template_edits_in_place(world: World) -> None:
-    template = services.template_create(owner=world.tree.commission, name="书记第一责任人清单", kind="secretary")
+    template = services.template_create(
+        owner=world.tree.commission, name="书记第一责任人清单", kind="secretary"
+    )
     item = services.item_save(template=template, fields={"title": "听取汇报", "frequency": "annual"})
     services.item_save(template=template, fields={**ITEM, "title": "听取专题汇报"}, lineage=item.lineage)
     assert services.version_latest(template).number == 1
@@ -94,14 +100,20 @@ def test_leaders_are_managed_and_a_new_secretary_takes_over(
     assert owed == 2
     Task.objects.filter(unit=world.unit_a, item__title="国庆节前廉洁提醒").update(status=TaskStatus.ACCEPTED)
     member = UnitLeader.objects.get(unit=world.unit_a, name="李委员")
-    edit = client.post(f"/staff/duties/leaders/{member.pk}/", {"name": "李书记", "post": "党组书记", "is_secretary": "on"})
+    edit = client.post(
+        f"/staff/duties/leaders/{member.pk}/", {"name": "李书记", "post": "党组书记", "is_secretary": "on"}
+    )
     assert edit.status_code == 302
     member.refresh_from_db()
     world.secretary_leader.refresh_from_db()
-    assert member.is_secretary and not world.secretary_leader.is_secretary
+    assert member.is_secretary
+    assert not world.secretary_leader.is_secretary
     # the owed task moves to the new 书记; the accepted one stays with who did it
     assert Task.objects.get(unit=world.unit_a, item__title="研究部署党风廉政建设工作").responsible == member
-    assert Task.objects.get(unit=world.unit_a, item__title="国庆节前廉洁提醒").responsible == world.secretary_leader
+    assert (
+        Task.objects.get(unit=world.unit_a, item__title="国庆节前廉洁提醒").responsible
+        == world.secretary_leader
+    )
     world.assignment.refresh_from_db()
     assert world.assignment.secretary == member
     # the 书记 cannot be removed; a former one can

@@ -32,32 +32,47 @@ def cadre(world: World):  # type: ignore[no-untyped-def]
 
 
 def test_report_walks_submit_return_resubmit_accept_into_the_dossier(
-    world: World, cadre, client_for: Callable[[User], Client]  # type: ignore[no-untyped-def]
+    world: World,
+    cadre,
+    client_for: Callable[[User], Client],  # type: ignore[no-untyped-def]
 ) -> None:
     # the 书记 submits with their own account (no role: they reach their reports only)
     author = client_for(world.secretary)
     assert author.get("/staff/duties/").url == "/staff/duties/reports/"
     assert author.get("/staff/duties/dashboard/").status_code == 404
-    short = author.post(f"/staff/duties/reports/?year={YEAR}", {"leader": world.secretary_leader.pk, "content": "已履职"})
+    short = author.post(
+        f"/staff/duties/reports/?year={YEAR}", {"leader": world.secretary_leader.pk, "content": "已履职"}
+    )
     assert short.status_code == 400
     assert "至少 20 个字" in short.content.decode()
-    response = author.post(f"/staff/duties/reports/?year={YEAR}", {"leader": world.secretary_leader.pk, "content": TEXT})
+    response = author.post(
+        f"/staff/duties/reports/?year={YEAR}", {"leader": world.secretary_leader.pk, "content": TEXT}
+    )
     assert response.status_code == 302
     report = reports.reports_visible(world.secretary).get()
     assert (report.status, report.year, report.unit) == (ReportStatus.SUBMITTED, YEAR, world.unit_a)
-    again = author.post(f"/staff/duties/reports/?year={YEAR}", {"leader": world.secretary_leader.pk, "content": TEXT})
+    again = author.post(
+        f"/staff/duties/reports/?year={YEAR}", {"leader": world.secretary_leader.pk, "content": TEXT}
+    )
     assert "不能重复提交" in again.content.decode()
 
     # the other office cannot review; the reviewing office returns it with a reason
     outsider = client_for(world.other_reviewer)
-    assert outsider.post(f"/staff/duties/reports/{report.pk}/review/", {"decision": "return", "reason": "x"}).status_code == 404
+    assert (
+        outsider.post(
+            f"/staff/duties/reports/{report.pk}/review/", {"decision": "return", "reason": "x"}
+        ).status_code
+        == 404
+    )
     reviewer = client_for(world.reviewer)
     page = reviewer.get(f"/staff/duties/reports/{report.pk}/").content.decode()
     assert "审核结论" in page
     no_reason = reviewer.post(f"/staff/duties/reports/{report.pk}/review/", {"decision": "return"})
     assert no_reason.status_code == 400
     assert "请填写退回理由" in no_reason.content.decode()
-    reviewer.post(f"/staff/duties/reports/{report.pk}/review/", {"decision": "return", "reason": "未对照问题清单查摆"})
+    reviewer.post(
+        f"/staff/duties/reports/{report.pk}/review/", {"decision": "return", "reason": "未对照问题清单查摆"}
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
     assert Notification.objects.filter(recipient=world.liaison, title__startswith="已退回").exists()
@@ -66,12 +81,17 @@ def test_report_walks_submit_return_resubmit_accept_into_the_dossier(
     # the liaison resubmits the revised text for the 书记
     liaison = client_for(world.liaison)
     revised = TEXT + "对照问题清单查摆问题3条，均已整改。"
-    assert liaison.post(f"/staff/duties/reports/{report.pk}/resubmit/", {"content": revised}).status_code == 302
+    assert (
+        liaison.post(f"/staff/duties/reports/{report.pk}/resubmit/", {"content": revised}).status_code == 302
+    )
     report.refresh_from_db()
     assert (report.status, report.content) == (ReportStatus.SUBMITTED, revised)
 
     # accepted with a rating and comment: filed in the cadre's 廉政档案 under 述责述廉
-    reviewer.post(f"/staff/duties/reports/{report.pk}/review/", {"decision": "accept", "grade": "A", "comment": "履职到位"})
+    reviewer.post(
+        f"/staff/duties/reports/{report.pk}/review/",
+        {"decision": "accept", "grade": "A", "comment": "履职到位"},
+    )
     report.refresh_from_db()
     assert (report.status, report.grade, report.comment) == (ReportStatus.ACCEPTED, "A", "履职到位")
     record = Record.objects.get(pk=report.dossier_record_id)

@@ -157,8 +157,19 @@ def _reports(year: int) -> None:
         "一年来，我认真履行党风廉政建设第一责任人职责，主持召开党组会议专题研究党风廉政建设4次，"
         "带头讲廉政党课1次，对班子成员开展提醒谈话6人次；严格遵守中央八项规定精神，未发现违规问题。"
     ), by=liaison)  # fmt: skip
-    reports.report_review(report=accepted, by=reviewer, accept=True, grade=Grade.GOOD, comment="履职情况较好，问题查摆还可更具体。")
+    reports.report_review(
+        report=accepted,
+        by=reviewer,
+        accept=True,
+        grade=Grade.GOOD,
+        comment="履职情况较好，问题查摆还可更具体。",
+    )
     returned = reports.report_submit(leader=member, year=year, content=(
         "本人认真落实“一岗双责”，分管领域未发生违纪违法问题，按要求参加廉政教育。"
     ), by=liaison)  # fmt: skip
-    reports.report_review(report=returned, by=reviewer, accept=False, reason="未对照年初责任清单逐项报告，请补充分管领域监督检查情况。")
+    reports.report_review(
+        report=returned,
+        by=reviewer,
+        accept=False,
+        reason="未对照年初责任清单逐项报告，请补充分管领域监督检查情况。",
+    )

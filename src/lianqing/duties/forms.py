@@ -81,15 +81,23 @@ class LeaderForm(forms.Form):
 
 class ReportForm(forms.Form):
     leader = forms.TypedChoiceField(label=_("述责述廉人"), coerce=int)
-    content = forms.CharField(label=_("述责述廉报告"), widget=forms.Textarea(attrs={"rows": 10}), max_length=20000)
+    content = forms.CharField(
+        label=_("述责述廉报告"), widget=forms.Textarea(attrs={"rows": 10}), max_length=20000
+    )
 
 
 class ResubmitForm(forms.Form):
-    content = forms.CharField(label=_("述责述廉报告"), widget=forms.Textarea(attrs={"rows": 10}), max_length=20000)
+    content = forms.CharField(
+        label=_("述责述廉报告"), widget=forms.Textarea(attrs={"rows": 10}), max_length=20000
+    )
 
 
 class ReportReviewForm(forms.Form):
     decision = forms.ChoiceField(label=_("审核结论"), choices=[("accept", _("通过")), ("return", _("退回"))])
     grade = forms.ChoiceField(label=_("评定等次"), choices=[("", "—"), *Grade.choices], required=False)
-    comment = forms.CharField(label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
-    reason = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    comment = forms.CharField(
+        label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
+    reason = forms.CharField(
+        label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )

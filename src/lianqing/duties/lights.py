@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import DateTimeField, F, Q, QuerySet, Value
@@ -99,7 +100,7 @@ def _pieces(template: str) -> tuple[str, str, str]:
     return before, between, after
 
 
-def _wanted_sql(run: LightRun) -> tuple[str, list[object]]:
+def _wanted_sql(run: LightRun) -> tuple[str, list[Any]]:
     """SELECT recipient_id, dedupe_key, title, link of every reminder this run owes, in SQL:
     the responsible person and the unit's liaisons ('due', or 'locked' on lock); on red and lock
     also the unit's 书记 and the reviewing office's 监督检查 staff ('escalated')."""
@@ -109,11 +110,15 @@ def _wanted_sql(run: LightRun) -> tuple[str, list[object]]:
 
     from .models import Assignment, DutyItem, UnitLeader
 
-    t = {m.__name__: m._meta.db_table for m in (Task, TaskEvent, Assignment, DutyItem, UnitLeader, Org, User, Group)}
+    t = {
+        m.__name__: m._meta.db_table
+        for m in (Task, TaskEvent, Assignment, DutyItem, UnitLeader, Org, User, Group)
+    }
     member_of = User.groups.through._meta.db_table
     link_of_zero = reverse("duties:task_detail", args=[0])
     link_before, link_after = link_of_zero.rsplit("/0/", 1)
-    cases, params = [], []
+    cases: list[str] = []
+    params: list[Any] = []
     for action, template in TITLES.items():
         before, between, after = _pieces(str(template))
         date_first = template.find("%(date)s") < template.find("%(what)s") or "%(what)s" not in template
@@ -122,7 +127,9 @@ def _wanted_sql(run: LightRun) -> tuple[str, list[object]]:
                 "WHEN %s THEN %s || CAST(t.deadline AS TEXT) || %s || u.name || ' · ' || i.title || %s"
             )
         else:
-            cases.append("WHEN %s THEN %s || u.name || ' · ' || i.title || %s || CAST(t.deadline AS TEXT) || %s")
+            cases.append(
+                "WHEN %s THEN %s || u.name || ' · ' || i.title || %s || CAST(t.deadline AS TEXT) || %s"
+            )
         params += [action, before, between, after]
     title_sql = f"SUBSTR(CASE e.action {' '.join(cases)} END, 1, 200)"
     # red and locked in one run (a catch-up): one escalation, the lock's
@@ -170,7 +177,13 @@ def _wanted_sql(run: LightRun) -> tuple[str, list[object]]:
                %s || '/' || CAST(people.task_id AS TEXT) || '/' || %s AS link
         FROM people JOIN {t["User"]} r ON r.id = people.user_id WHERE r.is_active
     """
-    params = [*params, connection.ops.adapt_datetimefield_value(run.at), str(Role.LIAISON), str(Role.SUPERVISION), link_before, link_after]
+    params += [
+        connection.ops.adapt_datetimefield_value(run.at),
+        str(Role.LIAISON),
+        str(Role.SUPERVISION),
+        link_before,
+        link_after,
+    ]
     return sql, params
 
 
@@ -186,7 +199,9 @@ def reminders_send(run: LightRun) -> int:
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS duties_wanted_notice")
         cursor.execute(f"CREATE TEMPORARY TABLE duties_wanted_notice AS {wanted_sql}", params)
-        cursor.execute("CREATE INDEX duties_wanted_notice_key ON duties_wanted_notice (recipient_id, dedupe_key)")
+        cursor.execute(
+            "CREATE INDEX duties_wanted_notice_key ON duties_wanted_notice (recipient_id, dedupe_key)"
+        )
         cursor.execute(
             f"DELETE FROM {notices} WHERE dedupe_key LIKE 'duties:%%' AND EXISTS (SELECT 1 FROM duties_wanted_notice w"
             f" WHERE w.recipient_id = {notices}.recipient_id AND w.dedupe_key = {notices}.dedupe_key"

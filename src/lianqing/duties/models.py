@@ -399,9 +399,13 @@ class AccountabilityReport(models.Model):
 
     unit = models.ForeignKey(Org, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
-    leader = models.ForeignKey(UnitLeader, verbose_name=_("述责述廉人"), on_delete=models.PROTECT, related_name="+")
+    leader = models.ForeignKey(
+        UnitLeader, verbose_name=_("述责述廉人"), on_delete=models.PROTECT, related_name="+"
+    )
     content = models.TextField(_("述责述廉报告"))
-    status = models.CharField(_("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

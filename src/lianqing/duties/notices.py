@@ -13,7 +13,7 @@ from lianqing.core.models import Org, User
 from lianqing.core.roles import Role
 from lianqing.core.services import notification_replace
 
-from .models import Task, UnitLeader
+from .models import AccountabilityReport, Task, UnitLeader
 
 
 def task_link(task: Task) -> str:
@@ -76,11 +76,8 @@ def after_step(task: Task, action: str, reason: str = "") -> None:
         notify(responsible_users(task), task, "step", titles[action] % {"what": what}, reason)
 
 
-def report_notify(report: object, *, accept: bool) -> int:
+def report_notify(report: AccountabilityReport, *, accept: bool) -> int:
     """The author side hears of the review: the leader's own account and the unit's liaisons."""
-    from .models import AccountabilityReport
-
-    assert isinstance(report, AccountabilityReport)
     what = _("%(year)d 年度述责述廉报告（%(name)s）") % {"year": report.year, "name": report.leader.name}
     title = (_("已通过：%(what)s") if accept else _("已退回：%(what)s")) % {"what": what}
     leader_user = report.leader.user if report.leader.user_id else None

@@ -89,7 +89,12 @@ def report_submit(*, leader: UnitLeader, year: int, content: str, by: User) -> A
     now = timezone.now()
     if report is None:
         report = AccountabilityReport.objects.create(
-            unit_id=leader.unit_id, year=year, leader=leader, content=content, submitted_at=now, submitted_by=by
+            unit_id=leader.unit_id,
+            year=year,
+            leader=leader,
+            content=content,
+            submitted_at=now,
+            submitted_by=by,
         )
     else:
         if report.status != ReportStatus.RETURNED:
@@ -102,7 +107,9 @@ def report_submit(*, leader: UnitLeader, year: int, content: str, by: User) -> A
         )  # fmt: skip
         report.version += 1
         report.save()
-    audit_record(action=AuditAction.TRANSITION, actor=by, obj=report, details={"action": "submit", "year": year})
+    audit_record(
+        action=AuditAction.TRANSITION, actor=by, obj=report, details={"action": "submit", "year": year}
+    )
     return report
 
 
@@ -121,7 +128,11 @@ def _file_in_dossier(report: AccountabilityReport, by: User) -> object | None:
     unit = None
     if cadre is None:
         unit = next(
-            (u for u in dossier_selectors.unit_search(user=by, query=report.unit.name) if u.tree_org_id == report.unit_id),
+            (
+                u
+                for u in dossier_selectors.unit_search(user=by, query=report.unit.name)
+                if u.tree_org_id == report.unit_id
+            ),
             None,
         )
         if unit is None:
@@ -136,9 +147,17 @@ def _file_in_dossier(report: AccountabilityReport, by: User) -> object | None:
 
 @transaction.atomic
 def report_review(
-    *, report: AccountabilityReport, by: User, accept: bool, grade: str = "", comment: str = "", reason: str = ""
+    *,
+    report: AccountabilityReport,
+    by: User,
+    accept: bool,
+    grade: str = "",
+    comment: str = "",
+    reason: str = "",
 ) -> AccountabilityReport:
-    locked = AccountabilityReport.objects.select_for_update().select_related("unit", "leader").get(pk=report.pk)
+    locked = (
+        AccountabilityReport.objects.select_for_update().select_related("unit", "leader").get(pk=report.pk)
+    )
     if not may_review(by, locked.unit, locked.year):
         raise DutyError(_("只有审核部门或纪委领导可以审核述责述廉报告"))
     if locked.status != ReportStatus.SUBMITTED:

@@ -61,7 +61,8 @@ def evidence_key() -> bytes:
 
         if Evidence.objects.exclude(scheme="").exists():
             raise EvidenceKeyMissingError(
-                _("佐证材料密钥文件 %(path)s 缺失，而已有材料由该密钥加密：请从备份恢复，不要新建") % {"path": path}
+                _("佐证材料密钥文件 %(path)s 缺失，而已有材料由该密钥加密：请从备份恢复，不要新建")
+                % {"path": path}
             )
         _create(path)
     return _load(str(path))

@@ -164,7 +164,9 @@ def started_tasks(template: DutyTemplate, lineage: int) -> QuerySet[Task]:
     """Tasks of a duty that a unit has started: anything but open-and-untouched (an account
     written or evidence uploaded), i.e. what `assignment_apply_version` would keep."""
     tasks = Task.objects.filter(assignment__template=template, lineage=lineage)
-    untouched = Q(status=TaskStatus.OPEN, account="") & ~Q(Exists(Evidence.objects.filter(task=OuterRef("pk"))))
+    untouched = Q(status=TaskStatus.OPEN, account="") & ~Q(
+        Exists(Evidence.objects.filter(task=OuterRef("pk")))
+    )
     return tasks.exclude(untouched)
 
 
@@ -180,7 +182,9 @@ def item_remove(*, template: DutyTemplate, lineage: int, by: User | None = None)
     if count:
         units = "、".join(started.order_by("unit__name").values_list("unit__name", flat=True).distinct()[:3])
         raise DutyError(
-            _("“%(title)s”已有 %(count)d 项任务在办理或已办结（%(units)s 等），不能删除；可修改该事项，或在新年度不再分派。")
+            _(
+                "“%(title)s”已有 %(count)d 项任务在办理或已办结（%(units)s 等），不能删除；可修改该事项，或在新年度不再分派。"
+            )
             % {"title": item.title, "count": count, "units": units}
         )
     version = _editable_version(template, by, _("删除事项：%(title)s") % {"title": item.title})
@@ -253,7 +257,9 @@ def leader_save(
     if is_secretary and old is not None and (leader is None or old.pk != leader.pk):
         UnitLeader.objects.filter(pk=old.pk).update(is_secretary=False)
     if leader is None:
-        leader = UnitLeader.objects.create(unit=unit, name=name, post=post, is_secretary=is_secretary, user=user)
+        leader = UnitLeader.objects.create(
+            unit=unit, name=name, post=post, is_secretary=is_secretary, user=user
+        )
     else:
         leader.name, leader.post, leader.is_secretary, leader.user = name, post, is_secretary, user
         leader.save(update_fields=["name", "post", "is_secretary", "user"])

@@ -35,16 +35,16 @@ from .forms import (
     EvidenceForm,
     ItemForm,
     LeaderForm,
+    ReopenForm,
     ReportForm,
     ReportReviewForm,
     ResubmitForm,
-    ReopenForm,
     ReturnForm,
     SubmitForm,
     TalkForm,
     TemplateForm,
 )
-from .models import Evidence, Light, UnitLeader
+from .models import AccountabilityReport, Evidence, Light, UnitLeader
 from .workflow import Accept, Reopen, Return, Submit, allowed_actions, missing_evidence, transition
 
 STEP_FORMS = {"submit": SubmitForm, "return": ReturnForm, "accept": AcceptForm, "reopen": ReopenForm}
@@ -413,13 +413,18 @@ def item_edit(request: HttpRequest, template_id: int, lineage: int) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.item_save(
-                template=template, fields=form.cleaned_data, lineage=lineage, by=request.user  # type: ignore[arg-type]
+                template=template,
+                fields=form.cleaned_data,
+                lineage=lineage,
+                by=request.user,  # type: ignore[arg-type]
             )
         except DutyError as error:
             form.add_error(None, error.message)
         else:
             if saved.version_id != latest.pk:
-                messages.success(request, _("已保存为新版本；已分派的任务不变，可在下方为各单位采用最新版本。"))
+                messages.success(
+                    request, _("已保存为新版本；已分派的任务不变，可在下方为各单位采用最新版本。")
+                )
             else:
                 messages.success(request, _("已保存"))
             return redirect("duties:template_detail", template_id=template.pk)
@@ -456,7 +461,8 @@ def _managed_unit(user: User, unit_id: int) -> Org:
 def _leader_form(unit: Org, data: object = None, initial: dict[str, object] | None = None) -> LeaderForm:
     form = LeaderForm(data, initial=initial)  # type: ignore[arg-type]
     accounts = User.objects.filter(org=unit, is_active=True).order_by("username")
-    form.fields["user"].choices = [("", _("（无账号）")), *((u.pk, u.get_full_name() or u.username) for u in accounts)]  # type: ignore[attr-defined]
+    choices = [("", _("（无账号）")), *((u.pk, u.get_full_name() or u.username) for u in accounts)]
+    form.fields["user"].choices = choices  # type: ignore[attr-defined]
     return form
 
 
@@ -502,7 +508,12 @@ def _managed_leader(user: User, leader_id: int) -> UnitLeader:
 @login_required
 def leader_edit(request: HttpRequest, leader_id: int) -> HttpResponse:
     leader = _managed_leader(request.user, leader_id)  # type: ignore[arg-type]
-    initial = {"name": leader.name, "post": leader.post, "is_secretary": leader.is_secretary, "user": leader.user_id}
+    initial = {
+        "name": leader.name,
+        "post": leader.post,
+        "is_secretary": leader.is_secretary,
+        "user": leader.user_id,
+    }
     form = _leader_form(leader.unit, request.POST or None, initial=initial)
     if request.method == "POST" and _leader_save(request, leader.unit, form, leader):
         return redirect("duties:leaders", unit_id=leader.unit_id)
@@ -573,21 +584,24 @@ def reports(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-def _report_page(request: HttpRequest, report: object, forms: dict[str, object] | None = None) -> HttpResponse:
+def _report_page(
+    request: HttpRequest, report: AccountabilityReport, forms: dict[str, object] | None = None
+) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     forms = forms or {}
-    can_review = report.status == "submitted" and report_flow.may_review(user, report.unit, report.year)  # type: ignore[attr-defined]
-    can_resubmit = report.status == "returned" and report_flow.may_author(user, report.leader)  # type: ignore[attr-defined]
+    can_review = report.status == "submitted" and report_flow.may_review(user, report.unit, report.year)
+    can_resubmit = report.status == "returned" and report_flow.may_author(user, report.leader)
+    resubmit = forms.get("resubmit") or ResubmitForm(initial={"content": report.content})
     context = {
         "report": report,
         "review_form": (forms.get("review") or ReportReviewForm()) if can_review else None,
-        "resubmit_form": (forms.get("resubmit") or ResubmitForm(initial={"content": report.content})) if can_resubmit else None,  # type: ignore[attr-defined]
+        "resubmit_form": resubmit if can_resubmit else None,
         "dossier_url": _dossier_url(user, report),
     }
     return render(request, "duties/report.html", context, status=400 if forms else 200)
 
 
-def _dossier_url(user: User, report: object) -> str:
+def _dossier_url(user: User, report: AccountabilityReport) -> str:
     """Where the filed record can be read, for those who may open 廉政档案."""
     from django.urls import reverse
 
@@ -601,7 +615,7 @@ def _dossier_url(user: User, report: object) -> str:
     return reverse("dossiers:unit_detail", args=[record.unit_id]) if record.unit_id else ""
 
 
-def _access_report(user: User, report_id: int) -> object:
+def _access_report(user: User, report_id: int) -> AccountabilityReport:
     report = report_flow.reports_visible(user).select_related("dossier_record").filter(pk=report_id).first()
     if report is None:
         raise Http404("没有找到该报告 (no such report)")
@@ -641,7 +655,10 @@ def report_resubmit(request: HttpRequest, report_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             report_flow.report_submit(
-                leader=report.leader, year=report.year, content=form.cleaned_data["content"], by=request.user  # type: ignore[attr-defined,arg-type]
+                leader=report.leader,
+                year=report.year,
+                content=form.cleaned_data["content"],
+                by=request.user,  # type: ignore[attr-defined,arg-type]
             )
         except DutyError as error:
             form.add_error(None, error.message)
