@@ -100,23 +100,7 @@ def _pieces(template: str) -> tuple[str, str, str]:
     return before, between, after
 
 
-def _wanted_sql(run: LightRun) -> tuple[str, list[Any]]:
-    """SELECT recipient_id, dedupe_key, title, link of every reminder this run owes, in SQL:
-    the responsible person and the unit's liaisons ('due', or 'locked' on lock); on red and lock
-    also the unit's 书记 and the reviewing office's 监督检查 staff ('escalated')."""
-    from django.contrib.auth.models import Group
-
-    from lianqing.core.roles import Role
-
-    from .models import Assignment, DutyItem, UnitLeader
-
-    t = {
-        m.__name__: m._meta.db_table
-        for m in (Task, TaskEvent, Assignment, DutyItem, UnitLeader, Org, User, Group)
-    }
-    member_of = User.groups.through._meta.db_table
-    link_of_zero = reverse("duties:task_detail", args=[0])
-    link_before, link_after = link_of_zero.rsplit("/0/", 1)
+def _title_sql() -> tuple[str, list[Any]]:
     cases: list[str] = []
     params: list[Any] = []
     for action, template in TITLES.items():
@@ -131,91 +115,96 @@ def _wanted_sql(run: LightRun) -> tuple[str, list[Any]]:
                 "WHEN %s THEN %s || u.name || ' · ' || i.title || %s || CAST(t.deadline AS TEXT) || %s"
             )
         params += [action, before, between, after]
-    title_sql = f"SUBSTR(CASE e.action {' '.join(cases)} END, 1, 200)"
-    # red and locked in one run (a catch-up): one escalation, the lock's
-    escalate = (
-        "(ev.action = 'lock' OR (ev.action = 'overdue' AND NOT EXISTS"
-        " (SELECT 1 FROM ev e2 WHERE e2.task_id = ev.task_id AND e2.action = 'lock')))"
-    )
-    sql = f"""
-        WITH ev AS (
-            SELECT e.task_id, e.action, t.unit_id, a.reviewer_id, t.responsible_id, {title_sql} AS title,
-                   CASE WHEN e.action = 'lock' THEN 'locked' ELSE 'due' END AS kind
-            FROM {t["TaskEvent"]} e JOIN {t["Task"]} t ON t.id = e.task_id
-            JOIN {t["Assignment"]} a ON a.id = t.assignment_id
-            JOIN {t["Org"]} u ON u.id = t.unit_id JOIN {t["DutyItem"]} i ON i.id = t.item_id
-            WHERE e.at = %s AND e.actor_id IS NULL
-        ),
-        people AS (
-            SELECT ev.task_id, l.user_id, ev.kind, ev.title FROM ev
-            JOIN {t["UnitLeader"]} l ON l.id = ev.responsible_id
-            WHERE l.user_id IS NOT NULL
-            UNION
-            SELECT ev.task_id, m.user_id, ev.kind, ev.title FROM ev
-            JOIN {t["User"]} p ON p.org_id = ev.unit_id JOIN {member_of} m ON m.user_id = p.id
-            JOIN {t["Group"]} g ON g.id = m.group_id AND g.name = %s
-            WHERE p.is_active
-            UNION
-            SELECT ev.task_id, l.user_id, 'escalated', ev.title FROM ev
-            JOIN {t["UnitLeader"]} l ON l.unit_id = ev.unit_id AND l.is_secretary AND l.is_active
-            WHERE {escalate} AND l.user_id IS NOT NULL
-            UNION
-            SELECT ev.task_id, office.user_id, 'escalated', ev.title FROM ev
-            JOIN (
-                SELECT r.id AS office_id, p.id AS user_id FROM {t["Org"]} r
-                JOIN {t["Org"]} po ON po.path LIKE r.path || '%%'
-                JOIN {t["User"]} p ON p.org_id = po.id AND p.is_active
-                JOIN {member_of} m ON m.user_id = p.id
-                JOIN {t["Group"]} g ON g.id = m.group_id AND g.name = %s
-                WHERE r.id IN (SELECT DISTINCT reviewer_id FROM ev)
-            ) office ON office.office_id = ev.reviewer_id
-            WHERE {escalate}
-        )
-        SELECT DISTINCT people.user_id AS recipient_id,
-               'duties:' || CAST(people.task_id AS TEXT) || ':' || people.kind AS dedupe_key,
-               people.title AS title,
-               %s || '/' || CAST(people.task_id AS TEXT) || '/' || %s AS link
-        FROM people JOIN {t["User"]} r ON r.id = people.user_id WHERE r.is_active
-    """
-    params += [
-        connection.ops.adapt_datetimefield_value(run.at),
-        str(Role.LIAISON),
-        str(Role.SUPERVISION),
-        link_before,
-        link_after,
-    ]
-    return sql, params
+    return f"SUBSTR(CASE e.action {' '.join(cases)} END, 1, 200)", params
+
+
+def _temp(cursor: Any, name: str, select: str, params: list[Any]) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {select}", params)
+    if connection.vendor == "postgresql":  # the planner must know how big the run was
+        cursor.execute(f"ANALYZE {name}")
 
 
 def reminders_send(run: LightRun) -> int:
-    """Reminders for the tasks this run changed, set-based: the wanted notices are selected in
-    SQL into a temporary table; a live notice with another title (yellow → red) is replaced (it
-    shows as new and unread), one with the same title is left alone (a rerun adds nothing).
-    Returns how many notices were written."""
-    from lianqing.core.models import Notification
+    """Reminders for the tasks this run changed, set-based in three temporary tables: the run's
+    events with their titles (`duties_light_ev`), the reviewing offices' 监督检查 staff
+    (`duties_light_office`, a few rows), and the wanted notices: the responsible person and the
+    unit's liaisons ('due', or 'locked' on lock); on red and lock also the unit's 书记 and the
+    office ('escalated', once when a catch-up turns a task red and locks it). A live notice with
+    another title (yellow → red) is replaced and shows as new; one with the same title is left
+    alone (a rerun adds nothing). Returns how many notices were written."""
+    from django.contrib.auth.models import Group
 
+    from lianqing.core.models import Notification
+    from lianqing.core.roles import Role
+
+    from .models import Assignment, DutyItem, UnitLeader
+    from .notices import office_reviewers
+
+    t = {
+        m.__name__: m._meta.db_table
+        for m in (Task, TaskEvent, Assignment, DutyItem, UnitLeader, Org, User, Group)
+    }
+    member_of = User.groups.through._meta.db_table
     notices = Notification._meta.db_table
-    wanted_sql, params = _wanted_sql(run)
+    at = connection.ops.adapt_datetimefield_value(run.at)
+    title_sql, title_params = _title_sql()
+    link_before, link_after = reverse("duties:task_detail", args=[0]).rsplit("/0/", 1)
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS duties_wanted_notice")
-        cursor.execute(f"CREATE TEMPORARY TABLE duties_wanted_notice AS {wanted_sql}", params)
+        _temp(cursor, "duties_light_ev", f"""
+            SELECT e.task_id, t.unit_id, a.reviewer_id, t.responsible_id, {title_sql} AS title,
+                   CASE WHEN e.action = 'lock' THEN 'locked' ELSE 'due' END AS kind,
+                   CASE WHEN e.action = 'lock' OR (e.action = 'overdue' AND NOT EXISTS (
+                       SELECT 1 FROM {t["TaskEvent"]} l WHERE l.task_id = e.task_id AND l.at = e.at
+                       AND l.action = 'lock')) THEN 1 ELSE 0 END AS escalate
+            FROM {t["TaskEvent"]} e JOIN {t["Task"]} t ON t.id = e.task_id
+            JOIN {t["Assignment"]} a ON a.id = t.assignment_id
+            JOIN {t["Org"]} u ON u.id = t.unit_id JOIN {t["DutyItem"]} i ON i.id = t.item_id
+            WHERE e.at = %s AND e.actor_id IS NULL""", [*title_params, at])  # fmt: skip
+        cursor.execute("SELECT DISTINCT reviewer_id FROM duties_light_ev")
+        offices = [row[0] for row in cursor.fetchall()]
+        pairs = [
+            (org.pk, user.pk) for org in Org.objects.filter(pk__in=offices) for user in office_reviewers(org)
+        ]
+        _temp(cursor, "duties_light_office", "SELECT 0 AS office_id, 0 AS user_id WHERE 1 = 0", [])
+        if pairs:
+            cursor.executemany("INSERT INTO duties_light_office (office_id, user_id) VALUES (%s, %s)", pairs)
+        _temp(cursor, "duties_light_wanted", f"""
+            WITH people AS (
+                SELECT ev.task_id, l.user_id, ev.kind, ev.title FROM duties_light_ev ev
+                JOIN {t["UnitLeader"]} l ON l.id = ev.responsible_id WHERE l.user_id IS NOT NULL
+                UNION
+                SELECT ev.task_id, m.user_id, ev.kind, ev.title FROM duties_light_ev ev
+                JOIN {t["User"]} p ON p.org_id = ev.unit_id JOIN {member_of} m ON m.user_id = p.id
+                JOIN {t["Group"]} g ON g.id = m.group_id AND g.name = %s
+                UNION
+                SELECT ev.task_id, l.user_id, 'escalated', ev.title FROM duties_light_ev ev
+                JOIN {t["UnitLeader"]} l ON l.unit_id = ev.unit_id AND l.is_secretary AND l.is_active
+                WHERE ev.escalate = 1 AND l.user_id IS NOT NULL
+                UNION
+                SELECT ev.task_id, o.user_id, 'escalated', ev.title FROM duties_light_ev ev
+                JOIN duties_light_office o ON o.office_id = ev.reviewer_id WHERE ev.escalate = 1
+            )
+            SELECT DISTINCT people.user_id AS recipient_id,
+                   'duties:' || CAST(people.task_id AS TEXT) || ':' || people.kind AS dedupe_key,
+                   people.title AS title, %s || '/' || CAST(people.task_id AS TEXT) || '/' || %s AS link
+            FROM people JOIN {t["User"]} r ON r.id = people.user_id WHERE r.is_active""",
+            [str(Role.LIAISON), link_before, link_after])  # fmt: skip
         cursor.execute(
-            "CREATE INDEX duties_wanted_notice_key ON duties_wanted_notice (recipient_id, dedupe_key)"
-        )
-        cursor.execute(
-            f"DELETE FROM {notices} WHERE dedupe_key LIKE 'duties:%%' AND EXISTS (SELECT 1 FROM duties_wanted_notice w"
+            f"DELETE FROM {notices} WHERE dedupe_key LIKE 'duties:%%' AND EXISTS (SELECT 1 FROM duties_light_wanted w"
             f" WHERE w.recipient_id = {notices}.recipient_id AND w.dedupe_key = {notices}.dedupe_key"
             f" AND w.title <> {notices}.title)"
         )
         cursor.execute(
             f"INSERT INTO {notices} (recipient_id, created_at, title, body, link, read_at, dedupe_key)"
-            " SELECT w.recipient_id, %s, w.title, '', w.link, NULL, w.dedupe_key FROM duties_wanted_notice w"
+            " SELECT w.recipient_id, %s, w.title, '', w.link, NULL, w.dedupe_key FROM duties_light_wanted w"
             f" WHERE NOT EXISTS (SELECT 1 FROM {notices} n WHERE n.recipient_id = w.recipient_id"
             " AND n.dedupe_key = w.dedupe_key)",
-            [connection.ops.adapt_datetimefield_value(run.at)],
+            [at],
         )
         sent = cursor.rowcount
-        cursor.execute("DROP TABLE duties_wanted_notice")
+        for name in ("duties_light_ev", "duties_light_office", "duties_light_wanted"):
+            cursor.execute(f"DROP TABLE {name}")
     return sent
 
 
