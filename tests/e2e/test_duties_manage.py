@@ -84,7 +84,9 @@ def test_leader_keeps_checklist_and_leaders_and_reviews_a_report(
     leader.screenshot(path=str(artifacts_dir / "duties-leaders-1366.png"), full_page=True)
 
     # 述责述廉: the liaison submits for the former 书记 on a phone
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
     liaison = phone.new_page()
     liaison_errors = console_errors(liaison)
     _login(liaison, base, world.liaison, "#unit-title")
