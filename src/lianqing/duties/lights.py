@@ -190,16 +190,21 @@ def reminders_send(run: LightRun) -> int:
                    people.title AS title, %s || '/' || CAST(people.task_id AS TEXT) || '/' || %s AS link
             FROM people JOIN {t["User"]} r ON r.id = people.user_id WHERE r.is_active""",
             [str(Role.LIAISON), link_before, link_after])  # fmt: skip
+        # one notice per recipient and key: a changed title replaces the live one; the same
+        # title again leaves it alone. Decided against the notices before any insert (a NOT EXISTS
+        # over the table being inserted into rescans it for every row).
         cursor.execute(
             f"DELETE FROM {notices} WHERE dedupe_key LIKE 'duties:%%' AND EXISTS (SELECT 1 FROM duties_light_wanted w"
             f" WHERE w.recipient_id = {notices}.recipient_id AND w.dedupe_key = {notices}.dedupe_key"
             f" AND w.title <> {notices}.title)"
         )
         cursor.execute(
+            f"DELETE FROM duties_light_wanted WHERE EXISTS (SELECT 1 FROM {notices} n"
+            " WHERE n.recipient_id = duties_light_wanted.recipient_id AND n.dedupe_key = duties_light_wanted.dedupe_key)"
+        )
+        cursor.execute(
             f"INSERT INTO {notices} (recipient_id, created_at, title, body, link, read_at, dedupe_key)"
-            " SELECT w.recipient_id, %s, w.title, '', w.link, NULL, w.dedupe_key FROM duties_light_wanted w"
-            f" WHERE NOT EXISTS (SELECT 1 FROM {notices} n WHERE n.recipient_id = w.recipient_id"
-            " AND n.dedupe_key = w.dedupe_key)",
+            " SELECT w.recipient_id, %s, w.title, '', w.link, NULL, w.dedupe_key FROM duties_light_wanted w",
             [at],
         )
         sent = cursor.rowcount
