@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -63,12 +64,21 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from django.contrib.auth.models import Group
+    from django.db.models import Max
 
     from lianqing.core.models import Org, OrgKind, User
     from lianqing.core.roles import Role
     from lianqing.core.services import org_upsert, roles_ensure
     from lianqing.duties import lights, selectors, services, tally
-    from lianqing.duties.models import DutyTemplate, Frequency, Task, TemplateKind, UnitLeader
+    from lianqing.duties.models import (
+        DutyTemplate,
+        Frequency,
+        Task,
+        TaskEvent,
+        TemplateKind,
+        UnitLeader,
+        UnitMonthTally,
+    )
 
     as_of = dt.date.fromisoformat(args.as_of)
     commission = org_upsert(org_code="BENCH", name="基准纪委监委", kind=OrgKind.COMMISSION)
@@ -146,8 +156,19 @@ def main() -> None:
             f"  catch-up light job to {before}: {time.perf_counter() - start:.1f} s {caught_up}", flush=True
         )
         print(f"loaded in {time.perf_counter() - start:.1f} s", flush=True)
+    elif not UnitMonthTally.objects.filter(year=YEAR, unit__path__startswith=commission.path).exists():
+        # a load stopped after the catch-up's lights: send that run's reminders, build the rollups
+        last = TaskEvent.objects.filter(actor__isnull=True).aggregate(at=Max("at"))["at"]
+        if last is not None:
+            start = time.perf_counter()
+            sent = lights.reminders_send(lights.LightRun(at=last))
+            tally.tally_rebuild(year=YEAR)
+            print(
+                f"  resumed the catch-up: {sent:,} reminders and rollups in {time.perf_counter() - start:.1f} s"
+            )
     if template is None:
         sys.exit("no bench template")
+    lights.statistics_refresh()  # as the daily job leaves them
     units = list(Org.objects.filter(org_code__startswith="BENCH-U").values_list("pk", flat=True))
     year_tasks = Task.objects.filter(year=YEAR).count()
 
@@ -177,6 +198,7 @@ def main() -> None:
     t_notices = time.perf_counter() - start
     start = time.perf_counter()
     tally.tally_rebuild(year=YEAR)
+    lights.statistics_refresh()
     t_tally = time.perf_counter() - start
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('duties_task'))")
@@ -191,7 +213,8 @@ def main() -> None:
             f"| {name:<32} | {statistics.median(samples):8.1f} | {p95(samples):8.1f} | {max(samples):8.1f} |"
         )
     print(f"\ndaily job of {as_of}: lights {t_lights:.1f} s {run.changed}, reminders {t_notices:.1f} s "
-          f"({notices:,} notices), rollups {t_tally:.1f} s; total {t_lights + t_notices + t_tally:.1f} s")  # fmt: skip
+          f"({notices:,} notices), rollups and statistics {t_tally:.1f} s; total {t_lights + t_notices + t_tally:.1f} s; "
+          f"peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")  # fmt: skip
 
 
 if __name__ == "__main__":

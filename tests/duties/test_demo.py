@@ -28,3 +28,15 @@ def test_demo_year_has_every_light_and_a_liaison() -> None:
     assert liaison.has_role(Role.LIAISON)
     assert liaison.org is not None
     assert liaison.org.name == demo.UNITS[0][1]
+
+
+@pytest.mark.django_db
+def test_demo_has_accountability_reports_in_their_own_flow() -> None:
+    from lianqing.duties.models import AccountabilityReport, ReportStatus
+
+    out = io.StringIO()
+    core_demo.load(out)
+    demo.load(out)
+    statuses = set(AccountabilityReport.objects.values_list("status", flat=True))
+    assert statuses == {ReportStatus.ACCEPTED, ReportStatus.RETURNED}
+    assert not Task.objects.filter(item__title__contains="述责述廉").exists()

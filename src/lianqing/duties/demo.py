@@ -18,7 +18,7 @@ from lianqing.core.models import Org, OrgKind, User
 from lianqing.core.roles import Role
 from lianqing.core.services import org_upsert, user_upsert
 
-from . import services
+from . import reports, services
 from .lights import lights_refresh
 from .models import DutyTemplate, Frequency, Grade, Light, Task, TaskStatus, TemplateKind
 from .workflow import Reopen, transition
@@ -64,7 +64,6 @@ ITEMS = [
     ("节日期间纠治“四风”廉洁提醒", Frequency.ONCE, 9, 0, 30, ["document"], "2", "member"),
     ("报送党风廉政建设工作月度台账", Frequency.MONTHLY, 12, 1, 5, ["document"], "1", "member"),
     ("制定年度党风廉政建设工作要点", Frequency.ONCE, 3, 0, 15, ["document"], "4", "secretary"),
-    ("述责述廉报告", Frequency.ONCE, 12, 0, 31, ["signed_report"], "6", "secretary"),
 ]
 
 
@@ -143,3 +142,34 @@ def _history(year: int) -> None:
     reopen = Task.objects.filter(year=year, status=TaskStatus.LOCKED, unit__org_code=UNITS[2][0])
     for task in reopen.select_related("unit", "item", "assignment__reviewer")[:3]:
         transition(task=task, by=reviewer, action=Reopen(reason="单位说明因人员调整延误，准予补报"))
+    _reports(year)
+
+
+def _reports(year: int) -> None:
+    """述责述廉 (its own flow, not a duty item): the liaison's unit has one accepted and one returned."""
+    liaison = User.objects.filter(username=LIAISON_USERNAME).first()
+    reviewer = User.objects.filter(username="lingdao").first()  # the commission's leader reviews them
+    unit = Org.objects.filter(org_code=UNITS[0][0]).first()
+    if liaison is None or reviewer is None or unit is None or not reports.may_review(reviewer, unit, year):
+        return
+    secretary, member = services.leaders_of(unit).order_by("-is_secretary", "pk")[:2]
+    accepted = reports.report_submit(leader=secretary, year=year, content=(
+        "一年来，我认真履行党风廉政建设第一责任人职责，主持召开党组会议专题研究党风廉政建设4次，"
+        "带头讲廉政党课1次，对班子成员开展提醒谈话6人次；严格遵守中央八项规定精神，未发现违规问题。"
+    ), by=liaison)  # fmt: skip
+    reports.report_review(
+        report=accepted,
+        by=reviewer,
+        accept=True,
+        grade=Grade.GOOD,
+        comment="履职情况较好，问题查摆还可更具体。",
+    )
+    returned = reports.report_submit(leader=member, year=year, content=(
+        "本人认真落实“一岗双责”，分管领域未发生违纪违法问题，按要求参加廉政教育。"
+    ), by=liaison)  # fmt: skip
+    reports.report_review(
+        report=returned,
+        by=reviewer,
+        accept=False,
+        reason="未对照年初责任清单逐项报告，请补充分管领域监督检查情况。",
+    )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, User
 
-from .models import Assignment, DutyTemplate, Evidence, Talk, Task, TaskEvent, TemplateVersion
+from .models import Assignment, DutyTemplate, Evidence, Talk, Task, TaskEvent, TemplateVersion, UnitLeader
 
 
 def task_transitioned_event(
@@ -90,4 +90,13 @@ def talk_recorded_event(*, talk: Talk, by: User) -> None:
         actor=by,
         obj=talk,
         details={"unit": talk.unit_id, "on": str(talk.talked_on)},
+    )
+
+
+def leader_changed_event(*, leader: UnitLeader, by: User | None, details: dict[str, Any]) -> None:
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        obj=leader,
+        details={"unit": leader.unit_id, "name": leader.name, **details},
     )

@@ -70,3 +70,34 @@ class TalkForm(forms.Form):
     follow_up = forms.CharField(
         label=_("整改要求与跟踪"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class LeaderForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    post = forms.CharField(label=_("职务"), max_length=100, required=False)
+    is_secretary = forms.BooleanField(label=_("书记"), required=False)
+    user = forms.TypedChoiceField(label=_("平台账号"), required=False, coerce=int, empty_value=None)
+
+
+class ReportForm(forms.Form):
+    leader = forms.TypedChoiceField(label=_("述责述廉人"), coerce=int)
+    content = forms.CharField(
+        label=_("述责述廉报告"), widget=forms.Textarea(attrs={"rows": 10}), max_length=20000
+    )
+
+
+class ResubmitForm(forms.Form):
+    content = forms.CharField(
+        label=_("述责述廉报告"), widget=forms.Textarea(attrs={"rows": 10}), max_length=20000
+    )
+
+
+class ReportReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("审核结论"), choices=[("accept", _("通过")), ("return", _("退回"))])
+    grade = forms.ChoiceField(label=_("评定等次"), choices=[("", "—"), *Grade.choices], required=False)
+    comment = forms.CharField(
+        label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
+    reason = forms.CharField(
+        label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )

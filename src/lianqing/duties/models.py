@@ -288,14 +288,16 @@ class TaskEvent(models.Model):
 
 
 class Evidence(models.Model):
-    """A checked and metadata-stripped file proving a duty done."""
+    """A checked and metadata-stripped file proving a duty done, sealed at rest (`sealing.py`);
+    `evidence_read` opens it."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(_("材料类别"), max_length=16, choices=EvidenceKind.choices)
     name = models.CharField(_("文件名"), max_length=200)
     mime = models.CharField(max_length=120)
     size = models.PositiveIntegerField()
-    data = models.BinaryField()
+    data = models.BinaryField()  # sealed (`sealing.py`): ciphertext, never the file itself
+    scheme = models.CharField(max_length=32, blank=True, default="")  # "" = stored in clear (legacy)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -382,3 +384,52 @@ class UnitItemTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.lineage} {self.unit_id}"
+
+
+class ReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回")
+    ACCEPTED = "accepted", _("已通过")
+
+
+class AccountabilityReport(models.Model):
+    """述责述廉: a unit leader's written annual report on how they carried their duty and kept
+    clean, reviewed by the commission (accepted with a rating and comment, or returned with a
+    reason). Accepted, it is filed in the cadre's 廉政档案 (a dossiers record of that category)."""
+
+    unit = models.ForeignKey(Org, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    leader = models.ForeignKey(
+        UnitLeader, verbose_name=_("述责述廉人"), on_delete=models.PROTECT, related_name="+"
+    )
+    content = models.TextField(_("述责述廉报告"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    grade = models.CharField(_("评定等次"), max_length=1, choices=Grade.choices, blank=True)
+    comment = models.TextField(_("审核意见"), blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dossier_record = models.ForeignKey(
+        "dossiers.Record", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("述责述廉")
+        verbose_name_plural = _("述责述廉")
+        ordering = ["-year", "unit", "leader"]
+        constraints = [
+            models.UniqueConstraint(fields=["leader", "year"], name="duties_one_report_per_leader_year")
+        ]
+        indexes = [models.Index(fields=["year", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.leader}"

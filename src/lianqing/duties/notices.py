@@ -13,7 +13,7 @@ from lianqing.core.models import Org, User
 from lianqing.core.roles import Role
 from lianqing.core.services import notification_replace
 
-from .models import Task, UnitLeader
+from .models import AccountabilityReport, Task, UnitLeader
 
 
 def task_link(task: Task) -> str:
@@ -74,3 +74,18 @@ def after_step(task: Task, action: str, reason: str = "") -> None:
     }
     if action in titles:
         notify(responsible_users(task), task, "step", titles[action] % {"what": what}, reason)
+
+
+def report_notify(report: AccountabilityReport, *, accept: bool) -> int:
+    """The author side hears of the review: the leader's own account and the unit's liaisons."""
+    what = _("%(year)d 年度述责述廉报告（%(name)s）") % {"year": report.year, "name": report.leader.name}
+    title = (_("已通过：%(what)s") if accept else _("已退回：%(what)s")) % {"what": what}
+    leader_user = report.leader.user if report.leader.user_id else None
+    link = reverse("duties:report_detail", args=[report.pk])
+    sent = 0
+    for user in {u.pk: u for u in [leader_user, *unit_liaisons(report.unit_id)] if u is not None}.values():
+        sent += notification_replace(
+            recipient=user, key=f"duties:report:{report.pk}", title=title,
+            body=report.return_reason if not accept else report.comment, link=link,
+        )  # fmt: skip
+    return sent

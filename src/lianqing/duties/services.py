@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from lianqing.core.models import Org, User
 from lianqing.intake.attachments import attachment_prepare
 from lianqing.intake.errors import IntakeError
 
+from . import sealing
 from .access import UNIT_KINDS, is_unit_liaison
 from .calendar import occurrences
 from .errors import DutyError
@@ -30,6 +31,7 @@ from .events import (
     assignment_created_event,
     evidence_added_event,
     evidence_removed_event,
+    leader_changed_event,
     talk_recorded_event,
     template_changed_event,
     version_applied_event,
@@ -158,9 +160,34 @@ def item_save(
     return item
 
 
+def started_tasks(template: DutyTemplate, lineage: int) -> QuerySet[Task]:
+    """Tasks of a duty that a unit has started: anything but open-and-untouched (an account
+    written or evidence uploaded), i.e. what `assignment_apply_version` would keep."""
+    tasks = Task.objects.filter(assignment__template=template, lineage=lineage)
+    untouched = Q(status=TaskStatus.OPEN, account="") & ~Q(
+        Exists(Evidence.objects.filter(task=OuterRef("pk")))
+    )
+    return tasks.exclude(untouched)
+
+
 @transaction.atomic
 def item_remove(*, template: DutyTemplate, lineage: int, by: User | None = None) -> TemplateVersion:
-    version = _editable_version(template, by, _("删除事项"))
+    """Delete a duty (in a new version when the latest is assigned). Refused while any unit has
+    started a task of it: the work and its evidence would be orphaned."""
+    item = version_latest(template).items.filter(lineage=lineage).first()
+    if item is None:
+        raise DutyError(_("没有找到该责任事项"))
+    started = started_tasks(template, lineage)
+    count = started.count()
+    if count:
+        units = "、".join(started.order_by("unit__name").values_list("unit__name", flat=True).distinct()[:3])
+        raise DutyError(
+            _(
+                "“%(title)s”已有 %(count)d 项任务在办理或已办结（%(units)s 等），不能删除；可修改该事项，或在新年度不再分派。"
+            )
+            % {"title": item.title, "count": count, "units": units}
+        )
+    version = _editable_version(template, by, _("删除事项：%(title)s") % {"title": item.title})
     deleted, _rows = version.items.filter(lineage=lineage).delete()
     if not deleted:
         raise DutyError(_("没有找到该责任事项"))
@@ -183,6 +210,74 @@ def leader_upsert(
         defaults={"post": post, "is_secretary": is_secretary, "user": user, "is_active": True},
     )
     return leader
+
+
+def leaders_of(unit: Org) -> QuerySet[UnitLeader]:
+    return UnitLeader.objects.filter(unit=unit, is_active=True).select_related("user")
+
+
+def _secretary_moves(unit: Org, old: UnitLeader | None, new: UnitLeader) -> int:
+    """A new 书记 takes over the unit's assignments and the tasks the old one still owes."""
+    if old is None or old.pk == new.pk:
+        Assignment.objects.filter(unit=unit, secretary__isnull=True).update(secretary=new)
+        return 0
+    Assignment.objects.filter(unit=unit, secretary=old).update(secretary=new)
+    owed = [*EDITABLE_STATUSES, TaskStatus.LOCKED]
+    return Task.objects.filter(unit=unit, responsible=old, status__in=owed).update(
+        responsible=new, version=F("version") + 1
+    )
+
+
+@transaction.atomic
+def leader_save(
+    *,
+    unit: Org,
+    name: str,
+    post: str = "",
+    is_secretary: bool = False,
+    user: User | None = None,
+    leader: UnitLeader | None = None,
+    by: User | None = None,
+) -> UnitLeader:
+    """Add a leader (leader None) or change one. Naming a new 书记 hands the old one's owed
+    tasks and the unit's assignments to them; the old 书记 stays a 班子成员."""
+    name, post = name.strip(), post.strip()
+    if not name:
+        raise DutyError(_("请填写姓名"), field="name")
+    if len(name) > 64 or len(post) > 100:
+        raise DutyError(_("姓名或职务过长"), field="name")
+    if user is not None and user.org_id != unit.pk:
+        raise DutyError(_("所选账号不属于本单位"), field="user")
+    clash = UnitLeader.objects.filter(unit=unit, name=name, is_active=True)
+    if leader is not None:
+        clash = clash.exclude(pk=leader.pk)
+    if clash.exists():
+        raise DutyError(_("本单位已有名为“%(name)s”的班子成员") % {"name": name}, field="name")
+    old = UnitLeader.objects.select_for_update().filter(unit=unit, is_secretary=True, is_active=True).first()
+    if is_secretary and old is not None and (leader is None or old.pk != leader.pk):
+        UnitLeader.objects.filter(pk=old.pk).update(is_secretary=False)
+    if leader is None:
+        leader = UnitLeader.objects.create(
+            unit=unit, name=name, post=post, is_secretary=is_secretary, user=user
+        )
+    else:
+        leader.name, leader.post, leader.is_secretary, leader.user = name, post, is_secretary, user
+        leader.save(update_fields=["name", "post", "is_secretary", "user"])
+    if is_secretary:
+        _secretary_moves(unit, old, leader)
+    leader_changed_event(leader=leader, by=by, details={"secretary": is_secretary})
+    return leader
+
+
+@transaction.atomic
+def leader_remove(*, leader: UnitLeader, by: User | None = None) -> None:
+    """A leader who left: kept for the record (tasks and talks name them), no longer listed.
+    The 书记 is replaced first, so the unit's owed tasks always have someone."""
+    if leader.is_secretary:
+        raise DutyError(_("请先指定新的书记，再移除“%(name)s”") % {"name": leader.name})
+    UnitLeader.objects.filter(pk=leader.pk).update(is_active=False)
+    Assignment.objects.filter(member=leader).update(member=None)
+    leader_changed_event(leader=leader, by=by, details={"removed": True})
 
 
 def _schedule_ensure(version: TemplateVersion, year: int, warning_days: int, lock_grace_days: int) -> None:
@@ -343,10 +438,15 @@ def evidence_add(*, task: Task, upload: UploadedFile, kind: str, by: User) -> Ev
         raise DutyError(str(error), field="file") from error
     evidence = Evidence.objects.create(
         task=task, kind=kind, name=prepared.original_name, mime=prepared.file_type.mime,
-        size=len(prepared.data), data=prepared.data, uploaded_by=by,
+        size=len(prepared.data), data=sealing.seal(prepared.data), scheme=sealing.SCHEME, uploaded_by=by,
     )  # fmt: skip
     evidence_added_event(evidence=evidence, by=by)
     return evidence
+
+
+def evidence_read(evidence: Evidence) -> bytes:
+    """The file as uploaded (checked and stripped), decrypted in memory for a download."""
+    return sealing.unseal(bytes(evidence.data), evidence.scheme)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, Org, User
 
+from . import reports as report_flow
 from . import selectors, services
 from .access import (
     REVIEWER_KINDS,
@@ -33,13 +34,17 @@ from .forms import (
     AssignForm,
     EvidenceForm,
     ItemForm,
+    LeaderForm,
     ReopenForm,
+    ReportForm,
+    ReportReviewForm,
+    ResubmitForm,
     ReturnForm,
     SubmitForm,
     TalkForm,
     TemplateForm,
 )
-from .models import Evidence, Light
+from .models import AccountabilityReport, Evidence, Light, UnitLeader
 from .workflow import Accept, Reopen, Return, Submit, allowed_actions, missing_evidence, transition
 
 STEP_FORMS = {"submit": SubmitForm, "return": ReturnForm, "accept": AcceptForm, "reopen": ReopenForm}
@@ -68,6 +73,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if is_liaison(user) and user.org_id:
         return redirect("duties:unit_tasks", unit_id=user.org_id)
+    if dashboard_root(user) is None and report_flow.leaders_authorable(user).exists():
+        return redirect("duties:reports")  # a unit leader with an account: their 述责述廉
     _root(user)
     return redirect("duties:dashboard")
 
@@ -179,7 +186,12 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
     access_task_by_id(request.user, evidence.task_id)
     evidence = Evidence.objects.get(pk=evidence_id)
     audit_record(action=AuditAction.VIEW, obj=evidence, request=request, details={"name": evidence.name})
-    response = HttpResponse(bytes(evidence.data), content_type=evidence.mime)
+    try:
+        content = services.evidence_read(evidence)
+    except DutyError as error:
+        messages.error(request, error.message)
+        return redirect("duties:task_detail", task_id=evidence.task_id)
+    response = HttpResponse(content, content_type=evidence.mime)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{evidence.name}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -387,3 +399,270 @@ def apply_version(request: HttpRequest, assignment_id: int) -> HttpResponse:
             request, _("已采用最新版本：移除 %(removed)d 项未开始的任务，新增 %(added)d 项") % result
         )
     return redirect("duties:template_detail", template_id=assignment.template_id)
+
+
+@login_required
+def item_edit(request: HttpRequest, template_id: int, lineage: int) -> HttpResponse:
+    template = access_template_by_id(request.user, template_id)
+    latest = services.version_latest(template)
+    item = latest.items.filter(lineage=lineage).first()
+    if item is None:
+        raise Http404("没有找到该责任事项 (no such duty)")
+    initial = {name: getattr(item, name) for name in services.ITEM_FIELDS}
+    form = ItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.item_save(
+                template=template,
+                fields=form.cleaned_data,
+                lineage=lineage,
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except DutyError as error:
+            form.add_error(None, error.message)
+        else:
+            if saved.version_id != latest.pk:
+                messages.success(
+                    request, _("已保存为新版本；已分派的任务不变，可在下方为各单位采用最新版本。")
+                )
+            else:
+                messages.success(request, _("已保存"))
+            return redirect("duties:template_detail", template_id=template.pk)
+    assigned = latest.assignments.exists()
+    return render(
+        request,
+        "duties/item_form.html",
+        {"template": template, "item": item, "form": form, "assigned": assigned},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def item_delete(request: HttpRequest, template_id: int, lineage: int) -> HttpResponse:
+    template = access_template_by_id(request.user, template_id)
+    try:
+        services.item_remove(template=template, lineage=lineage, by=request.user)  # type: ignore[arg-type]
+    except DutyError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已删除该责任事项"))
+    return redirect("duties:template_detail", template_id=template.pk)
+
+
+def _managed_unit(user: User, unit_id: int) -> Org:
+    root = managed_root(user)
+    unit = None if root is None else selectors.units_of(root=root).filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404("没有找到该单位 (no such unit)")
+    return unit
+
+
+def _leader_form(unit: Org, data: object = None, initial: dict[str, object] | None = None) -> LeaderForm:
+    form = LeaderForm(data, initial=initial)  # type: ignore[arg-type]
+    accounts = User.objects.filter(org=unit, is_active=True).order_by("username")
+    choices = [("", _("（无账号）")), *((u.pk, u.get_full_name() or u.username) for u in accounts)]
+    form.fields["user"].choices = choices  # type: ignore[attr-defined]
+    return form
+
+
+def _leader_save(request: HttpRequest, unit: Org, form: LeaderForm, leader: object = None) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    account = User.objects.filter(pk=data["user"], org=unit).first() if data["user"] else None
+    try:
+        services.leader_save(
+            unit=unit, name=data["name"], post=data["post"], is_secretary=data["is_secretary"], user=account,
+            leader=leader, by=request.user,  # type: ignore[arg-type]
+        )  # fmt: skip
+    except DutyError as error:
+        form.add_error(None, error.message)
+        return False
+    messages.success(request, _("已保存：%(name)s") % {"name": data["name"]})
+    return True
+
+
+@login_required
+def leaders(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = _managed_unit(request.user, unit_id)  # type: ignore[arg-type]
+    form = _leader_form(unit, request.POST or None)
+    if request.method == "POST" and _leader_save(request, unit, form):
+        return redirect("duties:leaders", unit_id=unit.pk)
+    return render(
+        request,
+        "duties/leaders.html",
+        {"unit": unit, "leaders": services.leaders_of(unit), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _managed_leader(user: User, leader_id: int) -> UnitLeader:
+    leader = UnitLeader.objects.filter(pk=leader_id, is_active=True).select_related("unit").first()
+    if leader is None:
+        raise Http404("没有找到该班子成员 (no such leader)")
+    _managed_unit(user, leader.unit_id)
+    return leader
+
+
+@login_required
+def leader_edit(request: HttpRequest, leader_id: int) -> HttpResponse:
+    leader = _managed_leader(request.user, leader_id)  # type: ignore[arg-type]
+    initial = {
+        "name": leader.name,
+        "post": leader.post,
+        "is_secretary": leader.is_secretary,
+        "user": leader.user_id,
+    }
+    form = _leader_form(leader.unit, request.POST or None, initial=initial)
+    if request.method == "POST" and _leader_save(request, leader.unit, form, leader):
+        return redirect("duties:leaders", unit_id=leader.unit_id)
+    return render(
+        request,
+        "duties/leader_form.html",
+        {"unit": leader.unit, "leader": leader, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def leader_remove(request: HttpRequest, leader_id: int) -> HttpResponse:
+    leader = _managed_leader(request.user, leader_id)  # type: ignore[arg-type]
+    try:
+        services.leader_remove(leader=leader, by=request.user)  # type: ignore[arg-type]
+    except DutyError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已移除：%(name)s") % {"name": leader.name})
+    return redirect("duties:leaders", unit_id=leader.unit_id)
+
+
+def _report_form(user: User, data: object = None) -> ReportForm:
+    form = ReportForm(data)  # type: ignore[arg-type]
+    form.fields["leader"].choices = [  # type: ignore[attr-defined]
+        (leader.pk, f"{leader.unit.name} · {leader}") for leader in report_flow.leaders_authorable(user)
+    ]
+    return form
+
+
+@login_required
+def reports(request: HttpRequest) -> HttpResponse:
+    """述责述廉 of the year: the author side submits here; the commission sees what awaits review."""
+    user: User = request.user  # type: ignore[assignment]
+    year = _year(request)
+    can_author = report_flow.leaders_authorable(user).exists()
+    visible = report_flow.reports_visible(user)
+    if not (can_author or is_liaison(user) or dashboard_root(user) is not None or visible.exists()):
+        raise Http404("没有找到该页面 (not found)")
+    form = _report_form(user, request.POST or None) if can_author else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("没有找到该页面 (not found)")
+        if form.is_valid():
+            leader = report_flow.leaders_authorable(user).filter(pk=form.cleaned_data["leader"]).first()
+            try:
+                if leader is None:
+                    raise DutyError(_("请选择述责述廉人"), field="leader")
+                report = report_flow.report_submit(
+                    leader=leader, year=year, content=form.cleaned_data["content"], by=user
+                )
+            except DutyError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("已提交述责述廉报告"))
+                return redirect("duties:report_detail", report_id=report.pk)
+    status = request.GET.get("status", "")
+    listed = visible.filter(year=year)
+    if status:
+        listed = listed.filter(status=status)
+    return render(
+        request, "duties/reports.html",
+        {"page": _page(request, listed.order_by("status", "unit__path", "leader__name")), "year": year, "form": form,
+         "status": status, "statuses": report_flow.ReportStatus.choices},
+        status=400 if form is not None and form.errors else 200,
+    )  # fmt: skip
+
+
+def _report_page(
+    request: HttpRequest, report: AccountabilityReport, forms: dict[str, object] | None = None
+) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    forms = forms or {}
+    can_review = report.status == "submitted" and report_flow.may_review(user, report.unit, report.year)
+    can_resubmit = report.status == "returned" and report_flow.may_author(user, report.leader)
+    resubmit = forms.get("resubmit") or ResubmitForm(initial={"content": report.content})
+    context = {
+        "report": report,
+        "review_form": (forms.get("review") or ReportReviewForm()) if can_review else None,
+        "resubmit_form": resubmit if can_resubmit else None,
+        "dossier_url": _dossier_url(user, report),
+    }
+    return render(request, "duties/report.html", context, status=400 if forms else 200)
+
+
+def _dossier_url(user: User, report: AccountabilityReport) -> str:
+    """Where the filed record can be read, for those who may open 廉政档案."""
+    from django.urls import reverse
+
+    from lianqing.dossiers.access import may_view_dossiers
+
+    record = report.dossier_record  # type: ignore[attr-defined]
+    if record is None or not may_view_dossiers(user):
+        return ""
+    if record.cadre_id:
+        return reverse("dossiers:cadre_detail", args=[record.cadre_id])
+    return reverse("dossiers:unit_detail", args=[record.unit_id]) if record.unit_id else ""
+
+
+def _access_report(user: User, report_id: int) -> AccountabilityReport:
+    report = report_flow.reports_visible(user).select_related("dossier_record").filter(pk=report_id).first()
+    if report is None:
+        raise Http404("没有找到该报告 (no such report)")
+    return report
+
+
+@login_required
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    return _report_page(request, _access_report(request.user, report_id))  # type: ignore[arg-type]
+
+
+@login_required
+@require_POST
+def report_review(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _access_report(request.user, report_id)  # type: ignore[arg-type]
+    form = ReportReviewForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            report_flow.report_review(
+                report=report, by=request.user, accept=data["decision"] == "accept", grade=data["grade"],  # type: ignore[arg-type]
+                comment=data["comment"], reason=data["reason"],
+            )  # fmt: skip
+        except DutyError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已审核"))
+            return redirect("duties:report_detail", report_id=report.pk)  # type: ignore[attr-defined]
+    return _report_page(request, report, {"review": form})
+
+
+@login_required
+@require_POST
+def report_resubmit(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _access_report(request.user, report_id)  # type: ignore[arg-type]
+    form = ResubmitForm(request.POST)
+    if form.is_valid():
+        try:
+            report_flow.report_submit(
+                leader=report.leader,
+                year=report.year,
+                content=form.cleaned_data["content"],
+                by=request.user,  # type: ignore[attr-defined,arg-type]
+            )
+        except DutyError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已重新提交述责述廉报告"))
+            return redirect("duties:report_detail", report_id=report.pk)  # type: ignore[attr-defined]
+    return _report_page(request, report, {"resubmit": form})
