@@ -41,6 +41,7 @@ PUBLIC = {
     "publicity:village_detail",
     "publicity:lookup",
     "publicity:question_list",
+    "publicity:question_answer",
     "publicity:question_ask",
     "publicity:release_list",
     "publicity:release_detail",
