@@ -248,6 +248,10 @@ class Task(models.Model):
             models.Index(fields=["year", "status", "deadline"], name="duties_task_year_status"),
             models.Index(fields=["assignment", "status"], name="duties_task_assignment"),
             models.Index(
+                fields=["year", "unit", "responsible"], name="duties_task_late",
+                condition=models.Q(was_late=True),
+            ),  # 约谈 prompts count late tasks by unit and person
+            models.Index(
                 fields=["warn_on"], name="duties_task_to_warn",
                 condition=models.Q(light="blue", status__in=["open", "reopened", "returned"]),
             ),

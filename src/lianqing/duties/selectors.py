@@ -8,7 +8,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 
 from lianqing.core.models import Org
 
@@ -70,17 +83,20 @@ class Dashboard:
     by_unit: list[dict[str, Any]]
     by_duty: list[dict[str, Any]]
     by_month: list[dict[str, Any]]
+    unit_count: int = 0  # units with tasks; `by_unit` lists the weakest of them
 
 
-def dashboard_get(*, root: Org, year: int) -> Dashboard:
-    """Completion by unit, by duty, by month: three grouped reads of the rollup tables."""
+def dashboard_get(*, root: Org, year: int, weakest: int = 50) -> Dashboard:
+    """Completion by unit (the `weakest` by completion, then red lights), by duty, by month: three
+    grouped reads of the rollup tables. A province has thousands of units: the ranking lists them all."""
     months = UnitMonthTally.objects.filter(year=year, unit__path__startswith=root.path)
     by_month = _summed(months, "month")
     by_unit = _summed(months, "unit_id")
-    names = dict(Org.objects.filter(pk__in=[row["unit_id"] for row in by_unit]).values_list("pk", "name"))
+    names = dict(Org.objects.filter(path__startswith=root.path).values_list("pk", "name"))
     for row in by_unit:
         row["name"] = names.get(row["unit_id"], "")
     by_unit.sort(key=lambda row: (row["rate"], -row["red"], row["name"]))
+    unit_count, by_unit = len(by_unit), by_unit[:weakest]
     items = UnitItemTally.objects.filter(year=year, unit__path__startswith=root.path)
     by_duty = _summed(items, "lineage")
     titles = dict(
@@ -92,7 +108,9 @@ def dashboard_get(*, root: Org, year: int) -> Dashboard:
         row["title"] = titles.get(row["lineage"], "")
     totals = {f: sum(row[f] for row in by_month) for f in COUNT_FIELDS}
     totals["rate"] = _rate(totals["accepted"], totals["total"])
-    return Dashboard(year=year, totals=totals, by_unit=by_unit, by_duty=by_duty, by_month=by_month)
+    return Dashboard(
+        year=year, totals=totals, by_unit=by_unit, by_duty=by_duty, by_month=by_month, unit_count=unit_count
+    )
 
 
 def drill_tasks(*, tasks: QuerySet[Task], year: int, unit_id: int | None = None, lineage: int | None = None,
@@ -188,32 +206,41 @@ class TalkPrompt:
     leader: UnitLeader | None = None
 
 
-def talk_prompts(*, root: Org, year: int) -> list[TalkPrompt]:
+def talk_prompts(*, root: Org, year: int, limit: int | None = None) -> list[TalkPrompt]:
     """Units (≥ UNIT_RED_FOR_TALK) and persons (≥ PERSON_RED_FOR_TALK) with repeated red lights
-    this year and no 约谈 recorded since the last of them turned red."""
+    this year and no 约谈 recorded since the last of them turned red, most red first.
+
+    Counted, filtered and cut in SQL: a province has hundreds of thousands of late tasks."""
     late = Task.objects.filter(year=year, was_late=True, unit__path__startswith=root.path).order_by()
-    talked = {
-        (t.unit_id, t.leader_id) for t in Talk.objects.filter(year=year, unit__path__startswith=root.path)
-    }
-    talked_units = {unit for unit, _leader in talked}
-    units = {u.pk: u for u in Org.objects.filter(pk__in=late.values("unit_id"))}
-    unit_rows = late.values("unit_id").annotate(red=Count("id")).filter(red__gte=UNIT_RED_FOR_TALK)
-    prompts = [
-        TalkPrompt(unit=units[row["unit_id"]], red=row["red"])
-        for row in unit_rows
-        if row["unit_id"] not in talked_units
-    ]
-    person_rows = (
-        late.filter(responsible__isnull=False).values("unit_id", "responsible_id").annotate(red=Count("id"))
+    unit_talked = Talk.objects.filter(year=year, unit_id=OuterRef("unit_id"))
+    person_talked = unit_talked.filter(leader_id=OuterRef("responsible_id"))
+    unit_rows = (
+        late.filter(~Exists(unit_talked))
+        .values("unit_id", "unit__name")
+        .annotate(red=Count("*"))  # COUNT(*): read from the late-task index alone
+        .filter(red__gte=UNIT_RED_FOR_TALK)
+        .order_by("-red", "unit__name")
     )
-    repeated = list(person_rows.filter(red__gte=PERSON_RED_FOR_TALK))
-    leaders = UnitLeader.objects.in_bulk([row["responsible_id"] for row in repeated])
+    person_rows = (
+        late.filter(responsible__isnull=False)
+        .filter(~Exists(person_talked))
+        .values("unit_id", "unit__name", "responsible_id")
+        .annotate(red=Count("*"))  # COUNT(*): read from the late-task index alone
+        .filter(red__gte=PERSON_RED_FOR_TALK)
+        .order_by("-red", "unit__name")
+    )
+    if limit is not None:  # the top `limit` of both lists hold the top `limit` of their union
+        unit_rows, person_rows = unit_rows[:limit], person_rows[:limit]
+    units_found, persons_found = list(unit_rows), list(person_rows)
+    units = Org.objects.in_bulk([row["unit_id"] for row in units_found + persons_found])
+    leaders = UnitLeader.objects.in_bulk([row["responsible_id"] for row in persons_found])
+    prompts = [TalkPrompt(unit=units[row["unit_id"]], red=row["red"]) for row in units_found]
     prompts.extend(
         TalkPrompt(unit=units[row["unit_id"]], red=row["red"], leader=leaders.get(row["responsible_id"]))
-        for row in repeated
-        if (row["unit_id"], row["responsible_id"]) not in talked
+        for row in persons_found
     )
-    return sorted(prompts, key=lambda p: (-p.red, p.unit.name))
+    prompts.sort(key=lambda p: (-p.red, p.unit.name))
+    return prompts[:limit] if limit is not None else prompts
 
 
 def talk_list(*, root: Org, year: int, unit_id: int | None = None) -> QuerySet[Talk]:

@@ -47,6 +47,7 @@ from .forms import (
 from .models import AccountabilityReport, Evidence, Light, UnitLeader
 from .workflow import Accept, Reopen, Return, Submit, allowed_actions, missing_evidence, transition
 
+TALK_PROMPTS_SHOWN = 100  # most red first; a province has thousands
 STEP_FORMS = {"submit": SubmitForm, "return": ReturnForm, "accept": AcceptForm, "reopen": ReopenForm}
 
 
@@ -83,7 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     root, year = _root(request.user), _year(request)  # type: ignore[arg-type]
     data = selectors.dashboard_get(root=root, year=year)
-    prompts = selectors.talk_prompts(root=root, year=year)[:20]
+    prompts = selectors.talk_prompts(root=root, year=year, limit=20)
     return render(
         request,
         "duties/dashboard.html",
@@ -262,7 +263,7 @@ def talks(request: HttpRequest) -> HttpResponse:
         "duties/talks.html",
         {
             "talks": selectors.talk_list(root=root, year=year),
-            "prompts": selectors.talk_prompts(root=root, year=year),
+            "prompts": selectors.talk_prompts(root=root, year=year, limit=TALK_PROMPTS_SHOWN),
             "year": year,
         },
     )
