@@ -163,7 +163,7 @@ def _attach_rows(
     algorithm = (
         crypto.LEGACY_COMMISSION if report.key_scheme == crypto.LEGACY_COMMISSION else crypto.SEALED_BOX
     )
-    Attachment.objects.bulk_create(
+    rows = Attachment.objects.bulk_create(
         Attachment(
             report=report,
             message=message,
@@ -176,6 +176,13 @@ def _attach_rows(
         )
         for item, name, meta in written
     )
+    # The new report's (or message's) attachments are exactly these: whoever asks next in this
+    # request (the receipt page: are files still pending?) reads them without a query.
+    owner: Report | Message = report if message is None else message
+    owner._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        **getattr(owner, "_prefetched_objects_cache", {}),
+        "attachments": rows,
+    }
 
 
 def _with_files(written: list[tuple[PreparedFile, str, bytes]], work: Callable[[], Report]) -> Report:
@@ -377,7 +384,8 @@ def report_find_by_receipt(*, code_text: str, client: str) -> Report | None:
     """The report of a receipt code, or None. Same work and answer for unknown and mistyped codes."""
     rate_limit_hit(client, scope="receipt", limit=conf.receipt_attempts_per_hour())
     code = receipt_normalise(code_text)
-    report = Report.objects.filter(receipt_lookup=receipt_lookup_digest(code)).first() if code else None
+    found = Report.objects.filter(receipt_lookup=receipt_lookup_digest(code)).select_related("org", "case")
+    report = found.first() if code else None
     ok = receipt_verify(report.receipt_hash if report else None, code)
     return report if ok else None
 
