@@ -163,7 +163,7 @@ def _attach_rows(
     algorithm = (
         crypto.LEGACY_COMMISSION if report.key_scheme == crypto.LEGACY_COMMISSION else crypto.SEALED_BOX
     )
-    rows = Attachment.objects.bulk_create(
+    Attachment.objects.bulk_create(
         Attachment(
             report=report,
             message=message,
@@ -176,13 +176,6 @@ def _attach_rows(
         )
         for item, name, meta in written
     )
-    # The new report's (or message's) attachments are exactly these: whoever asks next in this
-    # request (the receipt page: are files still pending?) reads them without a query.
-    owner: Report | Message = report if message is None else message
-    owner._prefetched_objects_cache = {  # type: ignore[attr-defined]
-        **getattr(owner, "_prefetched_objects_cache", {}),
-        "attachments": rows,
-    }
 
 
 def _with_files(written: list[tuple[PreparedFile, str, bytes]], work: Callable[[], Report]) -> Report:
