@@ -23,6 +23,30 @@ Two limits are relaxed for the run, because every request comes from one address
 rate limit, and the proof of work is 8 bits instead of 14 (the bench's own CPU would otherwise
 compete with the server on a small machine). After the timed run every receipt is tracked
 through the API to prove it opens its report, and rows and files are counted: 0 lost.
+
+The CPU goal (web CPU per submission <= 1.5x the crypto) is not met with this mix, and cannot be
+without weakening the reporter's protection. Run of 2026-12-01, 600 s at 2.5/s, 1,500 accepted,
+0 lost, on 2 cores shared with other work (load average 26): web CPU 71 ms per submission, crypto
+alone 20 ms (3.50x; an earlier run at lower load measured 2.89x); the files' checks and
+stripping alone 18 ms, of which the HEIC conversion 14 ms (one submission in four carries a
+1512 x 2016 HEIC photo: about 50 ms to decode its HEVC and encode a JPEG). The floor before any
+HTTP, form or database work is therefore (20 + 18) / 20 = 1.9x. In process, without HTTP, a
+submission with no file costs about 14 ms besides argon2id (about 30 queries: the case, its
+tally and timeline, two audit rows, the grants; 36 before this branch's cuts, now 33, no longer
+growing with the number of recipients).
+
+Why the HEIC conversion is not moved to the background worker: the worker runs on the same
+server for the same operator, and can only convert what it can read. Either the web process
+leaves the photo unsealed on disk until the worker runs (GPS, camera and all, readable by the
+operator), or it seals the photo to a key the worker holds (then the operator holds it too).
+Sealed to the recipients alone, as now, the worker cannot open it. Sealing the original and
+converting when a recipient opens it would keep the operator out, but hand every recipient who
+exports the raw file the photo's GPS (where the reporter stood): stripping protects reporters
+from staff too. The one design that keeps both guarantees: remove the HEIF container's Exif and
+XMP items losslessly on arrival (a box-level rewrite of `meta`/`iinf`/`iloc`, no decoding;
+pillow-heif re-encodes on save and offers no such rewrite), seal that, and convert to JPEG when
+a recipient opens it, under their unlocked key. Not built: a hand-written ISOBMFF editor that a
+security guarantee rests on needs its own review and tests with real phone files.
 """
 
 from __future__ import annotations
