@@ -27,7 +27,7 @@ through the API to prove it opens its report, and rows and files are counted: 0 
 The CPU goal (web CPU per submission <= 1.5x the crypto) is not met with this mix, and cannot be
 without weakening the reporter's protection. Run of 2026-12-01, 600 s at 2.5/s, 1,500 accepted,
 0 lost, on 2 cores shared with other work (load average 26): web CPU 71 ms per submission, crypto
-alone 20 ms (3.50x; an earlier run at lower load measured 2.89x); the files' checks and
+alone 20 ms (3.50x; 120 s at load 7: 65 ms against 19 ms, 3.49x); the files' checks and
 stripping alone 18 ms, of which the HEIC conversion 14 ms (one submission in four carries a
 1512 x 2016 HEIC photo: about 50 ms to decode its HEVC and encode a JPEG). The floor before any
 HTTP, form or database work is therefore (20 + 18) / 20 = 1.9x. In process, without HTTP, a
