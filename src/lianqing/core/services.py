@@ -123,6 +123,19 @@ def notification_send(
     return True
 
 
+def notifications_send(
+    *, recipients: Iterable[User], title: str, body: str = "", link: str = "", dedupe_key: str = ""
+) -> int:
+    """`notification_send` to many people in one insert (a recipient who already holds one under
+    the dedupe_key is skipped). Returns how many were addressed."""
+    rows = [
+        Notification(recipient=person, title=title, body=body, link=link, dedupe_key=dedupe_key)
+        for person in recipients
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
 def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
     """Mark one (or, without an id, every) unread notification of the user as read."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)

@@ -123,25 +123,27 @@ def rate_limit_hit(key: str, *, scope: str, limit: int) -> None:
     now = timezone.now()
     bucket = _bucket_start(now)
     oldest = bucket - WINDOW + BUCKET  # buckets in the window: the last 60 minutes, this one included
-    with transaction.atomic():
-        updated = RateCounter.objects.filter(key=bucket_key, window_start=bucket).update(count=F("count") + 1)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    RateCounter.objects.create(key=bucket_key, window_start=bucket, count=1)
-                # Counters are kept no longer than they are needed (they are derived from addresses).
-                RateCounter.objects.filter(window_start__lt=oldest).delete()
-            except IntegrityError:  # another worker created it first
-                RateCounter.objects.filter(key=bucket_key, window_start=bucket).update(count=F("count") + 1)
-        counts = list(
-            RateCounter.objects.filter(key=bucket_key, window_start__gte=oldest)
-            .order_by("window_start")
-            .values_list("window_start", "count")
-        )
-        if sum(count for _, count in counts) <= limit:
-            return
-        # Over the limit: take this request back out and say when enough of the hour has passed.
-        RateCounter.objects.filter(key=bucket_key, window_start=bucket).update(count=F("count") - 1)
+    # No transaction around these: each statement is atomic on its own, and a transaction would
+    # add its round trips to every submission without making the count any more exact.
+    updated = RateCounter.objects.filter(key=bucket_key, window_start=bucket).update(count=F("count") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():  # a savepoint only when a caller holds a transaction
+                RateCounter.objects.create(key=bucket_key, window_start=bucket, count=1)
+        except IntegrityError:  # another worker created it first
+            RateCounter.objects.filter(key=bucket_key, window_start=bucket).update(count=F("count") + 1)
+        else:
+            # Counters are kept no longer than they are needed (they are derived from addresses).
+            RateCounter.objects.filter(window_start__lt=oldest).delete()
+    counts = list(
+        RateCounter.objects.filter(key=bucket_key, window_start__gte=oldest)
+        .order_by("window_start")
+        .values_list("window_start", "count")
+    )
+    if sum(count for _, count in counts) <= limit:
+        return
+    # Over the limit: take this request back out and say when enough of the hour has passed.
+    RateCounter.objects.filter(key=bucket_key, window_start=bucket).update(count=F("count") - 1)
     retry_at = _retry_at(counts, limit)
     raise IntakeError(
         _("提交过于频繁：每小时最多 %(limit)s 次。请于 %(time)s 之后再试。")

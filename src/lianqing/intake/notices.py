@@ -16,9 +16,10 @@ from lianqing.core.access import jurisdiction_root
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, User
 from lianqing.core.roles import Role
-from lianqing.core.services import notification_send
+from lianqing.core.services import notifications_send
 from lianqing.intake.errors import IntakeError
 from lianqing.intake.models import Message, MessageDirection, Report
+from lianqing.intake.recipients import role_names_load
 
 CLOSED_STATUSES = frozenset({*FINAL_STATUSES, Status.CONCLUDED})
 FROM_REPORTER = Q(direction=MessageDirection.FROM_REPORTER)
@@ -31,7 +32,10 @@ def report_is_closed(report: Report) -> bool:
 
 def petition_staff_for(report: Report) -> list[User]:
     """The 信访 staff (held explicitly) whose jurisdiction covers the receiving commission."""
-    people = User.objects.filter(is_active=True, groups__name=str(Role.PETITION)).select_related("org")
+    people = list(
+        User.objects.filter(is_active=True, groups__name=str(Role.PETITION)).select_related("org__parent")
+    )
+    role_names_load(people)
     result = []
     for person in people:
         root = jurisdiction_root(person)
@@ -51,9 +55,8 @@ def reporter_message_notify(report: Report, message: Message) -> int:
     else:
         title = _("举报人补充了材料或回复了留言（网络举报 #%(pk)d）") % {"pk": report.pk}
     link = reverse("intake:staff_report_detail", args=[report.pk])
-    return sum(
-        notification_send(recipient=person, title=title, link=link, dedupe_key=f"intake-message-{message.pk}")
-        for person in people.values()
+    return notifications_send(
+        recipients=people.values(), title=title, link=link, dedupe_key=f"intake-message-{message.pk}"
     )
 
 

@@ -9,6 +9,7 @@ recipient of a new report.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -39,9 +40,26 @@ def live_key(user: User) -> StaffKey | None:
     return StaffKey.objects.filter(user=user, retired_at__isnull=True).first()
 
 
+def role_names_load(users: Iterable[User]) -> None:
+    """Load the roles of many people in one query, into the per-instance cache `User.role_names`
+    reads (instead of one query per person when each is checked)."""
+    people = list(users)
+    names: dict[int, set[str]] = defaultdict(set)
+    memberships = User.groups.through.objects.filter(user_id__in=[person.pk for person in people])
+    for user_id, name in memberships.values_list("user_id", "group__name"):
+        names[user_id].add(name)
+    for person in people:
+        person._role_names = names[person.pk]  # type: ignore[attr-defined]
+
+
 def recipient_keys_for(org: Org) -> list[StaffKey]:
-    """The live keys of everyone who receives `org`'s new reports."""
-    live = StaffKey.objects.filter(retired_at__isnull=True, user__is_active=True).select_related("user__org")
+    """The live keys of everyone who receives `org`'s new reports (two queries, however many)."""
+    live = list(
+        StaffKey.objects.filter(retired_at__isnull=True, user__is_active=True).select_related(
+            "user__org__parent"
+        )
+    )
+    role_names_load(key.user for key in live)
     return [key for key in live if is_recipient_for(key.user, org)]
 
 

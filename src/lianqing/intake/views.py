@@ -145,7 +145,7 @@ def _tracked_report(request: HttpRequest) -> Report | None:
     grant = request.session.get(TRACK_SESSION_KEY)
     if not grant or grant.get("expires", 0) < time.time():
         return None
-    return Report.objects.filter(pk=grant.get("report")).first()
+    return Report.objects.filter(pk=grant.get("report")).select_related("org", "case").first()
 
 
 @never_cache
