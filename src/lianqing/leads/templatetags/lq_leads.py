@@ -1,13 +1,17 @@
-"""`{{ hit|subject_label }}`: the hit's subject by name, else its id, masked when it is a person's."""
+"""`{{ hit|subject_label }}`: the hit's subject by name, else its id, masked when it is a person's.
+`{{ problem|localized }}`: an analytics message (or one stored as JSON, or a rejected row's
+reason) in the page's language."""
 
 from __future__ import annotations
 
 from django import template
 
+from lianqing.core.wording import localized
 from lianqing.leads.evidence import hit_subject
 from lianqing.leads.models import Hit
 
 register = template.Library()
+register.filter("localized", localized)
 
 
 @register.filter
