@@ -130,7 +130,7 @@ def test_no_chinese_string_in_the_code_carries_english_in_brackets(path):
 def _analytics_templates() -> dict[str, str]:
     """Every literal message of the analytics library (and the leads messages built like them)."""
     found = {}
-    for path in sorted((PACKAGE / "analytics").rglob("*.py")) + [PACKAGE / "leads/storage.py"]:
+    for path in [*sorted((PACKAGE / "analytics").rglob("*.py")), PACKAGE / "leads/storage.py"]:
         for node in ast.walk(ast.parse(path.read_text())):
             if not (isinstance(node, ast.Call) and node.args):
                 continue
@@ -157,10 +157,15 @@ def test_an_import_problem_names_the_columns_by_their_titles_in_either_language(
     broken.write_text("身份证号码,姓名\n110101199003074514,张三\n", encoding="utf-8")
     (problem,) = import_package([f"benefits={broken}"], tmp_path / "pkg").problems
     assert isinstance(problem, Message)
-    assert "b.csv" in problem and "金额（元）" in problem and "amount" not in problem
+    assert "b.csv" in problem
+    assert "金额（元）" in problem
+    assert "amount" not in problem
     with translation.override("en"):
         english = localized(problem)
-    assert "b.csv" in english and "required columns" in english and not CJK.search(english), english
+    assert "b.csv" in english
+    assert "required columns" in english
+    assert "Amount (yuan)" in english
+    assert not CJK.search(english), english
     with translation.override("zh-hans"):
         assert localized(problem) == str(problem)
 
@@ -171,7 +176,8 @@ def test_a_message_kept_as_json_reads_in_the_page_language_later():
     assert stored["text"] == "缺少数据集 公职人员、户籍人口"
     with translation.override("en"):
         english = localized(stored)
-    assert english.startswith("Missing datasets: ") and not CJK.search(english), english
+    assert english.startswith("Missing datasets: ")
+    assert not CJK.search(english), english
     with translation.override("en"):
         assert localized("无法识别的日期") == "unrecognised date"
         assert localized("张三") == "张三"  # a value as written is never translated
