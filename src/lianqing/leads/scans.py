@@ -216,6 +216,9 @@ def hits_store(
     Hit.objects.bulk_create(rows, batch_size=500)
     fingerprints = {row.fingerprint for row in rows}
     run.summary = json.loads(json.dumps(result.summary, default=str))  # dates of params as text
+    for entry, report in zip(run.summary.get("rules", []), result.reports, strict=False):
+        if isinstance(report.reason, Message):  # a skipped rule's reason, to read in any language
+            entry["reason"] = report.reason.as_json()
     run.previous_run = previous
     run.hits_count = len(rows)
     run.new_count = sum(1 for row in rows if row.change == HitChange.NEW)
