@@ -238,7 +238,9 @@ def test_a_folder_of_the_data_directory_is_imported_by_the_worker(owner, client_
     assert http.get(progress, {"polling": "1"})["HX-Refresh"] == "true"  # the page reloads itself
     page = http.get(response["Location"]).content.decode()
     assert 'id="import-report"' in page
-    assert ">惠民惠农补贴发放</td>" in page.split('id="import-report"')[1]  # the dataset by name, not its code
+    assert (
+        ">惠民惠农补贴发放</td>" in page.split('id="import-report"')[1]
+    )  # the dataset by name, not its code
     assert 'id="scan-form"' in page
     package.refresh_from_db()
     assert (package.import_status, package.datasets["benefits"]) == (ImportStatus.READY, 3)
