@@ -51,9 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImproperlyConfigured as error:
         return _fail(f"配置错误：{error}")
     except DatabaseError as error:
-        return _fail(
-            f"数据库错误：{error}；如尚未初始化，请先运行 lianqing migrate (database error; run `lianqing migrate` first)"
-        )
+        return _fail(f"数据库错误：{error}；如尚未初始化，请先运行 lianqing migrate")
     return 0
 
 

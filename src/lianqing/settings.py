@@ -32,9 +32,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 MODE = env("LIANQING_MODE", "production")
 if MODE not in {"production", "demo", "test"}:
-    raise ImproperlyConfigured(
-        f"LIANQING_MODE 只能是 production、demo 或 test，而不是 {MODE!r} (LIANQING_MODE must be production, demo or test)"
-    )
+    raise ImproperlyConfigured(f"LIANQING_MODE 只能是 production、demo 或 test，而不是 {MODE!r}")
 IS_PRODUCTION = MODE == "production"
 
 # The instance folder holds everything this installation owns: database, keys, uploads, data.
@@ -80,9 +78,7 @@ def _secret_key() -> str:
     if key:
         return key
     if IS_PRODUCTION:
-        raise ImproperlyConfigured(
-            "生产模式必须设置环境变量 SECRET_KEY (SECRET_KEY must be set in production mode)"
-        )
+        raise ImproperlyConfigured("生产模式必须设置环境变量 SECRET_KEY")
     key_file = HOME / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
@@ -205,9 +201,7 @@ LOGIN_REDIRECT_URL = "core:home"
 # Staff must pass a TOTP second factor; only the demo may switch it off.
 LIANQING_REQUIRE_OTP = env_bool("LIANQING_REQUIRE_OTP", MODE != "demo")
 if IS_PRODUCTION and not LIANQING_REQUIRE_OTP:
-    raise ImproperlyConfigured(
-        "生产模式不能关闭双因素认证 (the TOTP second factor cannot be switched off in production)"
-    )
+    raise ImproperlyConfigured("生产模式不能关闭双因素认证")
 OTP_TOTP_ISSUER = "廉情 Lianqing"
 # The admin never sees a device's secret or QR code (it could sign in as its owner).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
@@ -219,9 +213,7 @@ try:
     for _cidr in TRUSTED_PROXIES:
         ipaddress.ip_network(_cidr, strict=False)
 except ValueError as _error:
-    raise ImproperlyConfigured(
-        f"LIANQING_TRUSTED_PROXIES 含有无效的网段：{_error} (LIANQING_TRUSTED_PROXIES holds an invalid CIDR)"
-    ) from None
+    raise ImproperlyConfigured(f"LIANQING_TRUSTED_PROXIES 含有无效的网段：{_error}") from None
 
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))

@@ -179,8 +179,9 @@ def test_missing_required_column_skips_that_file_and_keeps_the_others(tmp_path: 
     result = import_package([f"benefits={broken}", f"deaths={good}"], tmp_path / "pkg")
     (problem,) = result.problems
     assert "b.csv" in problem
-    assert "amount" in problem
-    assert "period" in problem
+    assert "金额（元）" in problem  # the column by its Chinese title, not its code
+    assert "amount" not in problem
+    assert "所属月份" in problem
     assert _table(tmp_path / "pkg", "deaths").num_rows == 1
     assert not (tmp_path / "pkg" / "benefits.parquet").exists()
 
@@ -198,7 +199,7 @@ def test_a_file_that_is_not_what_its_name_says(tmp_path: Path) -> None:
 
 
 def test_a_folder_that_does_not_exist(tmp_path: Path) -> None:
-    with pytest.raises(AnalyticsError, match=r"不存在|does not exist"):
+    with pytest.raises(AnalyticsError, match=r"找不到文件或文件夹"):
         import_package([str(tmp_path / "nowhere")], tmp_path / "pkg")
 
 
@@ -208,7 +209,7 @@ def test_command_exits_non_zero_with_one_line_per_problem(
     broken = _write_csv(tmp_path / "deaths.csv", [["身份证号码", "备用"], [GOOD_ID, "x"]], "utf-8")
     assert import_main([str(broken), "--out", str(tmp_path / "pkg")]) == 1
     err = capsys.readouterr().err
-    assert "death_date" in err
+    assert "死亡日期" in err
     assert "Traceback" not in err
     assert import_main([str(tmp_path / "missing"), "--out", str(tmp_path / "pkg2")]) == 2
     assert "missing" in capsys.readouterr().err

@@ -53,7 +53,7 @@ def test_values_decide_between_a_person_id_and_a_company_code(tmp_path):
 def test_an_unknown_format_is_refused_with_the_files_name(tmp_path):
     path = tmp_path / "export.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
-    with pytest.raises(AnalyticsError, match=r"文件 export.xls: 无法识别的文件格式"):
+    with pytest.raises(AnalyticsError, match=r"文件 export.xls：无法识别的文件格式"):
         read_sample(path, BENEFITS)
     empty = tmp_path / "notes.csv"
     empty.write_text("只有一行说明\n", encoding="utf-8")
@@ -71,7 +71,7 @@ def test_the_preview_names_the_rejected_rows_and_a_missing_column(tmp_path):
     assert "金额" in reject["reason"]
     unmapped = preview(export, BENEFITS, mapping_document(BENEFITS, {**choices, "资金所属期": ""}))
     assert unmapped.rows_kept == 0
-    assert any("period" in problem for problem in unmapped.problems)
+    assert any("所属月份" in problem for problem in unmapped.problems)
 
 
 def test_the_saved_mapping_is_the_file_the_cli_imports_next_month_with(tmp_path):

@@ -71,7 +71,7 @@ def test_an_unknown_format_gets_a_clear_message_and_nothing_is_kept(client_for, 
     response = client.post(
         reverse("leads:mapping_start"), {"dataset": "benefits", "export": _upload(path)}, follow=True
     )
-    assert "文件 export.csv: 无法识别的文件格式" in response.content.decode()
+    assert "文件 export.csv：无法识别的文件格式" in response.content.decode()
     assert not any((data_dir / "tmp").glob("wizard-*"))
 
 
@@ -93,3 +93,16 @@ def test_a_bad_month_imports_nothing(client_for, owner, tmp_path, data_dir):
 def test_mapping_screens_are_for_analysts_and_leaders(client_for, people):
     assert client_for(people["case_manager"]).get(reverse("leads:mapping_list")).status_code == 403
     assert client_for(people["leader"]).get(reverse("leads:mapping_list")).status_code == 200
+
+
+def test_the_refusal_reads_in_english_on_an_english_page(client_for, owner, tmp_path, data_dir):
+    client = client_for(owner)
+    client.cookies["django_language"] = "en"
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"\x00\x01\x02binary" * 50)
+    response = client.post(
+        reverse("leads:mapping_start"), {"dataset": "benefits", "export": _upload(path)}, follow=True
+    )
+    page = response.content.decode()
+    assert "File export.csv: Unknown file format: upload a .csv (UTF-8 or GBK) or .xlsx file" in page
+    assert "无法识别的文件格式" not in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from lianqing.analytics.commands.scan import scan_main
 from lianqing.analytics.engine import check_scan_params
@@ -25,8 +26,16 @@ def _library_message() -> str:
 
 def test_the_form_refuses_what_the_library_refuses_with_its_message():
     form = ScanForm(data={"engine": "duckdb", "params": "f02.per_head_max=-5"})
-    assert not form.is_valid()
+    with translation.override("zh-hans"):
+        assert not form.is_valid()
     assert form.errors["params"] == [_library_message()]
+
+
+def test_the_form_says_it_in_english_on_an_english_page():
+    form = ScanForm(data={"engine": "duckdb", "params": "f02.per_head_max=-5"})
+    with translation.override("en"):
+        assert not form.is_valid()
+    assert form.errors["params"] == ["Setting F02.per_head_max: “-5” is below the minimum 0"]
 
 
 def test_the_form_accepts_a_typed_override_and_the_service_stores_it(analyst, data_dir):

@@ -67,6 +67,24 @@ def test_a_failed_scan_shows_its_error(package, analyst, client_for):
     page = client_for(analyst).get(reverse("leads:run_detail", args=[run.pk])).content.decode()
     assert 'id="run-error"' in page
     assert run.hits.count() == 0
+    english = client_for(analyst)
+    english.cookies["django_language"] = "en"
+    error = (
+        english.get(reverse("leads:run_detail", args=[run.pk])).content.decode().split('id="run-error"')[1]
+    )
+    assert "File benefits.parquet cannot be read" in error.split("</div>")[0]
+
+
+def test_a_skipped_rule_names_the_missing_dataset_in_the_page_language(package, analyst, client_for):
+    run = scan_start(package=package, user=analyst, rules=["C01"], enqueue=False)
+    scan_execute(run.pk)
+    http = client_for(analyst)
+    chinese = http.get(reverse("leads:run_detail", args=[run.pk])).content.decode()
+    assert "缺少数据集 " in chinese
+    http.cookies["django_language"] = "en"
+    english = http.get(reverse("leads:run_detail", args=[run.pk])).content.decode()
+    assert "Missing datasets: " in english
+    assert "缺少数据集" not in english
 
 
 def test_starting_a_second_scan_in_the_browser_while_one_runs_is_refused(package, analyst, client_for):

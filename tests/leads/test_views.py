@@ -205,6 +205,25 @@ def test_a_failed_import_shows_its_error_on_the_package_page_and_keeps_no_data(
 
 
 @pytest.mark.django_db(transaction=True)  # the import is queued on commit
+def test_a_failed_import_reads_in_the_language_of_whoever_opens_the_page_later(owner, client_for, data_dir):
+    """The worker writes Chinese; the reason and its problems are kept with their templates, so
+    an English page shows them in English, with the file as it was named."""
+    http = client_for(owner)
+    archive = _zip({"officials.xlsx": b"PK\x03\x04 not really a workbook"})
+    response = http.post(reverse("leads:package_upload"), {"archive": SimpleUploadedFile("bad.zip", archive)})
+    run_worker()
+    http.cookies["django_language"] = "en"
+    failure = http.get(response["Location"]).content.decode().split('id="import-error"')[1]
+    assert "Problems found by the import: 1; the package was not saved" in failure
+    assert "File officials.xlsx is not a valid Excel workbook" in failure
+    assert "导入发现" not in failure
+    http.cookies["django_language"] = "zh-hans"
+    chinese = http.get(response["Location"]).content.decode().split('id="import-error"')[1]
+    assert "导入发现 1 个问题，数据包未保存" in chinese
+    assert "文件 officials.xlsx 不是有效的 Excel 工作簿" in chinese
+
+
+@pytest.mark.django_db(transaction=True)  # the import is queued on commit
 def test_a_folder_of_the_data_directory_is_imported_by_the_worker(owner, client_for, data_dir):
     january_package(data_dir / "jan")
     http = client_for(owner)
@@ -219,6 +238,9 @@ def test_a_folder_of_the_data_directory_is_imported_by_the_worker(owner, client_
     assert http.get(progress, {"polling": "1"})["HX-Refresh"] == "true"  # the page reloads itself
     page = http.get(response["Location"]).content.decode()
     assert 'id="import-report"' in page
+    assert (
+        ">惠民惠农补贴发放</td>" in page.split('id="import-report"')[1]
+    )  # the dataset by name, not its code
     assert 'id="scan-form"' in page
     package.refresh_from_db()
     assert (package.import_status, package.datasets["benefits"]) == (ImportStatus.READY, 3)

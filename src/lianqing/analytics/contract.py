@@ -586,7 +586,7 @@ def get_dataset(name: str) -> Dataset:
         return DATASETS[name]
     except KeyError:
         known = ", ".join(DATASET_NAMES)
-        raise KeyError(f"未知数据集 {name}(unknown dataset; known: {known})") from None
+        raise KeyError(f"未知的数据集 {name}，可用的有：{known}") from None
 
 
 # The Chinese name a person reads for each column (evidence tables, exports' headings). A column

@@ -81,14 +81,14 @@ class AliasTable:
 
 def _table_from(data: Any, source: str) -> AliasTable:
     if not isinstance(data, dict):
-        raise AnalyticsError(f"映射文件 {source} 格式不对 (mapping file {source}: expected a table)")
+        raise AnalyticsError("映射文件 %(file)s 格式不对：应为一张表", file=source)
 
     def aliases(value: Any, where: str) -> dict[str, list[str]]:
         if value is None:
             return {}
         if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
             raise AnalyticsError(
-                f"映射文件 {source} 的 {where} 应为 列名: [别名, …] (mapping file {source}: {where} must map names to lists)"
+                "映射文件 %(file)s 的 %(key)s 应写成 列名: [别名, …]", file=source, key=where
             )
         return {str(k): [str(a) for a in v] for k, v in value.items()}
 
@@ -111,10 +111,12 @@ def load_aliases(user_file: Path | None = None) -> AliasTable:
     if user_file is None:
         return table
     if not user_file.is_file():
-        raise AnalyticsError(f"找不到映射文件 {user_file} (mapping file {user_file} not found)")
+        raise AnalyticsError("找不到映射文件 %(file)s", file=str(user_file))
     try:
         text = user_file.read_text("utf-8")
         data = tomllib.loads(text) if user_file.suffix.lower() == ".toml" else yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, tomllib.TOMLDecodeError) as error:
-        raise AnalyticsError(f"无法读取映射文件 {user_file}: {error} (cannot read mapping file)") from error
+        raise AnalyticsError(
+            "无法读取映射文件 %(file)s：%(error)s", file=str(user_file), error=str(error)
+        ) from error
     return table.merged(_table_from(data, user_file.name))

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     pass
 
 from lianqing.analytics.contract import DATASETS
-from lianqing.analytics.errors import AnalyticsError
+from lianqing.analytics.errors import AnalyticsError, Message, Term
 from lianqing.analytics.sources import (
     HeaderScore,
     Sheet,
@@ -43,7 +43,9 @@ def resolve_inputs(items: Iterable[str | tuple[str, str | Path]]) -> tuple[list[
             dataset, path = name, Path(text)
         elif "=" in item:
             name = item.split("=", 1)[0]
-            problems.append(f"未知数据集 {name} (unknown dataset {name}; known: {', '.join(DATASETS)})")
+            problems.append(
+                Message("未知的数据集 %(name)s，可用的有：%(known)s", name=name, known=list(DATASETS))
+            )
             continue
         else:
             path = Path(item)
@@ -52,25 +54,21 @@ def resolve_inputs(items: Iterable[str | tuple[str, str | Path]]) -> tuple[list[
                     p for p in path.iterdir() if p.stem in DATASETS and p.suffix.lower() in SUFFIXES
                 )
                 if not found:
-                    problems.append(
-                        f"文件夹 {path} 中没有以数据集命名的文件 (folder {path} has no <dataset>.csv|xlsx|parquet)"
-                    )
+                    problems.append(Message("文件夹 %(folder)s 中没有以数据集命名的文件", folder=str(path)))
                 pairs.extend((p.stem, p) for p in found)
                 continue
             if not path.exists():
-                problems.append(f"找不到文件或文件夹 {path} (file or folder {path} does not exist)")
+                problems.append(Message("找不到文件或文件夹 %(path)s", path=str(path)))
                 continue
             if path.stem not in DATASETS:
-                problems.append(
-                    f"文件 {path.name} 无法判断数据集, 请写成 数据集=文件 (file {path.name}: name the dataset as DATASET=FILE)"
-                )
+                problems.append(Message("文件 %(file)s 无法判断数据集，请写成 数据集=文件", file=path.name))
                 continue
             dataset = path.stem
         if not path.exists():
-            problems.append(f"找不到文件 {path} (file {path} does not exist)")
+            problems.append(Message("找不到文件 %(file)s", file=str(path)))
             continue
         if path.is_dir():
-            problems.append(f"{path} 是文件夹, 不是文件 (is a folder, not a file)")
+            problems.append(Message("%(path)s 是文件夹，不是文件", path=str(path)))
             continue
         pairs.append((dataset, path))
     return pairs, problems
@@ -140,7 +138,7 @@ def _open_sheets(path: Path, score: HeaderScore, batch_rows: int, notes: list[st
     suffix = path.suffix.lower()
     expected = "xlsx" if suffix in (".xlsx", ".xlsm") else "parquet" if suffix == ".parquet" else "text"
     if kind != expected:
-        said = {"xlsx": "Excel 工作簿 (.xlsx)", "parquet": "Parquet 文件", "text": "文本 CSV 文件"}[expected]
+        said = {"xlsx": "Excel 工作簿（.xlsx）", "parquet": "Parquet 文件", "text": "文本 CSV 文件"}[expected]
         actual = {
             "xlsx": "Excel 工作簿",
             "parquet": "Parquet 文件",
@@ -149,24 +147,23 @@ def _open_sheets(path: Path, score: HeaderScore, batch_rows: int, notes: list[st
             "binary": "二进制文件",
         }[kind]
         raise AnalyticsError(
-            f"文件 {path.name} 不是{said}, 内容是{actual} (file {path.name} is not a {expected} file: its content is {kind})"
+            "文件 %(file)s 不是%(expected)s，内容是%(actual)s",
+            file=path.name,
+            expected=Term(said),
+            actual=Term(actual),
         )
     if kind == "xlsx":
         sheets, skipped = read_xlsx(path, score, batch_rows)
         notes.extend(
-            f"文件 {path.name} 工作表 {name}: 没有可识别的表头, 已跳过 (sheet {name} has no recognisable header; skipped)"
+            Message("文件 %(file)s 工作表 %(sheet)s：没有可识别的表头，已跳过", file=path.name, sheet=name)
             for name in skipped
         )
         if not sheets:
-            raise AnalyticsError(
-                f"文件 {path.name}: 没有一个工作表有可识别的表头 (file {path.name}: no sheet has a recognisable header)"
-            )
+            raise AnalyticsError("文件 %(file)s：没有一个工作表有可识别的表头", file=path.name)
         return sheets
     if kind == "parquet":
         return [read_parquet(path, score, batch_rows)]
     try:
         return [read_csv(path, score, batch_rows)]
     except (pa.ArrowInvalid, OSError) as error:
-        raise AnalyticsError(
-            f"文件 {path.name} 无法读取: {error} (file {path.name} cannot be read)"
-        ) from error
+        raise AnalyticsError("文件 %(file)s 无法读取：%(error)s", file=path.name, error=str(error)) from error

@@ -27,8 +27,8 @@ import pyarrow as pa
 if TYPE_CHECKING:
     pass
 
-from lianqing.analytics.contract import DATASETS, ColumnType, Dataset
-from lianqing.analytics.errors import AnalyticsError
+from lianqing.analytics.contract import DATASETS, ColumnType, Dataset, column_title
+from lianqing.analytics.errors import AnalyticsError, Message, Term
 from lianqing.analytics.headers import AliasTable, header_key, load_aliases
 from lianqing.analytics.import_extras import (
     DERIVED_COLUMNS,
@@ -55,6 +55,7 @@ from lianqing.analytics.import_reading import (
 )
 from lianqing.analytics.import_validation import _Database, _Normaliser
 from lianqing.analytics.import_writing import MANIFEST, REJECT_HEADER, REJECTS, _PackageWriter
+from lianqing.analytics.normalize import WRONG_FIELDS_REASON
 from lianqing.analytics.sources import (
     BATCH_ROWS,
     ROW,
@@ -114,12 +115,14 @@ class ImportResult:
         return not self.problems
 
 
-def _where(report: SourceReport) -> str:
-    return f"文件 {report.file}" + (f" 工作表 {report.sheet}" if report.sheet else "")
+def _where(report: SourceReport) -> Message:
+    if report.sheet:
+        return Message("文件 %(file)s 工作表 %(sheet)s", file=report.file, sheet=report.sheet)
+    return Message("文件 %(file)s", file=report.file)
 
 
-def _where_en(report: SourceReport) -> str:
-    return f"file {report.file}" + (f" sheet {report.sheet}" if report.sheet else "")
+def _title(dataset: Dataset, column: str) -> Term:
+    return Term(column_title(dataset.name, column))
 
 
 def _import_sheet(
@@ -144,8 +147,13 @@ def _import_sheet(
             unknown.setdefault(header, f"c{index}")
         elif column in columns:
             problems.append(
-                f"{_where(report)} 列 {header}: 与列 {header_of[column]} 都对应 {column}, 只导入了前者 "
-                f"({_where_en(report)} column {header}: maps to {column} like {header_of[column]}; the first is used)"
+                Message(
+                    "%(where)s 列 %(header)s：与列 %(other)s 都对应“%(column)s”，只导入了前者",
+                    where=_where(report),
+                    header=header,
+                    other=header_of[column],
+                    column=_title(dataset, column),
+                )
             )
         else:
             columns[column] = f"c{index}"
@@ -166,13 +174,21 @@ def _import_sheet(
     missing = [c for c in dataset.required_columns if c not in columns]
     if missing:
         problems.append(
-            f"{_where(report)}: 缺少数据集 {dataset.name} 的必需列 {', '.join(missing)}, 该表未导入 "
-            f"({_where_en(report)}: dataset {dataset.name} needs column(s) {', '.join(missing)}; table not imported)"
+            Message(
+                "%(where)s：缺少“%(dataset)s”的必需列 %(columns)s，该表未导入",
+                where=_where(report),
+                dataset=Term(dataset.title),
+                columns=[_title(dataset, column) for column in missing],
+            )
         )
         return
     notes.extend(
-        f"{_where(report)}: 没有记录编号列, 已按 文件-工作表-行号 生成 {column}, "
-        f"如 {derived_id_prefix(report.file, report.sheet)}{sheet.header_row + 1}"
+        Message(
+            "%(where)s：没有“%(column)s”列，已按文件、工作表和行号生成，如 %(example)s",
+            where=_where(report),
+            column=_title(dataset, column),
+            example=f"{derived_id_prefix(report.file, report.sheet)}{sheet.header_row + 1}",
+        )
         for column in report.derived_columns
     )
     writer.open(dataset)
@@ -185,7 +201,12 @@ def _import_sheet(
         )
         report.extra_file = extra.relative_path
         notes.append(
-            f"{_where(report)}: 列 {'、'.join(unknown)} 不在数据规范中, 未参与碰撞, 已原样保留在 {extra.relative_path}"
+            Message(
+                "%(where)s：列 %(columns)s 不在数据规范中，未参与碰撞，已原样保留在 %(file)s",
+                where=_where(report),
+                columns=list(unknown),
+                file=extra.relative_path,
+            )
         )
     try:
         for batch in _read_ahead(batches):
@@ -206,8 +227,12 @@ def _import_sheet(
                     )
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
         problems.append(
-            f"{_where(report)} 第 {report.rows_read + sheet.header_row + 1} 行附近无法读取, 其后的行未导入: {error} "
-            f"({_where_en(report)}: unreadable near row {report.rows_read + sheet.header_row + 1}; later rows not imported)"
+            Message(
+                "%(where)s 第 %(row)s 行附近无法读取，其后的行未导入：%(error)s",
+                where=_where(report),
+                row=report.rows_read + sheet.header_row + 1,
+                error=str(error),
+            )
         )
     finally:
         if extra is not None:
@@ -217,9 +242,7 @@ def _import_sheet(
         report.rows_read += 1
         report.rows_rejected += 1
         row_number: object = lines[text].pop(0) if lines.get(text) else ""
-        writer.rejects.writerow(
-            (report.file, report.sheet, row_number, "", text, "列数与表头不符 (wrong number of fields)")
-        )
+        writer.rejects.writerow((report.file, report.sheet, row_number, "", text, WRONG_FIELDS_REASON))
 
 
 def import_package(
@@ -239,13 +262,17 @@ def import_package(
     aliases_table: AliasTable = load_aliases(Path(mapping_file) if mapping_file else None)
     pairs, problems = resolve_inputs(inputs)
     if not pairs and problems:
-        raise AnalyticsError("; ".join(problems))
+        raise AnalyticsError(
+            problems[0] if len(problems) == 1 else Message("%(problems)s", problems=problems)
+        )
     if not pairs:
-        raise AnalyticsError("没有要导入的文件 (nothing to import)")
+        raise AnalyticsError("没有要导入的文件")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise AnalyticsError(f"无法创建输出文件夹 {out}: {error} (cannot create output folder)") from error
+        raise AnalyticsError(
+            "无法创建输出文件夹 %(folder)s：%(error)s", folder=str(out), error=str(error)
+        ) from error
     database = _Database(threads)
     writer = _PackageWriter(out)
     hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lianqing-import-hash")
@@ -263,7 +290,7 @@ def import_package(
             try:
                 sheets = _open_sheets(path, score, batch_rows, notes)
             except AnalyticsError as error:
-                problems.append(str(error))
+                problems.append(error.message)
                 reports.append(SourceReport(file=path.name, dataset=dataset_name, sha256=hashing.result()))
                 continue
             for sheet in sheets:
@@ -279,8 +306,11 @@ def import_package(
                 reports.append(report)
                 if report.rows_with_invalid_ids:
                     notes.append(
-                        f"{_where(report)}: {report.rows_with_invalid_ids} 行的证件号码未通过校验, 已保留供规则 B10 核查 "
-                        f"({_where_en(report)}: {report.rows_with_invalid_ids} rows with invalid ID numbers kept for rule B10)"
+                        Message(
+                            "%(where)s：%(rows)s 行的证件号码未通过校验，已保留供规则 B10 核查",
+                            where=_where(report),
+                            rows=report.rows_with_invalid_ids,
+                        )
                     )
     finally:
         try:

@@ -79,7 +79,7 @@ def _header_row(rows: Sequence[Sequence[str]], table: Mapping[str, str]) -> int:
         cells = [cell for cell in row if cell]
         if widest >= 2 and len(cells) >= 0.8 * widest and not any(_looks_like_value(cell) for cell in cells):
             return index
-    raise AnalyticsError("找不到表头行：前 50 行中没有一行像列名 (no header row in the first 50 rows)")
+    raise AnalyticsError("找不到表头行：前 50 行中没有一行像列名")
 
 
 def _looks_like_value(cell: str) -> bool:
@@ -107,16 +107,19 @@ def _xlsx_rows(path: Path) -> tuple[list[list[str]], str]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own types for damaged workbooks
-        raise AnalyticsError(f"不是有效的 Excel 工作簿 (not a valid .xlsx workbook): {error}") from error
+        raise AnalyticsError("不是有效的 Excel 工作簿：%(error)s", error=str(error)) from error
     for name in workbook.sheet_names:
         rows = [[_cell_text(cell) for cell in row] for row in workbook.get_sheet_by_name(name).to_python()]
         if any(any(row) for row in rows):
             return rows, name
-    raise AnalyticsError("工作簿中没有数据 (the workbook is empty)")
+    raise AnalyticsError("工作簿中没有数据")
 
 
-def read_sample(path: Path, dataset: Dataset, aliases: AliasTable | None = None) -> Sample:
-    """The export's header and first rows; AnalyticsError naming the file when it cannot be read."""
+def read_sample(
+    path: Path, dataset: Dataset, aliases: AliasTable | None = None, *, shown_name: str = ""
+) -> Sample:
+    """The export's header and first rows; AnalyticsError naming the file (as `shown_name`, the
+    name the user gave it, when given) when it cannot be read."""
     kind = file_kind(path)
     table = (aliases or load_aliases()).mapping_for(dataset)
     try:
@@ -127,12 +130,12 @@ def read_sample(path: Path, dataset: Dataset, aliases: AliasTable | None = None)
             rows, encoding = _text_rows(path)
             sheet = ""
         else:
-            raise AnalyticsError(
-                "无法识别的文件格式，请上传 .csv（UTF-8 或 GBK）或 .xlsx 文件 (unknown format: upload .csv or .xlsx)"
-            )
+            raise AnalyticsError("无法识别的文件格式，请上传 .csv（UTF-8 或 GBK）或 .xlsx 文件")
         index = _header_row(rows, table)
     except AnalyticsError as error:
-        raise AnalyticsError(f"文件 {path.name}: {error}") from error
+        raise AnalyticsError(
+            "文件 %(file)s：%(problem)s", file=shown_name or path.name, problem=error.message
+        ) from error
     headers = rows[index]
     width = len(headers)
     data = [(row + [""] * width)[:width] for row in rows[index + 1 : index + 1 + SAMPLE_ROWS] if any(row)]

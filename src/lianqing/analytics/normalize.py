@@ -22,18 +22,21 @@ _FULL_WIDTH = "０１２３４５６７８９ＸｘＡＢＣＤＥＦＧＨＪ�
 _HALF_WIDTH = "0123456789XxABCDEFGHJKLMNPQRTUWY.-/:, "
 _RIC_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 
-# (column type) -> Chinese + English reason for a value that cannot be read
+# (column type) -> the reason for a value that cannot be read (Chinese; the web pages translate it)
 _REASONS: dict[ColumnType, str] = {
-    ColumnType.DATE: "无法识别的日期 (unrecognised date)",
-    ColumnType.TIMESTAMP: "无法识别的时间 (unrecognised date-time)",
-    ColumnType.PERIOD: "无法识别的月份 (unrecognised period)",
-    ColumnType.AMOUNT: "无法识别的金额 (unrecognised amount)",
-    ColumnType.INTEGER: "无法识别的整数 (unrecognised integer)",
-    ColumnType.FLOAT: "无法识别的数值 (unrecognised number)",
-    ColumnType.QUANTITY: "无法识别的数量 (unrecognised quantity)",
-    ColumnType.BOOLEAN: "无法识别的是/否 (unrecognised boolean)",
+    ColumnType.DATE: "无法识别的日期",
+    ColumnType.TIMESTAMP: "无法识别的时间",
+    ColumnType.PERIOD: "无法识别的月份",
+    ColumnType.AMOUNT: "无法识别的金额",
+    ColumnType.INTEGER: "无法识别的整数",
+    ColumnType.FLOAT: "无法识别的数值",
+    ColumnType.QUANTITY: "无法识别的数量",
+    ColumnType.BOOLEAN: "无法识别的是/否",
 }
-EMPTY_REASON = "必填值为空 (required value is empty)"
+EMPTY_REASON = "必填值为空"
+WRONG_FIELDS_REASON = "列数与表头不符"
+# Every reason a rejected row can carry: the web pages translate exactly these.
+REASONS = frozenset({*_REASONS.values(), EMPTY_REASON, WRONG_FIELDS_REASON})
 
 _TRUE = ("1", "1.0", "是", "Y", "YES", "TRUE", "T", "√", "有")
 _FALSE = ("0", "0.0", "否", "N", "NO", "FALSE", "F", "×", "无")

@@ -394,17 +394,17 @@ def flatten_block(block: bytes) -> _Block:
         except msgspec.ValidationError:
             typed = None  # some field of another type: the lenient path below
         except msgspec.DecodeError as error:
-            rejected.append((number, f"不是有效的 JSON: {error} (invalid JSON)"))
+            rejected.append((number, f"不是有效的 JSON: {error}"))
             continue
         if typed is not None:
             fast = typed.compiledRelease or typed
             if fast.ocid is None:
-                rejected.append((number, "缺少 ocid 或 ocid 不是文本 (no ocid, or the ocid is not a string)"))
+                rejected.append((number, "缺少 ocid 或 ocid 不是文本"))
             elif fast.ocid in seen:
                 rejected.append(
                     (
                         number,
-                        f"ocid {fast.ocid} 重复，只保留第一条 (ocid {fast.ocid} repeated: the first one is kept)",
+                        f"ocid {fast.ocid} 重复，只保留第一条",
                     )
                 )
             else:
@@ -415,21 +415,19 @@ def flatten_block(block: bytes) -> _Block:
         try:
             value = _DECODER.decode(raw)
         except msgspec.DecodeError as error:
-            rejected.append((number, f"不是有效的 JSON: {error} (invalid JSON)"))
+            rejected.append((number, f"不是有效的 JSON: {error}"))
             continue
         if not isinstance(value, dict):
-            rejected.append((number, "不是 JSON 对象 (not a JSON object)"))
+            rejected.append((number, "不是 JSON 对象"))
             continue
         compiled = value.get("compiledRelease")
         release = compiled if isinstance(compiled, dict) else value
         ocid = release.get("ocid")
         if not isinstance(ocid, str):
-            rejected.append((number, "缺少 ocid 或 ocid 不是文本 (no ocid, or the ocid is not a string)"))
+            rejected.append((number, "缺少 ocid 或 ocid 不是文本"))
             continue
         if ocid in seen:
-            rejected.append(
-                (number, f"ocid {ocid} 重复，只保留第一条 (ocid {ocid} repeated: the first one is kept)")
-            )
+            rejected.append((number, f"ocid {ocid} 重复，只保留第一条"))
             continue
         seen.add(ocid)
         _flatten(release, ocid, number, out)
@@ -467,7 +465,7 @@ def _temporary_folder(out: Path) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=f".{out.name}.ocds-", dir=out.parent))
     except OSError as error:
-        raise AnalyticsError(f"无法创建输出文件夹 {out}: {error} (cannot create output folder)") from error
+        raise AnalyticsError(f"无法创建输出文件夹 {out}: {error}") from error
 
 
 def import_ocds(
@@ -480,7 +478,7 @@ def import_ocds(
     """
     source, out = Path(path), Path(out)
     if not source.is_file():
-        raise AnalyticsError(f"找不到文件 {source} (file {source} not found)")
+        raise AnalyticsError(f"找不到文件 {source}")
     started = time.perf_counter()
     result = OcdsImportResult(out=out)
     staging = _temporary_folder(out)
@@ -507,7 +505,7 @@ def import_ocds(
         _write_rejects(staging / REJECTS, source.name, result.rejected)
         _move_in(staging, out)
     except (OSError, EOFError, gzip.BadGzipFile) as error:
-        raise AnalyticsError(f"无法读取或写入: {error} (cannot read {source} or write {out})") from error
+        raise AnalyticsError(f"无法读取或写入: {error}") from error
     finally:
         for writer in writers.values():
             if writer.is_open:
@@ -533,9 +531,7 @@ def _take(
     if repeated:  # an ocid an earlier block already had: the first one is kept
         lines = dict(zip(ocids, tables["ocds_processes"].column("line").to_pylist(), strict=True))
         for ocid in sorted(repeated, key=lines.__getitem__):
-            result.rejected.append(
-                (lines[ocid], f"ocid {ocid} 重复，只保留第一条 (ocid {ocid} repeated: the first one is kept)")
-            )
+            result.rejected.append((lines[ocid], f"ocid {ocid} 重复，只保留第一条"))
         keep = pa.array(sorted(repeated), pa.string())
         tables = {
             name: table.filter(pc.invert(pc.is_in(table.column("ocid"), keep)))
@@ -563,7 +559,7 @@ def _move_in(staging: Path, out: Path) -> None:
         staging.rename(out)
         return
     if not out.is_dir():
-        raise AnalyticsError(f"{out} 不是文件夹 ({out} is not a folder)")
+        raise AnalyticsError(f"{out} 不是文件夹")
     for name in OCDS_DATASET_NAMES:
         (out / f"{name}.csv").unlink(missing_ok=True)  # a package holds one copy of each dataset
     for item in staging.iterdir():

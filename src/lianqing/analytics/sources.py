@@ -108,7 +108,7 @@ def detect_encoding(head: bytes) -> str:
 
     best = from_bytes(sample).best()
     if best is None:
-        raise AnalyticsError("无法识别文件编码 (unrecognised text encoding)")
+        raise AnalyticsError("无法识别文件编码")
     return str(best.encoding)
 
 
@@ -123,10 +123,11 @@ def _best_header(rows: list[list[str]], score: HeaderScore) -> int:
 
 
 def _no_header(path: Path, sheet: str = "") -> AnalyticsError:
-    where = f"文件 {path.name}" + (f" 工作表 {sheet}" if sheet else "")
-    return AnalyticsError(
-        f"{where}: 找不到可识别的表头 (file {path.name}{' sheet ' + sheet if sheet else ''}: no recognisable header row)"
-    )
+    if sheet:
+        return AnalyticsError(
+            "文件 %(file)s 工作表 %(sheet)s：找不到可识别的表头", file=path.name, sheet=sheet
+        )
+    return AnalyticsError("文件 %(file)s：找不到可识别的表头", file=path.name)
 
 
 def read_csv(path: Path, score: HeaderScore, batch_rows: int = BATCH_ROWS) -> Sheet:
@@ -212,7 +213,7 @@ def read_xlsx(path: Path, score: HeaderScore, batch_rows: int = BATCH_ROWS) -> t
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own types for damaged workbooks
         raise AnalyticsError(
-            f"文件 {path.name} 不是有效的 Excel 工作簿: {error} (file {path.name} is not a valid .xlsx workbook)"
+            "文件 %(file)s 不是有效的 Excel 工作簿：%(error)s", file=path.name, error=str(error)
         ) from error
     sheets: list[Sheet] = []
     skipped: list[str] = []
@@ -260,7 +261,7 @@ def read_parquet(path: Path, score: HeaderScore, batch_rows: int = BATCH_ROWS) -
         parquet = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as error:
         raise AnalyticsError(
-            f"文件 {path.name} 不是有效的 Parquet 文件: {error} (file {path.name} is not a valid parquet file)"
+            "文件 %(file)s 不是有效的 Parquet 文件：%(error)s", file=path.name, error=str(error)
         ) from error
     headers = list(parquet.schema_arrow.names)
     if score(headers) == 0:

@@ -83,14 +83,14 @@ def opinion_scope(user: User | AnonymousUser) -> QuerySet[OpinionRequest]:
 def access_cadre_by_id(user: User | AnonymousUser, cadre_id: int) -> Cadre:
     cadre = cadre_scope(user).select_related("unit", "org").filter(pk=cadre_id).first()
     if cadre is None:
-        raise Http404("没有找到该干部档案 (no such file)")
+        raise Http404("没有找到该干部档案")
     return cadre
 
 
 def access_unit_by_id(user: User | AnonymousUser, unit_id: int) -> Unit:
     unit = unit_scope(user).select_related("org", "tree_org").filter(pk=unit_id).first()
     if unit is None:
-        raise Http404("没有找到该单位档案 (no such file)")
+        raise Http404("没有找到该单位档案")
     return unit
 
 
@@ -101,5 +101,5 @@ def import_scope(user: User | AnonymousUser) -> QuerySet[RegistryImport]:
 def access_opinion_by_id(user: User | AnonymousUser, request_id: int) -> OpinionRequest:
     opinion = opinion_scope(user).select_related("org").filter(pk=request_id).first()
     if opinion is None:
-        raise Http404("没有找到该意见回复 (no such request)")
+        raise Http404("没有找到该意见回复")
     return opinion

@@ -51,7 +51,7 @@ def _viewer(request: HttpRequest) -> User:
     """The user, when they may open files at all (else the same 404 as a missing file)."""
     user = staff_user(request)
     if not may_view_dossiers(user):
-        raise Http404("没有找到 (not found)")
+        raise Http404("没有找到")
     return user
 
 
@@ -184,7 +184,7 @@ def registry_import(request: HttpRequest, package_id: int) -> HttpResponse:
     user = staff_user(request)
     package = access_package_by_id(user, package_id)
     if not may_decide(user):
-        raise Http404("没有找到该数据包 (no such package)")
+        raise Http404("没有找到该数据包")
     try:
         services.registry_import_queue(package=package, user=user)
     except DossierError as error:
@@ -200,7 +200,7 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     user = _viewer(request)
     run = import_scope(user).filter(pk=import_id).first()
     if run is None:
-        raise Http404("没有找到 (not found)")
+        raise Http404("没有找到")
     counts = [(str(label), run.counts.get(key, 0)) for key, label in IMPORT_COUNT_LABELS.items()]
     return render(request, "dossiers/import.html", {"run": run, "counts": counts})
 
@@ -233,10 +233,10 @@ def link_decide(request: HttpRequest, link_id: int) -> HttpResponse:
     user = staff_user(request)
     link = MentionLink.objects.filter(pk=link_id).first()
     if link is None:
-        raise Http404("没有找到 (not found)")
+        raise Http404("没有找到")
     case = access_case_by_id(user, link.case_id)
     if not may_link(user):
-        raise Http404("没有找到 (not found)")
+        raise Http404("没有找到")
     form = LinkDecisionForm(request.POST)
     error = ""
     if form.is_valid():

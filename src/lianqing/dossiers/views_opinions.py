@@ -36,7 +36,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _worker(request: HttpRequest) -> Any:
     user = staff_user(request)
     if not may_work_on_opinions(user):
-        raise Http404("没有找到 (not found)")
+        raise Http404("没有找到")
     return user
 
 
@@ -139,7 +139,7 @@ def opinion_item_save(request: HttpRequest, request_id: int, item_id: int) -> Ht
     opinion = access_opinion_by_id(user, request_id)
     item = opinion.items.filter(pk=item_id).first()
     if item is None:
-        raise Http404("没有找到 (not found)")
+        raise Http404("没有找到")
     form = OpinionItemForm(request.POST, prefix=f"i{item.pk}")
     if not form.is_valid():
         messages.error(request, _("请选择回复意见。"))
@@ -164,7 +164,7 @@ def opinion_act(request: HttpRequest, request_id: int, action: str) -> HttpRespo
         elif action in {"approve", "return"} and may_approve_opinions(user):
             opinions.opinion_decide(request=opinion, user=user, approve=action == "approve")
         else:
-            raise Http404("没有找到 (not found)")
+            raise Http404("没有找到")
     except DossierError as error:
         messages.error(request, str(error))
     return redirect("dossiers:opinion_detail", request_id=opinion.pk)
@@ -174,7 +174,7 @@ def _approved(request: HttpRequest, request_id: int) -> tuple[Any, OpinionReques
     user = _worker(request)
     opinion = access_opinion_by_id(user, request_id)
     if opinion.status != "approved":
-        raise Http404("没有找到 (not found)")
+        raise Http404("没有找到")
     return user, opinion
 
 

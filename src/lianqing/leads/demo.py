@@ -39,7 +39,7 @@ def _generated_county(folder: Path) -> object:
 def load(stdout: TextIO) -> None:
     analyst = User.objects.filter(username=DEMO_ANALYST).select_related("org").first()
     if analyst is None or analyst.org is None:
-        stdout.write("数据碰撞演示：没有演示数据分析账号，跳过 (no demo analyst: skipped)\n")
+        stdout.write("数据碰撞演示：没有演示数据分析账号，跳过\n")
         return
     folder = Path(settings.DATA_DIR) / DEMO_FOLDER
     if _generated_county(folder) != [REGION, DISTRICT_NAME]:  # none yet, or one of another place

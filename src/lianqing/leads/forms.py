@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from lianqing.analytics.engine import check_scan_params, list_rules, parse_param_assignments
 from lianqing.analytics.engine.scan import ENGINES
 from lianqing.analytics.errors import AnalyticsError
+from lianqing.core.wording import localized
 
 MAX_UPLOAD_BYTES = 1024**3
 
@@ -59,7 +60,7 @@ class ScanForm(forms.Form):
             overrides = parse_param_assignments(self.cleaned_data["params"].splitlines())
             check_scan_params(overrides)
         except AnalyticsError as error:
-            raise forms.ValidationError(str(error)) from error
+            raise forms.ValidationError(localized(error.message)) from error
         return overrides
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -95,10 +95,10 @@ def wizard_start(*, upload: IO[bytes], filename: str, dataset: str) -> str:
         with target.open("wb") as sink:
             shutil.copyfileobj(upload, sink)
         (folder / "dataset").write_text(data.name, encoding="utf-8")
-        read_sample(target, data)
+        read_sample(target, data, shown_name=Path(filename).name)
     except AnalyticsError as error:
         shutil.rmtree(folder, ignore_errors=True)
-        raise LeadsError(str(error).replace(target.name, Path(filename).name)) from error
+        raise LeadsError(error.message) from error
     return token
 
 
@@ -118,7 +118,7 @@ def wizard_state(token: str) -> Wizard:
     try:
         sample = read_sample(export, dataset)
     except AnalyticsError as error:
-        raise LeadsError(str(error)) from error
+        raise LeadsError(error.message) from error
     return Wizard(token, export.name, dataset, sample, propose(sample, dataset))
 
 
@@ -139,7 +139,7 @@ def wizard_save(*, token: str, department: str, choices: dict[str, str]) -> Save
     try:
         document = mapping_document(wizard.dataset, choices, department=department.strip())
     except AnalyticsError as error:
-        raise LeadsError(str(error)) from error
+        raise LeadsError(error.message) from error
     result = preview(_export_of(token), wizard.dataset, document)
     if result.problems:
         raise LeadsError(_("按此映射无法导入，映射未保存"), details=result.problems)

@@ -22,6 +22,7 @@ from lianqing.leads import events, storage
 from lianqing.leads.errors import LeadsError
 from lianqing.leads.models import DataPackage, ImportStatus, PackageSource
 from lianqing.leads.scans import scan_start
+from lianqing.leads.storage import stored
 
 logger = logging.getLogger(__name__)
 
@@ -135,10 +136,12 @@ def _import_of(package: DataPackage) -> storage.ImportedPackage:
 
 
 def _import_failed(package_id: int, error: str, details: list[str]) -> None:
+    """Mark the import failed. The reason and the problems are kept as Chinese text and, for an
+    analytics message, with its template too, so the package page reads them in its language."""
     DataPackage.objects.filter(pk=package_id, import_status=ImportStatus.IMPORTING).update(
         import_status=ImportStatus.FAILED,
-        import_error=error[:5000],
-        import_report={"problems": details[:100]},
+        import_error=str(error)[:5000],
+        import_report={"error": stored(error), "problems": [stored(detail) for detail in details[:100]]},
     )
 
 
@@ -167,7 +170,7 @@ def package_import_execute(package_id: int, *, scan_after: bool = False) -> None
     try:
         imported = _import_of(package)
     except LeadsError as error:
-        _import_failed(package_id, str(error), error.details)
+        _import_failed(package_id, error.message, error.details)
         return
     except Exception as error:  # a bug or a broken file: the analyst still sees why the import ended
         logger.exception("import of package %s failed", package_id)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from lianqing.analytics.engine import ScanCancelledError, ScanResult, check_scan_params, get_rule, scan
 from lianqing.analytics.engine.scan import ENGINES
-from lianqing.analytics.errors import AnalyticsError
+from lianqing.analytics.errors import AnalyticsError, Message
 from lianqing.core.models import User
 from lianqing.leads import events
 from lianqing.leads.errors import LeadsError
@@ -34,7 +34,7 @@ def _check_scan_options(rules: list[str], params: Mapping[str, Any], engine: str
         chosen = sorted({get_rule(rule_id).id for rule_id in rules})
         check_scan_params({str(key): value for key, value in params.items()})
     except AnalyticsError as error:
-        raise LeadsError(str(error)) from error
+        raise LeadsError(error.message) from error
     return chosen
 
 
@@ -70,8 +70,7 @@ def scan_start(
                 transaction.on_commit(lambda: scan_run_task.enqueue(run.pk))
     except IntegrityError as error:
         raise LeadsError(
-            f"数据包 {package.name} 已有一个扫描在排队或进行中，请等待其结束或取消后再试 "
-            f"(a scan of package {package.name} is already queued or running)"
+            f"数据包 {package.name} 已有一个扫描在排队或进行中，请等待其结束或取消后再试"
         ) from error
     return run
 
@@ -106,9 +105,13 @@ def scan_cancel(*, run: ScanRun, user: User) -> ScanRun:
 
 
 def _finish(run_id: int, status: str, error: str = "") -> None:
+    """End the run. An analytics message is also kept with its template (`summary["error"]`), so
+    the run page reads it in its own language."""
     ScanRun.objects.filter(pk=run_id, status=ScanStatus.RUNNING).update(
-        status=status, error=error[:5000], finished_at=timezone.now(), current_rule=""
+        status=status, error=str(error)[:5000], finished_at=timezone.now(), current_rule=""
     )
+    if isinstance(error, Message):
+        ScanRun.objects.filter(pk=run_id).update(summary={"error": error.as_json()})
 
 
 def scan_execute(run_id: int) -> None:
@@ -144,7 +147,7 @@ def scan_execute(run_id: int) -> None:
     except ScanCancelledError:
         _finish(run_id, ScanStatus.CANCELLED)
     except AnalyticsError as error:
-        _finish(run_id, ScanStatus.FAILED, str(error))
+        _finish(run_id, ScanStatus.FAILED, error.message)
     except Exception as error:  # a bug or a broken file: the analyst still sees why the scan ended
         logger.exception("scan %s failed", run_id)
         _finish(run_id, ScanStatus.FAILED, f"扫描出错：{type(error).__name__}: {error}")
@@ -213,6 +216,9 @@ def hits_store(
     Hit.objects.bulk_create(rows, batch_size=500)
     fingerprints = {row.fingerprint for row in rows}
     run.summary = json.loads(json.dumps(result.summary, default=str))  # dates of params as text
+    for entry, report in zip(run.summary.get("rules", []), result.reports, strict=False):
+        if isinstance(report.reason, Message):  # a skipped rule's reason, to read in any language
+            entry["reason"] = report.reason.as_json()
     run.previous_run = previous
     run.hits_count = len(rows)
     run.new_count = sum(1 for row in rows if row.change == HitChange.NEW)

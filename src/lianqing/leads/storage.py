@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from lianqing.analytics.contract import DATASETS
 from lianqing.analytics.engine import list_rules
-from lianqing.analytics.errors import AnalyticsError
+from lianqing.analytics.errors import AnalyticsError, Message, Term
 from lianqing.analytics.importer import REJECTS, SUFFIXES, import_package
 from lianqing.leads.errors import LeadsError
 
@@ -198,6 +198,11 @@ def import_folder(source: Path, out: Path | None = None) -> ImportedPackage:
     return import_sources([str(source)], out, as_of=_source_as_of(source))
 
 
+def stored(text: str) -> Any:
+    """A message as the package's report keeps it: with its template, to be read in any language."""
+    return text.as_json() if isinstance(text, Message) else text
+
+
 def import_sources(
     items: list[str | tuple[str, str | Path]],
     out: Path | None = None,
@@ -211,23 +216,24 @@ def import_sources(
         result = import_package(items, out, mapping_file=mapping_file)
     except AnalyticsError as error:
         shutil.rmtree(out, ignore_errors=True)
-        raise LeadsError(str(error)) from error
+        raise LeadsError(error.message) from error
     if result.problems:
         shutil.rmtree(out, ignore_errors=True)
         raise LeadsError(
-            f"导入发现 {len(result.problems)} 个问题，数据包未保存",
+            Message("导入发现 %(count)s 个问题，数据包未保存", count=len(result.problems)),
             details=list(result.problems),
         )
     if not runnable_rules(result.rows):
         shutil.rmtree(out, ignore_errors=True)
+        present = [Term(DATASETS[name].title) if name in DATASETS else name for name in sorted(result.rows)]
         raise LeadsError(
-            "数据包缺少所有规则需要的数据集，没有一条规则可以运行，数据包未保存",
-            details=[f"已有数据集：{', '.join(sorted(result.rows)) or '无'}"],
+            Message("数据包缺少所有规则需要的数据集，没有一条规则可以运行，数据包未保存"),
+            details=[Message("已有数据集：%(datasets)s", datasets=present or [Term("无")])],
         )
     manifest = json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
     report = {
         "sources": manifest.get("sources", []),
-        "notes": list(result.notes),
+        "notes": [stored(note) for note in result.notes],
         "rejected_rows": sum(source.rows_rejected for source in result.sources),
         "rejects": _first_rejects(out / REJECTS),
     }

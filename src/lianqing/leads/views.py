@@ -10,18 +10,15 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lianqing.analytics.contract import DATASETS, column_title
-from lianqing.analytics.engine import get_rule
-from lianqing.core.models import User
-from lianqing.leads import events, export, mappings, services, storage
+from lianqing.analytics.contract import column_title
+from lianqing.core.wording import localized
+from lianqing.leads import events, export, services, storage
 from lianqing.leads.access import (
-    access_hit_by_id,
     access_package_by_id,
     access_run_by_id,
     may_decide,
@@ -29,22 +26,12 @@ from lianqing.leads.access import (
 )
 from lianqing.leads.catalogue import rule_catalogue
 from lianqing.leads.errors import LeadsError
-from lianqing.leads.evidence import (
-    chart_kinds,
-    hit_charts,
-    hit_evidence_tables,
-    hit_records,
-    hit_reveal,
-    hit_subject,
-)
-from lianqing.leads.forms import ExcludeForm, ExportForm, FolderForm, ScanForm, UploadForm, WizardStartForm
+from lianqing.leads.forms import FolderForm, ScanForm, UploadForm
 from lianqing.leads.models import DataPackage, HitChange, HitStatus, ScanStatus, Severity
-from lianqing.leads.pictures import chart_labels, chart_sections
 from lianqing.leads.selectors import (
     HitFilters,
     disappeared_hits,
     hit_facets,
-    hit_history,
     hit_list,
     org_summary,
     package_list,
@@ -77,10 +64,18 @@ def leads_view(*, deciding: bool = False) -> Callable[[View], View]:
     return decorate
 
 
-def _refusal(request: HttpRequest, error: LeadsError) -> None:
-    messages.error(request, str(error))
+def refusal(request: HttpRequest, error: LeadsError) -> None:
+    """A service's refusal as messages: the reason, then its first details."""
+    messages.error(request, localized(error.message))
     for detail in error.details[:30]:
-        messages.warning(request, detail)
+        messages.warning(request, localized(detail))
+
+
+def form_errors(request: HttpRequest, form: Any) -> None:
+    """Every error of a form that came back invalid, as a message."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
 
 
 @leads_view()
@@ -103,9 +98,7 @@ def package_list_view(request: HttpRequest) -> HttpResponse:
 def package_upload_view(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        form_errors(request, form)
         return redirect("leads:package_list")
     archive = form.cleaned_data["archive"]
     try:
@@ -117,7 +110,7 @@ def package_upload_view(request: HttpRequest) -> HttpResponse:
             scan_after=form.cleaned_data["scan_now"],
         )
     except LeadsError as error:
-        _refusal(request, error)
+        refusal(request, error)
         return redirect("leads:package_list")
     return _import_queued(request, package)
 
@@ -137,7 +130,7 @@ def package_folder_view(request: HttpRequest) -> HttpResponse:
             scan_after=form.cleaned_data["scan_now"],
         )
     except LeadsError as error:
-        _refusal(request, error)
+        refusal(request, error)
         return redirect("leads:package_list")
     return _import_queued(request, package)
 
@@ -182,9 +175,7 @@ def scan_start_view(request: HttpRequest, package_id: int) -> HttpResponse:
     form = ScanForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("扫描参数有误"))
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        form_errors(request, form)
         return redirect("leads:package_detail", package_id=package.pk)
     try:
         run = services.scan_start(
@@ -196,7 +187,7 @@ def scan_start_view(request: HttpRequest, package_id: int) -> HttpResponse:
             engine=form.cleaned_data["engine"],
         )
     except LeadsError as error:
-        _refusal(request, error)
+        refusal(request, error)
         return redirect("leads:package_detail", package_id=package.pk)
     return redirect("leads:run_detail", run_id=run.pk)
 
@@ -244,7 +235,7 @@ def run_cancel_view(request: HttpRequest, run_id: int) -> HttpResponse:
         services.scan_cancel(run=run, user=request.user)  # type: ignore[arg-type]
         messages.info(request, _("已请求取消扫描"))
     except LeadsError as error:
-        _refusal(request, error)
+        refusal(request, error)
     return redirect("leads:run_detail", run_id=run.pk)
 
 
@@ -271,206 +262,7 @@ def run_export_view(request: HttpRequest, run_id: int) -> HttpResponse:
     return response
 
 
-def _case_url(case_id: int | None) -> str:
-    if case_id is None:
-        return ""
-    try:
-        return reverse("cases:detail", args=[case_id])
-    except NoReverseMatch:  # the case app's detail page is not there (yet)
-        return ""
-
-
-@leads_view()
-@require_GET
-def hit_detail_view(request: HttpRequest, hit_id: int) -> HttpResponse:
-    hit = access_hit_by_id(request.user, hit_id)
-    events.hit_viewed_event(hit=hit, request=request, part="evidence")
-    rule = get_rule(hit.rule_id)
-    context = {
-        "hit": hit,
-        "rule": rule,
-        "tables": hit_evidence_tables(hit),
-        "subject": hit_subject(hit),
-        "dataset_titles": [
-            DATASETS[name].title for name in rule.hit_datasets(hit.record_ids) if name in DATASETS
-        ],
-        "may_reveal": may_decide(request.user),
-        "chart_kinds": chart_kinds(hit.rule_id),
-        "chart_sections": chart_sections(chart_kinds(hit.rule_id)),
-        "chart_labels": chart_labels(),
-        "history": hit_history(hit=hit)[:10],
-        "exclude_form": ExcludeForm(),
-        "may_decide": may_decide(request.user) and hit.status == HitStatus.PENDING,
-        "case_url": _case_url(hit.case_id),
-    }
-    return render(request, "leads/hit_detail.html", context)
-
-
-@leads_view()
-@require_GET
-def hit_chart_view(request: HttpRequest, hit_id: int) -> JsonResponse:
-    hit = access_hit_by_id(request.user, hit_id)
-    events.hit_viewed_event(hit=hit, request=request, part="chart")
-    return JsonResponse({"hit": hit.pk, "charts": hit_charts(hit)})
-
-
-@leads_view()
-@require_GET
-def hit_notice_view(request: HttpRequest, hit_id: int) -> HttpResponse:
-    hit = access_hit_by_id(request.user, hit_id)
-    events.hit_viewed_event(hit=hit, request=request, part="notice")
-    context = {"hit": hit, "records": hit_records(hit), "subject": hit_subject(hit)}
-    return render(request, "leads/hit_notice.html", context)
-
-
-@leads_view(deciding=True)
-@require_POST
-def hit_reveal_view(request: HttpRequest, hit_id: int) -> HttpResponse:
-    """Show one masked id number in full (数据分析 and 领导 only); every reveal is audited."""
-    hit = access_hit_by_id(request.user, hit_id)
-    token = request.POST.get("token", "")
-    value = hit_reveal(hit, token)
-    if value is None:
-        raise Http404(_("没有找到该号码"))
-    events.hit_id_revealed_event(hit=hit, request=request, token=token)
-    if request.headers.get("HX-Request"):
-        return render(request, "leads/_revealed.html", {"value": value})
-    messages.info(request, _("完整号码：%(value)s") % {"value": value})
-    return redirect("leads:hit_detail", hit_id=hit.pk)
-
-
-@leads_view(deciding=True)
-@require_POST
-def hit_exclude_view(request: HttpRequest, hit_id: int) -> HttpResponse:
-    hit = access_hit_by_id(request.user, hit_id)
-    form = ExcludeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写排除理由"))
-        return redirect("leads:hit_detail", hit_id=hit.pk)
-    try:
-        services.hit_exclude(hit=hit, user=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
-        messages.success(request, _("疑点已排除"))
-    except LeadsError as error:
-        _refusal(request, error)
-    return redirect("leads:hit_detail", hit_id=hit.pk)
-
-
-@leads_view(deciding=True)
-@require_POST
-def hit_convert_view(request: HttpRequest, hit_id: int) -> HttpResponse:
-    hit = access_hit_by_id(request.user, hit_id)
-    user: User = request.user  # type: ignore[assignment]
-    try:
-        case = services.hit_convert(hit=hit, user=user)
-    except LeadsError as error:
-        _refusal(request, error)
-        return redirect("leads:hit_detail", hit_id=hit.pk)
-    messages.success(request, _("已转为问题线索 %(number)s") % {"number": case})
-    return redirect("leads:hit_detail", hit_id=hit.pk)
-
-
 @leads_view()
 @require_GET
 def rule_catalogue_view(request: HttpRequest) -> HttpResponse:
     return render(request, "leads/rule_catalogue.html", {"catalogue": rule_catalogue(user=request.user)})
-
-
-def _form_errors(request: HttpRequest, form: Any) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, str(error))
-
-
-@leads_view(deciding=True)
-@require_GET
-def mapping_list_view(request: HttpRequest) -> HttpResponse:
-    context = {
-        "mappings": [(mapping, _(DATASETS[mapping.dataset].title)) for mapping in mappings.saved_mappings()],
-        "start_form": WizardStartForm(),
-    }
-    return render(request, "leads/mapping_list.html", context)
-
-
-@leads_view(deciding=True)
-@require_POST
-def mapping_start_view(request: HttpRequest) -> HttpResponse:
-    form = WizardStartForm(request.POST, request.FILES)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("leads:mapping_list")
-    export_file = form.cleaned_data["export"]
-    try:
-        token = mappings.wizard_start(
-            upload=export_file, filename=export_file.name, dataset=form.cleaned_data["dataset"]
-        )
-    except LeadsError as error:
-        _refusal(request, error)
-        return redirect("leads:mapping_list")
-    return redirect("leads:mapping_wizard", token=token)
-
-
-@leads_view(deciding=True)
-def mapping_wizard_view(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        wizard = mappings.wizard_state(token)
-    except LeadsError as error:
-        _refusal(request, error)
-        return redirect("leads:mapping_list")
-    columns = set(wizard.dataset.column_names)
-    choices = {proposal.header: proposal.column for proposal in wizard.proposals}
-    department = ""
-    if request.method == "POST":
-        department = request.POST.get("department", "").strip()[:80]
-        for index, header in enumerate(wizard.sample.headers):
-            chosen = request.POST.get(f"column-{index}", "")
-            choices[header] = chosen if chosen in columns else ""
-        if request.POST.get("action") == "save":
-            try:
-                saved = mappings.wizard_save(token=token, department=department, choices=choices)
-            except LeadsError as error:
-                _refusal(request, error)
-            else:
-                messages.success(request, _("已保存映射：%(name)s") % {"name": saved.department})
-                return redirect("leads:mapping_list")
-    try:
-        preview = mappings.wizard_preview(token, choices)
-    except LeadsError as error:
-        _refusal(request, error)
-        return redirect("leads:mapping_list")
-    rows = [
-        {"index": index, "proposal": proposal, "chosen": choices.get(proposal.header, "")}
-        for index, proposal in enumerate(wizard.proposals)
-    ]
-    context = {
-        "wizard": wizard,
-        "dataset_title": _(wizard.dataset.title),
-        "rows": rows,
-        "columns": [
-            (c.name, column_label(wizard.dataset.name, c.name), c.required) for c in wizard.dataset.columns
-        ],
-        "preview": preview,
-        "department": department,
-    }
-    return render(request, "leads/mapping_wizard.html", context)
-
-
-@leads_view(deciding=True)
-@require_POST
-def mapping_import_view(request: HttpRequest, slug: str) -> HttpResponse:
-    form = ExportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("leads:mapping_list")
-    export_file = form.cleaned_data["export"]
-    try:
-        package = mappings.import_with_mapping(
-            user=request.user,  # type: ignore[arg-type]
-            slug=slug,
-            upload=export_file,
-            filename=export_file.name,
-        )
-    except LeadsError as error:
-        _refusal(request, error)
-        return redirect("leads:mapping_list")
-    messages.success(request, _("已按映射导入：%(name)s") % {"name": package.name})
-    return redirect("leads:package_detail", package_id=package.pk)

@@ -65,5 +65,5 @@ def post_events_scoped(user: User | AnonymousUser) -> QuerySet[PostEvent]:
 def access_post_event_by_id(user: User | AnonymousUser, event_id: int) -> PostEvent:
     event = post_events_scoped(user).select_related("org", "case", "decided_by").filter(pk=event_id).first()
     if event is None:
-        raise Http404("没有找到 (not found)")
+        raise Http404("没有找到")
     return event

@@ -41,7 +41,7 @@ def case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
     user = _user(request)
     case = access_case_by_id(user, case_id)
     if not may_decide(user):
-        raise Http404("没有找到 (not found)")
+        raise Http404("没有找到")
     error = ""
     try:
         services.suggestion_decide(
@@ -68,7 +68,7 @@ def case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
 def model_page(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not may_see_model(user):
-        raise Http404("没有找到 (not found)")
+        raise Http404("没有找到")
     context = selectors.model_overview() | {
         "may_retrain": may_retrain(user),
         "training": selectors.training_rows(),
@@ -92,7 +92,7 @@ def model_page(request: HttpRequest) -> HttpResponse:
 def model_retrain(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not may_retrain(user):
-        raise Http404("没有找到 (not found)")
+        raise Http404("没有找到")
     from .tasks import model_retrain_task
 
     model_retrain_task.enqueue()
@@ -105,7 +105,7 @@ def model_retrain(request: HttpRequest) -> HttpResponse:
 def posts(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not may_work_on_posts(user):
-        raise Http404("没有找到 (not found)")
+        raise Http404("没有找到")
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:

@@ -62,7 +62,7 @@ def test_scan_errors_are_one_line_and_non_zero(
     code = scan_main([str(_package(make_package)), "--out", str(tmp_path / "out"), "--quiet", *arguments])
     error = capsys.readouterr().err.strip()
     assert code != 0
-    assert error.startswith("错误 (error):")
+    assert error.startswith("错误:")
     assert "\n" not in error
     assert not (tmp_path / "out").exists()
 

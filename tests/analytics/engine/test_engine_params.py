@@ -19,7 +19,7 @@ def test_lines_become_rule_dot_name_with_the_rule_id_upper_cased():
 
 @pytest.mark.parametrize("line", ["F02per_head_max=200", "F02.per_head_max", "F02.per_head_max=", ".x=1"])
 def test_a_malformed_line_names_its_position_and_text(line):
-    with pytest.raises(AnalyticsError, match=r"第 2 个参数 .*应写作 规则编号.参数名=值"):
+    with pytest.raises(AnalyticsError, match=r"第 2 个参数“.*”应写作 规则编号.参数名=值"):
         parse_param_assignments(["B08.min_persons=3", line])
 
 
@@ -31,7 +31,7 @@ def test_values_are_typed_and_checked_against_the_library():
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"X99.a": "1"}, "未知规则 X99"),
+        ({"X99.a": "1"}, "没有规则 X99"),
         ({"F02.nope": "1"}, "没有参数 nope"),
         ({"F02.per_head_max": "abc"}, "不是数值"),
         ({"F02.per_head_max": "-1"}, "小于下限 0"),

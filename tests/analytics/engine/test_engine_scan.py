@@ -64,7 +64,7 @@ def test_output_files_follow_the_contract(make_package: PackageFactory, tmp_path
     assert by_rule["B01"]["hits"] == 1
     assert by_rule["B01"]["rows_scanned"] == 4
     assert by_rule["B03"]["skipped"]
-    assert "deaths" in by_rule["B03"]["reason"]
+    assert "死亡火化" in by_rule["B03"]["reason"]
     assert not by_rule["B10"]["skipped"]
     assert len(summary["rules"]) == len(list_rules())
     assert result.hits_arrow().num_rows == 2
@@ -91,38 +91,38 @@ def test_wrong_value_in_a_csv_names_file_row_and_column(make_package: PackageFac
     package = make_package(
         {"benefits": [benefit("b1", pid(1), "2024-03"), benefit("b2", pid(2), "2024-03", amount="abc")]}
     )
-    with pytest.raises(AnalyticsError, match=r"benefits\.csv 第 3 行 列 amount.*'abc'"):
+    with pytest.raises(AnalyticsError, match=r"benefits\.csv 第 3 行 列“金额（元）”：值“abc”不是 金额"):
         scan(package=package)
 
 
 def test_wrong_column_type_in_parquet_is_an_error(tmp_path: Path) -> None:
     table = pa.table({"person_id": [pid(1)], "death_date": ["15/03/2024"]})
     pq.write_table(table, tmp_path / "deaths.parquet")
-    with pytest.raises(AnalyticsError, match=r"deaths\.parquet .*列 death_date"):
+    with pytest.raises(AnalyticsError, match=r"deaths\.parquet 第 1 条记录 列“死亡日期”"):
         scan(package=tmp_path)
 
 
 def test_bad_period_and_missing_required_column(make_package: PackageFactory, tmp_path: Path) -> None:
     bad_period = make_package({"benefits": [benefit("b1", pid(1), "2024-3")]})
-    with pytest.raises(AnalyticsError, match="列 period"):
+    with pytest.raises(AnalyticsError, match="列“所属月份”：值“2024-3”不是 YYYY-MM 格式的月份"):
         scan(package=bad_period)
     (tmp_path / "officials.csv").write_text(f"person_id,name\n{pid(1)},甲\n", encoding="utf-8")
-    with pytest.raises(AnalyticsError, match=r"officials\.csv 缺少必需列 org_code"):
+    with pytest.raises(AnalyticsError, match=r"officials\.csv 缺少必需列 单位"):
         scan(package=tmp_path)
 
 
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"rules": ["Z99"]}, "未知规则 Z99"),
+        ({"rules": ["Z99"]}, "没有规则 Z99"),
         ({"params": {"F02.per_head": "1"}}, "没有参数 per_head"),
         ({"params": {"F02.per_head_max": "abc"}}, "不是数值"),
         ({"params": {"F02.per_head_max": "-1"}}, "小于下限"),
         ({"params": {"B03.grace_months": "1.5"}}, "不是整数"),
         ({"params": {"per_head_max": "1"}}, r"规则编号\.参数名"),
-        ({"params": {"Q01.x": "1"}}, "未知规则 Q01"),
+        ({"params": {"Q01.x": "1"}}, "没有规则 Q01"),
         ({"as_of": "2025-13-01"}, "无法识别的日期"),
-        ({"engine": "oracle"}, "未知引擎"),
+        ({"engine": "oracle"}, "未知的引擎 oracle"),
     ],
     ids=[
         "unknown-rule",

@@ -12,22 +12,20 @@ from lianqing.analytics.errors import AnalyticsError
 def _import_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lianqing import",
-        description="把各部门导出的 Excel/CSV/Parquet 文件导入为标准数据包 (import exports into a standard data package)",
+        description="把各部门导出的 Excel/CSV/Parquet 文件导入为标准数据包",
     )
     parser.add_argument(
         "inputs",
         nargs="+",
         metavar="DATASET=FILE",
-        help="数据集=文件, 或以数据集命名的文件 (benefits.csv), 或这样的文件夹 (DATASET=FILE, <dataset>.csv|xlsx|parquet, or a folder)",
+        help="数据集=文件, 或以数据集命名的文件, 或这样的文件夹",
     )
     parser.add_argument(
         "--out",
         type=Path,
-        help="输出数据包文件夹; 仅 ocds= 时可省略 (output package folder; optional for ocds=)",
+        help="输出数据包文件夹; 仅 ocds= 时可省略",
     )
-    parser.add_argument(
-        "--mapping", type=Path, help="补充的表头映射文件, YAML 或 TOML (extra header aliases, YAML or TOML)"
-    )
+    parser.add_argument("--mapping", type=Path, help="补充的表头映射文件, YAML 或 TOML")
     return parser
 
 
@@ -37,7 +35,7 @@ def import_main(argv: list[str]) -> int:
     if ocds:
         return _import_ocds(ocds, [item for item in args.inputs if item not in ocds], args.out)
     if args.out is None:
-        print("错误: 请用 --out 指定输出数据包文件夹 (--out is required)", file=sys.stderr)
+        print("错误: 请用 --out 指定输出数据包文件夹", file=sys.stderr)
         return 2
     from lianqing.analytics.importer import import_package
 
@@ -50,7 +48,7 @@ def import_main(argv: list[str]) -> int:
         where = report.file + (f"[{report.sheet}]" if report.sheet else "")
         print(
             f"{where} → {report.dataset}: 读取 {report.rows_read} 行, 导入 {report.rows_kept}, "
-            f"拒收 {report.rows_rejected} (read {report.rows_read}, kept {report.rows_kept}, rejected {report.rows_rejected})"
+            f"拒收 {report.rows_rejected}"
         )
     for note in result.notes:
         print(f"提示: {note}", file=sys.stderr)
@@ -58,7 +56,7 @@ def import_main(argv: list[str]) -> int:
         print(f"错误: {problem}", file=sys.stderr)
     rejected = sum(report.rows_rejected for report in result.sources)
     if rejected:
-        print(f"拒收的行见 {result.out / '_rejects.csv'} (rejected rows are listed there)", file=sys.stderr)
+        print(f"拒收的行见 {result.out / '_rejects.csv'}", file=sys.stderr)
     return 0 if result.ok else 1
 
 
@@ -68,7 +66,7 @@ def _import_ocds(items: list[str], others: list[str], out: Path | None) -> int:
 
     if len(items) > 1 or others:
         print(
-            "错误: ocds= 每次只导入一个文件，且不与其他数据集同时导入 (import one ocds= file on its own)",
+            "错误: ocds= 每次只导入一个文件，且不与其他数据集同时导入",
             file=sys.stderr,
         )
         return 2
@@ -81,11 +79,10 @@ def _import_ocds(items: list[str], others: list[str], out: Path | None) -> int:
         return 2
     print(
         f"{source.name} → {target}: 读取 {result.lines} 行, 导入 {result.releases} 个采购过程, "
-        f"拒收 {len(result.rejected)} 行, {result.releases_per_second:,.0f} 个/秒 "
-        f"(read {result.lines} lines, imported {result.releases} releases, rejected {len(result.rejected)})"
+        f"拒收 {len(result.rejected)} 行, {result.releases_per_second:,.0f} 个/秒"
     )
     for line, reason in result.rejected[:20]:
-        print(f"第 {line} 行: {reason} (line {line})", file=sys.stderr)
+        print(f"第 {line} 行: {reason}", file=sys.stderr)
     if len(result.rejected) > 20:
         print(f"……共 {len(result.rejected)} 行被拒收，见 {target / '_rejects.csv'}", file=sys.stderr)
     return 1 if result.rejected else 0
@@ -94,12 +91,12 @@ def _import_ocds(items: list[str], others: list[str], out: Path | None) -> int:
 def _gen_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lianqing gen",
-        description="生成带已知疑点的模拟数据包 (generate a synthetic package with planted violations)",
+        description="生成带已知疑点的模拟数据包",
     )
-    parser.add_argument("--persons", type=int, default=10_000, help="户籍人口数 (number of persons)")
-    parser.add_argument("--seed", type=int, default=1, help="随机种子, 相同种子生成相同数据包 (random seed)")
-    parser.add_argument("--out", required=True, type=Path, help="输出数据包文件夹 (output package folder)")
-    parser.add_argument("--quiet", action="store_true", help="不显示进度条 (no progress bar)")
+    parser.add_argument("--persons", type=int, default=10_000, help="户籍人口数")
+    parser.add_argument("--seed", type=int, default=1, help="随机种子, 相同种子生成相同数据包")
+    parser.add_argument("--out", required=True, type=Path, help="输出数据包文件夹")
+    parser.add_argument("--quiet", action="store_true", help="不显示进度条")
     return parser
 
 
@@ -113,5 +110,5 @@ def gen_main(argv: list[str]) -> int:
         print(f"错误: {error}", file=sys.stderr)
         return 2
     rows = ", ".join(f"{name} {count}" for name, count in summary.rows.items())
-    print(f"已生成 {args.out} (generated): {rows}; 预置疑点 {summary.truth_rows} 条 (planted hits)")
+    print(f"已生成 {args.out}: {rows}; 预置疑点 {summary.truth_rows} 条")
     return 0

@@ -20,28 +20,28 @@ from lianqing.analytics.errors import AnalyticsError
 def _scan_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lianqing scan",
-        description="对数据包运行数据碰撞规则库 (run the collision rule library over a package)",
+        description="对数据包运行数据碰撞规则库",
     )
-    parser.add_argument("package", help="数据包文件夹 (package folder)")
-    parser.add_argument("--out", required=True, help="结果文件夹: hits.csv, summary.json (result folder)")
-    parser.add_argument("--rules", help="只运行这些规则，逗号分隔，如 B01,B03 (rule ids)")
+    parser.add_argument("package", help="数据包文件夹")
+    parser.add_argument("--out", required=True, help="结果文件夹: hits.csv, summary.json")
+    parser.add_argument("--rules", help="只运行这些规则，逗号分隔，如 B01,B03")
     parser.add_argument(
         "--param",
         action="append",
         default=[],
         metavar="RULE.NAME=VALUE",
-        help="覆盖规则参数，如 F02.per_head_max=200，可重复 (override a parameter; repeatable)",
+        help="覆盖规则参数，如 F02.per_head_max=200，可重复",
     )
-    parser.add_argument("--as-of", help="视为今天的日期 YYYY-MM-DD (the date taken as today)")
-    parser.add_argument("--engine", choices=ENGINES, default="duckdb", help="执行引擎 (engine)")
+    parser.add_argument("--as-of", help="视为今天的日期 YYYY-MM-DD")
+    parser.add_argument("--engine", choices=ENGINES, default="duckdb", help="执行引擎")
     parser.add_argument("--spark-master", default="local[2]", help="Spark master URL (default local[2])")
-    parser.add_argument("--quiet", action="store_true", help="不显示进度和汇总表 (no progress bar or table)")
+    parser.add_argument("--quiet", action="store_true", help="不显示进度和汇总表")
     return parser
 
 
 def _summary_table(result: ScanResult) -> Table:
-    table = Table(title=f"扫描结果 (engine {result.summary['engine']}, {result.summary['seconds']} s)")
-    for heading in ("规则 rule", "名称 name", "扫描行数 rows", "疑点 hits", "秒 seconds", "说明 note"):
+    table = Table(title=f"扫描结果（引擎 {result.summary['engine']}，{result.summary['seconds']} 秒）")
+    for heading in ("规则", "名称", "扫描行数", "疑点", "秒", "说明"):
         table.add_column(heading)
     for report in result.reports:
         table.add_row(
@@ -80,16 +80,14 @@ def scan_main(argv: list[str]) -> int:
                 TimeElapsedColumn(),
                 console=console,
             ) as bar:
-                task = bar.add_task("准备数据包 (preparing)", total=None)
+                task = bar.add_task("准备数据包", total=None)
                 result = scan(**arguments, progress=_progress_callback(bar, task))
-                bar.update(task, description="完成 (done)", completed=bar.tasks[0].total)
+                bar.update(task, description="完成", completed=bar.tasks[0].total)
             Console(width=120).print(_summary_table(result))
     except AnalyticsError as error:
-        print(f"错误 (error): {error}", file=sys.stderr)
+        print(f"错误: {error}", file=sys.stderr)
         return 2
-    print(
-        f"{result.summary['hits']} 个疑点已写入 {options.out}/hits.csv ({result.summary['hits']} hits written)"
-    )
+    print(f"{result.summary['hits']} 个疑点已写入 {options.out}/hits.csv")
     return 0
 
 
@@ -107,22 +105,22 @@ def _param_text(rule: Rule) -> str:
 def rules_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="lianqing rules",
-        description="列出规则库，或显示一条规则 (list the rule library or show one rule)",
+        description="列出规则库，或显示一条规则",
     )
     parser.add_argument("action", nargs="?", choices=["list", "show"], default="list")
-    parser.add_argument("rule_id", nargs="?", help="规则编号，如 B02 (rule id, for show)")
+    parser.add_argument("rule_id", nargs="?", help="规则编号，如 B02")
     options = parser.parse_args(argv)
     try:
         if options.action == "show":
             if not options.rule_id:
-                raise AnalyticsError("请给出规则编号，如 lianqing rules show B02 (give a rule id)")
+                raise AnalyticsError("请给出规则编号，如 lianqing rules show B02")
             print(describe_rule(get_rule(options.rule_id)))
             return 0
     except AnalyticsError as error:
-        print(f"错误 (error): {error}", file=sys.stderr)
+        print(f"错误: {error}", file=sys.stderr)
         return 2
-    table = Table(title="数据碰撞规则库 (collision rule library)")
-    for heading in ("规则 rule", "名称 name", "等级 severity", "数据集 datasets", "参数 params"):
+    table = Table(title="数据碰撞规则库")
+    for heading in ("规则", "名称", "等级", "数据集", "参数"):
         table.add_column(heading)
     for rule in list_rules():
         datasets = (
@@ -138,16 +136,13 @@ def rules_main(argv: list[str]) -> int:
 def describe_rule(rule: Rule) -> str:
     lines = [
         f"{rule.id} {rule.name}",
-        f"等级 severity: {rule.severity}",
-        f"数据集 datasets: {', '.join(rule.datasets)}",
-        f"或数据集 or datasets: {', '.join(rule.alternative_datasets) or '-'}",
-        f"可选数据集 optional datasets: {', '.join(rule.optional_datasets) or '-'}",
-        f"疑点主体 subject: {rule.subject}",
-        "参数 params:" + ("" if rule.params else " -"),
+        f"等级：{rule.severity}",
+        f"数据集：{', '.join(rule.datasets)}",
+        f"或数据集：{', '.join(rule.alternative_datasets) or '-'}",
+        f"可选数据集：{', '.join(rule.optional_datasets) or '-'}",
+        f"疑点主体：{rule.subject}",
+        "参数：" + ("" if rule.params else "无"),
     ]
-    lines += [
-        f"  {name} ({param.type}, 默认 default {param.default}): {param.description}"
-        for name, param in rule.params.items()
-    ]
-    lines += [f"说明模板 explanation: {rule.explanation}", "", rule.sql]
+    lines += [f"  {name}（默认 {param.default}）：{param.description}" for name, param in rule.params.items()]
+    lines += [f"说明模板：{rule.explanation}", "", rule.sql]
     return "\n".join(lines)

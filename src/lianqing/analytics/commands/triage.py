@@ -16,11 +16,11 @@ BATCH = 2000
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lianqing triage",
-        description="研读举报：类别、重复件、人名、金额 (read reports: category, copies, people, amounts)",
+        description="研读举报：类别、重复件、人名、金额",
     )
     parser.add_argument("texts", type=Path, help="TEXTS.csv: text_id, text (UTF-8, in order of arrival)")
-    parser.add_argument("--out", required=True, type=Path, help="结果文件夹 (result folder)")
-    parser.add_argument("--model", type=Path, help="本委分类模型 .npz；缺省用内置模型 (a commission's model)")
+    parser.add_argument("--out", required=True, type=Path, help="结果文件夹")
+    parser.add_argument("--model", type=Path, help="本委分类模型 .npz；缺省用内置模型")
     return parser
 
 
@@ -31,20 +31,20 @@ def _rows(path: Path) -> list[tuple[str, str]]:
             reader = csv.DictReader(handle)
             missing = [c for c in ("text_id", "text") if c not in (reader.fieldnames or [])]
             if missing:
-                raise AnalyticsError(f"{path.name}: 缺少列 {', '.join(missing)} (missing columns)")
+                raise AnalyticsError(f"{path.name}: 缺少列 {', '.join(missing)}")
             rows = []
             for line, row in enumerate(reader, start=2):
                 text_id = (row["text_id"] or "").strip()
                 if not text_id:
-                    raise AnalyticsError(f"{path.name} 第 {line} 行: text_id 为空 (empty text_id)")
+                    raise AnalyticsError(f"{path.name} 第 {line} 行: text_id 为空")
                 rows.append((text_id, row["text"] or ""))
             return rows
     except FileNotFoundError as error:
-        raise AnalyticsError(f"找不到文件 {path} (file not found)") from error
+        raise AnalyticsError(f"找不到文件 {path}") from error
     except UnicodeDecodeError as error:
-        raise AnalyticsError(f"{path.name}: 不是 UTF-8 编码 (not UTF-8)") from error
+        raise AnalyticsError(f"{path.name}: 不是 UTF-8 编码") from error
     except csv.Error as error:
-        raise AnalyticsError(f"{path.name}: CSV 格式错误：{error} (malformed CSV)") from error
+        raise AnalyticsError(f"{path.name}: CSV 格式错误：{error}") from error
 
 
 def _amount(value: float | None) -> str:
@@ -85,6 +85,6 @@ def triage_main(argv: list[str]) -> int:
                 )
     partial.replace(options.out / "predictions.csv")
     if unreadable:
-        print(f"{unreadable} 条文本无法识别，类别记为 other (unreadable texts)", file=sys.stderr)
-    print(f"{len(rows)} 条已研读，结果见 {options.out / 'predictions.csv'} ({len(rows)} texts read)")
+        print(f"{unreadable} 条文本无法识别，类别记为 other", file=sys.stderr)
+    print(f"{len(rows)} 条已研读，结果见 {options.out / 'predictions.csv'}")
     return 0

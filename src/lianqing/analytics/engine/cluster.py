@@ -35,9 +35,7 @@ def _spark_home() -> Path:
     try:
         import pyspark
     except ImportError:
-        raise AnalyticsError(
-            "未安装 Spark 支持，请安装 lianqing[spark] (PySpark is not installed: pip install 'lianqing[spark]')"
-        ) from None
+        raise AnalyticsError("未安装 Spark 支持，请安装 lianqing[spark]") from None
     return Path(pyspark.__file__).parent
 
 
@@ -104,7 +102,7 @@ def start_local_cluster(
 ) -> LocalCluster:
     """Start a master and `workers` workers; return once every worker has registered."""
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        raise AnalyticsError("找不到 Java，Spark 需要 Java 17 (Java not found: Spark needs Java 17)")
+        raise AnalyticsError("找不到 Java，Spark 需要 Java 17")
     (work_dir / "logs").mkdir(parents=True, exist_ok=True)
     (work_dir / "work").mkdir(parents=True, exist_ok=True)
     environment = cluster_environment(work_dir)
@@ -149,9 +147,7 @@ def start_local_cluster(
         deadline = time.monotonic() + timeout
         while cluster.alive_workers() < workers:
             if time.monotonic() > deadline or any(p.poll() is not None for p in cluster.processes):
-                raise AnalyticsError(
-                    f"Spark 集群未能在 {timeout:.0f} 秒内启动 (the cluster did not start)\n{cluster.log_tail()}"
-                )
+                raise AnalyticsError(f"Spark 集群未能在 {timeout:.0f} 秒内启动\n{cluster.log_tail()}")
             time.sleep(0.5)
     except BaseException:
         cluster.stop()

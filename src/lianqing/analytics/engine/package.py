@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from lianqing.analytics.contract import DATASETS, ColumnType, Dataset
-from lianqing.analytics.errors import AnalyticsError
+from lianqing.analytics.contract import DATASETS, ColumnType, Dataset, column_title
+from lianqing.analytics.errors import AnalyticsError, Term
 
 PERIOD_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])$"
 
@@ -73,7 +73,7 @@ def has_contract_type(file_type: str, sql_type: str) -> bool:
 
 def find_dataset_files(package: Path) -> dict[str, Path]:
     if not package.is_dir():
-        raise AnalyticsError(f"数据包 {package} 不存在或不是文件夹 (package {package} is not a folder)")
+        raise AnalyticsError(f"数据包 {package} 不存在或不是文件夹")
     found: dict[str, Path] = {}
     for name in DATASETS:
         for suffix in (".parquet", ".csv"):  # Parquet wins when both are there
@@ -94,25 +94,45 @@ def inspect_package(package: Path) -> dict[str, DatasetFile]:
     return files
 
 
+# What a person calls a value of each column type (a refusal names the type it expected).
+TYPE_WORDS: dict[ColumnType, str] = {
+    ColumnType.STRING: "文本",
+    ColumnType.DATE: "日期",
+    ColumnType.TIMESTAMP: "时间",
+    ColumnType.PERIOD: "YYYY-MM 格式的月份",
+    ColumnType.AMOUNT: "金额",
+    ColumnType.INTEGER: "整数",
+    ColumnType.FLOAT: "数值",
+    ColumnType.QUANTITY: "数量",
+    ColumnType.BOOLEAN: "是/否",
+}
+
+
 def _inspect_file(connection: duckdb.DuckDBPyConnection, dataset: Dataset, path: Path) -> DatasetFile:
     source = duckdb_source(path)
     try:
         described = connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
         rows = connection.execute(f"SELECT count(*) FROM {source}").fetchone()
     except duckdb.Error as error:
-        raise AnalyticsError(
-            f"文件 {path.name} 无法读取: {error} (file {path.name} cannot be read)"
-        ) from None
+        raise AnalyticsError("文件 %(file)s 无法读取：%(error)s", file=path.name, error=str(error)) from None
     columns = {str(row[0]): str(row[1]) for row in described}
     missing = [column for column in dataset.required_columns if column not in columns]
     if missing:
         raise AnalyticsError(
-            f"文件 {path.name} 缺少必需列 {', '.join(missing)} (file {path.name} lacks required columns)"
+            "文件 %(file)s 缺少必需列 %(columns)s",
+            file=path.name,
+            columns=[Term(column_title(dataset.name, column)) for column in missing],
         )
     for column in dataset.columns:
         if column.name in columns:
             _check_column(
-                connection, path, source, column.name, columns[column.name], column.sql_type, column.type
+                connection,
+                path,
+                source,
+                (dataset.name, column.name),
+                columns[column.name],
+                column.sql_type,
+                column.type,
             )
     return DatasetFile(dataset, path, columns, int(rows[0]) if rows else 0)
 
@@ -121,19 +141,20 @@ def _check_column(
     connection: duckdb.DuckDBPyConnection,
     path: Path,
     source: str,
-    name: str,
+    dataset_column: tuple[str, str],
     file_type: str,
     sql_type: str,
     contract_type: ColumnType,
 ) -> None:
     """Raise when a value of the column does not convert to the contract type."""
+    dataset, name = dataset_column
     column = quote_identifier(name)
     if contract_type == ColumnType.PERIOD:
         bad = f"{column} IS NOT NULL AND NOT regexp_matches(CAST({column} AS VARCHAR), '{PERIOD_PATTERN}')"
-        expected = "YYYY-MM 月份"
+        expected = "YYYY-MM 格式的月份"
     elif not has_contract_type(file_type, sql_type):
         bad = f"{column} IS NOT NULL AND TRY_CAST({column} AS {sql_type}) IS NULL"
-        expected = sql_type
+        expected = TYPE_WORDS[contract_type]
     else:
         return
     query = (
@@ -147,13 +168,24 @@ def _check_column(
         first_bad = connection.execute(query).fetchone() if any_bad and any_bad[0] else None
     except duckdb.Error:
         raise AnalyticsError(
-            f"文件 {path.name} 列 {name}: 类型 {file_type} 无法转换为 {expected} "
-            f"(file {path.name} column {name}: type {file_type} cannot be read as {expected})"
+            "文件 %(file)s 列“%(column)s”：类型 %(actual)s 无法转换为 %(expected)s",
+            file=path.name,
+            column=Term(column_title(dataset, name)),
+            actual=str(file_type),
+            expected=Term(expected),
         ) from None
     if first_bad is not None:
         value, line = first_bad
-        where = f"第 {line} 行 " if path.suffix.lower() == ".csv" else f"第 {line - 1} 条记录 "
+        template = (
+            "文件 %(file)s 第 %(row)s 行 列“%(column)s”：值“%(value)s”不是 %(expected)s"
+            if path.suffix.lower() == ".csv"
+            else "文件 %(file)s 第 %(row)s 条记录 列“%(column)s”：值“%(value)s”不是 %(expected)s"
+        )
         raise AnalyticsError(
-            f"文件 {path.name} {where}列 {name}: 值 {value!r} 不是 {expected} "
-            f"(file {path.name} row {line} column {name}: {value!r} is not {expected}; type in file {file_type})"
+            template,
+            file=path.name,
+            row=line if path.suffix.lower() == ".csv" else line - 1,
+            column=Term(column_title(dataset, name)),
+            value=str(value),
+            expected=Term(expected),
         )

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from lianqing.analytics.engine.library import Param, Rule
-from lianqing.analytics.errors import AnalyticsError
+from lianqing.analytics.errors import AnalyticsError, Term
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
@@ -32,7 +32,7 @@ def parse_date(value: Any, *, field: str) -> dt.date:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise AnalyticsError(
-            f"参数 {field}: 无法识别的日期 {value!r}，应为 YYYY-MM-DD (parameter {field}: unrecognised date)"
+            "参数 %(field)s：无法识别的日期“%(value)s”，应为 YYYY-MM-DD", field=field, value=str(value)
         ) from None
 
 
@@ -55,16 +55,24 @@ def convert_param(param: Param, value: Any, *, field: str) -> int | Decimal | dt
             if not converted.is_finite():
                 raise ValueError(value)
     except (ValueError, InvalidOperation):
-        kind = "整数" if param.type == "integer" else "数值"
+        kind = Term("整数" if param.type == "integer" else "数值")
         raise AnalyticsError(
-            f"参数 {field}: {value!r} 不是{kind} (parameter {field}: {value!r} is not a valid {param.type})"
+            "参数 %(field)s：“%(value)s”不是%(kind)s", field=field, value=str(value), kind=kind
         ) from None
     if param.minimum is not None and converted < param.minimum:
         raise AnalyticsError(
-            f"参数 {field}: {value!r} 小于下限 {param.minimum} (parameter {field}: below the minimum {param.minimum})"
+            "参数 %(field)s：“%(value)s”小于下限 %(minimum)s",
+            field=field,
+            value=str(value),
+            minimum=param.minimum,
         )
     if param.maximum is not None and converted > param.maximum:
-        raise AnalyticsError(f"参数 {field}: {value!r} 大于上限 {param.maximum}")
+        raise AnalyticsError(
+            "参数 %(field)s：“%(value)s”大于上限 %(maximum)s",
+            field=field,
+            value=str(value),
+            maximum=param.maximum,
+        )
     return converted
 
 
@@ -78,7 +86,9 @@ def parse_param_assignments(lines: Iterable[str]) -> dict[str, str]:
         rule_id, dot, name = key.strip().partition(".")
         if not equals or not dot or not rule_id.strip() or not name.strip() or not value.strip():
             raise AnalyticsError(
-                f"第 {number} 个参数 {line.strip()!r} 应写作 规则编号.参数名=值，如 F02.per_head_max=200"
+                "第 %(number)s 个参数“%(line)s”应写作 规则编号.参数名=值，如 F02.per_head_max=200",
+                number=number,
+                line=line.strip(),
             )
         assignments[f"{rule_id.strip().upper()}.{name.strip()}"] = value.strip()
     return assignments
@@ -102,17 +112,19 @@ def split_overrides(overrides: Mapping[str, Any], rules: Mapping[str, Rule]) -> 
         rule_id, dot, name = key.partition(".")
         rule_id = rule_id.strip().upper()
         if not dot or not name:
-            raise AnalyticsError(
-                f"参数名 {key!r} 应写作 规则编号.参数名，如 F02.per_head_max (parameter name must be RULE.param)"
-            )
+            raise AnalyticsError("参数名“%(key)s”应写作 规则编号.参数名，如 F02.per_head_max", key=key)
         rule = rules.get(rule_id)
         if rule is None:
-            raise AnalyticsError(f"参数 {key}: 未知规则 {rule_id} (parameter {key}: unknown rule {rule_id})")
+            raise AnalyticsError("参数 %(key)s：没有规则 %(rule)s", key=key, rule=rule_id)
         if name not in rule.params:
-            known = ", ".join(rule.params) or "无 (none)"
+            if not rule.params:
+                raise AnalyticsError("参数 %(key)s：规则 %(rule)s 没有可调的参数", key=key, rule=rule_id)
             raise AnalyticsError(
-                f"参数 {key}: 规则 {rule_id} 没有参数 {name}，可用参数: {known} "
-                f"(parameter {key}: rule {rule_id} has no parameter {name})"
+                "参数 %(key)s：规则 %(rule)s 没有参数 %(name)s，可用的参数有：%(known)s",
+                key=key,
+                rule=rule_id,
+                name=name,
+                known=list(rule.params),
             )
         by_rule.setdefault(rule_id, {})[name] = value
     return by_rule

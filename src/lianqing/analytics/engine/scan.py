@@ -25,7 +25,7 @@ from lianqing.analytics.engine.library import (
 from lianqing.analytics.engine.package import DatasetFile, inspect_package
 from lianqing.analytics.engine.params import check_params, parse_date, resolve_params, split_overrides, today
 from lianqing.analytics.engine.results import Hit, group_hits, hits_table, write_hits_csv, write_summary
-from lianqing.analytics.errors import AnalyticsError
+from lianqing.analytics.errors import AnalyticsError, Message, Term
 from lianqing.analytics.workdays import unknown_years
 
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
@@ -76,7 +76,7 @@ def get_rule(rule_id: str) -> Rule:
         return rules[rule_id.strip().upper()]
     except KeyError:
         raise AnalyticsError(
-            f"未知规则 {rule_id}，可用规则: {', '.join(rules)} (unknown rule {rule_id})"
+            "没有规则 %(rule)s，可用的规则有：%(known)s", rule=rule_id, known=list(rules)
         ) from None
 
 
@@ -85,7 +85,7 @@ def select_rules(rule_ids: Iterable[str] | None) -> list[Rule]:
         return list_rules()
     chosen = [get_rule(rule_id) for rule_id in rule_ids if rule_id.strip()]
     if not chosen:
-        raise AnalyticsError("未选择任何规则 (no rule selected)")
+        raise AnalyticsError("未选择任何规则")
     return sorted({rule.id: rule for rule in chosen}.values(), key=lambda rule: rule.id)
 
 
@@ -96,7 +96,7 @@ def make_backend(engine: str, spark_master: str) -> Backend:
         from lianqing.analytics.engine.spark import SparkBackend
 
         return SparkBackend(master=spark_master)
-    raise AnalyticsError(f"未知引擎 {engine}，可选: {', '.join(ENGINES)} (unknown engine {engine})")
+    raise AnalyticsError("未知的引擎 %(engine)s，可选：%(known)s", engine=engine, known=list(ENGINES))
 
 
 def _missing_datasets(rule: Rule, files: Mapping[str, DatasetFile]) -> list[str]:
@@ -164,7 +164,7 @@ def scan(
     bound = {rule.id: resolve_params(rule, overrides.get(rule.id, {}), as_of=scan_day) for rule in chosen}
     files = inspect_package(Path(package))
     if engine not in ENGINES:
-        raise AnalyticsError(f"未知引擎 {engine}，可选: {', '.join(ENGINES)} (unknown engine {engine})")
+        raise AnalyticsError("未知的引擎 %(engine)s，可选：%(known)s", engine=engine, known=list(ENGINES))
 
     backend = make_backend(engine, spark_master)
     hits: list[Hit] = []
@@ -175,7 +175,7 @@ def scan(
         )
         for index, rule in enumerate(chosen, start=1):
             if cancel is not None and cancel():
-                raise ScanCancelledError("扫描已取消 (scan cancelled)")
+                raise ScanCancelledError("扫描已取消")
             if progress is not None:
                 progress(rule.id, index, len(chosen))
             report = RuleReport(rule.id, rule.name, params=bound[rule.id])
@@ -183,7 +183,10 @@ def scan(
             missing = _missing_datasets(rule, files)
             if missing:
                 report.skipped = True
-                report.reason = f"缺少数据集 {', '.join(missing)} (missing datasets)"
+                report.reason = Message(
+                    "缺少数据集 %(datasets)s",
+                    datasets=[Term(DATASETS[name].title) if name in DATASETS else name for name in missing],
+                )
                 continue
             report.rows_scanned = sum(files[name].rows for name in rule.all_datasets if name in files)
             rule_started = time.perf_counter()

@@ -29,9 +29,7 @@ def spark_session(master: str) -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise AnalyticsError(
-            "未安装 Spark 支持，请安装 lianqing[spark] (PySpark is not installed: pip install 'lianqing[spark]')"
-        ) from None
+        raise AnalyticsError("未安装 Spark 支持，请安装 lianqing[spark]") from None
     with _LOCK:
         if master not in _SESSIONS:
             # A process has one SparkContext: getOrCreate would silently reuse another master's.
@@ -70,9 +68,7 @@ def spark_session(master: str) -> Any:
                 # py4j logs at INFO while the interpreter shuts down, after streams are closed.
                 logging.getLogger("py4j").setLevel(logging.WARNING)
             except Exception as error:  # Java missing, bad master URL...
-                raise AnalyticsError(
-                    f"无法启动 Spark (master {master}): {error} (cannot start Spark at {master})"
-                ) from None
+                raise AnalyticsError(f"无法启动 Spark: {error}") from None
         return _SESSIONS[master]
 
 

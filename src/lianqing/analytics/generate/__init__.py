@@ -72,12 +72,12 @@ def generate(
     if county is not None and not (len(county[0]) == 6 and county[0].isdigit() and county[1]):
         raise AnalyticsError(f"县的区划代码应为 6 位数字: {county[0]!r}")
     if persons < MIN_PERSONS:
-        raise AnalyticsError(f"人口数至少为 {MIN_PERSONS} (--persons must be at least {MIN_PERSONS})")
+        raise AnalyticsError(f"人口数至少为 {MIN_PERSONS}")
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise AnalyticsError(f"无法创建输出文件夹 {out}: {error} (cannot create output folder)") from error
+        raise AnalyticsError(f"无法创建输出文件夹 {out}: {error}") from error
     for name in DATASET_NAMES:  # a package holds one copy of each dataset
         for suffix in (".parquet", ".csv"):
             (out / f"{name}{suffix}").unlink(missing_ok=True)
@@ -152,7 +152,7 @@ class _Progress:
 
         self.bar = Progress(console=Console(stderr=True), transient=True)
         self.bar.start()
-        task = self.bar.add_task("生成人口 (generating persons)", total=self.total)
+        task = self.bar.add_task("生成人口", total=self.total)
         return lambda count: self.bar.advance(task, count)
 
     def __exit__(self, *exc: object) -> None:

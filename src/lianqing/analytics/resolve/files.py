@@ -37,15 +37,11 @@ def mentions_from_table(table: TextTable) -> list[Mention]:
     for index, values in enumerate(zip(*columns, strict=True)):
         mention_id = values[0]
         if mention_id is None:
-            raise AnalyticsError(
-                f"文件 {table.label} {table.where(index)} 列 mention_id: 值为空 "
-                f"(file {table.label} row {index + table.first_row} column mention_id is empty)"
-            )
+            raise AnalyticsError(f"文件 {table.label} {table.where(index)} 列 mention_id: 值为空")
         if mention_id in seen:
             raise AnalyticsError(
                 f"文件 {table.label} {table.where(index)} 列 mention_id: {mention_id!r} 与 "
-                f"{table.where(seen[mention_id])}重复 (file {table.label} row {index + table.first_row}: "
-                f"mention_id {mention_id!r} repeats)"
+                f"{table.where(seen[mention_id])}重复"
             )
         seen[mention_id] = index
         mentions.append(Mention(*(value or "" for value in values)))

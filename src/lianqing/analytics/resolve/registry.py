@@ -92,7 +92,7 @@ class Registry:
         """The registry of a data package folder: officials (required), orgs, persons."""
         folder = Path(package)
         if not folder.is_dir():
-            raise AnalyticsError(f"数据包 {folder} 不存在或不是文件夹 (package {folder} is not a folder)")
+            raise AnalyticsError(f"数据包 {folder} 不存在或不是文件夹")
 
         def find(name: str) -> Path | None:
             for suffix in (".parquet", ".csv"):
@@ -102,9 +102,7 @@ class Registry:
 
         officials_path = find("officials")
         if officials_path is None:
-            raise AnalyticsError(
-                f"数据包 {folder} 没有 officials 数据集（公职人员），无法比对 (package has no officials dataset)"
-            )
+            raise AnalyticsError(f"数据包 {folder} 没有 officials 数据集（公职人员），无法比对")
         officials = read_file(officials_path, OFFICIALS_COLUMNS + OFFICIALS_OPTIONAL)
         orgs_path, persons_path = find("orgs"), find("persons")
         orgs = read_file(orgs_path, ("org_code", "name", "parent_code")) if orgs_path else None

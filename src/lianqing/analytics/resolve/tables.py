@@ -74,8 +74,7 @@ def check_utf8(path: Path) -> None:
                 line.decode("utf-8")
             except UnicodeDecodeError:
                 raise AnalyticsError(
-                    f"文件 {path.name} 第 {number} 行不是 UTF-8 编码，请另存为 UTF-8 后重试 "
-                    f"(file {path.name} line {number} is not UTF-8)"
+                    f"文件 {path.name} 第 {number} 行不是 UTF-8 编码，请另存为 UTF-8 后重试"
                 ) from None
 
 
@@ -95,7 +94,7 @@ def read_file(path: Path, wanted: Iterable[str] | None = None, *, people_of: Pat
     rows of a whole population's `persons`), and a message names the row in the file.
     """
     if not path.is_file():
-        raise AnalyticsError(f"文件 {path} 不存在 (file {path} does not exist)")
+        raise AnalyticsError(f"文件 {path} 不存在")
     is_parquet = path.suffix.lower() == ".parquet"
     if not is_parquet:
         check_utf8(path)
@@ -119,9 +118,7 @@ def read_file(path: Path, wanted: Iterable[str] | None = None, *, people_of: Pat
                 f"SELECT {select or 'NULL AS _none'} FROM {source}{where}"
             ).to_arrow_table()
     except duckdb.Error as error:
-        raise AnalyticsError(
-            f"文件 {path.name} 无法读取: {str(error).splitlines()[0]} (file {path.name} cannot be read)"
-        ) from None
+        raise AnalyticsError(f"文件 {path.name} 无法读取: {str(error).splitlines()[0]}") from None
     columns = {name: table.column(name).to_pylist() for name in table.column_names if name != "_none"}
     first_row = 1 if is_parquet else 2
     locate = None
@@ -144,19 +141,13 @@ def read_file(path: Path, wanted: Iterable[str] | None = None, *, people_of: Pat
 def require_columns(table: TextTable, required: Sequence[str]) -> None:
     missing = [name for name in required if name not in table.columns]
     if missing:
-        raise AnalyticsError(
-            f"文件 {table.label} 缺少必需列 {', '.join(missing)} "
-            f"(file {table.label} lacks required columns {', '.join(missing)})"
-        )
+        raise AnalyticsError(f"文件 {table.label} 缺少必需列 {', '.join(missing)}")
 
 
 def require_values(table: TextTable, column: str) -> None:
     for index, value in enumerate(table.column(column)):
         if value is None:
-            raise AnalyticsError(
-                f"文件 {table.label} {table.where(index)} 列 {column}: 值为空 "
-                f"(file {table.label} row {index + table.first_row} column {column} is empty)"
-            )
+            raise AnalyticsError(f"文件 {table.label} {table.where(index)} 列 {column}: 值为空")
 
 
 def normalise_person_ids(table: TextTable, column: str) -> list[str]:
@@ -170,8 +161,7 @@ def normalise_person_ids(table: TextTable, column: str) -> list[str]:
         text = re.sub(r"[\s-]", "", (value or "").translate(_FULL_WIDTH_DIGITS)).upper()
         if not PERSON_ID.match(text):
             raise AnalyticsError(
-                f"文件 {table.label} {table.where(index)} 列 {column}: {value!r} 不是 18 位公民身份号码 "
-                f"(file {table.label} row {table.row_number(index)} column {column}: not an 18-character ID)"
+                f"文件 {table.label} {table.where(index)} 列 {column}: {value!r} 不是 18 位公民身份号码"
             )
         values.append(text)
     return values

@@ -99,7 +99,7 @@ def load(path: Path) -> CategoryModel:
                 version=str(stored["version"]),
             )
     except (OSError, KeyError, ValueError) as error:
-        raise AnalyticsError(f"无法读取分类模型 {path.name}：{error} (cannot load the model)") from error
+        raise AnalyticsError(f"无法读取分类模型 {path.name}：{error}") from error
 
 
 def default_model_path() -> Path:

@@ -18,7 +18,7 @@ from lianqing.analytics.text.duplicates import CopyFinder
 from lianqing.analytics.text.normalize import clean, readable
 from lianqing.analytics.text.persons import persons
 
-UNREADABLE = "无法识别的内容 (cannot read this text)"
+UNREADABLE = "无法识别的内容"
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def load_model(path: Path | None = None) -> tuple[CategoryModel, str]:
         try:
             return load(path), ""
         except AnalyticsError as error:
-            return load(default_model_path()), f"{error}；已改用内置默认模型 (using the shipped default)"
+            return load(default_model_path()), f"{error}；已改用内置默认模型"
     return load(default_model_path()), ""
 
 

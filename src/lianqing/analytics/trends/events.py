@@ -38,7 +38,7 @@ class Events:
 def read_events_csv(path: Path) -> pa.Table:
     """Every cell as text, with the line number of each row."""
     if not path.is_file():
-        raise AnalyticsError(f"找不到事件文件 {path} (events file not found)")
+        raise AnalyticsError(f"找不到事件文件 {path}")
     try:
         table = pacsv.read_csv(
             path,
@@ -52,11 +52,11 @@ def read_events_csv(path: Path) -> pa.Table:
     except pa.ArrowInvalid as error:
         text = str(error)
         if "UTF8" in text or "utf8" in text or "UTF-8" in text:
-            raise AnalyticsError(f"{path.name}: 不是 UTF-8 编码的 CSV 文件 (not a UTF-8 CSV file)") from error
-        raise AnalyticsError(f"{path.name}: 无法按 CSV 读取：{text} (cannot be read as CSV)") from error
+            raise AnalyticsError(f"{path.name}: 不是 UTF-8 编码的 CSV 文件") from error
+        raise AnalyticsError(f"{path.name}: 无法按 CSV 读取：{text}") from error
     missing = [name for name in EVENT_COLUMNS if name not in table.column_names]
     if missing:
-        raise AnalyticsError(f"{path.name}: 缺少列 {', '.join(missing)} (missing columns)")
+        raise AnalyticsError(f"{path.name}: 缺少列 {', '.join(missing)}")
     table = table.select(list(EVENT_COLUMNS))
     for name in EVENT_COLUMNS:
         if not pa.types.is_string(table.schema.field(name).type):
@@ -80,14 +80,14 @@ _CHECKS_SQL = """
 CREATE TEMP TABLE checked AS
 SELECT line, event_id,
   CASE
-    WHEN event_id = '' THEN '缺少事件编号 (event_id is empty)'
-    WHEN day IS NULL THEN '日期无法识别，应为 YYYY-MM-DD (date is not YYYY-MM-DD): ' || raw_date
-    WHEN day > $as_of THEN '日期晚于截止日 ' || CAST($as_of AS VARCHAR) || ' (date after as_of)'
-    WHEN category = '' THEN '缺少问题类别 (category is empty)'
-    WHEN unit_code = '' AND region_code = '' THEN '单位和地区均为空 (neither unit_code nor region_code)'
+    WHEN event_id = '' THEN '缺少事件编号'
+    WHEN day IS NULL THEN '日期无法识别，应为 YYYY-MM-DD：' || raw_date
+    WHEN day > $as_of THEN '日期晚于截止日 ' || CAST($as_of AS VARCHAR)
+    WHEN category = '' THEN '缺少问题类别'
+    WHEN unit_code = '' AND region_code = '' THEN '单位和地区均为空'
     WHEN $check_units AND unit_code <> '' AND unit_code NOT IN (SELECT unit_code FROM known_units)
-      THEN '未知单位 ' || unit_code || ' (unknown unit)'
-    WHEN line IN (SELECT line FROM repeats) THEN '事件编号重复 (duplicate event_id)'
+      THEN '未知单位 ' || unit_code
+    WHEN line IN (SELECT line FROM repeats) THEN '事件编号重复'
   END AS reason,
   day, unit_code, category, region_code
 FROM (

@@ -80,11 +80,11 @@ def load_config(text: str | None = None) -> IndexConfig:
             unit_share_cap=float(raw.get("unit_share_cap", 30)),
         )
     except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as error:
-        raise AnalyticsError(f"廉情指数配置无效：{error} (invalid index configuration)") from error
+        raise AnalyticsError(f"廉情指数配置无效：{error}") from error
     if not config.green >= config.yellow >= config.orange:
-        raise AnalyticsError("廉情指数配置无效：颜色阈值应为 绿 ≥ 黄 ≥ 橙 (colour thresholds out of order)")
+        raise AnalyticsError("廉情指数配置无效：颜色阈值应为 绿 ≥ 黄 ≥ 橙")
     if any(i.points < 0 or i.cap < 0 for i in indicators.values()):
-        raise AnalyticsError("廉情指数配置无效：分值和上限不能为负 (negative points or cap)")
+        raise AnalyticsError("廉情指数配置无效：分值和上限不能为负")
     return config
 
 

@@ -15,11 +15,11 @@ from lianqing.core.roles import Role
 from ..access import commission_of
 from ..deadlines import add_months
 from ..errors import CaseError
-from ..models import FORM_OF_OUTCOME, Disposal, Kind, Outcome, Status
+from ..models import Disposal, Kind, Outcome, Status
 from ..registration import case_derive
 from ..time_limits import start_clock
 from .petition import start_handling_clock
-from .spec import LEAD_ROLES, TRIAL_ROLES, Facts, Place, Step, action, choice
+from .spec import LEAD_ROLES, TRIAL_ROLES, Facts, Place, Step, action, choice, conclude
 
 P, L, INV = Kind.PETITION, Kind.LEAD, Kind.INVESTIGATION
 S = Status
@@ -106,10 +106,7 @@ class RecordOutcome(Facts):
     def apply(self, step: Step) -> dict[str, Any]:
         case = step.case
         outcome = choice(Outcome, self.outcome, field="outcome", missing=_("请选择处置结果"))
-        case.outcome, case.form_level = outcome, FORM_OF_OUTCOME.get(outcome, 0)
-        case.result = self.result
-        case.status, case.concluded_at = Status.CONCLUDED, step.now
-        details: dict[str, Any] = {"outcome": outcome.value, "form": case.form_level}
+        details = conclude(case, step.now, outcome=outcome, result=self.result)
         if outcome == Outcome.INVESTIGATION:
             investigation = case_derive(
                 case=case, kind=Kind.INVESTIGATION, org=case.org, by=step.by, now=step.now
@@ -172,7 +169,4 @@ class RecordDecision(Facts):
         outcome = choice(Outcome, self.outcome, field="outcome", missing=_("请选择处分决定"))
         if not self.result.strip():
             raise CaseError(_("请填写处分决定内容"), field="result")
-        case.outcome, case.form_level = outcome, FORM_OF_OUTCOME.get(outcome, 0)
-        case.result = self.result.strip()
-        case.status, case.concluded_at = Status.CONCLUDED, step.now
-        return {"outcome": outcome.value, "form": case.form_level}
+        return conclude(case, step.now, outcome=outcome, result=self.result.strip())

@@ -14,7 +14,6 @@ from ..access import case_visible_to, commission_of
 from ..errors import CaseError
 from ..events import case_merged_in_event
 from ..models import (
-    FORM_OF_OUTCOME,
     AssignMode,
     AssignRoute,
     Case,
@@ -26,7 +25,7 @@ from ..models import (
 )
 from ..registration import case_derive
 from ..time_limits import start_clock
-from .spec import ASSIGN_ROLES, HANDLING_ROLES, INTAKE_ROLES, Facts, Place, Step, action, choice
+from .spec import ASSIGN_ROLES, HANDLING_ROLES, INTAKE_ROLES, Facts, Place, Step, action, choice, conclude
 
 P, L, INV = Kind.PETITION, Kind.LEAD, Kind.INVESTIGATION
 S = Status
@@ -215,13 +214,10 @@ class Conclude(Facts):
         outcome = choice(Outcome, self.outcome, field="outcome", missing=_("请选择处置结果"))
         if not self.result.strip():
             raise CaseError(_("请填写办理结果"), field="result")
-        case = step.case
-        case.disposal, case.outcome = disposal, outcome
-        case.form_level = FORM_OF_OUTCOME.get(case.outcome, 0)
-        case.result = self.result.strip()
-        case.status = Status.CONCLUDED
-        case.concluded_at = step.now
-        return {"disposal": case.disposal.value, "outcome": case.outcome.value, "form": case.form_level}
+        step.case.disposal = disposal
+        return {"disposal": disposal.value} | conclude(
+            step.case, step.now, outcome=outcome, result=self.result.strip()
+        )
 
 
 @action("notify", _lazy("告知受理情况"), kinds={P}, from_statuses={S.ACCEPTED, S.ASSIGNED, S.HANDLING},

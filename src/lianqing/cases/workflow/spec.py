@@ -20,7 +20,7 @@ from lianqing.core.models import User
 from lianqing.core.roles import Role
 
 from ..errors import CaseError
-from ..models import Case, TimeLimits
+from ..models import FORM_OF_OUTCOME, Case, Outcome, Status, TimeLimits
 
 
 class Place(StrEnum):
@@ -87,6 +87,15 @@ def choice(enum: type[E], value: str, *, field: str, missing: str) -> E:
         return enum(value)
     except ValueError as exc:
         raise CaseError(_("无法识别的选项“%(value)s”") % {"value": value}, field=field) from exc
+
+
+def conclude(case: Case, now: dt.datetime, *, outcome: Outcome, result: str) -> dict[str, Any]:
+    """办结 with a recorded outcome: its 四种形态 level follows from it, and the statistics count
+    it. The one place a petition's 办结, a lead's 处置结果 and a 处分决定 end a case."""
+    case.outcome, case.form_level = outcome, FORM_OF_OUTCOME.get(outcome, 0)
+    case.result = result
+    case.status, case.concluded_at = Status.CONCLUDED, now
+    return {"outcome": outcome.value, "form": case.form_level}
 
 
 def action(

@@ -25,5 +25,5 @@ class Command(BaseCommand):
         self.stdout.write(_("审计日志完好，共 %(n)d 条") % {"n": result.rows_checked})
         if action == "export-head":
             path = audit_head_export()
-            where = path if path else f"{head_dir()}（无新记录 / nothing new）"
+            where = path if path else f"{head_dir()}（无新记录）"
             self.stdout.write(_("链头已导出：%(where)s") % {"where": where})

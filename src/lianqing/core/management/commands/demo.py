@@ -25,23 +25,19 @@ def port_is_free(host: str, port: int) -> bool:
 
 
 class Command(BaseCommand):
-    help = "建立演示辖区并启动后台任务和网站 (set up the demo district, start the worker and the web server)"
+    help = "建立演示辖区并启动后台任务和网站"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--no-serve", action="store_true", help="只建立数据，不启动服务 (set up only)")
+        parser.add_argument("--no-serve", action="store_true", help="只建立数据，不启动服务")
 
     def handle(self, *args: Any, host: str, port: int, no_serve: bool, **options: Any) -> None:
         if settings.MODE != "demo":
-            raise CommandError(
-                "演示只能在演示模式下运行，请设置 LIANQING_MODE=demo (run the demo with LIANQING_MODE=demo)"
-            )
+            raise CommandError("演示只能在演示模式下运行，请设置 LIANQING_MODE=demo")
         if not no_serve and not port_is_free(host, port):
-            raise CommandError(
-                f"端口 {port} 已被占用，请用 PORT=其他端口 (port {port} is in use; pass another PORT)"
-            )
-        self.stdout.write(f"实例目录 (instance folder): {settings.HOME}")
+            raise CommandError(f"端口 {port} 已被占用，请用 PORT=其他端口")
+        self.stdout.write(f"实例目录: {settings.HOME}")
         call_command("migrate", interactive=False, verbosity=0)
         for app_config in apps.get_app_configs():
             if app_config.name.startswith("lianqing.") and module_has_submodule(app_config.module, "demo"):
@@ -49,7 +45,7 @@ class Command(BaseCommand):
         self.stdout.write(logins_table())
         if no_serve:
             return
-        self.stdout.write(f"\n网站 (web): http://{host}:{port}/staff/  — Ctrl-C 停止 (stop)\n")
+        self.stdout.write(f"\n网站: http://{host}:{port}/staff/  — Ctrl-C 停止\n")
         self._serve(host, port)
 
     def _serve(self, host: str, port: int) -> None:

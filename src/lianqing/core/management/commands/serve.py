@@ -14,7 +14,7 @@ ACCESS_LOG_FORMAT = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 
 class Command(BaseCommand):
-    help = "用 gunicorn 启动网站 (serve the web application with gunicorn)"
+    help = "用 gunicorn 启动网站"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -23,9 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
         if not port_is_free(host, port):
-            raise CommandError(f"端口 {port} 已被占用 (port {port} is in use)")
+            raise CommandError(f"端口 {port} 已被占用")
         if workers < 1:
-            raise CommandError("--workers 至少为 1 (--workers must be at least 1)")
+            raise CommandError("--workers 至少为 1")
         argv = [
             sys.executable, "-m", "gunicorn", "lianqing.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",

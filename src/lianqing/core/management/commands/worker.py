@@ -26,12 +26,10 @@ def _keep_daily_jobs_queued(stop: threading.Event) -> None:
 
 
 class Command(BaseCommand):
-    help = "运行后台任务，并安排每日任务 (run background tasks from the database queue and keep daily jobs queued)"
+    help = "运行后台任务，并安排每日任务"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--batch", action="store_true", help="处理完现有任务后退出 (run what is queued, then exit)"
-        )
+        parser.add_argument("--batch", action="store_true", help="处理完现有任务后退出")
         parser.add_argument("--interval", type=float, default=1.0)
 
     def handle(self, *args: Any, batch: bool, interval: float, **options: Any) -> None:

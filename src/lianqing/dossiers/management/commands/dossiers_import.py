@@ -15,17 +15,17 @@ from lianqing.leads.models import DataPackage
 
 
 class Command(BaseCommand):
-    help = "用数据包更新廉政档案 (update the cadre registry from a registered data package)"
+    help = "用数据包更新廉政档案"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("package_id", type=int, help="数据包编号 (package id, as on its page)")
+        parser.add_argument("package_id", type=int, help="数据包编号")
 
     def handle(self, *args: Any, package_id: int, **options: Any) -> None:
         package = DataPackage.objects.select_related("org").filter(pk=package_id).first()
         if package is None:
-            raise CommandError(f"没有编号为 {package_id} 的数据包 (no package {package_id})")
+            raise CommandError(f"没有编号为 {package_id} 的数据包")
         if "officials" not in package.datasets:
-            raise CommandError("数据包没有公职人员数据集 (the package has no officials dataset)")
+            raise CommandError("数据包没有公职人员数据集")
         run = RegistryImport.objects.create(
             package_id=package.pk, package_name=package.name, org=commission_of(package.org)
         )
