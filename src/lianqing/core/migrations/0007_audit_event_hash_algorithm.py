@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='auditevent',
             name='hash_algorithm',
-            field=models.CharField(default='sha256', editable=False, max_length=16),
+            field=models.CharField(db_default='sha256', default='sha256', editable=False, max_length=16),
         ),
     ]
