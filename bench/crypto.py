@@ -49,11 +49,15 @@ def _seal(suite: str, staff, identity: bytes, files: list[bytes]):
     public = bytes(report_key.public_key)
     identity_box = crypto.seal_content(scheme, public, crypto.pad(identity))
     sealed_files = [
-        (crypto.seal_content(scheme, public, data), crypto.seal_content(scheme, public, crypto.pad(b'{"name":"x.jpg"}')))
+        (
+            crypto.seal_content(scheme, public, data),
+            crypto.seal_content(scheme, public, crypto.pad(b'{"name":"x.jpg"}')),
+        )
         for data in files
     ]
     grants = [
-        crypto.seal_report_key(algorithm, bytes(private.public_key), bytes(report_key)) for private, algorithm in staff
+        crypto.seal_report_key(algorithm, bytes(private.public_key), bytes(report_key))
+        for private, algorithm in staff
     ]
     canonical = secrets.token_bytes(300)  # an audit row's canonical JSON
     if suite == "sm":
@@ -71,10 +75,12 @@ def _open(sealed, staff, identity: bytes, files: list[bytes]) -> None:
     grant_box, grant_algorithm = grants[0]
     report_private = crypto.report_private(scheme, crypto.unseal(recipient, grant_box, grant_algorithm))
     algorithm = crypto.content_algorithm(scheme)
-    assert crypto.unpad(crypto.unseal(report_private, identity_box, algorithm)) == identity
+    if crypto.unpad(crypto.unseal(report_private, identity_box, algorithm)) != identity:
+        raise SystemExit("the identity did not open to what was sealed")
     for (file_box, meta_box), data in zip(sealed_files, files, strict=True):
         crypto.unpad(crypto.unseal(report_private, meta_box, algorithm))
-        assert crypto.unseal(report_private, file_box, algorithm) == data
+        if crypto.unseal(report_private, file_box, algorithm) != data:
+            raise SystemExit("an attachment did not open to what was sealed")
 
 
 def main() -> None:
@@ -88,7 +94,10 @@ def main() -> None:
     files = [os.urandom(args.attachment_kb * 1024) for _ in range(args.attachments)]
     megabytes = args.reports * sum(len(f) for f in files) / 1e6
     rows = []
-    for suite, label in (("sodium", "libsodium (X25519, XSalsa20-Poly1305, SHA-256)"), ("sm", "国密 (SM2, SM4-GCM, SM3)")):
+    for suite, label in (
+        ("sodium", "libsodium (X25519, XSalsa20-Poly1305, SHA-256)"),
+        ("sm", "国密 (SM2, SM4-GCM, SM3)"),
+    ):
         staff = _staff_keys(suite, args.recipients)
         started = time.perf_counter()
         sealed = [_seal(suite, staff, identity, files) for _ in range(args.reports)]
@@ -112,7 +121,9 @@ def main() -> None:
             f"{args.reports / seal_s:>9.1f} {args.reports / open_s:>9.1f} {megabytes / seal_s:>10.1f} {megabytes / open_s:>10.1f}"
         )
     base, sm = rows
-    print(f"国密 / libsodium: sealing {sm[1] / base[1]:.1f}×, opening {sm[2] / base[2]:.1f}×; peak memory {peak_mb:.0f} MB")
+    print(
+        f"国密 / libsodium: sealing {sm[1] / base[1]:.1f}×, opening {sm[2] / base[2]:.1f}×; peak memory {peak_mb:.0f} MB"
+    )
     print("load:", Path("/proc/loadavg").read_text().split()[:3])
 
 

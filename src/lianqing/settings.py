@@ -210,7 +210,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "lianqing.core.hashers.PBKDF2SM3PasswordHasher",
 ]
-if PASSPHRASE_KDF == "pbkdf2-sm3":  # the operator's choice: new password hashes PBKDF2-SM3
+# The operator's choice of PBKDF2-SM3: new password hashes use it; older ones still verify.
+if PASSPHRASE_KDF == "pbkdf2-sm3":  # noqa: S105 (a name, not a secret)
     PASSWORD_HASHERS.insert(0, PASSWORD_HASHERS.pop())
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

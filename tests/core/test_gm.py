@@ -20,7 +20,7 @@ def test_sm3_and_sm4_match_the_standards_examples():
     # GB/T 32905-2016 example 1 and GB/T 32907-2016 example 1
     assert gm.sm3(b"abc").hex() == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
     key = bytes.fromhex("0123456789abcdeffedcba9876543210")
-    encryptor = Cipher(algorithms.SM4(key), modes.ECB()).encryptor()
+    encryptor = Cipher(algorithms.SM4(key), modes.ECB()).encryptor()  # noqa: S305 (the standard's one-block example)
     assert (encryptor.update(key) + encryptor.finalize()).hex() == "681edf34d206965e86b3e94f536e4246"
 
 
@@ -56,7 +56,9 @@ def test_sm2_signatures_verify_here_and_in_gmssl_and_fail_on_other_data():
     assert gm.sm2_verify(public, b"audit head", signature)
     assert not gm.sm2_verify(public, b"audit heat", signature)
     assert not gm.sm2_verify(bytes(gm.Sm2PrivateKey.generate().public_key), b"audit head", signature)
-    assert gm_sm2.CryptSM2(private_key="", public_key=public.hex()).verify_with_sm3(signature.hex(), b"audit head")
+    assert gm_sm2.CryptSM2(private_key="", public_key=public.hex()).verify_with_sm3(
+        signature.hex(), b"audit head"
+    )
 
 
 def test_pbkdf2_sm3_password_hasher(settings):
@@ -93,7 +95,8 @@ def test_a_chain_written_under_both_suites_verifies_and_each_row_names_its_hash(
         "sm3",
         "sm3",
     ]
-    assert sm_head is not None and json.loads(sm_head.read_text())["algorithm"] == "sm2-sm3"
+    assert sm_head is not None
+    assert json.loads(sm_head.read_text())["algorithm"] == "sm2-sm3"
     assert [getattr(h, "algorithm", None) for h in exported_heads()] == ["hmac-sha256", "sm2-sm3"]
     audit_files.CRYPTO_SUITE = "sodium"  # switched back: everything still verifies
     assert audit_verify().ok
@@ -104,11 +107,13 @@ def test_a_forged_sm2_head_is_found(audit_files):
     audit_files.CRYPTO_SUITE = "sm"
     _rows(3)
     path = audit_head_export()
-    assert path is not None and audit_verify().ok
+    assert path is not None
+    assert audit_verify().ok
     data = json.loads(path.read_text())
     forger = gm.Sm2PrivateKey.generate()  # someone without the audit key signs a head of their own
     data.update(public_key=bytes(forger.public_key).hex(), hash="f" * 64)
     path.chmod(0o600)
     path.write_text(json.dumps(data))
     result = audit_verify()
-    assert not result.ok and "签名不符" in result.reason
+    assert not result.ok
+    assert "签名不符" in result.reason

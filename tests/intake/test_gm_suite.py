@@ -42,7 +42,11 @@ def _read_all(report: Report, user) -> tuple[str, bytes]:
     private = staff_key_unlock(user=user, passphrase=PASSPHRASE)
     report.identity_requests.get_or_create(
         requested_by=user,
-        defaults={"reason": "核实", "status": IdentityRequestStatus.APPROVED, "created_at": report.received_at},
+        defaults={
+            "reason": "核实",
+            "status": IdentityRequestStatus.APPROVED,
+            "created_at": report.received_at,
+        },
     )
     identity = report_identity_read(report=report, private_key=private, user=user)
     data = attachment_read(attachment=report.attachments.first(), private_key=private, user=user).data
@@ -68,9 +72,11 @@ def test_a_report_sealed_in_one_suite_is_read_after_switching(
     new_report = Report.objects.get(pk=new.report.pk)
     assert new_report.key_scheme != old_report.key_scheme
     name, data = _read_all(old_report, keeper())
-    assert name == REPORTER_NAME and data.startswith(b"\xff\xd8")  # a JPEG, opened
+    assert name == REPORTER_NAME
+    assert data.startswith(b"\xff\xd8")  # a JPEG, opened
     name, data = _read_all(new_report, keeper())
-    assert name == REPORTER_NAME and data.startswith(b"\xff\xd8")
+    assert name == REPORTER_NAME
+    assert data.startswith(b"\xff\xd8")
     # the receipt of the report filed before the switch still finds it
     assert report_find_by_receipt(code_text=old.receipt_code, client="gm") == old_report
     assert report_find_by_receipt(code_text=new.receipt_code, client="gm") == new_report

@@ -82,7 +82,9 @@ def _signature_holds(key: AuditKey, head: ExportedHead) -> bool:
             signature = bytes.fromhex(head.signature)
         except ValueError:
             return False
-        return head.public_key == public.hex() and gm.sm2_verify(public, _canonical(head.payload()), signature)
+        return head.public_key == public.hex() and gm.sm2_verify(
+            public, _canonical(head.payload()), signature
+        )
     if head.algorithm != HMAC_SHA256:
         return False
     return hmac.compare_digest(_sign(key, head.payload()), head.signature)

@@ -20,7 +20,7 @@ class PBKDF2SM3PasswordHasher(PBKDF2PasswordHasher):
     digest = hashlib.sha256  # unused: encode() below derives with SM3
 
     def encode(self, password: str, salt: str, iterations: int | None = None) -> str:
-        self._check_encode_args(password, salt)
+        self._check_encode_args(password, salt)  # type: ignore[attr-defined]
         iterations = iterations or self.iterations
         derived = gm.pbkdf2_sm3(password.encode(), salt.encode(), iterations, 32)
         return f"{self.algorithm}${iterations}${salt}${base64.b64encode(derived).decode('ascii').strip()}"

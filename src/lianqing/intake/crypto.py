@@ -90,7 +90,9 @@ def report_scheme() -> str:
 
 def content_algorithm(key_scheme: str) -> str:
     """How the identity, attachments and file names of a report of `key_scheme` are sealed."""
-    return {REPORT_KEYPAIR_SM2: SM2_ENVELOPE, LEGACY_COMMISSION: LEGACY_COMMISSION}.get(key_scheme, SEALED_BOX)
+    return {REPORT_KEYPAIR_SM2: SM2_ENVELOPE, LEGACY_COMMISSION: LEGACY_COMMISSION}.get(
+        key_scheme, SEALED_BOX
+    )
 
 
 def seal_content(key_scheme: str, public_key: bytes, data: bytes) -> bytes:

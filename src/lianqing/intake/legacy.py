@@ -37,7 +37,9 @@ def legacy_report_migrate(*, report: Report, commission_key: PrivateKey) -> int:
     try:
         with transaction.atomic():
             if report.identity_box is not None:
-                report.identity_box = _reseal(commission_key, bytes(report.identity_box), public, scheme, padded=True)
+                report.identity_box = _reseal(
+                    commission_key, bytes(report.identity_box), public, scheme, padded=True
+                )
             report.key_scheme = scheme
             report.public_key = public
             report.save(update_fields=["identity_box", "key_scheme", "public_key"])
@@ -46,7 +48,9 @@ def legacy_report_migrate(*, report: Report, commission_key: PrivateKey) -> int:
                 new_name = storage.pending_write(crypto.seal_content(scheme, public, data))
                 old_name = attachment.storage_name
                 written.append((old_name, new_name))
-                attachment.meta_box = _reseal(commission_key, bytes(attachment.meta_box), public, scheme, padded=True)
+                attachment.meta_box = _reseal(
+                    commission_key, bytes(attachment.meta_box), public, scheme, padded=True
+                )
                 attachment.storage_name = new_name
                 attachment.algorithm = crypto.content_algorithm(scheme)
                 attachment.save(update_fields=["meta_box", "storage_name", "algorithm"])

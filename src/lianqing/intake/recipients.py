@@ -86,7 +86,9 @@ def staff_key_open(key: StaffKey, passphrase: str) -> crypto.AnyPrivateKey:
         raise IntakeError(_("个人解密口令不正确"), field="passphrase") from None
 
 
-def staff_key_unlock(*, user: User, passphrase: str, request: HttpRequest | None = None) -> crypto.AnyPrivateKey:
+def staff_key_unlock(
+    *, user: User, passphrase: str, request: HttpRequest | None = None
+) -> crypto.AnyPrivateKey:
     """Open the user's own private key; every attempt is audited."""
     if not may_unlock(user):
         raise IntakeError(_("您没有查看举报人信息的权限"))

@@ -86,7 +86,9 @@ class ReporterIdentityView:
     phone: str
 
 
-def _report_private_key(*, report: Report, private_key: crypto.AnyPrivateKey, user: User) -> crypto.AnyPrivateKey:
+def _report_private_key(
+    *, report: Report, private_key: crypto.AnyPrivateKey, user: User
+) -> crypto.AnyPrivateKey:
     if report.key_scheme == crypto.LEGACY_COMMISSION:
         raise IntakeError(_("这份举报仍由旧的机关密钥加密，请管理员运行 lianqing intake_keys migrate"))
     return crypto.report_private(
@@ -105,9 +107,13 @@ def report_identity_read(
     if approval is None:
         return None
     report_private = _report_private_key(report=report, private_key=private_key, user=user)
-    data = json.loads(crypto.unpad(
-            crypto.unseal(report_private, bytes(report.identity_box), crypto.content_algorithm(report.key_scheme))
-        ))
+    data = json.loads(
+        crypto.unpad(
+            crypto.unseal(
+                report_private, bytes(report.identity_box), crypto.content_algorithm(report.key_scheme)
+            )
+        )
+    )
     events.identity_read(user=user, report=report, request_id=approval.pk, request=request)
     return ReporterIdentityView(name=data["name"], id_number=data["id_number"], phone=data["phone"])
 
@@ -159,7 +165,11 @@ def attachment_names(
 
 
 def attachment_read(
-    *, attachment: Attachment, private_key: crypto.AnyPrivateKey, user: User, request: HttpRequest | None = None
+    *,
+    attachment: Attachment,
+    private_key: crypto.AnyPrivateKey,
+    user: User,
+    request: HttpRequest | None = None,
 ) -> AttachmentContent:
     """Decrypt one attachment for a staff member; audited."""
     report_private = _report_private_key(report=attachment.report, private_key=private_key, user=user)

@@ -379,7 +379,9 @@ def report_find_by_receipt(*, code_text: str, client: str) -> Report | None:
     """The report of a receipt code, or None. Same work and answer for unknown and mistyped codes."""
     rate_limit_hit(client, scope="receipt", limit=conf.receipt_attempts_per_hour())
     code = receipt_normalise(code_text)
-    report = Report.objects.filter(receipt_lookup__in=receipt_lookup_candidates(code)).first() if code else None
+    report = (
+        Report.objects.filter(receipt_lookup__in=receipt_lookup_candidates(code)).first() if code else None
+    )
     ok = receipt_verify(report.receipt_hash if report else None, code)
     return report if ok else None
 
