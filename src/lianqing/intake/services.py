@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 
-import nacl.exceptions
-import nacl.secret
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -100,10 +98,6 @@ def receiving_org() -> Org:
     if org is None:
         raise IntakeError(_("尚未设置受理举报的纪委监委，暂时无法受理"))
     return org
-
-
-def _receipt_box_key(nonce: str) -> bytes:
-    return hashlib.blake2b(nonce.encode(), digest_size=32, person=b"intake-receipt").digest()
 
 
 def _sealer(report: Report | None, public_key: bytes | None = None) -> Callable[[bytes], bytes]:
@@ -198,8 +192,8 @@ def _repeat_of(key: str, nonce: str) -> SubmitResult | None:
     if report is None:
         return None
     try:
-        code = nacl.secret.SecretBox(_receipt_box_key(nonce)).decrypt(bytes(report.receipt_box)).decode()
-    except (nacl.exceptions.CryptoError, ValueError):
+        code = crypto.receipt_box_open(nonce, bytes(report.receipt_box))
+    except (IntakeError, ValueError):
         raise IntakeError(
             _("这份举报已经提交成功，回执码已在当时显示"),
             field="token",
@@ -316,7 +310,7 @@ def _report_create(
         receipt_lookup=receipt_lookup_digest(receipt),
         receipt_hash=hashed,
         submission_key=key,
-        receipt_box=bytes(nacl.secret.SecretBox(_receipt_box_key(nonce)).encrypt(receipt.encode())),
+        receipt_box=crypto.receipt_box_seal(nonce, receipt),
         channel=channel,
         received_at=now,
     )
