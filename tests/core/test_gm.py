@@ -37,7 +37,8 @@ def test_sm4_gcm_round_trip_and_a_flipped_bit_is_refused():
 def test_sm2_encryption_interoperates_with_another_implementation():
     private = gm.Sm2PrivateKey.generate()
     public = bytes(private.public_key)
-    other = gm_sm2.CryptSM2(private_key=private.raw.hex(), public_key=public.hex(), mode=1)  # C1C3C2
+    other = gm_sm2.CryptSM2(private_key=private.raw.hex(), public_key="11" * 64, mode=1)  # C1C3C2
+    other.public_key = public.hex()  # after construction: its lstrip("04") would eat some keys' digits
     assert other.decrypt(gm.sm2_encrypt(public, b"the report key")) == b"the report key"
     assert gm.sm2_decrypt(private, other.encrypt(b"from gmssl")) == b"from gmssl"
     box = gm.sm2_encrypt(public, b"the report key")
@@ -59,6 +60,15 @@ def test_sm2_signatures_verify_here_and_in_gmssl_and_fail_on_other_data():
     assert gm_sm2.CryptSM2(private_key="", public_key=public.hex()).verify_with_sm3(
         signature.hex(), b"audit head"
     )
+
+
+def test_a_public_key_beginning_with_04_signs_and_verifies():
+    """gmssl's constructor strips "04" with lstrip, eating such a key's own digits (1 key in 256)."""
+    private = gm.Sm2PrivateKey((11).to_bytes(32, "big"))
+    assert private.public_key.raw.hex().startswith("04")
+    signature = gm.sm2_sign(private, b"audit head")
+    assert gm.sm2_verify(bytes(private.public_key), b"audit head", signature)
+    assert gm.sm2_decrypt(private, gm.sm2_encrypt(bytes(private.public_key), b"key")) == b"key"
 
 
 def test_pbkdf2_sm3_password_hasher(settings):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac as std_hmac
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -96,9 +97,18 @@ def _scalar() -> int:
     return secrets.randbelow(_N - 1) + 1
 
 
+def _curve(private_hex: str, public_hex: str) -> gm_sm2.CryptSM2:
+    """gmssl's SM2 object. The public key is set after construction: its constructor strips a
+    "04" prefix with `lstrip("04")`, which also eats the key's own leading 0 and 4 digits (one
+    key in 256 begins with "04")."""
+    curve = gm_sm2.CryptSM2(private_key=private_hex, public_key="11" * SM2_PUBLIC_BYTES)
+    curve.public_key = public_hex
+    return curve
+
+
 def _mul(k: int, point_hex: str) -> str:
     # gmssl's scalar multiplication; the curve object needs no key for it.
-    result: str = gm_sm2.CryptSM2(private_key="", public_key="00" * SM2_PUBLIC_BYTES)._kg(k, point_hex)
+    result: str = _curve("", "00" * SM2_PUBLIC_BYTES)._kg(k, point_hex)
     return result
 
 
@@ -130,7 +140,7 @@ class Sm2PrivateKey:
     def __bytes__(self) -> bytes:
         return self.raw
 
-    @property
+    @cached_property  # a point multiplication: computed once per key object
     def public_key(self) -> Sm2PublicKey:
         return Sm2PublicKey(bytes.fromhex(_mul(int.from_bytes(self.raw, "big"), _G)))
 
@@ -184,7 +194,7 @@ def envelope_open(private_key: Sm2PrivateKey, box: bytes) -> bytes:
 
 def sm2_sign(private_key: Sm2PrivateKey, data: bytes) -> bytes:
     """SM2-with-SM3 signature r || s (64 bytes)."""
-    signer = gm_sm2.CryptSM2(private_key=private_key.raw.hex(), public_key=private_key.public_key.raw.hex())
+    signer = _curve(private_key.raw.hex(), private_key.public_key.raw.hex())
     while True:
         signature = signer.sign_with_sm3(data, f"{_scalar():064x}")
         if signature:
@@ -198,7 +208,7 @@ def sm2_verify(public_key: bytes, data: bytes, signature: bytes) -> bool:
     r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
     if not (1 <= r < _N and 1 <= s < _N):
         return False
-    verifier = gm_sm2.CryptSM2(private_key="", public_key=point.hex())
+    verifier = _curve("", point.hex())
     return bool(verifier.verify_with_sm3(signature.hex(), data))
 
 
