@@ -12,7 +12,7 @@ TARGET := .$(if $(EXTRAS),[$(EXTRAS)])
 # A folder of wheels made by `make wheelhouse`: `make install WHEELHOUSE=DIR` installs from it alone.
 WHEELHOUSE ?=
 
-.PHONY: install demo test lint typecheck migrations-check test-databases test-sqlite test-postgres messages wheelhouse
+.PHONY: install demo test lint typecheck migrations-check test-databases test-sqlite test-postgres test-sm test-sm-full messages wheelhouse
 
 install: $(VENV)/.installed
 
@@ -36,7 +36,7 @@ wheelhouse:
 demo: install
 	LIANQING_MODE=demo $(BIN)/lianqing demo --port $(PORT)
 
-test: install lint typecheck migrations-check test-databases
+test: install lint typecheck migrations-check test-databases test-sm
 
 # The two passes share nothing (each has its own database, browser and temporary folders), so they run
 # side by side, each line marked with its database; the target fails if either pass fails.
@@ -48,6 +48,17 @@ test-databases:
 	sqlite=$$(cat $$rcs/sqlite); postgres=$$(cat $$rcs/postgres); rm -rf $$rcs; \
 	echo "SQLite pass: exit $$sqlite; PostgreSQL pass: exit $$postgres"; \
 	test "$$sqlite" = 0 && test "$$postgres" = 0
+
+# The 国密 suite (LIANQING_CRYPTO=sm, docs/crypto.md): the tests that seal, open, chain and sign run
+# again with it (a few minutes); `make test-sm-full` runs the whole intake, cases and core suites.
+SM_TESTS = tests/intake/test_keys.py tests/intake/test_identity.py tests/intake/test_custodian.py \
+	tests/intake/test_at_rest.py tests/cases/test_register_named.py tests/core/test_audit.py \
+	tests/core/test_audit_keyed.py
+test-sm:
+	env -u DATABASE_URL LIANQING_CRYPTO=sm $(BIN)/pytest -q $(SM_TESTS)
+
+test-sm-full:
+	LIANQING_CRYPTO=sm $(BIN)/pytest -m "not spark and not offline_install and not e2e" tests/intake tests/cases tests/core
 
 lint:
 	$(BIN)/ruff check src tests $(wildcard bench)

@@ -180,6 +180,22 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cryptographic suite of new objects (docs/security.md, 国密): "sodium" (libsodium, the
+# default) or "sm" (SM2/SM3/SM4). Every stored object records its algorithm, so a switch leaves
+# what was sealed before readable. Passwords, receipts and personal passphrases keep argon2id
+# unless LIANQING_PASSPHRASE_KDF=pbkdf2-sm3.
+CRYPTO_SUITE = env("LIANQING_CRYPTO", "sodium").lower()
+if CRYPTO_SUITE not in {"sodium", "sm"}:
+    raise ImproperlyConfigured(
+        f"LIANQING_CRYPTO 只能是 sodium 或 sm，而不是 {CRYPTO_SUITE!r} (LIANQING_CRYPTO must be sodium or sm)"
+    )
+PASSPHRASE_KDF = env("LIANQING_PASSPHRASE_KDF", "argon2id").lower()
+if PASSPHRASE_KDF not in {"argon2id", "pbkdf2-sm3"}:
+    raise ImproperlyConfigured(
+        f"LIANQING_PASSPHRASE_KDF 只能是 argon2id 或 pbkdf2-sm3，而不是 {PASSPHRASE_KDF!r}"
+        " (LIANQING_PASSPHRASE_KDF must be argon2id or pbkdf2-sm3)"
+    )
+
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -188,7 +204,11 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "lianqing.core.hashers.PBKDF2SM3PasswordHasher",
 ]
+# The operator's choice of PBKDF2-SM3: new password hashes use it; older ones still verify.
+if PASSPHRASE_KDF == "pbkdf2-sm3":  # noqa: S105 (a name, not a secret)
+    PASSWORD_HASHERS.insert(0, PASSWORD_HASHERS.pop())
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

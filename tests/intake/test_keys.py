@@ -79,8 +79,9 @@ def test_each_report_is_sealed_to_every_recipient_of_the_commission_and_nobody_e
         report = _submit()
     holders = set(report.recipients.values_list("staff_key__user__username", flat=True))
     assert holders == {"keeper", leader.username}  # 信访 and 领导 of the receiving commission
-    assert all(r.algorithm == crypto.SEALED_BOX for r in report.recipients.all())
-    assert report.key_scheme == crypto.REPORT_KEYPAIR
+    grant = crypto.SM2_ENCRYPT if crypto.suite_is_sm() else crypto.SEALED_BOX  # LIANQING_CRYPTO
+    assert all(r.algorithm == grant for r in report.recipients.all())
+    assert report.key_scheme == crypto.report_scheme()
     assert _reads(keeper(), report)
     assert _reads(leader, report)
     # a 信访 of a township, a 案管 and an administrator hold nothing: no single password opens it
@@ -174,7 +175,8 @@ def test_a_database_dump_holds_no_key_that_opens_a_report(intake_env, django_cap
     private = unlock(keeper())
     dump = _dump_database()
     assert bytes(private) not in dump  # the recipient's private key is stored only wrapped
-    report_private = crypto.unseal_with(private, bytes(report.recipients.get().sealed_key))
+    grant = report.recipients.get()
+    report_private = crypto.unseal(private, bytes(grant.sealed_key), grant.algorithm)
     assert report_private not in dump  # the report's key is stored only sealed
     assert REPORTER_NAME.encode() not in dump
 
@@ -186,8 +188,9 @@ def test_identity_length_does_not_leak(intake_env):
             name="阿卜杜热合曼·买买提艾力·库尔班江", id_number=REPORTER_ID, phone="0531-87654321"
         )
     )
-    public = crypto.report_keypair_new().public_key
-    assert len(crypto.seal_to(bytes(public), short)) == len(crypto.seal_to(bytes(public), long))
+    public = bytes(crypto.report_keypair_new().public_key)
+    scheme = crypto.report_scheme()
+    assert len(crypto.seal_content(scheme, public, short)) == len(crypto.seal_content(scheme, public, long))
     assert crypto.unpad(short).decode().count("王一") == 1
 
 
@@ -207,7 +210,7 @@ def test_legacy_reports_move_to_the_current_recipients(
     assert "已迁移 1 份举报" in capsys.readouterr().out
     # Then the current recipients read it, the old sealed files are shredded
     report.refresh_from_db()
-    assert report.key_scheme == crypto.REPORT_KEYPAIR
+    assert report.key_scheme == crypto.report_scheme()
     assert _reads(keeper(), report)
     user = keeper()
     names = attachment_names(
@@ -216,7 +219,9 @@ def test_legacy_reports_move_to_the_current_recipients(
     assert sorted(names.values()) == ["旧照片.jpg", "材料.pdf"]
     _, committed = storage.stored_names()
     assert not old_files & committed
-    assert set(report.attachments.values_list("algorithm", flat=True)) == {crypto.SEALED_BOX}
+    assert set(report.attachments.values_list("algorithm", flat=True)) == {
+        crypto.content_algorithm(report.key_scheme)
+    }
 
 
 def _make_legacy(report: Report) -> None:

@@ -16,16 +16,25 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianqing.core import gm
 from lianqing.core.audit_key import AuditKey, audit_key_get
 from lianqing.core.models import AuditAction, AuditChainHead, AuditEvent, User
 from lianqing.core.network import client_address
 
 GENESIS_HASH = "0" * 64
+SHA256 = "sha256"
+SM3 = "sm3"
+
+
+def chain_algorithm() -> str:
+    """The hash family of rows written now: SM3 under LIANQING_CRYPTO=sm, else SHA-256."""
+    return SM3 if getattr(settings, "CRYPTO_SUITE", "sodium") == "sm" else SHA256
 
 
 def _row_hash(event: AuditEvent, key: AuditKey) -> str:
@@ -42,6 +51,10 @@ def _row_hash(event: AuditEvent, key: AuditKey) -> str:
         event.prev_hash,
     ]
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    if event.hash_algorithm == SM3:
+        if event.seq < key.from_seq:
+            return gm.sm3(canonical).hex()
+        return gm.hmac_sm3(key.secret, canonical).hex()
     if event.seq < key.from_seq:  # written before the installation had a key: plain SHA-256
         return hashlib.sha256(canonical).hexdigest()
     return hmac.new(key.secret, canonical, hashlib.sha256).hexdigest()
@@ -92,6 +105,7 @@ def audit_record(
             details=details or {},
             ip_address=client_ip(request),
             prev_hash=head.last_hash,
+            hash_algorithm=chain_algorithm(),
         )
         event.hash = _row_hash(event, key)
         event.save()

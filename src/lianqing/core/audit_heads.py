@@ -7,6 +7,10 @@ append-only mount, a folder synced off the machine): whoever rewrites the databa
 faces the heads. `audit_verify` checks that every head's signature holds and that its row is
 still there with the same hash, so a deleted row with a re-hashed tail is found even by someone
 who has the key.
+
+Under LIANQING_CRYPTO=sm a head is signed with SM2 (SM2-with-SM3) by a key derived from the audit
+key, and the file carries `algorithm: "sm2-sm3"` and the public key, so an assessor can check it
+with any SM2 tool; heads exported before keep their HMAC-SHA256 and are checked as such.
 """
 
 from __future__ import annotations
@@ -22,10 +26,13 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianqing.core import gm
 from lianqing.core.audit_key import AuditKey, audit_key_get
 from lianqing.core.models import AuditChainHead, AuditEvent
 
 PREFIX = "audit-head-"
+HMAC_SHA256 = "hmac-sha256"
+SM2_SM3 = "sm2-sm3"
 
 
 @dataclass(frozen=True)
@@ -36,23 +43,51 @@ class ExportedHead:
     from_seq: int
     exported_at: str
     signature: str
+    algorithm: str = HMAC_SHA256
+    public_key: str = ""
 
     def payload(self) -> dict[str, object]:
-        return {
+        payload: dict[str, object] = {
             "seq": self.seq,
             "hash": self.hash,
             "from_seq": self.from_seq,
             "exported_at": self.exported_at,
         }
+        if self.algorithm != HMAC_SHA256:  # heads from before the SM suite keep their payload
+            payload.update(algorithm=self.algorithm, public_key=self.public_key)
+        return payload
 
 
 def head_dir() -> Path:
     return Path(settings.AUDIT_HEAD_DIR)
 
 
+def _canonical(payload: dict[str, object]) -> bytes:
+    return b"audit-head:" + json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+
+
 def _sign(key: AuditKey, payload: dict[str, object]) -> str:
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
-    return hmac.new(key.secret, b"audit-head:" + canonical, hashlib.sha256).hexdigest()
+    return hmac.new(key.secret, _canonical(payload), hashlib.sha256).hexdigest()
+
+
+def head_signing_key(key: AuditKey) -> gm.Sm2PrivateKey:
+    """The SM2 key that signs heads under the SM suite, derived from the audit key."""
+    return gm.sm2_key_from_secret(key.secret, b"audit-head-sm2")
+
+
+def _signature_holds(key: AuditKey, head: ExportedHead) -> bool:
+    if head.algorithm == SM2_SM3:
+        public = bytes(head_signing_key(key).public_key)
+        try:
+            signature = bytes.fromhex(head.signature)
+        except ValueError:
+            return False
+        return head.public_key == public.hex() and gm.sm2_verify(
+            public, _canonical(head.payload()), signature
+        )
+    if head.algorithm != HMAC_SHA256:
+        return False
+    return hmac.compare_digest(_sign(key, head.payload()), head.signature)
 
 
 def exported_heads_exist() -> bool:
@@ -77,6 +112,8 @@ def exported_heads() -> list[ExportedHead | Path]:
                     from_seq=int(data["from_seq"]),
                     exported_at=str(data["exported_at"]),
                     signature=str(data["signature"]),
+                    algorithm=str(data.get("algorithm", HMAC_SHA256)),
+                    public_key=str(data.get("public_key", "")),
                 )
             )
         except (ValueError, KeyError, TypeError):
@@ -104,7 +141,13 @@ def audit_head_export() -> Path | None:
         "from_seq": key.from_seq,
         "exported_at": exported_at,
     }
-    content = json.dumps({**payload, "signature": _sign(key, payload)}, indent=1)
+    if getattr(settings, "CRYPTO_SUITE", "sodium") == "sm":
+        signer = head_signing_key(key)
+        payload.update(algorithm=SM2_SM3, public_key=bytes(signer.public_key).hex())
+        signature = gm.sm2_sign(signer, _canonical(payload)).hex()
+    else:
+        signature = _sign(key, payload)
+    content = json.dumps({**payload, "signature": signature}, indent=1)
     folder = head_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
@@ -128,7 +171,7 @@ def heads_check(*, key: AuditKey, last_seq: int) -> tuple[int, str] | None:
     for head in exported_heads():
         if isinstance(head, Path):
             return 0, _("导出的链头文件无法读取：%(name)s") % {"name": head.name}
-        if not hmac.compare_digest(_sign(key, head.payload()), head.signature):
+        if not _signature_holds(key, head):
             return head.seq, (
                 _("导出的链头 %(name)s 签名不符：密钥被更换或链头被伪造") % {"name": head.path.name}
             )

@@ -118,6 +118,9 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False)
+    # The hash family of `hash` (core.audit): "sha256" (HMAC-SHA256, plain SHA-256 before the key)
+    # or "sm3" (HMAC-SM3 / SM3, written under LIANQING_CRYPTO=sm). Each row keeps its own.
+    hash_algorithm = models.CharField(max_length=16, default="sha256", db_default="sha256", editable=False)
 
     class Meta:
         verbose_name = _("审计记录")

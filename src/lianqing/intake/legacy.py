@@ -20,9 +20,9 @@ from lianqing.intake.models import Report
 from lianqing.intake.recipients import grants_create, recipient_keys_for
 
 
-def _reseal(old: PrivateKey, box: bytes, seal_to: bytes, *, padded: bool) -> bytes:
+def _reseal(old: PrivateKey, box: bytes, seal_to: bytes, scheme: str, *, padded: bool) -> bytes:
     plain = keys.unseal(old, box)
-    return crypto.seal_to(seal_to, crypto.pad(plain) if padded else plain)
+    return crypto.seal_content(scheme, seal_to, crypto.pad(plain) if padded else plain)
 
 
 def legacy_report_migrate(*, report: Report, commission_key: PrivateKey) -> int:
@@ -32,22 +32,27 @@ def legacy_report_migrate(*, report: Report, commission_key: PrivateKey) -> int:
         raise IntakeError(_("网络举报 #%(pk)d 还没有接收人") % {"pk": report.pk})
     report_key = crypto.report_keypair_new()
     public = bytes(report_key.public_key)
+    scheme = crypto.report_scheme_of(report_key)
     written: list[tuple[str, str]] = []
     try:
         with transaction.atomic():
             if report.identity_box is not None:
-                report.identity_box = _reseal(commission_key, bytes(report.identity_box), public, padded=True)
-            report.key_scheme = crypto.REPORT_KEYPAIR
+                report.identity_box = _reseal(
+                    commission_key, bytes(report.identity_box), public, scheme, padded=True
+                )
+            report.key_scheme = scheme
             report.public_key = public
             report.save(update_fields=["identity_box", "key_scheme", "public_key"])
             for attachment in report.attachments.all():
                 data = keys.unseal(commission_key, storage.stored_read(attachment.storage_name))
-                new_name = storage.pending_write(crypto.seal_to(public, data))
+                new_name = storage.pending_write(crypto.seal_content(scheme, public, data))
                 old_name = attachment.storage_name
                 written.append((old_name, new_name))
-                attachment.meta_box = _reseal(commission_key, bytes(attachment.meta_box), public, padded=True)
+                attachment.meta_box = _reseal(
+                    commission_key, bytes(attachment.meta_box), public, scheme, padded=True
+                )
                 attachment.storage_name = new_name
-                attachment.algorithm = crypto.SEALED_BOX
+                attachment.algorithm = crypto.content_algorithm(scheme)
                 attachment.save(update_fields=["meta_box", "storage_name", "algorithm"])
                 transaction.on_commit(partial(storage.pending_commit, new_name))
                 transaction.on_commit(partial(storage.stored_shred, old_name))

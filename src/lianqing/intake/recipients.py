@@ -16,7 +16,6 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from nacl.public import PrivateKey
 
 from lianqing.core.access import jurisdiction_root
 from lianqing.core.models import Org, User
@@ -71,19 +70,8 @@ def _passphrase_problem(user: User, passphrase: str) -> str:
     return ""
 
 
-def _wrap(private: PrivateKey, passphrase: str) -> dict[str, object]:
-    cost = crypto.kdf_cost()
-    salt = crypto.salt_new()
-    return {
-        "public_key": bytes(private.public_key),
-        "wrapped_private_key": crypto.secret_encrypt(
-            crypto.passphrase_key(passphrase, salt, cost), bytes(private)
-        ),
-        "salt": salt,
-        "opslimit": cost.opslimit,
-        "memlimit": cost.memlimit,
-        "algorithm": crypto.ARGON2ID_SECRETBOX,
-    }
+def _wrap(private: crypto.AnyPrivateKey, passphrase: str) -> dict[str, object]:
+    return crypto.staff_key_wrap(private, passphrase)
 
 
 @transaction.atomic
@@ -96,22 +84,29 @@ def staff_key_create(*, user: User, passphrase: str, request: HttpRequest | None
     if problem := _passphrase_problem(user, passphrase):
         raise IntakeError(problem, field="passphrase")
     key = StaffKey.objects.create(
-        user=user, created_at=timezone.now(), **_wrap(PrivateKey.generate(), passphrase)
+        user=user, created_at=timezone.now(), **_wrap(crypto.staff_keypair_new(), passphrase)
     )
     events.staff_key_created(user=user, key=key, request=request)
     return key
 
 
-def staff_key_open(key: StaffKey, passphrase: str) -> PrivateKey:
-    cost = crypto.KdfCost(int(key.opslimit), int(key.memlimit))
-    wrapping = crypto.passphrase_key(passphrase, bytes(key.salt), cost)
+def staff_key_open(key: StaffKey, passphrase: str) -> crypto.AnyPrivateKey:
     try:
-        return PrivateKey(crypto.secret_decrypt(wrapping, bytes(key.wrapped_private_key)))
+        return crypto.staff_key_unwrap(
+            algorithm=key.algorithm,
+            wrapped=bytes(key.wrapped_private_key),
+            salt=bytes(key.salt),
+            opslimit=int(key.opslimit),
+            memlimit=int(key.memlimit),
+            passphrase=passphrase,
+        )
     except IntakeError:
         raise IntakeError(_("个人解密口令不正确"), field="passphrase") from None
 
 
-def staff_key_unlock(*, user: User, passphrase: str, request: HttpRequest | None = None) -> PrivateKey:
+def staff_key_unlock(
+    *, user: User, passphrase: str, request: HttpRequest | None = None
+) -> crypto.AnyPrivateKey:
     """Open the user's own private key; every attempt is audited."""
     if not may_unlock(user):
         raise IntakeError(_("您没有查看举报人信息的权限"))
@@ -127,28 +122,30 @@ def staff_key_unlock(*, user: User, passphrase: str, request: HttpRequest | None
     return private
 
 
-def _key_of(private: PrivateKey) -> StaffKey | None:
+def _key_of(private: crypto.AnyPrivateKey) -> StaffKey | None:
     return StaffKey.objects.filter(public_key=bytes(private.public_key), retired_at__isnull=True).first()
 
 
 def grants_create(*, report: Report, report_key: bytes, keys: Iterable[StaffKey], by: User | None) -> int:
     now = timezone.now()
-    rows = [
-        ReportRecipient(
-            report=report,
-            staff_key=key,
-            sealed_key=crypto.seal_to(bytes(key.public_key), report_key),
-            algorithm=crypto.SEALED_BOX,
-            granted_by=by,
-            granted_at=now,
+    rows = []
+    for key in keys:
+        sealed, algorithm = crypto.seal_report_key(key.algorithm, bytes(key.public_key), report_key)
+        rows.append(
+            ReportRecipient(
+                report=report,
+                staff_key=key,
+                sealed_key=sealed,
+                algorithm=algorithm,
+                granted_by=by,
+                granted_at=now,
+            )
         )
-        for key in keys
-    ]
     ReportRecipient.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
 
-def report_key_open(*, report: Report, private_key: PrivateKey, user: User) -> bytes:
+def report_key_open(*, report: Report, private_key: crypto.AnyPrivateKey, user: User) -> bytes:
     """The report's key, for a current recipient holding their unlocked private key."""
     grant = (
         ReportRecipient.objects.filter(
@@ -161,7 +158,7 @@ def report_key_open(*, report: Report, private_key: PrivateKey, user: User) -> b
     )
     if grant is None or grant.staff_key.user_id != user.pk or not is_recipient_for(user, report.org):
         raise IntakeError(_("您不是这份举报的接收人，请已是接收人的同事为您授权"))
-    return crypto.unseal_with(private_key, bytes(grant.sealed_key))
+    return crypto.unseal(private_key, bytes(grant.sealed_key), grant.algorithm)
 
 
 def is_granted(report: Report, user: User) -> bool:
@@ -193,7 +190,7 @@ def recipients_missing(*, granter: User) -> list[tuple[User, int]]:
 
 @transaction.atomic
 def recipient_grant(
-    *, granter: User, private_key: PrivateKey, grantee: User, request: HttpRequest | None = None
+    *, granter: User, private_key: crypto.AnyPrivateKey, grantee: User, request: HttpRequest | None = None
 ) -> int:
     """Re-wrap, for a new colleague, every report the granter holds and the colleague may read."""
     target = live_key(grantee)
@@ -247,15 +244,17 @@ def staff_key_rotate(*, user: User, passphrase: str, new_passphrase: str = "") -
     new_passphrase = new_passphrase or passphrase
     if problem := _passphrase_problem(user, new_passphrase):
         raise IntakeError(problem, field="new_passphrase")
-    new_private = PrivateKey.generate()
+    new_private = crypto.staff_keypair_new()
     StaffKey.objects.filter(pk=old.pk).update(retired_at=timezone.now(), wrapped_private_key=b"")
     new = StaffKey.objects.create(user=user, created_at=timezone.now(), **_wrap(new_private, new_passphrase))
     moved = 0
     for grant in old.grants.all():
-        report_key = crypto.unseal_with(old_private, bytes(grant.sealed_key))
+        report_key = crypto.unseal(old_private, bytes(grant.sealed_key), grant.algorithm)
         grant.staff_key = new
-        grant.sealed_key = crypto.seal_to(bytes(new.public_key), report_key)
-        grant.save(update_fields=["staff_key", "sealed_key"])
+        grant.sealed_key, grant.algorithm = crypto.seal_report_key(
+            new.algorithm, bytes(new.public_key), report_key
+        )
+        grant.save(update_fields=["staff_key", "sealed_key", "algorithm"])
         moved += 1
     events.staff_key_rotated(user=user, reports=moved)
     return new, moved

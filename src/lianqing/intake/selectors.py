@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from nacl.public import PrivateKey
 
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, User
@@ -87,14 +86,18 @@ class ReporterIdentityView:
     phone: str
 
 
-def _report_private_key(*, report: Report, private_key: PrivateKey, user: User) -> PrivateKey:
+def _report_private_key(
+    *, report: Report, private_key: crypto.AnyPrivateKey, user: User
+) -> crypto.AnyPrivateKey:
     if report.key_scheme == crypto.LEGACY_COMMISSION:
         raise IntakeError(_("这份举报仍由旧的机关密钥加密，请管理员运行 lianqing intake_keys migrate"))
-    return PrivateKey(report_key_open(report=report, private_key=private_key, user=user))
+    return crypto.report_private(
+        report.key_scheme, report_key_open(report=report, private_key=private_key, user=user)
+    )
 
 
 def report_identity_read(
-    *, report: Report, private_key: PrivateKey, user: User, request: HttpRequest | None = None
+    *, report: Report, private_key: crypto.AnyPrivateKey, user: User, request: HttpRequest | None = None
 ) -> ReporterIdentityView | None:
     """Open a named reporter's identity: only with a custodian's approval; audited.
     None for an anonymous report or without an approved request."""
@@ -104,7 +107,13 @@ def report_identity_read(
     if approval is None:
         return None
     report_private = _report_private_key(report=report, private_key=private_key, user=user)
-    data = json.loads(crypto.unpad(crypto.unseal_with(report_private, bytes(report.identity_box))))
+    data = json.loads(
+        crypto.unpad(
+            crypto.unseal(
+                report_private, bytes(report.identity_box), crypto.content_algorithm(report.key_scheme)
+            )
+        )
+    )
     events.identity_read(user=user, report=report, request_id=approval.pk, request=request)
     return ReporterIdentityView(name=data["name"], id_number=data["id_number"], phone=data["phone"])
 
@@ -131,9 +140,9 @@ class AttachmentContent:
     data: bytes
 
 
-def _meta(report_private: PrivateKey, attachment: Attachment) -> dict[str, str]:
+def _meta(report_private: crypto.AnyPrivateKey, attachment: Attachment) -> dict[str, str]:
     value: dict[str, str] = json.loads(
-        crypto.unpad(crypto.unseal_with(report_private, bytes(attachment.meta_box)))
+        crypto.unpad(crypto.unseal(report_private, bytes(attachment.meta_box), attachment.algorithm))
     )
     return value
 
@@ -142,7 +151,7 @@ def attachment_names(
     *,
     report: Report,
     attachments: list[Attachment],
-    private_key: PrivateKey,
+    private_key: crypto.AnyPrivateKey,
     user: User,
     request: HttpRequest | None = None,
 ) -> dict[int, str]:
@@ -156,12 +165,16 @@ def attachment_names(
 
 
 def attachment_read(
-    *, attachment: Attachment, private_key: PrivateKey, user: User, request: HttpRequest | None = None
+    *,
+    attachment: Attachment,
+    private_key: crypto.AnyPrivateKey,
+    user: User,
+    request: HttpRequest | None = None,
 ) -> AttachmentContent:
     """Decrypt one attachment for a staff member; audited."""
     report_private = _report_private_key(report=attachment.report, private_key=private_key, user=user)
     meta = _meta(report_private, attachment)
-    data = crypto.unseal_with(report_private, storage.stored_read(attachment.storage_name))
+    data = crypto.unseal(report_private, storage.stored_read(attachment.storage_name), attachment.algorithm)
     audit_record(
         action=AuditAction.VIEW,
         actor=user,

@@ -17,14 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 
-import nacl.exceptions
-import nacl.secret
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from nacl.public import PrivateKey
 
 from lianqing.cases.models import Case, Kind, Source
 from lianqing.cases.services import case_register
@@ -46,6 +43,7 @@ from lianqing.intake.models import (
 from lianqing.intake.notices import report_is_closed, reporter_message_notify
 from lianqing.intake.receipts import (
     receipt_hash,
+    receipt_lookup_candidates,
     receipt_lookup_digest,
     receipt_new,
     receipt_normalise,
@@ -102,10 +100,6 @@ def receiving_org() -> Org:
     return org
 
 
-def _receipt_box_key(nonce: str) -> bytes:
-    return hashlib.blake2b(nonce.encode(), digest_size=32, person=b"intake-receipt").digest()
-
-
 def _sealer(report: Report | None, public_key: bytes | None = None) -> Callable[[bytes], bytes]:
     """How this report's objects are sealed: to its own public key, or (a report not yet migrated
     off the old commission key) to the commission's public key."""
@@ -114,7 +108,8 @@ def _sealer(report: Report | None, public_key: bytes | None = None) -> Callable[
     stored = report.public_key if report is not None else public_key
     if stored is None:
         raise ValueError("a new report's objects need its public key")
-    return partial(crypto.seal_to, bytes(stored))
+    scheme = report.key_scheme if report is not None else crypto.report_scheme()
+    return partial(crypto.seal_content, scheme, bytes(stored))
 
 
 def _seal_files(
@@ -162,9 +157,7 @@ def _attach_rows(
     report: Report, message: Message | None, written: list[tuple[PreparedFile, str, bytes]]
 ) -> None:
     now = timezone.now()
-    algorithm = (
-        crypto.LEGACY_COMMISSION if report.key_scheme == crypto.LEGACY_COMMISSION else crypto.SEALED_BOX
-    )
+    algorithm = crypto.content_algorithm(report.key_scheme)
     Attachment.objects.bulk_create(
         Attachment(
             report=report,
@@ -199,8 +192,8 @@ def _repeat_of(key: str, nonce: str) -> SubmitResult | None:
     if report is None:
         return None
     try:
-        code = nacl.secret.SecretBox(_receipt_box_key(nonce)).decrypt(bytes(report.receipt_box)).decode()
-    except (nacl.exceptions.CryptoError, ValueError):
+        code = crypto.receipt_box_open(nonce, bytes(report.receipt_box))
+    except (IntakeError, ValueError):
         raise IntakeError(
             _("这份举报已经提交成功，回执码已在当时显示"),
             field="token",
@@ -283,7 +276,7 @@ def _report_create(
     identity_box: bytes | None,
     written: list[tuple[PreparedFile, str, bytes]],
     channel: Channel,
-    report_key: PrivateKey,
+    report_key: crypto.AnyPrivateKey,
     recipients: list[StaffKey],
 ) -> Report:
     now = timezone.now()
@@ -312,12 +305,12 @@ def _report_create(
         addressed_level=draft.addressed_level,
         is_anonymous=draft.identity is None,
         identity_box=identity_box,
-        key_scheme=crypto.REPORT_KEYPAIR,
+        key_scheme=crypto.report_scheme_of(report_key),
         public_key=bytes(report_key.public_key),
         receipt_lookup=receipt_lookup_digest(receipt),
         receipt_hash=hashed,
         submission_key=key,
-        receipt_box=bytes(nacl.secret.SecretBox(_receipt_box_key(nonce)).encrypt(receipt.encode())),
+        receipt_box=crypto.receipt_box_seal(nonce, receipt),
         channel=channel,
         received_at=now,
     )
@@ -362,7 +355,7 @@ def registered_identity_seal(*, case: Case, identity: ReporterIdentity, by: User
         description=case.summary,
         is_anonymous=False,
         identity_box=seal(identity_plain(identity)),
-        key_scheme=crypto.REPORT_KEYPAIR,
+        key_scheme=crypto.report_scheme_of(report_key),
         public_key=bytes(report_key.public_key),
         receipt_lookup=receipt_lookup_digest(unknown_receipt),
         receipt_hash=receipt_hash(unknown_receipt),
@@ -381,7 +374,7 @@ def report_find_by_receipt(*, code_text: str, client: str) -> Report | None:
     rate_limit_hit(client, scope="receipt", limit=conf.receipt_attempts_per_hour())
     code = receipt_normalise(code_text)
     found = Report.objects.select_related("org", "case")  # the reporter's message reads both
-    report = found.filter(receipt_lookup=receipt_lookup_digest(code)).first() if code else None
+    report = found.filter(receipt_lookup__in=receipt_lookup_candidates(code)).first() if code else None
     ok = receipt_verify(report.receipt_hash if report else None, code)
     return report if ok else None
 

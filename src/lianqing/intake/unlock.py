@@ -15,20 +15,31 @@ import nacl.secret
 import nacl.utils
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from nacl.public import PrivateKey
 
-from lianqing.intake import conf
+from lianqing.core import gm
+from lianqing.intake import conf, crypto
 
 COOKIE = "lq_intake_unlock"
 SESSION_KEY = "intake_unlocked_key"
 COOKIE_PATH = "/staff/"
+SECRETBOX = "secretbox"
+SM4GCM = "sm4gcm"
 
 
-def unlock_keep(request: HttpRequest, response: HttpResponse, private_key: PrivateKey) -> None:
-    wrapping = nacl.utils.random(nacl.secret.SecretBox.KEY_SIZE)
-    box = nacl.secret.SecretBox(wrapping).encrypt(bytes(private_key))
+def unlock_keep(request: HttpRequest, response: HttpResponse, private_key: crypto.AnyPrivateKey) -> None:
+    if crypto.suite_is_sm():  # SM4-GCM under the 国密 suite; the session records which
+        wrapping, wrap = gm.sm4_key_new(), SM4GCM
+        box = gm.sm4gcm_encrypt(wrapping, bytes(private_key))
+    else:
+        wrapping, wrap = nacl.utils.random(nacl.secret.SecretBox.KEY_SIZE), SECRETBOX
+        box = bytes(nacl.secret.SecretBox(wrapping).encrypt(bytes(private_key)))
     expires = int(time.time()) + conf.unlock_seconds()
-    request.session[SESSION_KEY] = {"box": base64.b64encode(bytes(box)).decode(), "expires": expires}
+    request.session[SESSION_KEY] = {
+        "box": base64.b64encode(bytes(box)).decode(),
+        "expires": expires,
+        "kind": crypto.kind_of(private_key),
+        "wrap": wrap,
+    }
     response.set_cookie(
         COOKIE,
         base64.urlsafe_b64encode(wrapping).decode(),
@@ -40,16 +51,20 @@ def unlock_keep(request: HttpRequest, response: HttpResponse, private_key: Priva
     )
 
 
-def unlocked_key(request: HttpRequest) -> PrivateKey | None:
+def unlocked_key(request: HttpRequest) -> crypto.AnyPrivateKey | None:
     stored = request.session.get(SESSION_KEY)
     cookie = request.COOKIES.get(COOKIE)
     if not stored or not cookie or int(stored.get("expires", 0)) < time.time():
         return None
     try:
-        raw = nacl.secret.SecretBox(base64.urlsafe_b64decode(cookie)).decrypt(base64.b64decode(stored["box"]))
-    except (nacl.exceptions.CryptoError, ValueError, TypeError):
+        wrapping, box = base64.urlsafe_b64decode(cookie), base64.b64decode(stored["box"])
+        if stored.get("wrap", SECRETBOX) == SM4GCM:
+            raw = gm.sm4gcm_decrypt(wrapping, box)
+        else:
+            raw = nacl.secret.SecretBox(wrapping).decrypt(box)
+    except (nacl.exceptions.CryptoError, ValueError, TypeError):  # GmError is a ValueError
         return None
-    return PrivateKey(raw)
+    return crypto.private_key_of(str(stored.get("kind", "x25519")), raw)
 
 
 def unlock_expires_at(request: HttpRequest) -> int | None:
