@@ -187,13 +187,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CRYPTO_SUITE = env("LIANQING_CRYPTO", "sodium").lower()
 if CRYPTO_SUITE not in {"sodium", "sm"}:
     raise ImproperlyConfigured(
-        f"LIANQING_CRYPTO 只能是 sodium 或 sm，而不是 {CRYPTO_SUITE!r} (LIANQING_CRYPTO must be sodium or sm)"
+        f"环境变量 LIANQING_CRYPTO 只能是 sodium（默认）或 sm（国密），而不是 {CRYPTO_SUITE!r}"
     )
 PASSPHRASE_KDF = env("LIANQING_PASSPHRASE_KDF", "argon2id").lower()
 if PASSPHRASE_KDF not in {"argon2id", "pbkdf2-sm3"}:
     raise ImproperlyConfigured(
-        f"LIANQING_PASSPHRASE_KDF 只能是 argon2id 或 pbkdf2-sm3，而不是 {PASSPHRASE_KDF!r}"
-        " (LIANQING_PASSPHRASE_KDF must be argon2id or pbkdf2-sm3)"
+        f"环境变量 LIANQING_PASSPHRASE_KDF 只能是 argon2id（默认）或 pbkdf2-sm3，而不是 {PASSPHRASE_KDF!r}"
     )
 
 AUTH_USER_MODEL = "core.User"
