@@ -201,6 +201,7 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     if not may_read_audit(user):
         return HttpResponseForbidden(_("无权查看审计日志"))
     page = Paginator(audit_event_list(user=user), 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # the rows as they were before this read's own row
     audit_record(
         action=AuditAction.VIEW,
         request=request,
