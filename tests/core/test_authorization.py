@@ -56,7 +56,9 @@ def test_every_core_staff_url_for_every_kind_of_user(world, client_for, who):
     failures = []
     for name, (method, about, data, expected) in STAFF_URLS.items():
         # The audit log is the 安全审计员's (三员分立), not a 领导's: the auditor is its right role.
-        person = people["auditor"] if who == "right-role" and name.startswith("core:audit") else people.get(who)
+        person = (
+            people["auditor"] if who == "right-role" and name.startswith("core:audit") else people.get(who)
+        )
         http = Client() if who == "anonymous" else client_for(person)
         before = _footprint()
         args = [objects[about].pk] if about == "org" else []

@@ -90,7 +90,9 @@ def test_each_of_the_three_sees_only_its_part_of_the_admin_site(three, client_fo
 
 
 def test_the_system_administrator_cannot_change_roles_or_clearance(three, client_for, org_tree, make_user):
-    person = make_user(Role.PETITION, org=org_tree.petition_office, username="clerk", clearance=Clearance.ORDINARY)
+    person = make_user(
+        Role.PETITION, org=org_tree.petition_office, username="clerk", clearance=Clearance.ORDINARY
+    )
     page = client_for(three[Role.ADMIN]).get(f"/admin/core/user/{person.pk}/change/").content.decode()
     assert 'name="full_name"' in page
     assert 'name="groups"' not in page
@@ -99,7 +101,9 @@ def test_the_system_administrator_cannot_change_roles_or_clearance(three, client
 
 
 def test_the_security_administrator_changes_roles_and_clearance_only(three, client_for, org_tree, make_user):
-    person = make_user(Role.PETITION, org=org_tree.petition_office, username="clerk", clearance=Clearance.ORDINARY)
+    person = make_user(
+        Role.PETITION, org=org_tree.petition_office, username="clerk", clearance=Clearance.ORDINARY
+    )
     http = client_for(three[Role.SECURITY_ADMIN])
     page = http.get(f"/admin/core/user/{person.pk}/change/").content.decode()
     assert 'name="groups"' in page
@@ -183,7 +187,9 @@ def test_the_demo_has_the_three_administrators_and_no_superuser():
     out = io.StringIO()
     demo.load(out)
     assert not User.objects.filter(is_superuser=True).exists()
-    assert {u.username: u.role_names() for u in User.objects.filter(username__in=["admin", "anquan", "shenji"])} == {
+    assert {
+        u.username: u.role_names() for u in User.objects.filter(username__in=["admin", "anquan", "shenji"])
+    } == {
         "admin": {"系统管理员"},
         "anquan": {"安全保密管理员"},
         "shenji": {"安全审计员"},
