@@ -134,9 +134,11 @@ def test_every_row_names_its_time_source_and_goes_to_the_syslog_sink(
         }
     )
     try:
-        with override_settings(LIANQING_TIME_SOURCE="chrony: ntp1.example.gov"):
-            with django_capture_on_commit_callbacks(execute=True):
-                event = audit_record(action=AuditAction.VIEW, object_type="intake.report", object_id="7")
+        with (
+            override_settings(LIANQING_TIME_SOURCE="chrony: ntp1.example.gov"),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            event = audit_record(action=AuditAction.VIEW, object_type="intake.report", object_id="7")
         message = receiver.recv(65536).decode()
     finally:
         for handler in logger.handlers:
