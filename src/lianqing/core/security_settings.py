@@ -4,7 +4,7 @@ naming what changed (before and after)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -16,6 +16,7 @@ OBJECT_TYPE = "core.security_settings"
 
 
 def security_settings_current() -> dict[str, Any]:
+    validators = cast(list[dict[str, Any]], settings.AUTH_PASSWORD_VALIDATORS)
     return {
         "mode": settings.MODE,
         "require_otp": settings.LIANQING_REQUIRE_OTP,
@@ -23,8 +24,8 @@ def security_settings_current() -> dict[str, Any]:
         "trusted_proxies": list(settings.TRUSTED_PROXIES),
         "login_failure_limit": settings.AXES_FAILURE_LIMIT,
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
-        "password_validators": [v["NAME"].rsplit(".", 1)[-1] for v in settings.AUTH_PASSWORD_VALIDATORS],
-        "password_options": [v.get("OPTIONS", {}) for v in settings.AUTH_PASSWORD_VALIDATORS],
+        "password_validators": [str(v["NAME"]).rsplit(".", 1)[-1] for v in validators],
+        "password_options": [dict(v.get("OPTIONS", {})) for v in validators],
         "password_max_age_days": settings.PASSWORD_MAX_AGE_DAYS,
         "single_session": settings.SINGLE_SESSION,
         "session_idle_minutes": settings.SESSION_IDLE_MINUTES,

@@ -14,6 +14,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -213,7 +214,7 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def audit_export_view(request: HttpRequest) -> HttpResponse:
+def audit_export_view(request: HttpRequest) -> HttpResponseBase:
     """The auditor exports the log as CSV (UTF-8 with BOM for spreadsheet programs); audited."""
     user: User = request.user  # type: ignore[assignment]
     if not user.has_role(Role.AUDITOR):
