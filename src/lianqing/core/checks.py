@@ -43,7 +43,7 @@ def superuser_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
             _(
                 "生产模式不使用超级用户，以下账号带有超级用户标志：%(names)s。请运行 "
                 "lianqing superuser_retire 去掉该标志（账号保留其角色），并按三员分立分别设置系统管理员、"
-                "安全保密管理员和安全审计员（lianqing createadmin --role …）"
+                "安全保密管理员和安全审计员，命令为 lianqing createadmin --role …"
             )
             % {"names": "、".join(names)},
             id="lianqing.E002",
