@@ -196,3 +196,20 @@ def test_the_demo_has_the_three_administrators_and_no_superuser():
         "shenji": {"安全审计员"},
     }
     assert User.objects.get(username="shenji").check_password(demo.DEMO_PASSWORD)
+
+
+def test_a_security_setting_changed_in_the_admin_site_is_audited(three, client_for):
+    from lianqing.intake.models import Category, RetentionPolicy
+
+    policy = RetentionPolicy.objects.create(
+        category=Category.values[0], identity_days=365, attachments_days=365, content_days=730
+    )
+    http = client_for(three[Role.SECURITY_ADMIN])
+    form = http.get(f"/admin/intake/retentionpolicy/{policy.pk}/change/").context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data["content_days"] = 731
+    assert http.post(f"/admin/intake/retentionpolicy/{policy.pk}/change/", data).status_code == 302
+    row = AuditEvent.objects.filter(
+        object_type="intake.retentionpolicy", actor=three[Role.SECURITY_ADMIN]
+    ).get()
+    assert row.details["values"]["content_days"] == str(data["content_days"])
