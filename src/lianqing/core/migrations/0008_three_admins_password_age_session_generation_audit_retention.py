@@ -38,7 +38,7 @@ def append_only(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_role_grant_liaison_choice'),
+        ('core', '0007_audit_event_hash_algorithm'),
     ]
 
     operations = [
