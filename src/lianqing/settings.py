@@ -210,10 +210,22 @@ if PASSPHRASE_KDF == "pbkdf2-sm3":  # noqa: S105 (a name, not a secret)
     PASSWORD_HASHERS.insert(0, PASSWORD_HASHERS.pop())
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": max(8, int(env("LIANQING_PASSWORD_MIN_LENGTH", "10")))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "lianqing.core.passwords.CharacterClassesValidator",
+        "OPTIONS": {"classes": int(env("LIANQING_PASSWORD_CLASSES", "3"))},
+    },
 ]
+# 等保 2.0 level 3, identification and authentication: complexity (above), expiry, a forced change
+# at first sign-in (must_change_password), one session per account, an idle timeout. 0 = off.
+PASSWORD_MAX_AGE_DAYS = int(env("LIANQING_PASSWORD_MAX_AGE_DAYS", "0" if MODE == "demo" else "90"))
+SINGLE_SESSION = env_bool("LIANQING_SINGLE_SESSION", IS_PRODUCTION)
+SESSION_IDLE_MINUTES = int(env("LIANQING_SESSION_IDLE_MINUTES", "480" if MODE == "demo" else "30"))
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 
@@ -251,7 +263,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# An idle timeout: every request renews the session, which ends SESSION_IDLE_MINUTES after the last.
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -300,10 +314,63 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The audit log: kept at least 183 days (网络安全法 第二十一条: six months); `lianqing audit prune`
+# refuses anything younger. Each row also goes, as one JSON line, to the operator's syslog
+# ("/dev/log", "udp://host:514", "tcp://host:514") and/or file sink once committed.
+AUDIT_RETENTION_DAYS = int(env("LIANQING_AUDIT_RETENTION_DAYS", "183"))
+if AUDIT_RETENTION_DAYS < 183:
+    raise ImproperlyConfigured(
+        "LIANQING_AUDIT_RETENTION_DAYS 不能少于 183 天（审计日志至少保存六个月）"
+        " (the audit log is kept at least 183 days)"
+    )
+LIANQING_TIME_SOURCE = env("LIANQING_TIME_SOURCE", "本机系统时钟")[:200]
+AUDIT_SYSLOG = env("LIANQING_AUDIT_SYSLOG")
+AUDIT_LOG_FILE = env("LIANQING_AUDIT_LOG_FILE")
+
+
+def _audit_sink_handlers() -> dict[str, dict[str, object]]:
+    handlers: dict[str, dict[str, object]] = {}
+    if AUDIT_SYSLOG:
+        if AUDIT_SYSLOG.startswith(("udp://", "tcp://")):
+            host, _colon, port = AUDIT_SYSLOG[6:].rpartition(":")
+            if not host or not port.isdigit():
+                raise ImproperlyConfigured(
+                    f"LIANQING_AUDIT_SYSLOG 应形如 udp://主机:514 或 /dev/log，而不是 {AUDIT_SYSLOG!r}"
+                    " (LIANQING_AUDIT_SYSLOG must look like udp://host:514 or /dev/log)"
+                )
+            address: object = (host, int(port))
+            socktype = "SOCK_STREAM" if AUDIT_SYSLOG.startswith("tcp") else "SOCK_DGRAM"
+        else:
+            address, socktype = AUDIT_SYSLOG, "SOCK_DGRAM"
+        handlers["audit_syslog"] = {
+            "class": "logging.handlers.SysLogHandler",
+            "address": address,
+            "socktype": f"ext://socket.{socktype}",
+            "facility": "authpriv",
+            "formatter": "audit_syslog",
+        }
+    if AUDIT_LOG_FILE:
+        handlers["audit_file"] = {
+            "class": "logging.handlers.WatchedFileHandler",  # logrotate moves it; we reopen
+            "filename": AUDIT_LOG_FILE,
+            "encoding": "utf-8",
+            "formatter": "audit_file",
+        }
+    return handlers
+
+
+_AUDIT_HANDLERS = _audit_sink_handlers()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "audit_syslog": {"format": "lianqing-audit: %(message)s"},
+        "audit_file": {"format": "%(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler"}, **_AUDIT_HANDLERS},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "lianqing.audit": {"handlers": sorted(_AUDIT_HANDLERS), "level": "INFO", "propagate": False},
+    },
 }

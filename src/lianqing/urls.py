@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from lianqing.core import views as core_views
+from lianqing.core.separation import admin_site_allows
 from lianqing.publicity import views as publicity_views
 
 
@@ -14,6 +15,8 @@ def _admin_login(request: HttpRequest, extra_context: object = None) -> HttpResp
 
 
 admin.site.login = _admin_login  # type: ignore[method-assign,assignment]
+# The admin site opens by role (系统管理员, 安全保密管理员), not by Django's staff flag (三员分立).
+admin.site.has_permission = admin_site_allows  # type: ignore[method-assign]
 admin.site.site_header = "廉情 Lianqing"
 
 urlpatterns = [

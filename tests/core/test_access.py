@@ -66,8 +66,10 @@ def test_anonymous_is_sent_to_login(org_tree, client):
     assert response["Location"].startswith(reverse("core:login"))
 
 
-def test_audit_page_needs_admin_or_leader(org_tree, make_user, client_for):
+def test_audit_page_is_the_auditors_and_the_security_administrators(org_tree, make_user, client_for):
     petition = client_for(make_user(Role.PETITION, org=org_tree.petition_office))
     leader = client_for(make_user(Role.LEADER, org=org_tree.commission))
+    auditor = client_for(make_user(Role.AUDITOR, org=org_tree.commission))
     assert petition.get(reverse("core:audit_list")).status_code == 403
-    assert leader.get(reverse("core:audit_list")).status_code == 200
+    assert leader.get(reverse("core:audit_list")).status_code == 403  # 三员分立: the auditor's log
+    assert auditor.get(reverse("core:audit_list")).status_code == 200

@@ -21,6 +21,7 @@ STAFF_URLS: dict[str, tuple[str, str, dict[str, str], dict[str, int]]] = {
     "core:org_detail": ("GET", "org", {}, {"other-jurisdiction": 404, "wrong-role": 200, "right-role": 200}),
     "core:notifications": ("POST", "notice", {}, {"other-jurisdiction": 302, "wrong-role": 302, "right-role": 302}),
     "core:audit_list": ("GET", "", {}, {"other-jurisdiction": 403, "wrong-role": 403, "right-role": 200}),
+    "core:audit_export": ("GET", "", {}, {"other-jurisdiction": 403, "wrong-role": 403, "right-role": 200}),
     "core:grants": ("POST", "grant", {"decision": "confirm"}, {"other-jurisdiction": 404, "wrong-role": 404, "right-role": 302}),
 }  # fmt: skip
 WHO = ["anonymous", "other-jurisdiction", "wrong-role", "right-role"]
@@ -35,6 +36,7 @@ def world(org_tree, make_user):
     notice = Notification.objects.get(dedupe_key="matrix")
     people = {
         "right-role": leader,
+        "auditor": make_user(Role.AUDITOR, org=org_tree.commission, username="shenji"),
         "other-jurisdiction": make_user(Role.LEADER, org=org_tree.township_b, username="town_leader"),
         "wrong-role": make_user(Role.DATA_ANALYSIS, org=org_tree.commission, username="analyst"),
     }
@@ -53,7 +55,11 @@ def test_every_core_staff_url_for_every_kind_of_user(world, client_for, who):
     people, objects = world
     failures = []
     for name, (method, about, data, expected) in STAFF_URLS.items():
-        http = Client() if who == "anonymous" else client_for(people[who])
+        # The audit log is the 安全审计员's (三员分立), not a 领导's: the auditor is its right role.
+        person = (
+            people["auditor"] if who == "right-role" and name.startswith("core:audit") else people.get(who)
+        )
+        http = Client() if who == "anonymous" else client_for(person)
         before = _footprint()
         args = [objects[about].pk] if about == "org" else []
         if about == "notice":

@@ -75,11 +75,14 @@ def test_demo_twice_duplicates_nothing():
 
 
 @pytest.mark.django_db
-def test_createadmin_creates_a_superuser_and_audits_it(org_tree, monkeypatch):
+def test_createadmin_creates_an_administrator_without_the_superuser_flag_and_audits_it(org_tree, monkeypatch):
     monkeypatch.setenv("LIANQING_ADMIN_PASSWORD", "Very-Long-Admin-Pass-1")
     call_command("createadmin", username="root2", org_code=org_tree.commission.org_code)
+    call_command("createadmin", username="auditor1", role="安全审计员")
     admin = User.objects.get(username="root2")
-    assert admin.is_superuser
+    assert not admin.is_superuser  # 三员分立: production refuses superusers
+    assert admin.role_names() == {"系统管理员"}
+    assert User.objects.get(username="auditor1").role_names() == {"安全审计员"}
     assert admin.check_password("Very-Long-Admin-Pass-1")
     assert AuditEvent.objects.filter(
         object_type="core.user", object_id=str(admin.pk), action="create"

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django_tasks import TaskResultStatus
 
 from lianqing.core.audit import audit_record
-from lianqing.core.models import AuditAction, Notification
+from lianqing.core.models import AuditAction, AuditEvent, Notification
 from lianqing.core.roles import Role
 from lianqing.core.tasks import audit_verify_task
 from tests.core.test_audit import _tamper
@@ -24,7 +24,9 @@ def test_worker_runs_a_queued_task_and_stores_its_result(org_tree, make_user):
 
     result.refresh()
     assert result.status == TaskResultStatus.SUCCESSFUL
-    assert result.return_value == {"ok": True, "rows_checked": 1, "broken_seq": None}
+    # the worker's start audited the security configuration: one more row in the chain
+    assert AuditEvent.objects.filter(object_type="core.security_settings").count() == 1
+    assert result.return_value == {"ok": True, "rows_checked": 2, "broken_seq": None}
 
 
 def test_a_broken_chain_notifies_administrators_once(org_tree, make_user):

@@ -29,6 +29,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lianqing.core import grants, otp
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, AuditEvent, GrantKind, Org, RoleGrantRequest, User
+from lianqing.core.roles import Role
+from lianqing.core.separation import LOCKED_FIELDS, SECURITY_FIELDS
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -99,6 +101,19 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_filter = ("org", "groups", "is_active")
     change_password_form = ResetPasswordForm
     actions = ["issue_enrolment_codes"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        """三员分立 in one form: the system administrator edits the account, never its roles or
+        clearance; the security administrator edits only those."""
+        user: User = request.user  # type: ignore[assignment]
+        readonly = set(super().get_readonly_fields(request, obj))
+        if user.is_superuser:
+            return sorted(readonly)
+        readonly |= set(LOCKED_FIELDS)
+        every = {field for _name, options in self.get_fieldsets(request, obj) for field in options["fields"]}
+        if user.has_role(Role.SECURITY_ADMIN):
+            return sorted(readonly | (every - set(SECURITY_FIELDS)))
+        return sorted(readonly | (every & set(SECURITY_FIELDS)))
 
     def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
         if not change:  # the administrator chose this password, so it is only a first one
@@ -224,7 +239,31 @@ class AuditedTOTPDeviceAdmin(AuditedAdmin, TOTPDeviceAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is append-only."""
+    """Read-only: the audit log is append-only. Only the 安全审计员 holds its view permission, and
+    every read is itself audited (the security administrator sees the auditors' reads)."""
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        if self.has_view_permission(request):
+            audit_record(
+                action=AuditAction.VIEW,
+                request=request,
+                object_type="core.auditevent",
+                details={"via": "admin", "query": request.GET.urlencode()[:500]},
+            )
+        return super().changelist_view(request, extra_context)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if self.has_view_permission(request):
+            audit_record(
+                action=AuditAction.VIEW,
+                request=request,
+                object_type="core.auditevent",
+                object_id=str(object_id)[:100],
+                details={"via": "admin"},
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     list_display = ("seq", "created_at", "actor_username", "action", "object_type", "object_id", "ip_address")
     list_filter = ("action",)

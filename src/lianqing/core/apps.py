@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -8,3 +9,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from lianqing.core import checks  # noqa: F401  (registers the start-up checks)
+        from lianqing.core.models import User
+        from lianqing.core.separation import membership_guard, role_permissions_ensure
+
+        # 三员分立 at the membership table itself: no path that adds a group can make one account
+        # two of the three administrators (core.separation).
+        m2m_changed.connect(membership_guard, sender=User.groups.through, dispatch_uid="three_admins")
+        # The three roles' model permissions, once every app's permissions exist.
+        post_migrate.connect(role_permissions_ensure, dispatch_uid="three_admins_permissions")

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianqing.core import gm
+from lianqing.core.audit_export import audit_sink_emit
 from lianqing.core.audit_key import AuditKey, audit_key_get
 from lianqing.core.models import AuditAction, AuditChainHead, AuditEvent, User
 from lianqing.core.network import client_address
@@ -50,6 +51,8 @@ def _row_hash(event: AuditEvent, key: AuditKey) -> str:
         event.ip_address,
         event.prev_hash,
     ]
+    if event.time_source:  # rows written before the column existed hash as they did then
+        content.append(event.time_source)
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     if event.hash_algorithm == SM3:
         if event.seq < key.from_seq:
@@ -103,6 +106,8 @@ def audit_record(
             object_type=object_type,
             object_id=object_id,
             details=details or {},
+            # 等保: the time source of every row, as the operator declared it (LIANQING_TIME_SOURCE).
+            time_source=settings.LIANQING_TIME_SOURCE,
             ip_address=client_ip(request),
             prev_hash=head.last_hash,
             hash_algorithm=chain_algorithm(),
@@ -110,6 +115,7 @@ def audit_record(
         event.hash = _row_hash(event, key)
         event.save()
         AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+        transaction.on_commit(lambda: audit_sink_emit(event))
     return event
 
 
@@ -128,8 +134,10 @@ def audit_verify(*, chunk_size: int = 5000, check_heads: bool = True) -> VerifyR
     """Walk the chain in order and report the first row whose link or content does not hold,
     then check that every exported head still matches the row it names."""
     key = audit_key_get()
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
+    head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead()
+    # Rows up to pruned_seq were removed after their retention period (core.audit_retention).
+    expected_prev = head.pruned_hash if head.pruned_seq else GENESIS_HASH
+    expected_seq = head.pruned_seq + 1
     checked = 0
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
         if event.seq != expected_seq:
@@ -142,12 +150,12 @@ def audit_verify(*, chunk_size: int = 5000, check_heads: bool = True) -> VerifyR
         expected_seq += 1
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead()
-    if head.last_seq != checked or head.last_hash != expected_prev:
-        return VerifyResult(checked, checked + 1, _("链尾记录缺失或被删除"))
+    if head.last_seq != expected_seq - 1 or head.last_hash != expected_prev:
+        return VerifyResult(checked, expected_seq, _("链尾记录缺失或被删除"))
     if check_heads:
         from lianqing.core.audit_heads import heads_check
 
-        problem = heads_check(key=key, last_seq=checked)
+        problem = heads_check(key=key, last_seq=expected_seq - 1, pruned_seq=head.pruned_seq)
         if problem is not None:
             return VerifyResult(checked, problem[0], problem[1])
     return VerifyResult(checked)

@@ -166,7 +166,7 @@ def audit_head_export() -> Path | None:
     return path
 
 
-def heads_check(*, key: AuditKey, last_seq: int) -> tuple[int, str] | None:
+def heads_check(*, key: AuditKey, last_seq: int, pruned_seq: int = 0) -> tuple[int, str] | None:
     """The first exported head the database no longer matches, as (seq, reason), or None."""
     for head in exported_heads():
         if isinstance(head, Path):
@@ -180,6 +180,8 @@ def heads_check(*, key: AuditKey, last_seq: int) -> tuple[int, str] | None:
                 _("%(at)s 导出的链头记到第 %(seq)d 条，数据库只剩 %(last)d 条")
                 % {"at": head.exported_at, "seq": head.seq, "last": last_seq}
             )
+        if head.seq <= pruned_seq:  # that row was removed after its retention period
+            continue
         row_hash = AuditEvent.objects.filter(seq=head.seq).values_list("hash", flat=True).first()
         if row_hash != head.hash:
             return head.seq, (

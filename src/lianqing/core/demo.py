@@ -42,7 +42,10 @@ STATIONED = [
 
 # username, full name, org code, roles, clearance
 DEMO_USERS: list[tuple[str, str, str, tuple[Role, ...], Clearance]] = [
+    # 三员分立: three accounts, no superuser (production refuses one; the demo does not need one).
     ("admin", "系统管理员", COMMISSION_CODE, (Role.ADMIN,), Clearance.ORDINARY),
+    ("anquan", "安全保密管理员", COMMISSION_CODE, (Role.SECURITY_ADMIN,), Clearance.ORDINARY),
+    ("shenji", "安全审计员", COMMISSION_CODE, (Role.AUDITOR,), Clearance.ORDINARY),
     ("lingdao", "王书记", COMMISSION_CODE, (Role.LEADER,), Clearance.CONFIDENTIAL),
     ("xinfang", "李信访", "JW370124-XF", (Role.PETITION,), Clearance.SECRET),
     ("anguan", "赵案管", "JW370124-AG", (Role.CASE_MANAGEMENT,), Clearance.SECRET),
@@ -74,7 +77,6 @@ def load(stdout: TextIO) -> None:
             roles=roles,
             full_name=full_name,
             clearance=clearance,
-            is_superuser=username == "admin",
         )
     stdout.write(f"演示辖区：{commission.name}，{Org.objects.count()} 个机构，{len(DEMO_USERS)} 个演示账号\n")
 

@@ -24,6 +24,7 @@ from lianqing.core.access import commission_of
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, GrantKind, GrantStatus, OrgKind, RoleGrantRequest, User
 from lianqing.core.roles import Role
+from lianqing.core.separation import three_admins_conflict
 
 COMMISSION_LEVEL_KINDS = frozenset({OrgKind.COMMISSION, OrgKind.DEPARTMENT})
 
@@ -115,6 +116,15 @@ def role_grant_request(*, user: User, role: Role | str, by: User | None) -> Role
     role = Role(role)
     if user.groups.filter(name=str(role)).exists():
         raise GrantRefusedError(_("该用户已经具有此角色"))
+    held_or_asked = [
+        *user.groups.values_list("name", flat=True),
+        *RoleGrantRequest.objects.filter(
+            user=user, kind=GrantKind.ROLE, status=GrantStatus.PENDING
+        ).values_list("role", flat=True),
+    ]
+    problem = three_admins_conflict(held_or_asked, [str(role)])
+    if problem:
+        raise GrantRefusedError(problem)
     pending = RoleGrantRequest.objects.filter(
         user=user, kind=GrantKind.ROLE, role=str(role), status=GrantStatus.PENDING
     ).first()
@@ -166,6 +176,10 @@ def _decide(
     grant: RoleGrantRequest, status: GrantStatus, by: User | None, **extra: object
 ) -> RoleGrantRequest:
     secret_hash = grant.secret_hash
+    if status == GrantStatus.CONFIRMED and grant.kind == GrantKind.ROLE:
+        problem = three_admins_conflict(grant.user.groups.values_list("name", flat=True), [grant.role])
+        if problem:
+            raise GrantRefusedError(problem)
     grant.status = status
     grant.decided_by = by
     grant.decided_at = timezone.now()
@@ -184,7 +198,8 @@ def _grant_apply(grant: RoleGrantRequest, secret_hash: str) -> None:
     elif grant.kind == GrantKind.PASSWORD:
         user.password = secret_hash  # the person's sessions end (their auth hash changes)
         user.must_change_password = True  # a password someone else chose is only a first one
-        user.save(update_fields=["password", "must_change_password"])
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
     else:
         from lianqing.core.otp import enrolment_code_store
 

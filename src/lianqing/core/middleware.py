@@ -8,6 +8,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from lianqing.core.passwords import password_expired
+
 # Pages an authenticated but not yet verified user may still reach.
 _OPEN_PREFIXES = ("/staff/login/", "/staff/logout/", "/staff/otp/", "/static/", "/i18n/")
 
@@ -29,7 +31,9 @@ class RequireSecondFactorMiddleware:
     @staticmethod
     def _needs_password_change(request: HttpRequest) -> bool:
         user = request.user
-        if not user.is_authenticated or not getattr(user, "must_change_password", False):
+        if not user.is_authenticated:
+            return False
+        if not getattr(user, "must_change_password", False) and not password_expired(user):
             return False
         path = request.path
         return path.startswith(("/staff/", "/admin/")) and not path.startswith(

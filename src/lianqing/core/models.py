@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from lianqing.core.roles import Role
@@ -66,6 +68,11 @@ class User(AbstractUser):
     # Set when an administrator creates the account or resets its password: the person must
     # choose their own password before anything else.
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
+    # When the password was last set (expiry, LIANQING_PASSWORD_MAX_AGE_DAYS); empty: date_joined.
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True, editable=False)
+    # Raised at every sign-in when one session per account is enforced: it is part of the session
+    # hash, so every earlier session of the account ends (get_session_auth_hash).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -73,6 +80,19 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def get_session_auth_hash(self) -> str:
+        if not self.session_generation:  # sessions made before one-session-per-account stay valid
+            return super().get_session_auth_hash()
+        return salted_hmac(
+            "lianqing.core.User.get_session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            algorithm="sha256",
+        ).hexdigest()
 
     def role_names(self) -> set[str]:
         # Cached per instance: templates and access checks ask many times per request.
@@ -116,6 +136,9 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=100, blank=True, editable=False)
     details = models.JSONField(default=dict, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    # The clock the row's time came from (LIANQING_TIME_SOURCE, e.g. "chrony: ntp1.example.gov"),
+    # part of the row's hash.
+    time_source = models.CharField(max_length=200, blank=True, editable=False, db_default="")
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False)
     # The hash family of `hash` (core.audit): "sha256" (HMAC-SHA256, plain SHA-256 before the key)
@@ -145,6 +168,10 @@ class AuditChainHead(models.Model):
 
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    # Rows up to `pruned_seq` were removed after their retention period (core.audit_retention);
+    # the chain now starts after it, linked to `pruned_hash`.
+    pruned_seq = models.PositiveBigIntegerField(default=0)
+    pruned_hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self) -> str:
         return f"audit chain tip #{self.last_seq}"

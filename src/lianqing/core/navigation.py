@@ -46,7 +46,7 @@ NAV_ITEMS: list[NavItem] = [
         _("主体责任"), "duties:home", (Role.LEADER, Role.SUPERVISION, Role.CASE_MANAGEMENT, Role.LIAISON)
     ),
     NavItem(_("机构"), "core:org_list"),
-    NavItem(_("审计日志"), "core:audit_list", (Role.ADMIN, Role.LEADER)),
+    NavItem(_("审计日志"), "core:audit_list", (Role.AUDITOR, Role.SECURITY_ADMIN)),
     NavItem(_("授权确认"), "core:grants", (Role.LEADER,)),
 ]
 

@@ -6,7 +6,9 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    ADMIN = "系统管理员"
+    ADMIN = "系统管理员"  # accounts, org tree, settings; never case or report content
+    SECURITY_ADMIN = "安全保密管理员"  # roles, clearances, keys, security settings
+    AUDITOR = "安全审计员"  # reads and exports the audit log, changes nothing
     PETITION = "信访"
     CASE_MANAGEMENT = "案管"
     SUPERVISION = "监督检查"
@@ -23,3 +25,10 @@ ALL_ROLES: tuple[Role, ...] = tuple(Role)
 # see the commission's whole jurisdiction rather than their own department's subtree: leaders,
 # case management, and the petition office, which receives everything and hands it on.
 COMMISSION_WIDE_ROLES: frozenset[Role] = frozenset({Role.LEADER, Role.CASE_MANAGEMENT, Role.PETITION})
+
+# 三员分立: the three administrators of a classified system. No one account may hold two of them
+# (core.grants refuses the request, core.separation refuses the membership itself).
+THREE_ADMINS: frozenset[Role] = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
+# Roles that sign in to the admin site (/admin/); each sees there only what its group's model
+# permissions allow (core.separation.ROLE_PERMISSIONS).
+ADMIN_SITE_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.SECURITY_ADMIN})

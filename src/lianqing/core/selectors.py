@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from lianqing.core.access import scope_to_jurisdiction
-from lianqing.core.models import Notification, Org, User
+from lianqing.core.models import AuditEvent, Notification, Org, User
+from lianqing.core.roles import Role
 
 
 def org_list(*, user: User) -> QuerySet[Org]:
@@ -30,3 +31,19 @@ def notification_unread_count(*, user: User) -> int:
 def org_names_under(*, path: str) -> list[str]:
     """Names of the orgs of a subtree (the vocabulary a reader of reports needs)."""
     return sorted(set(Org.objects.filter(path__startswith=path).values_list("name", flat=True)))
+
+
+def audit_event_list(*, user: User) -> QuerySet[AuditEvent]:
+    """The audit rows this user may read (三员分立): the 安全审计员 reads every row; the 安全保密管理员
+    reads what the auditors did (their reads and exports among it); nobody else reads any."""
+    events = AuditEvent.objects.order_by("-seq")
+    if user.has_role(Role.AUDITOR):
+        return events
+    if user.has_role(Role.SECURITY_ADMIN):
+        auditors = User.objects.filter(groups__name=str(Role.AUDITOR)).values("pk")
+        return events.filter(actor__in=auditors)
+    return events.none()
+
+
+def may_read_audit(user: User) -> bool:
+    return user.has_role(Role.AUDITOR, Role.SECURITY_ADMIN)

@@ -84,8 +84,7 @@ def user_upsert(
             "org": org,
             "full_name": full_name,
             "clearance": clearance,
-            "is_staff": is_superuser,
-            "is_superuser": is_superuser,
+            "is_superuser": is_superuser,  # tests only: production refuses superusers (E002)
         },
     )
     if created:
@@ -93,7 +92,7 @@ def user_upsert(
             user.set_password(password)
         else:
             user.set_unusable_password()
-        user.save(update_fields=["password"])
+        user.save(update_fields=["password", "password_changed_at"])
     else:
         user.org = org
         user.full_name = full_name or user.full_name
@@ -191,3 +190,17 @@ def notifications_replace_many(items: Iterable[tuple[int, str, str, str, str]]) 
             Notification.objects.bulk_create(fresh, ignore_conflicts=True)
             changed += len(fresh)
     return changed
+
+
+def session_claim(user: User) -> bool:
+    """One session per account (LIANQING_SINGLE_SESSION): a sign-in raises the account's session
+    generation, which is part of every session's hash, so each earlier session ends at its next
+    request. True when that happened."""
+    from django.conf import settings
+    from django.db.models import F
+
+    if not settings.SINGLE_SESSION:
+        return False
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    return True

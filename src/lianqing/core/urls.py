@@ -14,5 +14,6 @@ urlpatterns = [
     path("staff/orgs/<int:org_id>/", views.org_detail_view, name="org_detail"),
     path("staff/notifications/", views.notification_list_view, name="notifications"),
     path("staff/audit/", views.audit_list_view, name="audit_list"),
+    path("staff/audit/export.csv", views.audit_export_view, name="audit_export"),
     path("staff/grants/", views.grant_list_view, name="grants"),
 ]

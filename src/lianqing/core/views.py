@@ -12,7 +12,9 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseForbidden,
     JsonResponse,
+    StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -22,12 +24,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lianqing.core import grants, otp
 from lianqing.core.access import access_org_by_id, jurisdiction_root
 from lianqing.core.audit import audit_record
+from lianqing.core.audit_export import audit_csv_rows
 from lianqing.core.forms import EnrolmentCodeForm, LoginForm, TokenForm
 from lianqing.core.health import health_problems
-from lianqing.core.models import AuditAction, AuditEvent, GrantKind, User
+from lianqing.core.models import AuditAction, GrantKind, User
+from lianqing.core.passwords import password_expired
 from lianqing.core.roles import Role
-from lianqing.core.selectors import notification_list, org_list, org_staff_list
-from lianqing.core.services import notification_mark_read
+from lianqing.core.selectors import (
+    audit_event_list,
+    may_read_audit,
+    notification_list,
+    org_list,
+    org_staff_list,
+)
+from lianqing.core.services import notification_mark_read, session_claim
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -56,8 +66,14 @@ def staff_login(request: HttpRequest) -> HttpResponse:
             audit_record(action=AuditAction.LOGIN_FAILED, request=request, details={"username": username})
             form.add_error(None, _("用户名或密码不正确"))
         else:
+            ended_others = session_claim(user)  # type: ignore[arg-type]
             login(request, user)
-            audit_record(action=AuditAction.LOGIN, actor=user, request=request, details={"step": "password"})  # type: ignore[arg-type]
+            audit_record(
+                action=AuditAction.LOGIN,
+                actor=user,  # type: ignore[arg-type]
+                request=request,
+                details={"step": "password", **({"other_sessions_ended": True} if ended_others else {})},
+            )
             return redirect(_safe_next(request))
     return render(request, "core/login.html", {"form": form, "next": _safe_next(request)})
 
@@ -125,7 +141,12 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("密码已修改"))
         return redirect(_safe_next(request))
-    context = {"form": form, "forced": user.must_change_password, "next": _safe_next(request)}
+    context = {
+        "form": form,
+        "forced": user.must_change_password or password_expired(user),
+        "expired": password_expired(user),
+        "next": _safe_next(request),
+    }
     return render(request, "core/password_change.html", context)
 
 
@@ -175,14 +196,40 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def audit_list_view(request: HttpRequest) -> HttpResponse:
+    """三员分立: the auditor reads the whole log, the security administrator what the auditors did;
+    every read is itself a row (so the security administrator sees the auditor's reads)."""
     user: User = request.user  # type: ignore[assignment]
-    # The log is the whole instance's: the administrator, or a 领导 of the commission itself (not a
-    # township's 纪委, whose jurisdiction is a part of it).
-    if not (user.has_role(Role.ADMIN) or grants.may_confirm_grants(user)):
+    if not may_read_audit(user):
         return HttpResponseForbidden(_("无权查看审计日志"))
-    events = AuditEvent.objects.select_related("actor").order_by("-seq")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"page": page})
+    page = Paginator(audit_event_list(user=user), 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # the rows as they were before this read's own row
+    audit_record(
+        action=AuditAction.VIEW,
+        request=request,
+        object_type="core.auditevent",
+        details={"page": page.number},
+    )
+    return render(request, "core/audit_list.html", {"page": page, "may_export": user.has_role(Role.AUDITOR)})
+
+
+@login_required
+@require_GET
+def audit_export_view(request: HttpRequest) -> HttpResponseBase:
+    """The auditor exports the log as CSV (UTF-8 with BOM for spreadsheet programs); audited."""
+    user: User = request.user  # type: ignore[assignment]
+    if not user.has_role(Role.AUDITOR):
+        return HttpResponseForbidden(_("无权导出审计日志"))
+    events = audit_event_list(user=user)
+    audit_record(
+        action=AuditAction.EXPORT,
+        request=request,
+        object_type="core.auditevent",
+        details={"rows": events.count()},
+    )
+    response = StreamingHttpResponse(audit_csv_rows(events), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -4,10 +4,12 @@ no one's home page is empty. Each count comes from its app's selectors and links
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianqing.core.models import User
@@ -74,6 +76,15 @@ def _todos(user: User) -> list[dict[str, Any]]:
         items.append(
             {"key": "map", "label": _("辖区地图（驾驶舱用）"), "urgent": False, "count": "",
              "url": reverse("integrity:map_upload")}
+        )  # fmt: skip
+    if user.has_role(Role.AUDITOR, Role.SECURITY_ADMIN):
+        from lianqing.core.selectors import audit_event_list
+
+        since = timezone.now() - timedelta(days=1)
+        items.append(
+            {"key": "audit-today", "label": _("近 24 小时的审计记录"), "urgent": False,
+             "count": audit_event_list(user=user).filter(created_at__gte=since).count(),
+             "url": reverse("core:audit_list")}
         )  # fmt: skip
     return items
 

@@ -2,20 +2,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from lianqing.core.audit import audit_verify
 from lianqing.core.audit_heads import audit_head_export, head_dir
+from lianqing.core.audit_retention import AuditRetentionError, audit_prune
 
 
 class Command(BaseCommand):
-    help = "审计日志工具：verify 校验哈希链及已导出的链头；export-head 立即导出签名链头"
+    help = (
+        "审计日志工具：verify 校验哈希链及已导出的链头；export-head 立即导出签名链头；"
+        "prune --older-than-days N 删除保存期（至少 183 天）以前的记录"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["verify", "export-head"])
+        parser.add_argument("action", choices=["verify", "export-head", "prune"])
+        parser.add_argument("--older-than-days", type=int, default=None, help="prune：删除多少天以前的记录")
 
-    def handle(self, *args: Any, action: str, **options: Any) -> None:
+    def handle(self, *args: Any, action: str, older_than_days: int | None = None, **options: Any) -> None:
+        if action == "prune":
+            days = older_than_days if older_than_days is not None else settings.AUDIT_RETENTION_DAYS
+            try:
+                removed = audit_prune(older_than_days=days)
+            except AuditRetentionError as refusal:
+                raise CommandError(str(refusal)) from None
+            self.stdout.write(_("已删除 %(n)d 条超过保存期的审计记录") % {"n": removed})
+            return
         result = audit_verify()
         if not result.ok:
             raise CommandError(

@@ -12,18 +12,27 @@ from django.utils.translation import gettext as _
 
 from lianqing.core import otp
 from lianqing.core.models import Org, User
-from lianqing.core.roles import Role
+from lianqing.core.roles import THREE_ADMINS, Role
 from lianqing.core.services import user_upsert
 
 
 class Command(BaseCommand):
-    help = "创建系统管理员账号；密码取自 LIANQING_ADMIN_PASSWORD 或交互输入"
+    help = (
+        "创建三员之一的账号（默认系统管理员；--role 安全保密管理员 或 安全审计员）；"
+        "密码取自 LIANQING_ADMIN_PASSWORD 或交互输入"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", required=True)
         parser.add_argument("--org-code", default="", help="所属机构代码")
+        parser.add_argument(
+            "--role",
+            default=str(Role.ADMIN),
+            choices=sorted(str(role) for role in THREE_ADMINS),
+            help="三员之一：系统管理员、安全保密管理员、安全审计员",
+        )
 
-    def handle(self, *args: Any, username: str, org_code: str, **options: Any) -> None:
+    def handle(self, *args: Any, username: str, org_code: str, role: str, **options: Any) -> None:
         if User.objects.filter(username=username).exists():
             raise CommandError(_("用户 %(user)s 已存在") % {"user": username})
         org = None
@@ -36,10 +45,9 @@ class Command(BaseCommand):
             validate_password(password)
         except ValidationError as error:
             raise CommandError(_("密码不符合要求：%(why)s") % {"why": "；".join(error.messages)}) from None
-        user = user_upsert(
-            username=username, password=password, org=org, roles=[Role.ADMIN], is_superuser=True
-        )
-        self.stdout.write(_("已创建系统管理员 %(user)s") % {"user": username})
+        # No superuser flag: the role's group carries its rights (三员分立, system check E002).
+        user = user_upsert(username=username, password=password, org=org, roles=[Role(role)])
+        self.stdout.write(_("已创建%(role)s %(user)s") % {"role": role, "user": username})
         if settings.LIANQING_REQUIRE_OTP:
             code = otp.enrolment_code_issue(user=user, by=None)
             self.stdout.write(

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lianqing.core.management.commands.demo import port_is_free
+from lianqing.core.security_settings import security_settings_audit
 
 # gunicorn's default access log starts with the client address; reporters' addresses must never
 # be written anywhere, so the log keeps time, request line, status, size and duration only.
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"端口 {port} 已被占用")
         if workers < 1:
             raise CommandError("--workers 至少为 1")
+        security_settings_audit()  # a changed security configuration is an audited event
         argv = [
             sys.executable, "-m", "gunicorn", "lianqing.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from lianqing.core.schedule import daily_jobs_schedule
+from lianqing.core.security_settings import security_settings_audit
 
 logger = logging.getLogger(__name__)
 SCHEDULE_EVERY_SECONDS = 300
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0)
 
     def handle(self, *args: Any, batch: bool, interval: float, **options: Any) -> None:
+        security_settings_audit()  # a changed security configuration is an audited event
         stop = threading.Event()
         if not batch:
             threading.Thread(
