@@ -1,8 +1,8 @@
 """One language per line: a Chinese message carries no English or internal name in brackets
 ("请选择承办机构 (to_org is required)", "（official_id）"); the English lives in the catalogue.
 
-The catalogue is scanned whole; the code of the analytics library, leads and cases (and the
-command-line and settings messages) is scanned string by string. The analytics library's
+The catalogue is scanned whole; the code of every app (and the command-line and settings
+messages) is scanned string by string. The analytics library's
 messages are Chinese only and each has an English entry, so a web page reads them in its language.
 """
 
@@ -41,7 +41,20 @@ FORMAT_KEYS = {
     "time", "platform", "author", "text", "url",  # the 舆情 export's columns
     "procurementMethod", "procurementMethodDetails",  # OCDS fields the R rules' settings filter on
 }  # fmt: skip
-SCANNED = ["analytics", "leads", "cases", "dossiers", "triage", "core/management", "cli.py", "settings.py"]
+SCANNED = [
+    "analytics",
+    "leads",
+    "cases",
+    "dossiers",
+    "triage",
+    "core",
+    "duties",
+    "integrity",
+    "intake",
+    "publicity",
+    "cli.py",
+    "settings.py",
+]
 
 
 def english_in_brackets(text: str) -> list[str]:

@@ -320,8 +320,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 AUDIT_RETENTION_DAYS = int(env("LIANQING_AUDIT_RETENTION_DAYS", "183"))
 if AUDIT_RETENTION_DAYS < 183:
     raise ImproperlyConfigured(
-        "LIANQING_AUDIT_RETENTION_DAYS 不能少于 183 天（审计日志至少保存六个月）"
-        " (the audit log is kept at least 183 days)"
+        "环境变量 LIANQING_AUDIT_RETENTION_DAYS 不能少于 183 天：审计日志至少保存六个月"
     )
 LIANQING_TIME_SOURCE = env("LIANQING_TIME_SOURCE", "本机系统时钟")[:200]
 AUDIT_SYSLOG = env("LIANQING_AUDIT_SYSLOG")
@@ -335,8 +334,7 @@ def _audit_sink_handlers() -> dict[str, dict[str, object]]:
             host, _colon, port = AUDIT_SYSLOG[6:].rpartition(":")
             if not host or not port.isdigit():
                 raise ImproperlyConfigured(
-                    f"LIANQING_AUDIT_SYSLOG 应形如 udp://主机:514 或 /dev/log，而不是 {AUDIT_SYSLOG!r}"
-                    " (LIANQING_AUDIT_SYSLOG must look like udp://host:514 or /dev/log)"
+                    f"环境变量 LIANQING_AUDIT_SYSLOG 应形如 udp://主机:514 或 /dev/log，而不是 {AUDIT_SYSLOG!r}"
                 )
             address: object = (host, int(port))
             socktype = "SOCK_STREAM" if AUDIT_SYSLOG.startswith("tcp") else "SOCK_DGRAM"

@@ -82,7 +82,7 @@ def access_task_by_id(user: User | AnonymousUser, task_id: int) -> Task:
         .first()
     )
     if task is None:
-        raise Http404("没有找到该任务 (no such task)")
+        raise Http404("没有找到该任务")
     return task
 
 
@@ -103,7 +103,7 @@ def access_template_by_id(user: User | AnonymousUser, template_id: int) -> DutyT
     root = managed_root(user)
     template = None if root is None else DutyTemplate.objects.filter(pk=template_id, owner=root).first()
     if template is None:
-        raise Http404("没有找到该责任清单 (no such template)")
+        raise Http404("没有找到该责任清单")
     return template
 
 
@@ -112,11 +112,11 @@ def access_unit_by_id(user: User | AnonymousUser, unit_id: int) -> Org:
     if is_liaison(user):
         if user.org_id == unit_id:  # type: ignore[union-attr]
             return user.org  # type: ignore[union-attr,return-value]
-        raise Http404("没有找到该单位 (no such unit)")
+        raise Http404("没有找到该单位")
     root = dashboard_root(user)
     unit = None if root is None else Org.objects.filter(pk=unit_id, path__startswith=root.path).first()
     if unit is None:
-        raise Http404("没有找到该单位 (no such unit)")
+        raise Http404("没有找到该单位")
     return unit
 
 

@@ -34,5 +34,5 @@ class LiaisonConfinementMiddleware:
             if request.path in HOME_PATHS:
                 return redirect("duties:home")
             if not request.path.startswith(ALLOWED_PREFIXES):
-                raise Http404("没有找到该页面 (not found)")
+                raise Http404("没有找到该页面")
         return self.get_response(request)

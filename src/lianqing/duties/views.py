@@ -61,7 +61,7 @@ def _year(request: HttpRequest) -> int:
 def _root(user: User) -> Org:
     root = dashboard_root(user)
     if root is None:
-        raise Http404("没有找到该页面 (not found)")
+        raise Http404("没有找到该页面")
     return root
 
 
@@ -183,7 +183,7 @@ def evidence_upload(request: HttpRequest, task_id: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = Evidence.objects.filter(pk=evidence_id).only("task_id").first()
     if evidence is None:
-        raise Http404("没有找到该材料 (no such file)")
+        raise Http404("没有找到该材料")
     access_task_by_id(request.user, evidence.task_id)
     evidence = Evidence.objects.get(pk=evidence_id)
     audit_record(action=AuditAction.VIEW, obj=evidence, request=request, details={"name": evidence.name})
@@ -203,7 +203,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
 def task_step(request: HttpRequest, task_id: int, action: str) -> HttpResponse:
     task = access_task_by_id(request.user, task_id)
     if action not in STEP_FORMS:
-        raise Http404("没有该操作 (no such action)")
+        raise Http404("没有该操作")
     form = STEP_FORMS[action](request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -274,7 +274,7 @@ def talk_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     root = managed_root(request.user)
     unit = access_unit_by_id(request.user, unit_id)
     if root is None:
-        raise Http404("没有找到该页面 (not found)")
+        raise Http404("没有找到该页面")
     year = _year(request)
     form = TalkForm(request.POST or None, initial={"talked_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -297,7 +297,7 @@ def talk_create(request: HttpRequest, unit_id: int) -> HttpResponse:
 def template_list(request: HttpRequest) -> HttpResponse:
     root = managed_root(request.user)
     if root is None:
-        raise Http404("没有找到该页面 (not found)")
+        raise Http404("没有找到该页面")
     form = TemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -329,7 +329,7 @@ def template_detail(
     template = access_template_by_id(request.user, template_id)
     root = managed_root(request.user)
     if root is None:
-        raise Http404("没有找到该页面 (not found)")
+        raise Http404("没有找到该页面")
     latest = services.version_latest(template)
     return render(
         request, "duties/template.html",
@@ -361,7 +361,7 @@ def assign(request: HttpRequest, template_id: int) -> HttpResponse:
     template = access_template_by_id(request.user, template_id)
     root = managed_root(request.user)
     if root is None:
-        raise Http404("没有找到该页面 (not found)")
+        raise Http404("没有找到该页面")
     form = _assign_form(root, request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -390,7 +390,7 @@ def apply_version(request: HttpRequest, assignment_id: int) -> HttpResponse:
         None if root is None else Assignment.objects.filter(pk=assignment_id, template__owner=root).first()
     )
     if assignment is None:
-        raise Http404("没有找到该分派 (no such assignment)")
+        raise Http404("没有找到该分派")
     try:
         result = services.assignment_apply_version(assignment=assignment, by=request.user)  # type: ignore[arg-type]
     except DutyError as error:
@@ -408,7 +408,7 @@ def item_edit(request: HttpRequest, template_id: int, lineage: int) -> HttpRespo
     latest = services.version_latest(template)
     item = latest.items.filter(lineage=lineage).first()
     if item is None:
-        raise Http404("没有找到该责任事项 (no such duty)")
+        raise Http404("没有找到该责任事项")
     initial = {name: getattr(item, name) for name in services.ITEM_FIELDS}
     form = ItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -455,7 +455,7 @@ def _managed_unit(user: User, unit_id: int) -> Org:
     root = managed_root(user)
     unit = None if root is None else selectors.units_of(root=root).filter(pk=unit_id).first()
     if unit is None:
-        raise Http404("没有找到该单位 (no such unit)")
+        raise Http404("没有找到该单位")
     return unit
 
 
@@ -501,7 +501,7 @@ def leaders(request: HttpRequest, unit_id: int) -> HttpResponse:
 def _managed_leader(user: User, leader_id: int) -> UnitLeader:
     leader = UnitLeader.objects.filter(pk=leader_id, is_active=True).select_related("unit").first()
     if leader is None:
-        raise Http404("没有找到该班子成员 (no such leader)")
+        raise Http404("没有找到该班子成员")
     _managed_unit(user, leader.unit_id)
     return leader
 
@@ -555,11 +555,11 @@ def reports(request: HttpRequest) -> HttpResponse:
     can_author = report_flow.leaders_authorable(user).exists()
     visible = report_flow.reports_visible(user)
     if not (can_author or is_liaison(user) or dashboard_root(user) is not None or visible.exists()):
-        raise Http404("没有找到该页面 (not found)")
+        raise Http404("没有找到该页面")
     form = _report_form(user, request.POST or None) if can_author else None
     if request.method == "POST":
         if form is None:
-            raise Http404("没有找到该页面 (not found)")
+            raise Http404("没有找到该页面")
         if form.is_valid():
             leader = report_flow.leaders_authorable(user).filter(pk=form.cleaned_data["leader"]).first()
             try:
@@ -619,7 +619,7 @@ def _dossier_url(user: User, report: AccountabilityReport) -> str:
 def _access_report(user: User, report_id: int) -> AccountabilityReport:
     report = report_flow.reports_visible(user).select_related("dossier_record").filter(pk=report_id).first()
     if report is None:
-        raise Http404("没有找到该报告 (no such report)")
+        raise Http404("没有找到该报告")
     return report
 
 

@@ -12,7 +12,7 @@ from lianqing.core.code_integrity import installed_files_check
 
 
 class Command(DjangoCheckCommand):
-    help = "系统检查，并按安装记录（RECORD）中的哈希校验已安装的程序文件，报告被改动或缺失的文件"
+    help = "系统检查，并按安装包自带的文件清单及其哈希校验已安装的程序文件，报告被改动或缺失的文件"
 
     def handle(self, *app_labels: Any, **options: Any) -> None:
         super().handle(*app_labels, **options)

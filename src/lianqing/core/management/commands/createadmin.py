@@ -18,7 +18,7 @@ from lianqing.core.services import user_upsert
 
 class Command(BaseCommand):
     help = (
-        "创建三员之一的账号（默认系统管理员；--role 安全保密管理员 或 安全审计员）；"
+        "创建三员之一的账号：默认系统管理员，用 --role 指定安全保密管理员或安全审计员；"
         "密码取自 LIANQING_ADMIN_PASSWORD 或交互输入"
     )
 
