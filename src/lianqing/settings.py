@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "lianqing.core.middleware.SessionIdleRenewalMiddleware",  # after sessions: it runs first on the way out
     "django.middleware.locale.LocaleMiddleware",
     "lianqing.intake.middleware.PortalBodyLimitMiddleware",  # before CSRF: it reads the body
     "django.middleware.common.CommonMiddleware",
@@ -263,9 +264,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
-# An idle timeout: every request renews the session, which ends SESSION_IDLE_MINUTES after the last.
+# An idle timeout: a session ends SESSION_IDLE_MINUTES after its last request (renewed at most once a
+# minute by core.middleware.SessionIdleRenewalMiddleware, not written on every request).
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -16,8 +16,11 @@ from importlib import metadata
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,10 +93,39 @@ def test_one_session_per_account_ends_the_earlier_one(org_tree, make_user, singl
     assert login.details.get("other_sessions_ended", False) == single
 
 
-def test_the_session_is_an_idle_timeout():
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+@pytest.mark.django_db
+def test_the_session_ends_after_the_idle_time_and_is_renewed_at_most_once_a_minute(
+    org_tree, make_user, client_for
+):
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60
     assert settings.SESSION_IDLE_MINUTES == 30  # the default outside the demo
+    client = client_for(make_user(Role.PETITION, org=org_tree.petition_office))
+    inbox = reverse("cases:inbox")
+    assert client.get(inbox).status_code == 200
+    row = Session.objects.get(pk=client.session.session_key)
+
+    # Within the minute: no write of the session row
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(inbox).status_code == 200
+    assert [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]
+    ] == []
+
+    # A minute after the last renewal (the row would end in a minute): a request gives it 30 more
+    session = client.session
+    session["_renewed_at"] -= 61
+    session.save()
+    Session.objects.filter(pk=row.pk).update(expire_date=timezone.now() + timedelta(minutes=1))
+    assert client.get(inbox).status_code == 200
+    assert Session.objects.get(pk=row.pk).expire_date > timezone.now() + timedelta(minutes=29)
+
+    # Idle past the timeout: the session is gone and the page asks for a sign-in
+    Session.objects.filter(pk=row.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(inbox)
+    assert response.status_code == 302
+    assert "/staff/login/" in response["Location"]
 
 
 @pytest.mark.django_db

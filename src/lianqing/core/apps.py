@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed, post_migrate
 
 
@@ -9,6 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from lianqing.core import checks  # noqa: F401  (registers the start-up checks)
+        from lianqing.core.middleware import session_renewed_at_login
         from lianqing.core.models import User
         from lianqing.core.separation import membership_guard, role_permissions_ensure
 
@@ -17,3 +19,5 @@ class CoreConfig(AppConfig):
         m2m_changed.connect(membership_guard, sender=User.groups.through, dispatch_uid="three_admins")
         # The three roles' model permissions, once every app's permissions exist.
         post_migrate.connect(role_permissions_ensure, dispatch_uid="three_admins_permissions")
+        # The idle timeout's renewal starts at sign-in (core.middleware.SessionIdleRenewalMiddleware).
+        user_logged_in.connect(session_renewed_at_login, dispatch_uid="session_renewed_at_login")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -49,3 +50,30 @@ class RequireSecondFactorMiddleware:
         path = request.path
         is_staff_area = path.startswith(("/staff/", "/admin/"))
         return is_staff_area and not path.startswith(_OPEN_PREFIXES)
+
+
+SESSION_RENEWAL_SECONDS = 60
+RENEWED_AT = "_renewed_at"
+
+
+class SessionIdleRenewalMiddleware:
+    """The idle timeout: a session ends SESSION_COOKIE_AGE after its last request. It is renewed at
+    most once a minute, not written on every request as SESSION_SAVE_EVERY_REQUEST would."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(time.time())
+            if now - int(session.get(RENEWED_AT, 0)) >= SESSION_RENEWAL_SECONDS:
+                session[RENEWED_AT] = now  # modified: SessionMiddleware saves it with a new expiry
+        return response
+
+
+def session_renewed_at_login(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+    """A sign-in saves the session anyway: mark it renewed, so the next request writes nothing."""
+    if request is not None and hasattr(request, "session"):
+        request.session[RENEWED_AT] = int(time.time())
