@@ -30,12 +30,24 @@ def test_register_a_named_visit_in_chinese(live_server, page, intake_env, office
     page.select_option("#id_category", "bribery")
     page.fill("#id_summary", "来访人反映某村党支部书记收受工程款回扣。")
     page.fill("#id_reported_persons", "王某，某村，党支部书记")
-    # The shared 行政区划 cascade: province → cities → counties, by name
-    page.select_option("#id_province", label="山东省")
-    page.wait_for_selector("#id_city option:has-text('济南市')", state="attached")
+    # The shared 行政区划 cascade: province → cities → counties, by name. The province's list of
+    # cities is held back until the county is chosen: its late answer must not undo the choices.
+    held = []
+
+    def provinces_cities(url: str) -> bool:
+        return "/regions/" in url and url.endswith("parent=370000")
+
+    page.route(provinces_cities, lambda route: held.append(route))
+    page.select_option("#id_province", label="山东省")  # already the commission's own: chosen again
     page.select_option("#id_city", label="济南市")
     page.wait_for_selector("#id_county option:has-text('历城区')", state="attached")
     page.select_option("#id_county", label="历城区")
+    assert len(held) == 1
+    with page.expect_response(lambda response: "parent=370000" in response.url):
+        held[0].continue_()
+    page.unroute(provinces_cities)
+    assert page.input_value("#id_city") == "370100"
+    assert page.input_value("#id_county") == "370112"
     # Ticked: name, phone and the optional ID number appear, the first two marked required
     page.check("#id_is_reporter_named")
     assert page.is_visible("#id_reporter_name")

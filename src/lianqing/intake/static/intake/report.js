@@ -17,37 +17,7 @@
     addPerson.classList.toggle("lq-hidden", hiddenRows().length === 0);
   });
 
-  // Each reported person's 所在地区: the same cascade as the 发生地区 (core/region-cascade.js).
-  var regionsUrl = form.getAttribute("data-regions-url");
-  function fillRegions(select, regions) {
-    var placeholder = select.options.length ? select.options[0].textContent : "";
-    select.innerHTML = "";
-    var blank = document.createElement("option");
-    blank.value = "";
-    blank.textContent = placeholder;
-    select.appendChild(blank);
-    regions.forEach(function (region) {
-      var option = document.createElement("option");
-      option.value = region.code;
-      option.textContent = region.name;
-      select.appendChild(option);
-    });
-  }
-  function loadRegions(parent, select) {
-    if (!parent) { fillRegions(select, []); return; }
-    fetch(regionsUrl + "?parent=" + encodeURIComponent(parent), { credentials: "same-origin" })
-      .then(function (response) { return response.json(); })
-      .then(function (data) { fillRegions(select, data.regions); });
-  }
-  form.querySelectorAll("[data-regions-prefix]").forEach(function (row) {
-    var prefix = row.getAttribute("data-regions-prefix");
-    var province = row.querySelector("select[name=" + prefix + "province]");
-    var city = row.querySelector("select[name=" + prefix + "city]");
-    var county = row.querySelector("select[name=" + prefix + "county]");
-    if (!province || !city || !county) { return; }
-    province.addEventListener("change", function () { loadRegions(province.value, city); fillRegions(county, []); });
-    city.addEventListener("change", function () { loadRegions(city.value, county); });
-  });
+  // Each reported person's 所在地区 is wired by core/region-cascade.js (data-regions-prefix).
 
   // Named reports show the identity fields; anonymous ones hide them.
   var named = document.getElementById("named-fields");
