@@ -36,7 +36,7 @@ wheelhouse:
 demo: install
 	LIANQING_MODE=demo $(BIN)/lianqing demo --port $(PORT)
 
-test: install lint typecheck migrations-check test-databases test-sm
+test: install lint typecheck migrations-check test-databases test-sm-full
 
 # The two passes share nothing (each has its own database, browser and temporary folders), so they run
 # side by side, each line marked with its database; the target fails if either pass fails.
@@ -49,8 +49,9 @@ test-databases:
 	echo "SQLite pass: exit $$sqlite; PostgreSQL pass: exit $$postgres"; \
 	test "$$sqlite" = 0 && test "$$postgres" = 0
 
-# The 国密 suite (LIANQING_CRYPTO=sm, docs/crypto.md): the tests that seal, open, chain and sign run
-# again with it (a few minutes); `make test-sm-full` runs the whole intake, cases and core suites.
+# The 国密 suite (LIANQING_CRYPTO=sm, docs/crypto.md): `make test-sm` runs the tests that seal, open,
+# chain and sign again with it (under a minute); `make test-sm-full`, part of `make test`, runs the
+# whole intake, cases and core suites with it (on SQLite, or on DATABASE_URL when set).
 SM_TESTS = tests/intake/test_keys.py tests/intake/test_identity.py tests/intake/test_custodian.py \
 	tests/intake/test_at_rest.py tests/cases/test_register_named.py tests/core/test_audit.py \
 	tests/core/test_audit_keyed.py
