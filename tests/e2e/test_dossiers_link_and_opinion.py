@@ -146,8 +146,9 @@ def test_link_confirm_file_and_opinion_reply(live_server, browser, org_tree, mak
     printed = page.inner_text("body")
     assert "关于征求党风廉政意见的回复" in printed
     assert "组函〔2025〕12号" in printed
+    page.wait_for_load_state("load")  # the stylesheet with the print rules has arrived
     page.emulate_media(media="print")
-    assert not page.is_visible("#print-button")
+    page.wait_for_selector("#print-button", state="hidden")  # fails if the print view still shows it
     page.screenshot(path=str(artifacts_dir / "dossiers-reply-letter.png"), full_page=True)
     leader_context.close()
 
