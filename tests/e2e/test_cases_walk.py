@@ -22,7 +22,10 @@ from tests.e2e.layout import code_problems, language_problems, layout_problems
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROLES = ["lingdao", "xinfang", "anguan", "jiancha", "shencha", "shenli", "shuju", "chengguan", "admin"]
+ROLES = [
+    "lingdao", "xinfang", "anguan", "jiancha", "shencha", "shenli", "shuju", "chengguan",
+    "admin", "anquan", "shenji",  # 三员: 系统管理员, 安全保密管理员, 安全审计员
+]  # fmt: skip
 LANGUAGES = ("zh-hans", "en")
 WIDTHS = (1366, 390)
 # The screen's own words: labels, headings, buttons, column heads, status badges, help text.
