@@ -20,13 +20,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gzip
-import multiprocessing
 import os
 import re
 import shutil
 import tempfile
 import time
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -38,6 +39,7 @@ import pyarrow.parquet as pq
 
 from lianqing.analytics.contract import DATASETS, OCDS_DATASET_NAMES
 from lianqing.analytics.errors import AnalyticsError
+from lianqing.analytics.ocds_native import native_tables
 
 REJECTS = "_rejects.csv"
 REJECT_HEADER = ("file", "sheet", "row", "column", "value", "reason")
@@ -378,7 +380,38 @@ class _Block:
 
 
 def flatten_block(block: bytes) -> _Block:
-    """Decode and flatten one block of whole lines (line numbers relative to the block)."""
+    """Decode and flatten one block of whole lines (line numbers relative to the block).
+
+    Arrow's JSON reader takes the whole block when it can (ocds_native.py); a block it cannot
+    take exactly as the line-by-line path would goes through that path.
+    """
+    native = native_tables(block)
+    if native is not None:
+        tables, releases = native
+        return _Block(tables, [], releases, releases)  # one release on every line
+    return flatten_block_by_line(block)
+
+
+SMALL_BLOCK_LINES = 64
+
+
+def flatten_parts(block: bytes) -> list[_Block]:
+    """flatten_block, but a block Arrow cannot take is cut in halves, and so on down to a few lines,
+    so that one bad line sends only the lines around it through the slower line-by-line path.
+    The parts follow each other: line numbers and repeated ocids are settled as between blocks.
+    """
+    native = native_tables(block)
+    if native is not None:
+        tables, releases = native
+        return [_Block(tables, [], releases, releases)]
+    middle = block.find(b"\n", len(block) // 2) + 1
+    if block.count(b"\n", 0, middle) < SMALL_BLOCK_LINES or middle in (0, len(block)):
+        return [flatten_block_by_line(block)]
+    return flatten_parts(block[:middle]) + flatten_parts(block[middle:])
+
+
+def flatten_block_by_line(block: bytes) -> _Block:
+    """Decode and flatten one block line by line with msgspec (every bad line named)."""
     out = _Columns()
     rejected: list[tuple[int, str]] = []
     seen: set[str] = set()
@@ -493,13 +526,19 @@ def import_ocds(
         with _open(source) as handle:
             blocks = _blocks(handle, block_bytes)
             if count > 1:
-                context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-                with context.Pool(count) as pool:
-                    for block in pool.imap(flatten_block, blocks):
-                        _take(block, result, writers, seen)
+                # threads, not processes: Arrow's reader and Parquet writer run without the GIL,
+                # and a block's tables need no copying between processes
+                with ThreadPoolExecutor(count) as pool:
+                    pending: deque[Future[list[_Block]]] = deque()
+                    for raw in blocks:
+                        pending.append(pool.submit(flatten_parts, raw))
+                        if len(pending) > count:  # a few blocks in memory, not the file
+                            _take_all(pending.popleft().result(), result, writers, seen)
+                    while pending:
+                        _take_all(pending.popleft().result(), result, writers, seen)
             else:
                 for raw in blocks:
-                    _take(flatten_block(raw), result, writers, seen)
+                    _take_all(flatten_parts(raw), result, writers, seen)
         for writer in writers.values():
             writer.close()
         _write_rejects(staging / REJECTS, source.name, result.rejected)
@@ -513,6 +552,13 @@ def import_ocds(
         shutil.rmtree(staging, ignore_errors=True)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _take_all(
+    blocks: list[_Block], result: OcdsImportResult, writers: dict[str, pq.ParquetWriter], seen: set[str]
+) -> None:
+    for block in blocks:
+        _take(block, result, writers, seen)
 
 
 def _take(
