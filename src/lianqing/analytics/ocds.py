@@ -9,10 +9,13 @@ it. A line that is not JSON, not an object, or has no text `ocid`, or repeats an
 reported (line and reason, in `_rejects.csv`) and skipped, as Cardinal skips it; an empty line is
 skipped silently.
 
-Speed: the file is cut into blocks at line ends; two worker processes decode (msgspec) and
-flatten blocks into Arrow columns while this process writes Parquet. Everything is written into
-a temporary folder beside the package and moved in only when the whole file went through, so an
-interrupted import leaves nothing half-imported.
+Speed: the file is cut into blocks at line ends; two threads read each block with Arrow's JSON
+reader and flatten it with Arrow compute (ocds_native.py) while this thread writes Parquet. A
+block holding anything that reader would take otherwise than msgspec (a bad line, a field of
+another type, a repeated ocid) is halved until the lines around it go through msgspec line by
+line, which names every bad line. Everything is written into a temporary folder beside the
+package and moved in only when the whole file went through, so an interrupted import leaves
+nothing half-imported.
 """
 
 from __future__ import annotations
@@ -410,6 +413,10 @@ def flatten_parts(block: bytes) -> list[_Block]:
     return flatten_parts(block[:middle]) + flatten_parts(block[middle:])
 
 
+def _by_line_parts(block: bytes) -> list[_Block]:
+    return [flatten_block_by_line(block)]
+
+
 def flatten_block_by_line(block: bytes) -> _Block:
     """Decode and flatten one block line by line with msgspec (every bad line named)."""
     out = _Columns()
@@ -424,6 +431,9 @@ def flatten_block_by_line(block: bytes) -> _Block:
             continue
         try:
             typed = _TYPED.decode(raw)
+        except UnicodeDecodeError as error:  # msgspec reads text as UTF-8 only
+            rejected.append((number, f"不是 UTF-8 编码的文本：第 {error.start + 1} 个字节无法识别"))
+            continue
         except msgspec.ValidationError:
             typed = None  # some field of another type: the lenient path below
         except msgspec.DecodeError as error:
@@ -502,9 +512,16 @@ def _temporary_folder(out: Path) -> Path:
 
 
 def import_ocds(
-    path: str | Path, out: str | Path, *, workers: int | None = None, block_bytes: int = BLOCK_BYTES
+    path: str | Path,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    block_bytes: int = BLOCK_BYTES,
+    line_by_line: bool = False,
 ) -> OcdsImportResult:
     """Import the OCDS file at `path` into the package folder `out` (created, or added to).
+
+    `line_by_line` skips Arrow's block reader (the slower path, which must give the same tables).
 
     Raises AnalyticsError when the file cannot be read or the package written; bad lines are
     reported in the result and in `_rejects.csv`, not raised.
@@ -522,6 +539,7 @@ def import_ocds(
     result.rows = dict.fromkeys(OCDS_DATASET_NAMES, 0)
     seen: set[str] = set()
     count = workers if workers is not None else min(2, os.cpu_count() or 1)
+    flatten = _by_line_parts if line_by_line else flatten_parts
     try:
         with _open(source) as handle:
             blocks = _blocks(handle, block_bytes)
@@ -531,14 +549,14 @@ def import_ocds(
                 with ThreadPoolExecutor(count) as pool:
                     pending: deque[Future[list[_Block]]] = deque()
                     for raw in blocks:
-                        pending.append(pool.submit(flatten_parts, raw))
+                        pending.append(pool.submit(flatten, raw))
                         if len(pending) > count:  # a few blocks in memory, not the file
                             _take_all(pending.popleft().result(), result, writers, seen)
                     while pending:
                         _take_all(pending.popleft().result(), result, writers, seen)
             else:
                 for raw in blocks:
-                    _take_all(flatten_parts(raw), result, writers, seen)
+                    _take_all(flatten(raw), result, writers, seen)
         for writer in writers.values():
             writer.close()
         _write_rejects(staging / REJECTS, source.name, result.rejected)

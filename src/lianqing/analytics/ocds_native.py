@@ -115,6 +115,8 @@ def native_tables(block: bytes) -> tuple[dict[str, pa.Table], int] | None:
         return None
     if block.endswith(b"\r\n"):  # Windows line ends: the \r is blank space msgspec skips too
         block = block.replace(b"\r\n", b"\n")
+    if not _is_utf8(block):  # Arrow would read a bad byte as U+FFFD, msgspec refuses the line
+        return None
     lines = block.count(b"\n")
     # Every line exactly one JSON object as msgspec reads it (a blank line gives ",,", two values
     # on a line a missing comma; NaN, bad UTF-8 and numbers out of range fail too). Arrow's reader
@@ -142,6 +144,16 @@ def native_tables(block: bytes) -> tuple[dict[str, pa.Table], int] | None:
         compiled = table.column("compiledRelease").combine_chunks()
         releases = pc.if_else(pc.is_valid(compiled), compiled, releases)
     return _flatten(releases)
+
+
+def _is_utf8(block: bytes) -> bool:
+    """Whether the block is UTF-8 throughout (Arrow's check, far faster than decoding it)."""
+    offsets = pa.py_buffer(np.array([0, len(block)], dtype=np.int64))
+    try:
+        pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(block)]).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _field(array: pa.Array, *path: str) -> pa.Array:
