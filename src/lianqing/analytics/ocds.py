@@ -389,28 +389,41 @@ def flatten_block(block: bytes) -> _Block:
     take exactly as the line-by-line path would goes through that path.
     """
     native = native_tables(block)
-    if native is not None:
-        tables, releases = native
-        return _Block(tables, [], releases, releases)  # one release on every line
-    return flatten_block_by_line(block)
+    return _native_block(native) if native is not None else flatten_block_by_line(block)
 
 
 SMALL_BLOCK_LINES = 64
 
 
 def flatten_parts(block: bytes) -> list[_Block]:
-    """flatten_block, but a block Arrow cannot take is cut in halves, and so on down to a few lines,
-    so that one bad line sends only the lines around it through the slower line-by-line path.
+    """flatten_block, but a block Arrow cannot take is halved, and the half it cannot take halved
+    again, down to a few lines: one bad line sends only the lines around it through the slower
+    line-by-line path. When both halves fail the trouble is all over the block (a publisher
+    writing numeric ids, say), and the block goes line by line at once.
     The parts follow each other: line numbers and repeated ocids are settled as between blocks.
     """
     native = native_tables(block)
     if native is not None:
-        tables, releases = native
-        return [_Block(tables, [], releases, releases)]
+        return [_native_block(native)]
+    return _halves(block)
+
+
+def _halves(block: bytes) -> list[_Block]:
     middle = block.find(b"\n", len(block) // 2) + 1
-    if block.count(b"\n", 0, middle) < SMALL_BLOCK_LINES or middle in (0, len(block)):
+    if middle in (0, len(block)) or block.count(b"\n", 0, middle) < SMALL_BLOCK_LINES:
         return [flatten_block_by_line(block)]
-    return flatten_parts(block[:middle]) + flatten_parts(block[middle:])
+    first, second = block[:middle], block[middle:]
+    first_native, second_native = native_tables(first), native_tables(second)
+    if first_native is None and second_native is None:
+        return [flatten_block_by_line(block)]
+    head = [_native_block(first_native)] if first_native is not None else _halves(first)
+    tail = [_native_block(second_native)] if second_native is not None else _halves(second)
+    return head + tail
+
+
+def _native_block(native: tuple[dict[str, pa.Table], int]) -> _Block:
+    tables, releases = native
+    return _Block(tables, [], releases, releases)  # one release on every line
 
 
 def _by_line_parts(block: bytes) -> list[_Block]:
