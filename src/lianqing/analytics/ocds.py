@@ -9,10 +9,13 @@ it. A line that is not JSON, not an object, or has no text `ocid`, or repeats an
 reported (line and reason, in `_rejects.csv`) and skipped, as Cardinal skips it; an empty line is
 skipped silently.
 
-Speed: the file is cut into blocks at line ends; two worker processes decode (msgspec) and
-flatten blocks into Arrow columns while this process writes Parquet. Everything is written into
-a temporary folder beside the package and moved in only when the whole file went through, so an
-interrupted import leaves nothing half-imported.
+Speed: the file is cut into blocks at line ends; two threads read each block with Arrow's JSON
+reader and flatten it with Arrow compute (ocds_native.py) while this thread writes Parquet. A
+block holding anything that reader would take otherwise than msgspec (a bad line, a field of
+another type, a repeated ocid) is halved until the lines around it go through msgspec line by
+line, which names every bad line. Everything is written into a temporary folder beside the
+package and moved in only when the whole file went through, so an interrupted import leaves
+nothing half-imported.
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gzip
-import multiprocessing
 import os
 import re
 import shutil
 import tempfile
 import time
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -38,6 +42,7 @@ import pyarrow.parquet as pq
 
 from lianqing.analytics.contract import DATASETS, OCDS_DATASET_NAMES
 from lianqing.analytics.errors import AnalyticsError
+from lianqing.analytics.ocds_native import native_tables
 
 REJECTS = "_rejects.csv"
 REJECT_HEADER = ("file", "sheet", "row", "column", "value", "reason")
@@ -378,7 +383,55 @@ class _Block:
 
 
 def flatten_block(block: bytes) -> _Block:
-    """Decode and flatten one block of whole lines (line numbers relative to the block)."""
+    """Decode and flatten one block of whole lines (line numbers relative to the block).
+
+    Arrow's JSON reader takes the whole block when it can (ocds_native.py); a block it cannot
+    take exactly as the line-by-line path would goes through that path.
+    """
+    native = native_tables(block)
+    return _native_block(native) if native is not None else flatten_block_by_line(block)
+
+
+SMALL_BLOCK_LINES = 64
+
+
+def flatten_parts(block: bytes) -> list[_Block]:
+    """flatten_block, but a block Arrow cannot take is halved, and the half it cannot take halved
+    again, down to a few lines: one bad line sends only the lines around it through the slower
+    line-by-line path. When both halves fail the trouble is all over the block (a publisher
+    writing numeric ids, say), and the block goes line by line at once.
+    The parts follow each other: line numbers and repeated ocids are settled as between blocks.
+    """
+    native = native_tables(block)
+    if native is not None:
+        return [_native_block(native)]
+    return _halves(block)
+
+
+def _halves(block: bytes) -> list[_Block]:
+    middle = block.find(b"\n", len(block) // 2) + 1
+    if middle in (0, len(block)) or block.count(b"\n", 0, middle) < SMALL_BLOCK_LINES:
+        return [flatten_block_by_line(block)]
+    first, second = block[:middle], block[middle:]
+    first_native, second_native = native_tables(first), native_tables(second)
+    if first_native is None and second_native is None:
+        return [flatten_block_by_line(block)]
+    head = [_native_block(first_native)] if first_native is not None else _halves(first)
+    tail = [_native_block(second_native)] if second_native is not None else _halves(second)
+    return head + tail
+
+
+def _native_block(native: tuple[dict[str, pa.Table], int]) -> _Block:
+    tables, releases = native
+    return _Block(tables, [], releases, releases)  # one release on every line
+
+
+def _by_line_parts(block: bytes) -> list[_Block]:
+    return [flatten_block_by_line(block)]
+
+
+def flatten_block_by_line(block: bytes) -> _Block:
+    """Decode and flatten one block line by line with msgspec (every bad line named)."""
     out = _Columns()
     rejected: list[tuple[int, str]] = []
     seen: set[str] = set()
@@ -391,6 +444,9 @@ def flatten_block(block: bytes) -> _Block:
             continue
         try:
             typed = _TYPED.decode(raw)
+        except UnicodeDecodeError as error:  # msgspec reads text as UTF-8 only
+            rejected.append((number, f"不是 UTF-8 编码的文本：第 {error.start + 1} 个字节无法识别"))
+            continue
         except msgspec.ValidationError:
             typed = None  # some field of another type: the lenient path below
         except msgspec.DecodeError as error:
@@ -469,9 +525,16 @@ def _temporary_folder(out: Path) -> Path:
 
 
 def import_ocds(
-    path: str | Path, out: str | Path, *, workers: int | None = None, block_bytes: int = BLOCK_BYTES
+    path: str | Path,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    block_bytes: int = BLOCK_BYTES,
+    line_by_line: bool = False,
 ) -> OcdsImportResult:
     """Import the OCDS file at `path` into the package folder `out` (created, or added to).
+
+    `line_by_line` skips Arrow's block reader (the slower path, which must give the same tables).
 
     Raises AnalyticsError when the file cannot be read or the package written; bad lines are
     reported in the result and in `_rejects.csv`, not raised.
@@ -489,17 +552,24 @@ def import_ocds(
     result.rows = dict.fromkeys(OCDS_DATASET_NAMES, 0)
     seen: set[str] = set()
     count = workers if workers is not None else min(2, os.cpu_count() or 1)
+    flatten = _by_line_parts if line_by_line else flatten_parts
     try:
         with _open(source) as handle:
             blocks = _blocks(handle, block_bytes)
             if count > 1:
-                context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-                with context.Pool(count) as pool:
-                    for block in pool.imap(flatten_block, blocks):
-                        _take(block, result, writers, seen)
+                # threads, not processes: Arrow's reader and Parquet writer run without the GIL,
+                # and a block's tables need no copying between processes
+                with ThreadPoolExecutor(count) as pool:
+                    pending: deque[Future[list[_Block]]] = deque()
+                    for raw in blocks:
+                        pending.append(pool.submit(flatten, raw))
+                        if len(pending) > count:  # a few blocks in memory, not the file
+                            _take_all(pending.popleft().result(), result, writers, seen)
+                    while pending:
+                        _take_all(pending.popleft().result(), result, writers, seen)
             else:
                 for raw in blocks:
-                    _take(flatten_block(raw), result, writers, seen)
+                    _take_all(flatten(raw), result, writers, seen)
         for writer in writers.values():
             writer.close()
         _write_rejects(staging / REJECTS, source.name, result.rejected)
@@ -513,6 +583,13 @@ def import_ocds(
         shutil.rmtree(staging, ignore_errors=True)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _take_all(
+    blocks: list[_Block], result: OcdsImportResult, writers: dict[str, pq.ParquetWriter], seen: set[str]
+) -> None:
+    for block in blocks:
+        _take(block, result, writers, seen)
 
 
 def _take(

@@ -128,8 +128,12 @@ def describe_when(style: str, first: dt.date | None, last: dt.date | None) -> st
     return show(first) if show(first) == show(last) else f"{show(first)}至{show(last)}"
 
 
-def describe_who(rule: Rule, subject_id: str, subject_name: str) -> str:
-    shown = mask_subject(subject_id) if rule.subject_is_private else subject_id
+def describe_who(rule: Rule, subject_id: str, subject_name: str, *, private: bool | None = None) -> str:
+    """The subject as explanations name it; `private` is rule.subject_is_private, given once by a
+    caller that describes many subjects of the same rule."""
+    if private is None:
+        private = rule.subject_is_private
+    shown = mask_subject(subject_id) if private else subject_id
     if subject_name and subject_name != subject_id:
         return f"{subject_name}({shown})"
     return shown
@@ -177,14 +181,15 @@ def group_hits(rule: Rule, evidence: pa.Table) -> list[Hit]:
                 ).fetchall()
             }
     hits = []
+    private = rule.subject_is_private  # the same for every subject: worked out once
     for subject_id, name, severity_rank, first, last, details, amount, records, keys in rows:
         subject_name = name or ""
         severity = SEVERITIES[severity_rank] if severity_rank is not None else rule.severity
         amount_value = Decimal(amount).quantize(Decimal("0.01")) if amount is not None else None
         explanation = rule.explanation.format(
-            who=describe_who(rule, subject_id, subject_name),
+            who=describe_who(rule, subject_id, subject_name, private=private),
             name=subject_name,
-            id=mask_subject(subject_id) if rule.subject_is_private else subject_id,
+            id=mask_subject(subject_id) if private else subject_id,
             detail=describe_details(list(details or [])),
             when=describe_when(rule.when, first, last),
             count=records,
