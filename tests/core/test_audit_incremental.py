@@ -142,7 +142,7 @@ def test_the_command_prints_the_speed_and_what_it_checked(capsys):
     call_command("audit", "verify")
     out = capsys.readouterr().out
     assert "共 3 条" in out
-    assert "共 5 条；本次校验上次校验点之后的 2 条" in out
+    assert "共 5 条；本次校验了上次校验点之后的 2 条" in out
     assert "每秒" in out
 
 

@@ -103,8 +103,8 @@ def chain_verify(*, full: bool = False, chunk_size: int = 5000, check_heads: boo
         problem = heads_check(key=key, last_seq=last_seq, pruned_seq=head.pruned_seq)
         if problem is not None:
             return VerifyResult(checked, problem[0], problem[1])
-    if last_seq > head.pruned_seq and last_seq > head.verified_seq:
-        AuditChainHead.objects.filter(pk=1).update(
+    if last_seq > head.pruned_seq:  # never backwards, should two verifies overlap
+        AuditChainHead.objects.filter(pk=1, verified_seq__lt=last_seq).update(
             verified_seq=last_seq,
             verified_hash=last_hash,
             verified_mac=checkpoint_mac(key, last_seq, last_hash),

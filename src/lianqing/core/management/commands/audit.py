@@ -14,7 +14,7 @@ from lianqing.core.audit_retention import AuditRetentionError, audit_prune
 
 class Command(BaseCommand):
     help = (
-        "审计日志工具：verify 从上次校验完好的记录起校验哈希链及已导出的链头（--full 从头校验全部记录）；"
+        "审计日志工具：verify 从上次校验完好的记录起校验哈希链及已导出的链头，加 --full 从头校验全部记录；"
         "export-head 立即导出签名链头；"
         "prune --older-than-days N 删除保存期（至少 183 天）以前的记录"
     )
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             self.stdout.write(_("审计日志完好，共 %(n)d 条") % {"n": result.rows_checked})
         else:
             self.stdout.write(
-                _("审计日志完好，共 %(total)d 条；本次校验上次校验点之后的 %(n)d 条（--full 从头校验）")
+                _("审计日志完好，共 %(total)d 条；本次校验了上次校验点之后的 %(n)d 条，加 --full 可从头校验")
                 % {"total": result.rows_in_chain, "n": result.rows_checked}
             )
         rate = result.rows_checked / seconds if seconds > 0 else 0
