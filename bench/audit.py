@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import resource
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianqing.settings")
@@ -29,6 +31,7 @@ os.environ.setdefault("LIANQING_HOME", "/work/data/audit18/home")
 
 import django
 
+INDEX_FILE = Path("/work/data/audit18/indexes.json")
 STAFF = 2000
 AUDITORS = 5
 OBJECT_TYPES = ["cases.case", "leads.hit", "intake.petition", "core.user", "duties.duty", "core.auditevent"]
@@ -112,7 +115,7 @@ def append_rows(count: int, *, batch: int = 200_000, rebuild_indexes: bool = Tru
         moment = last.fetchone()[0]
     step = dt.timedelta(microseconds=max(1, int(730 * 86400e6 / max(count, 1))))
     rng = random.Random(seq)
-    dumps = __import__("json").dumps
+    dumps = json.dumps
     with connection.cursor() as cursor:
         indexes: list[tuple[str, str]] = []
         if rebuild_indexes and count >= 1_000_000:
@@ -121,6 +124,7 @@ def append_rows(count: int, *, batch: int = 200_000, rebuild_indexes: bool = Tru
                 "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
             )
             indexes = cursor.fetchall()
+            INDEX_FILE.write_text(json.dumps(indexes))  # an interrupted fill gets them back next run
             for name, _definition in indexes:
                 cursor.execute(f'DROP INDEX "{name}"')
         cursor.execute(
@@ -161,11 +165,28 @@ def append_rows(count: int, *, batch: int = 200_000, rebuild_indexes: bool = Tru
             rate = done / (time.perf_counter() - started)
             print(f"  {done:,}/{count:,} 条，{rate:,.0f} 条/秒", file=sys.stderr, flush=True)
         cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER ALL")
-        for _name, definition in indexes:
-            cursor.execute(definition)
+    restore_indexes()
+    with connection.cursor() as cursor:
         cursor.execute("SELECT setval(pg_get_serial_sequence('core_auditevent', 'id'), %s)", [seq])
         cursor.execute("ANALYZE core_auditevent")
     return time.perf_counter() - started
+
+
+def restore_indexes() -> None:
+    """Create the secondary indexes a fill dropped (also after a fill that was interrupted)."""
+    from django.db import connection
+
+    if not INDEX_FILE.exists():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'core_auditevent'")
+        present = {name for (name,) in cursor.fetchall()}
+        cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER ALL")
+        for name, definition in json.loads(INDEX_FILE.read_text()):
+            if name not in present:
+                started = time.perf_counter()
+                cursor.execute(definition)
+                print(f"  索引 {name}：{time.perf_counter() - started:.0f} 秒", file=sys.stderr, flush=True)
 
 
 def main() -> None:
@@ -189,8 +210,79 @@ def main() -> None:
     report(args)
 
 
+def timed(run: Any) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = run()
+    return time.perf_counter() - started, result
+
+
+def p95_ms(run: Any, runs: int) -> float:
+    run()  # warm
+    samples = sorted(timed(run)[0] * 1000 for _n in range(runs))
+    return samples[max(0, round(0.95 * len(samples)) - 1)]
+
+
 def report(args: Any) -> None:
-    raise NotImplementedError
+    from django.db import connection
+
+    from lianqing.core.audit import audit_verify
+    from lianqing.core.models import AuditChainHead, User
+    from lianqing.core.selectors import audit_event_page
+
+    restore_indexes()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_total_relation_size('core_auditevent')")
+        table_gb = cursor.fetchone()[0] / 1e9
+    rows = AuditChainHead.objects.get(pk=1).last_seq
+    print("| rows | table+indexes GB | step | seconds | rows/s | peak MB | load (1, 5, 15 min) |")
+    print("|---|---|---|---|---|---|---|")
+
+    def line(step: str, seconds: float, checked: int) -> None:
+        rate = f"{checked / seconds:,.0f}" if checked else ""
+        print(
+            f"| {rows:,} | {table_gb:.1f} | {step} | {seconds:.1f} | {rate} | {peak_mb():,.0f} | {load()} |",
+            flush=True,
+        )
+
+    seconds, result = timed(lambda: audit_verify(full=True))
+    if not result.ok:
+        raise SystemExit(f"校验失败：{result}")
+    line(f"full verify ({result.rows_checked:,} rows)", seconds, result.rows_checked)
+    seconds = append_rows(args.new, rebuild_indexes=False)
+    rows = AuditChainHead.objects.get(pk=1).last_seq
+    line(f"append {args.new:,} rows (COPY)", seconds, args.new)
+    seconds, result = timed(lambda: audit_verify())
+    if not result.ok:
+        raise SystemExit(f"校验失败：{result}")
+    line(f"incremental verify ({result.rows_checked:,} new rows)", seconds, result.rows_checked)
+
+    auditor = User.objects.get(username="bench-auditor-0")
+    security = User.objects.get(username="bench-secadmin")
+
+    def listing(user: User, number: int | str) -> Any:
+        def run() -> None:
+            page = audit_event_page(user=user, number=number)
+            list(page)
+            page.paginator.num_pages  # noqa: B018 -- the pager's count, as the template shows it
+
+        return run
+
+    print()
+    print("| list (as the view runs it) | rows | p95 ms | runs | load |")
+    print("|---|---|---|---|---|")
+    last = audit_event_page(user=auditor, number=1).paginator.num_pages
+    cases = [
+        ("安全审计员 page 1", auditor, 1),
+        (f"安全审计员 page {last // 2:,}", auditor, last // 2),
+        (f"安全审计员 last page {last:,}", auditor, last),
+        ("安全保密管理员 page 1", security, 1),
+        ("安全保密管理员 page 2", security, 2),
+        ("安全保密管理员 last page (cap)", security, "last"),
+    ]
+    for name, user, number in cases:
+        print(
+            f"| {name} | {rows:,} | {p95_ms(listing(user, number), args.runs):.1f} | {args.runs} | {load()} |"
+        )
 
 
 if __name__ == "__main__":

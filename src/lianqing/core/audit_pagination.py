@@ -25,8 +25,8 @@ class ChainPaginator(Paginator):
     def count(self) -> int:
         return max(0, self.last_seq - self.pruned_seq)
 
-    def page(self, number: object) -> Page:
+    def page(self, number: int | float | str) -> Page:
         number = self.validate_number(number)
         highest = self.last_seq - (number - 1) * self.per_page
-        rows = self.object_list.filter(seq__lte=highest, seq__gt=self.pruned_seq)[: self.per_page]
-        return self._get_page(rows, number, self)
+        rows = AuditEvent.objects.filter(seq__lte=highest, seq__gt=self.pruned_seq).order_by("-seq")
+        return Page(rows[: self.per_page], number, self)

@@ -52,7 +52,7 @@ AUDIT_PAGE_ROWS = 50
 AUDIT_COUNT_CAP = 10_000  # the security administrator's list: pages beyond 200 are not offered
 
 
-def audit_event_page(*, user: User, number: object) -> Page:
+def audit_event_page(*, user: User, number: str | int | None) -> Page:
     """One page of the rows this user may read, cheap at any log size (core.audit_pagination)."""
     if user.has_role(Role.AUDITOR):
         return ChainPaginator(AUDIT_PAGE_ROWS).get_page(number)
