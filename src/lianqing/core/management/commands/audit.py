@@ -52,8 +52,9 @@ class Command(BaseCommand):
                 _("审计日志完好，共 %(total)d 条；本次校验了上次校验点之后的 %(n)d 条，加 --full 可从头校验")
                 % {"total": result.rows_in_chain, "n": result.rows_checked}
             )
-        rate = result.rows_checked / seconds if seconds > 0 else 0
-        self.stdout.write(_("用时 %(s).1f 秒，每秒 %(rate)s 条") % {"s": seconds, "rate": f"{rate:,.0f}"})
+        if result.rows_checked and seconds > 0:
+            rate = f"{result.rows_checked / seconds:,.0f}"
+            self.stdout.write(_("用时 %(s).1f 秒，每秒 %(rate)s 条") % {"s": seconds, "rate": rate})
         if action == "export-head":
             path = audit_head_export()
             where = path if path else f"{head_dir()}（无新记录）"
