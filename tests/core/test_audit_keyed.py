@@ -150,7 +150,8 @@ def test_rows_from_before_the_key_stay_and_are_pinned_by_the_first_keyed_row(aud
         "UPDATE core_auditevent SET prev_hash = %s, hash = %s WHERE seq = %s",
         [new_hash, _row_hash(second, UNKEYED), 2],
     )
-    assert audit_verify().broken_seq == 3
+    # Rows before the last verify's checkpoint are walked again only by a full verify.
+    assert audit_verify(full=True).broken_seq == 3
 
 
 def test_daily_export_task_exports_only_an_intact_chain():

@@ -13,14 +13,13 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from lianqing.core import gm
 from lianqing.core.audit_export import audit_sink_emit
@@ -38,29 +37,67 @@ def chain_algorithm() -> str:
     return SM3 if getattr(settings, "CRYPTO_SUITE", "sodium") == "sm" else SHA256
 
 
-def _row_hash(event: AuditEvent, key: AuditKey) -> str:
+def canonical_content(
+    *,
+    seq: int,
+    created_iso: str,
+    actor_id: int | None,
+    actor_username: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    details: Any,
+    ip_address: str | None,
+    prev_hash: str,
+    time_source: str,
+) -> bytes:
+    """The bytes a row's hash covers. Never change this form: every stored row is checked with it."""
     content = [
-        event.seq,
-        event.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        event.actor_id,
-        event.actor_username,
-        event.action,
-        event.object_type,
-        event.object_id,
-        event.details,
-        event.ip_address,
-        event.prev_hash,
+        seq,
+        created_iso,
+        actor_id,
+        actor_username,
+        action,
+        object_type,
+        object_id,
+        details,
+        ip_address,
+        prev_hash,
     ]
-    if event.time_source:  # rows written before the column existed hash as they did then
-        content.append(event.time_source)
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-    if event.hash_algorithm == SM3:
-        if event.seq < key.from_seq:
+    if time_source:  # rows written before the column existed hash as they did then
+        content.append(time_source)
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def content_hash(canonical: bytes, *, seq: int, algorithm: str, key: AuditKey) -> str:
+    if algorithm == SM3:
+        if seq < key.from_seq:
             return gm.sm3(canonical).hex()
         return gm.hmac_sm3(key.secret, canonical).hex()
-    if event.seq < key.from_seq:  # written before the installation had a key: plain SHA-256
+    if seq < key.from_seq:  # written before the installation had a key: plain SHA-256
         return hashlib.sha256(canonical).hexdigest()
-    return hmac.new(key.secret, canonical, hashlib.sha256).hexdigest()
+    return hmac.digest(key.secret, canonical, "sha256").hex()
+
+
+def _row_hash(event: AuditEvent, key: AuditKey) -> str:
+    canonical = canonical_content(
+        seq=event.seq,
+        created_iso=iso_utc(event.created_at),
+        actor_id=event.actor_id,
+        actor_username=event.actor_username,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        details=event.details,
+        ip_address=event.ip_address,
+        prev_hash=event.prev_hash,
+        time_source=event.time_source,
+    )
+    return content_hash(canonical, seq=event.seq, algorithm=event.hash_algorithm, key=key)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -124,38 +161,16 @@ class VerifyResult:
     rows_checked: int
     broken_seq: int | None = None
     reason: str = ""
+    rows_in_chain: int = 0  # the rows the chain holds (after any retention prune)
 
     @property
     def ok(self) -> bool:
         return self.broken_seq is None
 
 
-def audit_verify(*, chunk_size: int = 5000, check_heads: bool = True) -> VerifyResult:
-    """Walk the chain in order and report the first row whose link or content does not hold,
-    then check that every exported head still matches the row it names."""
-    key = audit_key_get()
-    head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead()
-    # Rows up to pruned_seq were removed after their retention period (core.audit_retention).
-    expected_prev = head.pruned_hash if head.pruned_seq else GENESIS_HASH
-    expected_seq = head.pruned_seq + 1
-    checked = 0
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
-        if event.seq != expected_seq:
-            return VerifyResult(checked, expected_seq, _("缺少第 %(seq)d 条记录") % {"seq": expected_seq})
-        if event.prev_hash != expected_prev:
-            return VerifyResult(checked, event.seq, _("与上一条记录的链接断开"))
-        if _row_hash(event, key) != event.hash:
-            return VerifyResult(checked, event.seq, _("记录内容被修改"))
-        expected_prev = event.hash
-        expected_seq += 1
-        checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first() or AuditChainHead()
-    if head.last_seq != expected_seq - 1 or head.last_hash != expected_prev:
-        return VerifyResult(checked, expected_seq, _("链尾记录缺失或被删除"))
-    if check_heads:
-        from lianqing.core.audit_heads import heads_check
+def audit_verify(*, full: bool = False, chunk_size: int = 5000, check_heads: bool = True) -> VerifyResult:
+    """Check the chain from the last verified row (or from its start with `full`) and every
+    exported head; report the first row whose link or content does not hold (core.audit_check)."""
+    from lianqing.core.audit_check import chain_verify  # it builds on this module
 
-        problem = heads_check(key=key, last_seq=expected_seq - 1, pruned_seq=head.pruned_seq)
-        if problem is not None:
-            return VerifyResult(checked, problem[0], problem[1])
-    return VerifyResult(checked)
+    return chain_verify(full=full, chunk_size=chunk_size, check_heads=check_heads)

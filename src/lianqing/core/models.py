@@ -149,7 +149,12 @@ class AuditEvent(models.Model):
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["created_at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["created_at"]),
+            # The security administrator's list: one actor's rows, newest first, at any log size.
+            models.Index(fields=["actor", "-seq"], name="core_audit_actor_seq"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
@@ -172,6 +177,12 @@ class AuditChainHead(models.Model):
     # the chain now starts after it, linked to `pruned_hash`.
     pruned_seq = models.PositiveBigIntegerField(default=0)
     pruned_hash = models.CharField(max_length=64, default="0" * 64)
+    # The last row a verify found intact (core.audit_check): the next `audit verify` starts after
+    # it. `verified_mac` is keyed with the audit key, so a database writer cannot move it forward.
+    verified_seq = models.PositiveBigIntegerField(default=0)
+    verified_hash = models.CharField(max_length=64, blank=True, default="")
+    verified_mac = models.CharField(max_length=64, blank=True, default="")
+    verified_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"audit chain tip #{self.last_seq}"

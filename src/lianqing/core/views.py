@@ -32,6 +32,7 @@ from lianqing.core.passwords import password_expired
 from lianqing.core.roles import Role
 from lianqing.core.selectors import (
     audit_event_list,
+    audit_event_page,
     may_read_audit,
     notification_list,
     org_list,
@@ -201,7 +202,7 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not may_read_audit(user):
         return HttpResponseForbidden(_("无权查看审计日志"))
-    page = Paginator(audit_event_list(user=user), 50).get_page(request.GET.get("page"))
+    page = audit_event_page(user=user, number=request.GET.get("page"))
     page.object_list = list(page.object_list)  # the rows as they were before this read's own row
     audit_record(
         action=AuditAction.VIEW,

@@ -1,0 +1,289 @@
+"""The audit log at province scale: fill PostgreSQL with N chained audit rows, time the verifies
+and the audit log screen's queries.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lq_audit18_bench .venv/bin/python bench/audit.py --rows 10000000
+    ... bench/audit.py --rows 100000000 --fill-only      # fill (resumable: appends to what is there)
+
+Rows are generated in Python with the application's own canonical form and hash
+(`core.audit.canonical_content`, `content_hash`) and loaded with COPY, the secondary indexes
+dropped during the load and rebuilt after. Then: a full verify (rows/s), 1,000,000 new rows and
+an incremental verify, and p95 of the audit log list pages (first, deep and last page for the
+安全审计员, first pages for the 安全保密管理员) as the view runs them. Peak memory and `uptime` printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianqing.settings")
+os.environ.setdefault("LIANQING_MODE", "test")
+# The instance folder holds the audit key: it must outlive one run, or the rows no longer verify.
+os.environ.setdefault("LIANQING_HOME", "/work/data/audit18/home")
+
+import django
+
+INDEX_FILE = Path("/work/data/audit18/indexes.json")
+STAFF = 2000
+AUDITORS = 5
+OBJECT_TYPES = ["cases.case", "leads.hit", "intake.petition", "core.user", "duties.duty", "core.auditevent"]
+DETAILS = [
+    {},
+    {"step": "totp"},
+    {"page": 3},
+    {"fields": ["status", "handler"], "from": "accepted", "to": "assigned"},
+    {"username": "张三", "reason": "密码错误"},
+    {"rows": 120, "file": "2026-11 社保.xlsx"},
+]
+TIME_SOURCE = "chrony: ntp1.example.gov"
+COPY_COLUMNS = (
+    "id, seq, created_at, actor_id, actor_username, action, object_type, object_id, details, ip_address, "
+    "time_source, prev_hash, hash, hash_algorithm"
+)
+
+
+def setup() -> None:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("请设置 DATABASE_URL 指向 PostgreSQL 数据库")
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load() -> str:
+    return os.getloadavg().__repr__()
+
+
+def users() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Staff and auditors (ids, usernames), created once."""
+    from django.contrib.auth.models import Group
+
+    from lianqing.core.models import User
+    from lianqing.core.roles import Role
+
+    if User.objects.filter(username__startswith="bench-staff-").count() < STAFF:
+        User.objects.bulk_create(
+            [User(username=f"bench-staff-{n:05d}") for n in range(STAFF)], ignore_conflicts=True
+        )
+        group, _ = Group.objects.get_or_create(name=str(Role.AUDITOR))
+        for n in range(AUDITORS):
+            auditor, _ = User.objects.get_or_create(username=f"bench-auditor-{n}", defaults={"password": "!"})
+            auditor.groups.add(group)
+        admin, _ = User.objects.get_or_create(username="bench-secadmin", defaults={"password": "!"})
+        admin.groups.add(Group.objects.get_or_create(name=str(Role.SECURITY_ADMIN))[0])
+    staff = list(User.objects.filter(username__startswith="bench-staff-").values_list("id", "username"))
+    auditors = list(User.objects.filter(username__startswith="bench-auditor-").values_list("id", "username"))
+    return staff, auditors
+
+
+def _copy_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def append_rows(count: int, *, batch: int = 200_000, rebuild_indexes: bool = True) -> float:
+    """Append `count` chained rows after the current head with COPY; returns seconds."""
+    from django.db import connection, transaction
+
+    from lianqing.core.audit import SHA256, canonical_content, content_hash, iso_utc
+    from lianqing.core.audit_key import audit_key_get
+    from lianqing.core.models import AuditAction, AuditChainHead
+
+    key = audit_key_get()
+    staff, auditors = users()
+    actions = [str(a) for a in AuditAction]
+    started = time.perf_counter()
+    head = AuditChainHead.objects.get_or_create(pk=1)[0]
+    seq, prev = head.last_seq, head.last_hash
+    # Two years of history ending now, in order; the new rows continue after the last one.
+    moment = dt.datetime.now(dt.UTC) - dt.timedelta(days=730) if seq == 0 else None
+    if moment is None:
+        last = connection.cursor()
+        last.execute("SELECT created_at FROM core_auditevent WHERE seq = %s", [seq])
+        moment = last.fetchone()[0]
+    step = dt.timedelta(microseconds=max(1, int(730 * 86400e6 / max(count, 1))))
+    rng = random.Random(seq)
+    dumps = json.dumps
+    with connection.cursor() as cursor:
+        indexes: list[tuple[str, str]] = []
+        if rebuild_indexes and count >= 1_000_000:
+            cursor.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = 'core_auditevent' "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
+            )
+            indexes = cursor.fetchall()
+            INDEX_FILE.write_text(json.dumps(indexes))  # an interrupted fill gets them back next run
+            for name, _definition in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute(
+            "ALTER TABLE core_auditevent DISABLE TRIGGER ALL"
+        )  # FK checks per row: the users exist
+        done = 0
+        while done < count:
+            size = min(batch, count - done)
+            lines = []
+            for _n in range(size):
+                seq += 1
+                moment += step
+                actor_id, username = (
+                    auditors[rng.randrange(AUDITORS)] if rng.random() < 0.005 else staff[rng.randrange(STAFF)]
+                )
+                action = actions[rng.randrange(len(actions))]
+                object_type = OBJECT_TYPES[rng.randrange(len(OBJECT_TYPES))]
+                object_id = str(rng.randrange(1, 10_000_000))
+                details = DETAILS[rng.randrange(len(DETAILS))]
+                ip = f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+                created = iso_utc(moment)
+                canonical = canonical_content(
+                    seq=seq, created_iso=created, actor_id=actor_id, actor_username=username, action=action,
+                    object_type=object_type, object_id=object_id, details=details, ip_address=ip,
+                    prev_hash=prev, time_source=TIME_SOURCE,
+                )  # fmt: skip
+                row_hash = content_hash(canonical, seq=seq, algorithm=SHA256, key=key)
+                lines.append(
+                    f"{seq}\t{seq}\t{created}\t{actor_id}\t{username}\t{action}\t{object_type}\t{object_id}\t"
+                    f"{_copy_escape(dumps(details, ensure_ascii=False))}\t{ip}\t{TIME_SOURCE}\t{prev}\t{row_hash}\t{SHA256}\n"
+                )
+                prev = row_hash
+            with transaction.atomic():
+                with cursor.copy(f"COPY core_auditevent ({COPY_COLUMNS}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                    copy.write("".join(lines))
+                AuditChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+            done += size
+            rate = done / (time.perf_counter() - started)
+            print(f"  {done:,}/{count:,} 条，{rate:,.0f} 条/秒", file=sys.stderr, flush=True)
+        cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER ALL")
+    restore_indexes()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(pg_get_serial_sequence('core_auditevent', 'id'), %s)", [seq])
+        cursor.execute("ANALYZE core_auditevent")
+    return time.perf_counter() - started
+
+
+def restore_indexes() -> None:
+    """Create the secondary indexes a fill dropped (also after a fill that was interrupted)."""
+    from django.db import connection
+
+    if not INDEX_FILE.exists():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'core_auditevent'")
+        present = {name for (name,) in cursor.fetchall()}
+        cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER ALL")
+        for name, definition in json.loads(INDEX_FILE.read_text()):
+            if name not in present:
+                started = time.perf_counter()
+                cursor.execute(definition)
+                print(f"  索引 {name}：{time.perf_counter() - started:.0f} 秒", file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument(
+        "--new", type=int, default=1_000_000, help="rows appended before the incremental verify"
+    )
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--fill-only", action="store_true")
+    args = parser.parse_args()
+    setup()
+    from lianqing.core.models import AuditChainHead
+
+    have = AuditChainHead.objects.get_or_create(pk=1)[0].last_seq
+    if have < args.rows:
+        seconds = append_rows(args.rows - have)
+        print(f"fill: {args.rows - have:,} rows in {seconds:.1f} s, load {load()}")
+    if args.fill_only:
+        return
+    report(args)
+
+
+def timed(run: Any) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = run()
+    return time.perf_counter() - started, result
+
+
+def p95_ms(run: Any, runs: int) -> float:
+    run()  # warm
+    samples = sorted(timed(run)[0] * 1000 for _n in range(runs))
+    return samples[max(0, round(0.95 * len(samples)) - 1)]
+
+
+def report(args: Any) -> None:
+    from django.db import connection
+
+    from lianqing.core.audit import audit_verify
+    from lianqing.core.models import AuditChainHead, User
+    from lianqing.core.selectors import audit_event_page
+
+    restore_indexes()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_total_relation_size('core_auditevent')")
+        table_gb = cursor.fetchone()[0] / 1e9
+    rows = AuditChainHead.objects.get(pk=1).last_seq
+    print("| rows | table+indexes GB | step | seconds | rows/s | peak MB | load (1, 5, 15 min) |")
+    print("|---|---|---|---|---|---|---|")
+
+    def line(step: str, seconds: float, checked: int) -> None:
+        rate = f"{checked / seconds:,.0f}" if checked else ""
+        print(
+            f"| {rows:,} | {table_gb:.1f} | {step} | {seconds:.1f} | {rate} | {peak_mb():,.0f} | {load()} |",
+            flush=True,
+        )
+
+    seconds, result = timed(lambda: audit_verify(full=True))
+    if not result.ok:
+        raise SystemExit(f"校验失败：{result}")
+    line(f"full verify ({result.rows_checked:,} rows)", seconds, result.rows_checked)
+    seconds = append_rows(args.new, rebuild_indexes=False)
+    rows = AuditChainHead.objects.get(pk=1).last_seq
+    line(f"append {args.new:,} rows (COPY)", seconds, args.new)
+    seconds, result = timed(lambda: audit_verify())
+    if not result.ok:
+        raise SystemExit(f"校验失败：{result}")
+    line(f"incremental verify ({result.rows_checked:,} new rows)", seconds, result.rows_checked)
+
+    auditor = User.objects.get(username="bench-auditor-0")
+    security = User.objects.get(username="bench-secadmin")
+
+    def listing(user: User, number: int | str) -> Any:
+        def run() -> None:
+            page = audit_event_page(user=user, number=number)
+            list(page)
+            page.paginator.num_pages  # noqa: B018 -- the pager's count, as the template shows it
+
+        return run
+
+    print()
+    print("| list (as the view runs it) | rows | p95 ms | runs | load |")
+    print("|---|---|---|---|---|")
+    last = audit_event_page(user=auditor, number=1).paginator.num_pages
+    cases = [
+        ("安全审计员 page 1", auditor, 1),
+        (f"安全审计员 page {last // 2:,}", auditor, last // 2),
+        (f"安全审计员 last page {last:,}", auditor, last),
+        ("安全保密管理员 page 1", security, 1),
+        ("安全保密管理员 page 2", security, 2),
+        ("安全保密管理员 last page (cap)", security, "last"),
+    ]
+    for name, user, number in cases:
+        print(
+            f"| {name} | {rows:,} | {p95_ms(listing(user, number), args.runs):.1f} | {args.runs} | {load()} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
