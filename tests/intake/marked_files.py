@@ -86,11 +86,92 @@ def webp_marked() -> bytes:
     return out.getvalue()
 
 
-def heic_marked() -> bytes:
+def _icc_described() -> bytes:
+    """An sRGB profile whose description (UTF-16, as ICC v4 writes it) begins with MARKER."""
+    profile = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    tags = struct.unpack(">I", profile[128:132])[0]
+    for index in range(tags):
+        signature, offset, _size = struct.unpack(">4sII", profile[132 + 12 * index : 144 + 12 * index])
+        if signature == b"desc":
+            start = offset + struct.unpack(">I", profile[offset + 20 : offset + 24])[0]
+            text = MARKER.encode("utf-16-be")
+            profile[start : start + len(text)] = text
+    return bytes(profile)
+
+
+def heic_marked(size: tuple[int, int] = (64, 48)) -> bytes:
+    """What a phone writes: Exif (GPS, make, model, owner) and XMP items, an ICC profile that
+    names its maker, and a picture whose orientation is a rotation property."""
     out = io.BytesIO()
     pillow_heif.register_heif_opener()
-    _picture().save(out, format="HEIF", exif=_exif().tobytes(), xmp=_XMP, quality=80)
+    _picture(size=size).save(
+        out, format="HEIF", exif=_exif().tobytes(), xmp=_XMP, icc_profile=_icc_described(), quality=80
+    )
     return out.getvalue()
+
+
+def _box(kind: bytes, payload: bytes, full: bool = False) -> bytes:
+    body = (b"\0\0\0\0" if full else b"") + payload
+    return struct.pack(">I", 8 + len(body)) + kind + body
+
+
+def _children(data: bytes, start: int, end: int) -> list[tuple[bytes, bytes]]:
+    found = []
+    while start < end:
+        size, kind = struct.unpack(">I4s", data[start : start + 8])
+        found.append((kind, data[start + 8 : start + size]))
+        start += size
+    return found
+
+
+def heic_text_everywhere() -> bytes:
+    """heic_marked with MARKER also in every other place HEIF lets a writer put text: the
+    handler's and the picture item's names, an XML box and user data in `meta`, a user
+    description property (udes) on the picture, unreferenced bytes in `mdat`, and top-level
+    udta, uuid and free boxes. Built box by box; the items' offsets are moved by what `meta` grew."""
+    data = heic_marked()
+    top = _children(data, 0, len(data))
+    assert [kind for kind, _ in top] == [b"ftyp", b"meta", b"mdat"]
+    meta_children = []
+    for kind, payload in _children(top[1][1], 4, len(top[1][1])):
+        if kind == b"hdlr":
+            payload = payload[:24] + MARKER.encode() + b"\0"
+        elif kind == b"iinf":
+            infes = _children(payload, 6, len(payload))
+            first = infes[0][1]  # version 2: id, protection, type "hvc1", then the name
+            infes[0] = (b"infe", first[:12] + MARKER.encode() + b"\0")
+            payload = payload[:6] + b"".join(_box(k, p) for k, p in infes)
+        elif kind == b"iprp":
+            (_, ipco), (_, ipma) = _children(payload, 0, len(payload))
+            udes = b"zh-CN\0" + (MARKER.encode() + b"\0") * 3  # name, description, tags
+            properties = _children(ipco, 0, len(ipco))
+            ipco += _box(b"udes", udes, full=True)
+            assert ipma[:10] == b"\0\0\0\0\0\0\0\1\0\1"  # one entry: item 1
+            ipma = ipma[:10] + bytes([ipma[10] + 1]) + ipma[11:] + bytes([len(properties) + 1])
+            payload = _box(b"ipco", ipco) + _box(b"ipma", ipma)
+        meta_children.append((kind, payload))
+    meta_children.append((b"xml ", b"\0\0\0\0" + _XMP))
+    meta_children.append((b"udta", _box(b"\xa9xyz", MARKER_PLACE.encode() + MARKER.encode())))
+    meta = _box(b"meta", top[1][1][:4] + b"".join(_box(k, p) for k, p in meta_children))
+    grown = len(meta) - (8 + len(top[1][1]))
+    meta = _moved(meta, grown)
+    mdat = _box(b"mdat", top[2][1] + MARKER.encode() * 2)
+    tail = _box(b"udta", _box(b"\xa9too", MARKER.encode())) + _box(b"uuid", bytes(16) + MARKER.encode())
+    return _box(b"ftyp", top[0][1]) + meta + mdat + tail + _box(b"free", MARKER.encode())
+
+
+def _moved(meta: bytes, by: int) -> bytes:
+    """iloc's base offsets moved by `by` bytes (libheif writes version 0, 4-byte fields)."""
+    out = bytearray(meta)
+    at = meta.index(b"iloc") + 4
+    assert (out[at], out[at + 4 : at + 6]) == (0, b"\x44\x40"), "libheif's iloc layout"
+    count, at = struct.unpack(">H", out[at + 6 : at + 8])[0], at + 8
+    for _ in range(count):
+        base = struct.unpack(">I", out[at + 4 : at + 8])[0]
+        out[at + 4 : at + 8] = struct.pack(">I", base + by)
+        extents = struct.unpack(">H", out[at + 8 : at + 10])[0]
+        at += 10 + extents * 8
+    return bytes(out)
 
 
 def pdf_marked() -> bytes:
