@@ -127,8 +127,9 @@ def _children(data: bytes, start: int, end: int) -> list[tuple[bytes, bytes]]:
 def heic_text_everywhere() -> bytes:
     """heic_marked with MARKER also in every other place HEIF lets a writer put text: the
     handler's and the picture item's names, an XML box and user data in `meta`, a user
-    description property (udes) on the picture, unreferenced bytes in `mdat`, and top-level
-    udta, uuid and free boxes. Built box by box; the items' offsets are moved by what `meta` grew."""
+    description property (udes) on the picture, a user-data SEI unit in the HEVC picture itself,
+    unreferenced bytes in `mdat`, and top-level udta, uuid and free boxes. Built box by box; the
+    items' offsets are moved by what `meta` and the picture grew."""
     data = heic_marked()
     top = _children(data, 0, len(data))
     assert [kind for kind, _ in top] == [b"ftyp", b"meta", b"mdat"]
@@ -153,24 +154,51 @@ def heic_text_everywhere() -> bytes:
     meta_children.append((b"xml ", b"\0\0\0\0" + _XMP))
     meta_children.append((b"udta", _box(b"\xa9xyz", MARKER_PLACE.encode() + MARKER.encode())))
     meta = _box(b"meta", top[1][1][:4] + b"".join(_box(k, p) for k, p in meta_children))
-    grown = len(meta) - (8 + len(top[1][1]))
-    meta = _moved(meta, grown)
-    mdat = _box(b"mdat", top[2][1] + MARKER.encode() * 2)
+    # A suffix SEI (type 40) after the picture's slice: user data unregistered (payload type 5),
+    # a 16-byte UUID then the text, as encoders write their name and settings.
+    sei_payload = bytes([5, 16 + len(MARKER)]) + bytes(range(1, 17)) + MARKER.encode() + b"\x80"
+    sei = struct.pack(">I", 2 + len(sei_payload)) + b"\x50\x01" + sei_payload
+    picture_end = _first_item_end(meta)
+    meta = _moved(meta, len(meta) - (8 + len(top[1][1])), picture_end, len(sei))
+    mdat_start = data.index(b"mdat") + 4  # where its content starts in heic_marked's file
+    body = top[2][1]
+    at = picture_end - mdat_start
+    mdat = _box(b"mdat", body[:at] + sei + body[at:] + MARKER.encode() * 2)
     tail = _box(b"udta", _box(b"\xa9too", MARKER.encode())) + _box(b"uuid", bytes(16) + MARKER.encode())
     return _box(b"ftyp", top[0][1]) + meta + mdat + tail + _box(b"free", MARKER.encode())
 
 
-def _moved(meta: bytes, by: int) -> bytes:
-    """iloc's base offsets moved by `by` bytes (libheif writes version 0, 4-byte fields)."""
-    out = bytearray(meta)
+def _iloc_items(meta: bytes) -> tuple[int, list[tuple[int, int, int]]]:
+    """Where iloc's items start and, for each, (position of its base offset, base, length);
+    libheif writes version 0 with 4-byte fields and one extent per item."""
     at = meta.index(b"iloc") + 4
-    assert (out[at], out[at + 4 : at + 6]) == (0, b"\x44\x40"), "libheif's iloc layout"
-    count, at = struct.unpack(">H", out[at + 6 : at + 8])[0], at + 8
+    assert (meta[at], meta[at + 4 : at + 6]) == (0, b"\x44\x40"), "libheif's iloc layout"
+    count, at = struct.unpack(">H", meta[at + 6 : at + 8])[0], at + 8
+    items = []
     for _ in range(count):
-        base = struct.unpack(">I", out[at + 4 : at + 8])[0]
-        out[at + 4 : at + 8] = struct.pack(">I", base + by)
-        extents = struct.unpack(">H", out[at + 8 : at + 10])[0]
-        at += 10 + extents * 8
+        base, extents = struct.unpack(">IH", meta[at + 4 : at + 10])
+        assert extents == 1
+        offset, length = struct.unpack(">II", meta[at + 10 : at + 18])
+        items.append((at + 4, base + offset, length))
+        at += 18
+    return at, items
+
+
+def _first_item_end(meta: bytes) -> int:
+    _end, items = _iloc_items(meta)
+    return items[0][1] + items[0][2]
+
+
+def _moved(meta: bytes, by: int, inserted_at: int, inserted: int) -> bytes:
+    """iloc's offsets moved by `by` bytes (what meta grew), and by `inserted` more for the items
+    after `inserted_at`; the item ending there grows by `inserted`."""
+    out = bytearray(meta)
+    _end, items = _iloc_items(meta)
+    for where, start, length in items:
+        base = struct.unpack(">I", out[where : where + 4])[0]
+        out[where : where + 4] = struct.pack(">I", base + by + (inserted if start >= inserted_at else 0))
+        if start + length == inserted_at:
+            out[where + 10 : where + 14] = struct.pack(">I", length + inserted)
     return bytes(out)
 
 

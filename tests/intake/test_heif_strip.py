@@ -24,6 +24,9 @@ from tests.intake.conftest import FORM_DATA, PASSPHRASE
 from tests.intake.marked_files import MARKER, heic_marked, heic_text_everywhere, marker_found
 
 
+ENCODER_UUID = bytes(range(1, 17))  # what heic_text_everywhere's SEI unit starts with
+
+
 def _pixels(data: bytes) -> np.ndarray:
     return np.asarray(pillow_heif.open_heif(data).to_pillow())
 
@@ -45,6 +48,9 @@ def test_heic_keeps_its_pixels_and_loses_every_text(make):
     assert "xmp" not in heif.info
     assert heif.info["metadata"] == []  # the Exif and XMP items are gone, not just emptied
     assert np.array_equal(_pixels(prepared.data), _pixels(original))
+    if make is heic_text_everywhere:  # the encoder's user-data SEI unit, inside the picture, is gone
+        assert ENCODER_UUID in original
+        assert ENCODER_UUID not in prepared.data
     # the colour profile still converts colours, and says nothing about who made it
     profile = ImageCms.ImageCmsProfile(io.BytesIO(heif.info["icc_profile"]))
     assert MARKER not in ImageCms.getProfileDescription(profile)
