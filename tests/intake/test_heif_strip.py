@@ -23,7 +23,6 @@ from lianqing.intake.models import Report
 from tests.intake.conftest import FORM_DATA, PASSPHRASE
 from tests.intake.marked_files import MARKER, heic_marked, heic_text_everywhere, marker_found
 
-
 ENCODER_UUID = bytes(range(1, 17))  # what heic_text_everywhere's SEI unit starts with
 
 
