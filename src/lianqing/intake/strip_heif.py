@@ -351,12 +351,12 @@ def _strip(data: bytearray) -> None:
             data[infe.body + 3] |= 1  # hidden: no reader lists it as a picture
     made_of: dict[int, list[int]] = {}
     for reference, source, targets in references:
-        if source not in kept:
-            _blank(data, reference)  # e.g. "Exif describes the picture": nothing left to describe
+        if source not in kept:  # e.g. "the Exif describes the picture": nothing left to describe
+            # Retyped, numbers kept: readers ignore an unknown reference type, but refuse a
+            # reference box emptied of its items.
+            data[reference.start + 4 : reference.start + 8] = b"free"
         elif reference.kind == b"dimg":
             made_of.setdefault(source, []).extend(targets)
-    if references and all(source not in kept for _box, source, _targets in references):
-        _blank(data, children[b"iref"])  # readers refuse a reference box with no reference
     idat = children.get(b"idat")
     kept_in: dict[str, list[tuple[int, int]]] = {"file": [], "idat": []}
     for item_id in kept:
