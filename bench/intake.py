@@ -25,11 +25,11 @@ rate limit, and the proof of work is 8 bits instead of 14 (the bench's own CPU w
 compete with the server on a small machine). After the timed run every receipt is tracked
 through the API to prove it opens its report, and rows and files are counted: 0 lost.
 
-The CPU goal (web CPU per submission <= 1.5x the crypto) is not met with this mix. Run of
-2026-12-01, 120 s at 2.5/s on 2 cores overloaded by other work (load average 48: latencies are
-the machine's queue, not the portal's), 300 accepted, 0 lost: web CPU 57 ms per submission
-against the required crypto alone 23 ms (2.44x; before the HEIC change 65 ms against 19 ms,
-3.49x). The files' checks and stripping alone now cost 5 ms (18 before): a HEIC photo is no
+The CPU goal (web CPU per submission <= 1.5x the crypto) is not met with this mix. Runs of
+2026-12-01, 120 s at 2.5/s on 2 shared cores, 300 accepted, 0 lost each: at load average 18, web
+CPU 52 ms per submission against the required crypto alone 21 ms (2.45x), 2.50/s sustained,
+latency p50 629 ms, p99 2,162 ms; at load 48, 57 ms against 23 ms (2.44x), the machine's queue
+making latencies seconds. Before the HEIC change: 65 ms against 19 ms (3.49x). The files' checks and stripping alone now cost 5 ms (18 before): a HEIC photo is no
 longer decoded and re-encoded on arrival (50 ms each, 14 ms per submission of the mix) but
 cleaned in its container in under a millisecond (intake/strip_heif.py), and decoded only when a
 recipient opens it, after decryption.
