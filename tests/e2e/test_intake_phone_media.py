@@ -99,7 +99,7 @@ def test_phone_heic_and_video_arrive_stripped_and_a_long_paste_is_counted_not_cu
     report = Report.objects.get()
     assert sorted(report.attachments.values_list("kind", flat=True)) == ["image", "video"]
 
-    # Then staff, after unlocking, download a JPEG and a MOV with nothing of the phone left
+    # Then staff, after unlocking, download a JPEG (of the HEIC) and a MOV with nothing of the phone left
     staff_errors = _no_console_errors(page)
     staff_login(page, live_server.url, officer)
     page.goto(f"{live_server.url}/staff/reports/{report.pk}/")
@@ -108,7 +108,7 @@ def test_phone_heic_and_video_arrive_stripped_and_a_long_paste_is_counted_not_cu
     page.wait_for_selector("#attachment-list a")
     page.screenshot(path=str(artifacts_dir / "intake_media_staff.png"), full_page=True)
     names = page.locator("#attachment-list a").all_inner_texts()
-    assert sorted(names) == ["IMG_0001.jpg", "IMG_0002.MOV"]
+    assert sorted(names) == ["IMG_0001.HEIC", "IMG_0002.MOV"]  # stored as sent, metadata zeroed
     downloads = {}
     for link in page.locator("#attachment-list a").all():
         response = page.request.get(live_server.url + link.get_attribute("href"))
@@ -116,7 +116,7 @@ def test_phone_heic_and_video_arrive_stripped_and_a_long_paste_is_counted_not_cu
         downloads[link.inner_text()] = response.body()
     for data in downloads.values():
         assert not marker_found(data)
-    with Image.open(io.BytesIO(downloads["IMG_0001.jpg"])) as photo:
+    with Image.open(io.BytesIO(downloads["IMG_0001.HEIC"])) as photo:  # shown as JPEG
         assert photo.format == "JPEG"
         assert not photo.getexif()
     with av.open(io.BytesIO(downloads["IMG_0002.MOV"])) as video:

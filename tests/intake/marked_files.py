@@ -86,11 +86,120 @@ def webp_marked() -> bytes:
     return out.getvalue()
 
 
-def heic_marked() -> bytes:
+def _icc_described() -> bytes:
+    """An sRGB profile whose description (UTF-16, as ICC v4 writes it) begins with MARKER."""
+    profile = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    tags = struct.unpack(">I", profile[128:132])[0]
+    for index in range(tags):
+        signature, offset, _size = struct.unpack(">4sII", profile[132 + 12 * index : 144 + 12 * index])
+        if signature == b"desc":
+            start = offset + struct.unpack(">I", profile[offset + 20 : offset + 24])[0]
+            text = MARKER.encode("utf-16-be")
+            profile[start : start + len(text)] = text
+    return bytes(profile)
+
+
+def heic_marked(size: tuple[int, int] = (64, 48)) -> bytes:
+    """What a phone writes: Exif (GPS, make, model, owner) and XMP items, an ICC profile that
+    names its maker, and a picture whose orientation is a rotation property."""
     out = io.BytesIO()
     pillow_heif.register_heif_opener()
-    _picture().save(out, format="HEIF", exif=_exif().tobytes(), xmp=_XMP, quality=80)
+    _picture(size=size).save(
+        out, format="HEIF", exif=_exif().tobytes(), xmp=_XMP, icc_profile=_icc_described(), quality=80
+    )
     return out.getvalue()
+
+
+def _box(kind: bytes, payload: bytes, full: bool = False) -> bytes:
+    body = (b"\0\0\0\0" if full else b"") + payload
+    return struct.pack(">I", 8 + len(body)) + kind + body
+
+
+def _children(data: bytes, start: int, end: int) -> list[tuple[bytes, bytes]]:
+    found = []
+    while start < end:
+        size, kind = struct.unpack(">I4s", data[start : start + 8])
+        found.append((kind, data[start + 8 : start + size]))
+        start += size
+    return found
+
+
+def heic_text_everywhere() -> bytes:
+    """heic_marked with MARKER also in every other place HEIF lets a writer put text: the
+    handler's and the picture item's names, an XML box and user data in `meta`, a user
+    description property (udes) on the picture, a user-data SEI unit in the HEVC picture itself,
+    unreferenced bytes in `mdat`, and top-level udta, uuid and free boxes. Built box by box; the
+    items' offsets are moved by what `meta` and the picture grew."""
+    data = heic_marked()
+    top = _children(data, 0, len(data))
+    assert [kind for kind, _ in top] == [b"ftyp", b"meta", b"mdat"]
+    meta_children = []
+    for kind, payload in _children(top[1][1], 4, len(top[1][1])):
+        if kind == b"hdlr":
+            payload = payload[:24] + MARKER.encode() + b"\0"
+        elif kind == b"iinf":
+            infes = _children(payload, 6, len(payload))
+            first = infes[0][1]  # version 2: id, protection, type "hvc1", then the name
+            infes[0] = (b"infe", first[:12] + MARKER.encode() + b"\0")
+            payload = payload[:6] + b"".join(_box(k, p) for k, p in infes)
+        elif kind == b"iprp":
+            (_, ipco), (_, ipma) = _children(payload, 0, len(payload))
+            udes = b"zh-CN\0" + (MARKER.encode() + b"\0") * 3  # name, description, tags
+            properties = _children(ipco, 0, len(ipco))
+            ipco += _box(b"udes", udes, full=True)
+            assert ipma[:10] == b"\0\0\0\0\0\0\0\1\0\1"  # one entry: item 1
+            ipma = ipma[:10] + bytes([ipma[10] + 1]) + ipma[11:] + bytes([len(properties) + 1])
+            payload = _box(b"ipco", ipco) + _box(b"ipma", ipma)
+        meta_children.append((kind, payload))
+    meta_children.append((b"xml ", b"\0\0\0\0" + _XMP))
+    meta_children.append((b"udta", _box(b"\xa9xyz", MARKER_PLACE.encode() + MARKER.encode())))
+    meta = _box(b"meta", top[1][1][:4] + b"".join(_box(k, p) for k, p in meta_children))
+    # A suffix SEI (type 40) after the picture's slice: user data unregistered (payload type 5),
+    # a 16-byte UUID then the text, as encoders write their name and settings.
+    sei_payload = bytes([5, 16 + len(MARKER)]) + bytes(range(1, 17)) + MARKER.encode() + b"\x80"
+    sei = struct.pack(">I", 2 + len(sei_payload)) + b"\x50\x01" + sei_payload
+    picture_end = _first_item_end(meta)
+    meta = _moved(meta, len(meta) - (8 + len(top[1][1])), picture_end, len(sei))
+    mdat_start = data.index(b"mdat") + 4  # where its content starts in heic_marked's file
+    body = top[2][1]
+    at = picture_end - mdat_start
+    mdat = _box(b"mdat", body[:at] + sei + body[at:] + MARKER.encode() * 2)
+    tail = _box(b"udta", _box(b"\xa9too", MARKER.encode())) + _box(b"uuid", bytes(16) + MARKER.encode())
+    return _box(b"ftyp", top[0][1]) + meta + mdat + tail + _box(b"free", MARKER.encode())
+
+
+def _iloc_items(meta: bytes) -> tuple[int, list[tuple[int, int, int]]]:
+    """Where iloc's items start and, for each, (position of its base offset, base, length);
+    libheif writes version 0 with 4-byte fields and one extent per item."""
+    at = meta.index(b"iloc") + 4
+    assert (meta[at], meta[at + 4 : at + 6]) == (0, b"\x44\x40"), "libheif's iloc layout"
+    count, at = struct.unpack(">H", meta[at + 6 : at + 8])[0], at + 8
+    items = []
+    for _ in range(count):
+        base, extents = struct.unpack(">IH", meta[at + 4 : at + 10])
+        assert extents == 1
+        offset, length = struct.unpack(">II", meta[at + 10 : at + 18])
+        items.append((at + 4, base + offset, length))
+        at += 18
+    return at, items
+
+
+def _first_item_end(meta: bytes) -> int:
+    _end, items = _iloc_items(meta)
+    return items[0][1] + items[0][2]
+
+
+def _moved(meta: bytes, by: int, inserted_at: int, inserted: int) -> bytes:
+    """iloc's offsets moved by `by` bytes (what meta grew), and by `inserted` more for the items
+    after `inserted_at`; the item ending there grows by `inserted`."""
+    out = bytearray(meta)
+    _end, items = _iloc_items(meta)
+    for where, start, length in items:
+        base = struct.unpack(">I", out[where : where + 4])[0]
+        out[where : where + 4] = struct.pack(">I", base + by + (inserted if start >= inserted_at else 0))
+        if start + length == inserted_at:
+            out[where + 10 : where + 14] = struct.pack(">I", length + inserted)
+    return bytes(out)
 
 
 def pdf_marked() -> bytes:

@@ -51,7 +51,6 @@ def _image_metadata(data: bytes) -> list[object]:
         pytest.param("截图.png", png_marked, "png", id="png"),
         pytest.param("动图.gif", gif_marked, "gif", id="gif"),
         pytest.param("照片.webp", webp_marked, "webp", id="webp"),
-        pytest.param("IMG_0002.HEIC", heic_marked, "jpg", id="heic"),
     ],
 )
 def test_pictures_keep_their_pixels_and_nothing_else(name, make, extension):
@@ -77,11 +76,12 @@ def test_pictures_keep_their_pixels_and_nothing_else(name, make, extension):
             assert image.n_frames == 2  # still animated
 
 
-def test_heic_becomes_a_jpeg_named_so():
+def test_heic_stays_heic_without_its_metadata():  # the details: test_heif_strip.py
     prepared = _prepare("IMG_0002.HEIC", heic_marked())
-    assert prepared.original_name == "IMG_0002.jpg"
-    assert prepared.file_type.mime == "image/jpeg"
-    assert prepared.data.startswith(b"\xff\xd8\xff")
+    assert prepared.original_name == "IMG_0002.HEIC"
+    assert prepared.file_type.mime == "image/heic"
+    assert not marker_found(prepared.data)
+    assert not any(MARKER in str(value) for value in _image_metadata(prepared.data))
 
 
 def _pdf_all_bytes(pdf: pikepdf.Pdf) -> bytes:

@@ -433,7 +433,7 @@ def evidence_add(*, task: Task, upload: UploadedFile, kind: str, by: User) -> Ev
     if kind not in EvidenceKind.values:
         raise DutyError(_("请选择材料类别"), field="kind")
     try:
-        prepared = attachment_prepare(upload, strip_metadata=True)
+        prepared = attachment_prepare(upload, strip_metadata=True, heic_as_jpeg=True)
     except IntakeError as error:
         raise DutyError(str(error), field="file") from error
     evidence = Evidence.objects.create(

@@ -14,6 +14,7 @@ from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, User
 from lianqing.intake import crypto, events, storage
 from lianqing.intake.access import scope_reports
+from lianqing.intake.attachments import shown_in_browser
 from lianqing.intake.errors import IntakeError
 from lianqing.intake.models import (
     Attachment,
@@ -183,6 +184,12 @@ def attachment_read(
         request=request,
     )
     return AttachmentContent(name=meta["name"], mime=meta["mime"], data=data)
+
+
+def attachment_shown(content: AttachmentContent) -> AttachmentContent:
+    """What a staff member's browser can show: a HEIC photo, stored as the phone encoded it
+    (metadata zeroed), is decoded and given as JPEG, in memory, after decryption."""
+    return AttachmentContent(*shown_in_browser(content.name, content.mime, content.data))
 
 
 def files_pending(attachments: QuerySet[Attachment] | list[Attachment]) -> set[int]:

@@ -45,6 +45,7 @@ from lianqing.intake.regions import region_children, region_name
 from lianqing.intake.selectors import (
     attachment_names,
     attachment_read,
+    attachment_shown,
     files_pending,
     report_identity_read,
     report_messages,
@@ -363,7 +364,9 @@ def staff_attachment_download(request: HttpRequest, report_id: int, attachment_i
         messages.error(request, _("请先输入解密口令解锁"))
         return redirect("intake:staff_report_detail", report_id=report_id)
     try:
-        content = attachment_read(attachment=attachment, private_key=private_key, user=user, request=request)
+        content = attachment_shown(
+            attachment_read(attachment=attachment, private_key=private_key, user=user, request=request)
+        )
     except IntakeError as error:
         messages.error(request, error.message)
         return redirect("intake:staff_report_detail", report_id=report_id)

@@ -129,7 +129,7 @@ def article_save(
     prepared = []
     for upload in uploads:
         try:
-            prepared.append(attachment_prepare(upload, strip_metadata=True))
+            prepared.append(attachment_prepare(upload, strip_metadata=True, heic_as_jpeg=True))
         except IntakeError as error:
             raise PublicityError(error.message, field="attachments") from None
     created = article is None
