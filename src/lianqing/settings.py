@@ -67,10 +67,11 @@ MEDIA_ROOT = HOME / "uploads"
 # instance (or its database) does not carry them. Point both at other volumes in production.
 AUDIT_KEY_FILE = Path(env("LIANQING_AUDIT_KEY_FILE") or KEYS_DIR / "audit_chain.key")
 AUDIT_HEAD_DIR = Path(env("LIANQING_AUDIT_HEAD_DIR") or HOME.parent / f"{HOME.name}-audit-heads")
-# `audit verify` on PostgreSQL computes the rows' HMAC-SHA256 inside the database (core.audit_check),
-# in this many ranges at once. Off: every row is checked in Python (slower; the key never leaves
-# this process, which matters if the database's statement log is on).
-AUDIT_VERIFY_IN_DATABASE = env_bool("LIANQING_AUDIT_VERIFY_IN_DATABASE", True)
+# `audit verify` on PostgreSQL may compute the rows' HMAC-SHA256 inside the database (core.audit_check),
+# in this many ranges at once: faster, but the key's HMAC pads then travel to the database as query
+# parameters, where a statement or slow-query log (log_min_duration_statement) would keep them. So it
+# is off unless the operator turns it on; off, every row is checked here and the key never leaves.
+AUDIT_VERIFY_IN_DATABASE = env_bool("LIANQING_AUDIT_VERIFY_IN_DATABASE", False)
 AUDIT_VERIFY_WORKERS = int(env("LIANQING_AUDIT_VERIFY_WORKERS", str(min(4, os.cpu_count() or 1))))
 # The worker's nightly backup (`lianqing backup`): a folder on another volume and a file holding the
 # passphrase; unset, the nightly job does nothing and says so.

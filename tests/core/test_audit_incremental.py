@@ -148,6 +148,7 @@ def test_the_command_prints_the_speed_and_what_it_checked(capsys):
 
 @POSTGRESQL_ONLY
 def test_postgresql_vouches_for_ordinary_rows_and_leaves_the_rest_to_python(settings):
+    settings.AUDIT_VERIFY_IN_DATABASE = True
     settings.CRYPTO_SUITE = "sodium"  # SM3 rows are all Python's (the 国密 pass runs this file too)
     _record(14)
     key = audit_key_get()
@@ -177,6 +178,7 @@ def test_postgresql_vouches_for_ordinary_rows_and_leaves_the_rest_to_python(sett
 )
 def test_in_database_ranges_find_every_change_python_finds(monkeypatch, settings, sql, params, broken):
     monkeypatch.setattr(audit_check, "RANGE_ROWS", 3)  # ranges 1-3, 4-6, 7-9, 10
+    settings.AUDIT_VERIFY_IN_DATABASE = True
     settings.AUDIT_VERIFY_WORKERS = 1
     _record(10)
     _tamper(sql, params)
@@ -189,6 +191,7 @@ def test_in_database_ranges_find_every_change_python_finds(monkeypatch, settings
 @pytest.mark.django_db(transaction=True)
 def test_ranges_are_checked_in_parallel_connections(monkeypatch, settings):
     monkeypatch.setattr(audit_check, "RANGE_ROWS", 4)
+    settings.AUDIT_VERIFY_IN_DATABASE = True
     settings.AUDIT_VERIFY_WORKERS = 2
     _record(15)
     assert audit_verify(full=True).rows_checked == 15
