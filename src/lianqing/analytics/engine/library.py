@@ -105,6 +105,11 @@ class Rule:
     # Another complete set of datasets the rule also runs on (the R rules on the contract's own
     # contracts/bids): the rule runs when all of `datasets` or all of these are present.
     alternative_datasets: tuple[str, ...] = ()
+    # Incremental scans (engine/incremental.py): the datasets on which the rule is row-local, i.e.
+    # rows appended to one of them cannot change the evidence rows of its old rows, so the rule
+    # may run on the new rows alone; `row_local_why` says why, in one line.
+    row_local: tuple[str, ...] = ()
+    row_local_why: str = ""
 
     def missing_datasets(self, present: set[str] | frozenset[str]) -> list[str]:
         """The datasets lacking for the rule to run ([] when it can run on `present`)."""
@@ -176,6 +181,8 @@ def parse_rule(text: str, *, source: str) -> Rule:
         condition=meta.get("condition") or "",
         origins=tuple(meta.get("origins") or ()),
         alternative_datasets=tuple(meta.get("alternative_datasets") or ()),
+        row_local=tuple((meta.get("incremental") or {}).get("row_local") or ()),
+        row_local_why=(meta.get("incremental") or {}).get("why") or "",
     )
     _check_rule(rule, source)
     return rule
@@ -191,6 +198,9 @@ def _check_rule(rule: Rule, source: str) -> None:
         problems.append(f"when {rule.when}")
     problems += [f"dataset {name}" for name in rule.all_datasets if name not in DATASETS]
     problems += [f"origin {origin}" for origin in rule.origins if origin not in ORIGINS]
+    problems += [f"row_local {name}" for name in rule.row_local if name not in rule.all_datasets]
+    if rule.row_local and not rule.row_local_why:
+        problems.append("row_local without a why")
     problems += [
         f"condition names {{{name}}}, not a param"
         for name in _PLACEHOLDER.findall(rule.condition)
