@@ -35,13 +35,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lianqing.analytics.contract import DATASETS
 from lianqing.analytics.engine.backend import Backend
 from lianqing.analytics.engine.library import Rule, load_macros, load_shared_views, views_read_by
-from lianqing.analytics.engine.package import DatasetFile
+from lianqing.analytics.engine.package import DatasetFile, duckdb_source, quote_literal, typed_select
 from lianqing.analytics.errors import AnalyticsError
 
 STATE_DIR = "_incremental"
@@ -209,6 +211,7 @@ class RulePlan:
     mode: str
     reason: str
     dataset: str = ""  # the appended dataset of a delta run
+    key: tuple[str, ...] = ()  # a group-local rule's group key on it (else the rule is row-local)
 
 
 @dataclass
@@ -304,9 +307,16 @@ def _plan_rule(increment: Increment, rule: Rule, params: Mapping[str, Any]) -> R
     if len(moved) > 1:
         return RulePlan(FULL, f"{titles}都新增了记录")
     (name,) = moved
+    new_rows = increment.prints[name]["rows"] - moved[name].old_rows
+    if name in rule.grouped_by:
+        return RulePlan(
+            DELTA,
+            f"{titles}新增 {new_rows:,} 条记录，只重算它们所在的组",
+            dataset=name,
+            key=rule.grouped_by[name],
+        )
     if name not in rule.row_local:
         return RulePlan(FULL, f"{titles}新增了记录，本规则要看全部历史记录")
-    new_rows = increment.prints[name]["rows"] - moved[name].old_rows
     return RulePlan(DELTA, f"{titles}新增 {new_rows:,} 条记录，只算新记录", dataset=name)
 
 
@@ -343,23 +353,63 @@ def run_deltas(
 ) -> None:
     """Run each delta rule on its dataset's appended rows, one backend per appended dataset (one
     at a time: Spark backends share a session), and add the old evidence rows."""
-    by_dataset: dict[str, list[Rule]] = {}
+    runs: dict[tuple[str, tuple[str, ...]], list[Rule]] = {}
     for rule in rules:
         plan = increment.plans[rule.id]
         if plan.mode == DELTA:
-            by_dataset.setdefault(plan.dataset, []).append(rule)
-    for name, delta_rules in sorted(by_dataset.items()):
+            runs.setdefault((plan.dataset, plan.key), []).append(rule)
+    for (name, key), delta_rules in sorted(runs.items()):
         with tempfile.TemporaryDirectory(prefix="lianqing-delta-") as folder:
             delta_files = dict(files)
             delta_files[name] = write_delta_file(files[name], increment.changes[name], Path(folder))
+            redone: pa.Array | None = None
+            if key:
+                delta_files[name], redone = write_group_file(
+                    files[name], delta_files[name], key, Path(folder)
+                )
             backend = open_backend()
             try:
                 prepare(backend, delta_files, delta_rules)
                 for rule in delta_rules:
-                    new = backend.execute(rule.sql, params[rule.id])
-                    increment.evidence[rule.id] = _union(increment.evidence[rule.id], new)
+                    old = increment.evidence[rule.id]
+                    if redone is not None and old.num_rows:
+                        old = old.filter(pc.invert(pc.is_in(old.column("record_id"), value_set=redone)))
+                    increment.evidence[rule.id] = _union(old, backend.execute(rule.sql, params[rule.id]))
             finally:
                 backend.close()
+
+
+def write_group_file(
+    file: DatasetFile, appended: DatasetFile, key: tuple[str, ...], folder: Path
+) -> tuple[DatasetFile, pa.Array]:
+    """Every row (old and new) of the groups the appended rows fall in, contract-typed, as a
+    Parquet file; and the record keys of those rows, whose old evidence is computed again."""
+    dataset = file.dataset
+    target = folder / f"{dataset.name}.groups.parquet"
+    whole = typed_select(dataset, duckdb_source(file.path), set(file.columns))
+    new = typed_select(dataset, duckdb_source(appended.path), set(appended.columns))
+    same_group = " AND ".join(f"({part}) IS NOT DISTINCT FROM n.{_alias(i)}" for i, part in enumerate(key))
+    new_keys = ", ".join(f"{part} AS {_alias(i)}" for i, part in enumerate(key))
+    record_key = f"{dataset.name}_key({', '.join(dataset.key)})"
+    with duckdb.connect() as connection:
+        connection.execute("SET enable_progress_bar = false")
+        for macro in load_macros():
+            connection.execute(f"CREATE MACRO {macro.name}({', '.join(macro.args)}) AS {macro.body}")
+        connection.execute(
+            f"CREATE TABLE groups AS SELECT * FROM ({whole}) AS w"
+            f" WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT {new_keys} FROM ({new})) AS n WHERE {same_group})"
+        )
+        connection.execute(f"COPY groups TO {quote_literal(str(target))} (FORMAT parquet)")
+        rows = connection.execute("SELECT count(*) FROM groups").fetchone()
+        keys = connection.sql(f"SELECT {record_key} AS record_id FROM groups").to_arrow_table()
+    columns = {column.name: column.sql_type for column in dataset.columns}
+    return DatasetFile(dataset, target, columns, int(rows[0]) if rows else 0), keys.column(
+        "record_id"
+    ).combine_chunks()
+
+
+def _alias(index: int) -> str:
+    return f"_group_{index}"
 
 
 def _union(old: pa.Table, new: pa.Table) -> pa.Table:
