@@ -230,7 +230,7 @@ def test_since_a_folder_without_a_previous_scan_is_refused(packages: dict[str, P
 def test_cli_prints_how_each_rule_ran(
     packages: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    scan(package=packages["2025-09"], out=tmp_path / "before", as_of=AS_OF, rules=["B03", "B04", "C01"])
+    scan(package=packages["2025-09"], out=tmp_path / "before", as_of=AS_OF, rules=["B03", "B13", "C01"])
     code = scan_main(
         [
             str(packages["2025-10"]),
@@ -239,7 +239,7 @@ def test_cli_prints_how_each_rule_ran(
             "--as-of",
             AS_OF,
             "--rules",
-            "B03,B04,C01",
+            "B03,B13,C01",
             "--since",
             str(tmp_path / "before"),
         ]

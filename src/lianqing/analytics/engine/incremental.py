@@ -398,14 +398,12 @@ def write_group_file(
         connection.execute(
             f"CREATE TABLE groups AS SELECT * FROM ({whole}) AS w"
             f" WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT {new_keys} FROM ({new})) AS n WHERE {same_group})"
-        )
-        connection.execute(f"COPY groups TO {quote_literal(str(target))} (FORMAT parquet)")
-        rows = connection.execute("SELECT count(*) FROM groups").fetchone()
+        ).fetchall()
+        connection.execute(f"COPY groups TO {quote_literal(str(target))} (FORMAT parquet)").fetchall()
         keys = connection.sql(f"SELECT {record_key} AS record_id FROM groups").to_arrow_table()
     columns = {column.name: column.sql_type for column in dataset.columns}
-    return DatasetFile(dataset, target, columns, int(rows[0]) if rows else 0), keys.column(
-        "record_id"
-    ).combine_chunks()
+    redone = keys.column("record_id").combine_chunks()
+    return DatasetFile(dataset, target, columns, len(redone)), redone
 
 
 def _alias(index: int) -> str:
