@@ -97,6 +97,11 @@ def _gen_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=1, help="随机种子, 相同种子生成相同数据包")
     parser.add_argument("--out", required=True, type=Path, help="输出数据包文件夹")
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
+    parser.add_argument(
+        "--until",
+        metavar="YYYY-MM",
+        help="按月的记录只保留到该月（含），逐月生成时后一个月的数据包只在末尾追加记录",
+    )
     return parser
 
 
@@ -105,7 +110,9 @@ def gen_main(argv: list[str]) -> int:
     from lianqing.analytics.generate import generate
 
     try:
-        summary = generate(args.out, persons=args.persons, seed=args.seed, progress=not args.quiet)
+        summary = generate(
+            args.out, persons=args.persons, seed=args.seed, progress=not args.quiet, until=args.until
+        )
     except AnalyticsError as error:
         print(f"错误: {error}", file=sys.stderr)
         return 2

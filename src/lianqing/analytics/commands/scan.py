@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from lianqing.analytics.engine import get_rule, list_rules, parse_param_assignments, scan
+from lianqing.analytics.engine.incremental import MODE_WORDS
 from lianqing.analytics.engine.library import Rule
 from lianqing.analytics.engine.scan import ENGINES, ScanResult
 from lianqing.analytics.errors import AnalyticsError
@@ -35,22 +36,35 @@ def _scan_parser() -> argparse.ArgumentParser:
     parser.add_argument("--as-of", help="视为今天的日期 YYYY-MM-DD")
     parser.add_argument("--engine", choices=ENGINES, default="duckdb", help="执行引擎")
     parser.add_argument("--spark-master", default="local[2]", help="Spark master URL (default local[2])")
+    parser.add_argument(
+        "--since",
+        metavar="RESULT_DIR",
+        help="增量扫描：上次扫描的结果文件夹，未变的规则沿用其结果，只新增记录时只算新记录",
+    )
     parser.add_argument("--quiet", action="store_true", help="不显示进度和汇总表")
     return parser
 
 
 def _summary_table(result: ScanResult) -> Table:
     table = Table(title=f"扫描结果（引擎 {result.summary['engine']}，{result.summary['seconds']} 秒）")
-    for heading in ("规则", "名称", "扫描行数", "疑点", "秒", "说明"):
+    incremental = "incremental" in result.summary
+    headings = ("规则", "名称", "扫描行数", "疑点", "秒") + (("方式",) if incremental else ()) + ("说明",)
+    for heading in headings:
         table.add_column(heading)
     for report in result.reports:
+        mode = (MODE_WORDS[report.mode],) if incremental else ()
+        if report.skipped:
+            mode, note = (("跳过",) if incremental else ()), f"跳过: {report.reason}"
+        else:
+            note = report.mode_reason
         table.add_row(
             report.rule_id,
             report.name,
             f"{report.rows_scanned:,}",
             str(report.hits),
             f"{report.seconds:.2f}",
-            ("跳过: " + report.reason) if report.skipped else "",
+            *mode,
+            note,
         )
     return table
 
@@ -69,6 +83,7 @@ def scan_main(argv: list[str]) -> int:
             "as_of": options.as_of,
             "engine": options.engine,
             "spark_master": options.spark_master,
+            "since": options.since,
         }
         if options.quiet:
             result = scan(**arguments)

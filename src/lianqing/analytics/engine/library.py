@@ -105,6 +105,16 @@ class Rule:
     # Another complete set of datasets the rule also runs on (the R rules on the contract's own
     # contracts/bids): the rule runs when all of `datasets` or all of these are present.
     alternative_datasets: tuple[str, ...] = ()
+    # Incremental scans (engine/incremental.py): the datasets on which the rule is row-local, i.e.
+    # rows appended to one of them cannot change the evidence rows of its old rows, so the rule
+    # may run on the new rows alone; `row_local_why` says why, in one line.
+    row_local: tuple[str, ...] = ()
+    row_local_why: str = ""
+    # The datasets on which the rule is group-local, with the group's key (SQL expressions over
+    # the dataset's columns): rows appended can only change the evidence of their own groups, and
+    # every evidence row's record_id is a record of its group, so only the groups the new rows
+    # fall in are computed again.
+    grouped_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def missing_datasets(self, present: set[str] | frozenset[str]) -> list[str]:
         """The datasets lacking for the rule to run ([] when it can run on `present`)."""
@@ -176,6 +186,12 @@ def parse_rule(text: str, *, source: str) -> Rule:
         condition=meta.get("condition") or "",
         origins=tuple(meta.get("origins") or ()),
         alternative_datasets=tuple(meta.get("alternative_datasets") or ()),
+        row_local=tuple((meta.get("incremental") or {}).get("row_local") or ()),
+        row_local_why=(meta.get("incremental") or {}).get("why") or "",
+        grouped_by={
+            name: tuple(key)
+            for name, key in ((meta.get("incremental") or {}).get("grouped_by") or {}).items()
+        },
     )
     _check_rule(rule, source)
     return rule
@@ -191,6 +207,10 @@ def _check_rule(rule: Rule, source: str) -> None:
         problems.append(f"when {rule.when}")
     problems += [f"dataset {name}" for name in rule.all_datasets if name not in DATASETS]
     problems += [f"origin {origin}" for origin in rule.origins if origin not in ORIGINS]
+    problems += [f"row_local {name}" for name in rule.row_local if name not in rule.all_datasets]
+    problems += [f"grouped_by {name}" for name in rule.grouped_by if name not in rule.all_datasets]
+    if (rule.row_local or rule.grouped_by) and not rule.row_local_why:
+        problems.append("row_local without a why")
     problems += [
         f"condition names {{{name}}}, not a param"
         for name in _PLACEHOLDER.findall(rule.condition)

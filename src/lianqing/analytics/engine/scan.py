@@ -14,6 +14,14 @@ import pyarrow as pa
 from lianqing.analytics.contract import DATASETS
 from lianqing.analytics.engine.backend import Backend, DuckDBBackend
 from lianqing.analytics.engine.calendar import calendar_table
+from lianqing.analytics.engine.incremental import (
+    FULL,
+    Increment,
+    fingerprints,
+    plan_increment,
+    run_deltas,
+    save_state,
+)
 from lianqing.analytics.engine.library import (
     Rule,
     load_library,
@@ -48,6 +56,8 @@ class RuleReport:
     skipped: bool = False
     reason: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+    mode: str = FULL  # incremental.REUSE / DELTA / FULL: how its evidence was obtained
+    mode_reason: str = ""
 
 
 @dataclass
@@ -115,7 +125,23 @@ def _dated_span(backend: Backend) -> tuple[dt.date | None, dt.date | None]:
     return span["first_day"], span["last_day"]
 
 
-def _prepare(backend: Backend, files: Mapping[str, DatasetFile], rules: Iterable[Rule] = ()) -> list[int]:
+def _package_span(files: Mapping[str, DatasetFile]) -> tuple[dt.date | None, dt.date | None]:
+    """The dated span of the whole package (a delta run's calendar must cover it, as a full run's)."""
+    backend = DuckDBBackend(materialize=False)
+    try:
+        for name, dataset in DATASETS.items():
+            backend.register_dataset(dataset, files.get(name))
+        return _dated_span(backend)
+    finally:
+        backend.close()
+
+
+def _prepare(
+    backend: Backend,
+    files: Mapping[str, DatasetFile],
+    rules: Iterable[Rule] = (),
+    span: tuple[dt.date | None, dt.date | None] | None = None,
+) -> list[int]:
     """Register the package; return the records' years the holiday calendar does not cover.
 
     A shared definition views.sql writes `CREATE TABLE` is materialised once here when one of
@@ -123,7 +149,7 @@ def _prepare(backend: Backend, files: Mapping[str, DatasetFile], rules: Iterable
     for name, dataset in DATASETS.items():
         backend.register_dataset(dataset, files.get(name))
     backend.register_table("package_datasets", pa.table({"name": pa.array(sorted(files), pa.string())}))
-    first, last = _dated_span(backend)
+    first, last = span if span is not None else _dated_span(backend)
     backend.register_table("calendar", calendar_table(first, last))
     backend.create_macros(load_macros())
     needed: set[str] = set()
@@ -149,13 +175,16 @@ def scan(
     spark_master: str = "local[2]",
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
+    since: str | Path | None = None,
 ) -> ScanResult:
     """Run the chosen rules (all by default) over the package at `package`.
 
     `params` maps "RULE.param" to a value (text or typed); `as_of` fixes "today" for the rules
     that use it. `progress(rule_id, index, total)` is called as each rule starts (index from 1);
     `cancel()` is checked before each rule and ends the scan with ScanCancelledError. When `out` is
-    given, hits.csv and summary.json are written there.
+    given, hits.csv and summary.json are written there, with what a later scan `since` this
+    result needs (incremental.py). `since`, an earlier result folder, reuses that scan's work for
+    each rule whose inputs only grew or did not change.
     """
     started = time.perf_counter()
     chosen = select_rules(rules)
@@ -166,12 +195,30 @@ def scan(
     if engine not in ENGINES:
         raise AnalyticsError("未知的引擎 %(engine)s，可选：%(known)s", engine=engine, known=list(ENGINES))
 
+    runnable = [rule for rule in chosen if not _missing_datasets(rule, files)]
+    increment: Increment | None = None
+    if since is not None:
+        increment = plan_increment(since, files, runnable, bound, engine)
+        span = _package_span(files)
+        run_deltas(
+            increment,
+            files,
+            runnable,
+            bound,
+            lambda: make_backend(engine, spark_master),
+            lambda delta_backend, delta_files, delta_rules: _prepare(
+                delta_backend, delta_files, delta_rules, span
+            ),
+        )
     backend = make_backend(engine, spark_master)
     hits: list[Hit] = []
     reports: list[RuleReport] = []
+    evidences: dict[str, pa.Table] = {}
     try:
         uncovered_years = _prepare(
-            backend, files, [rule for rule in chosen if not _missing_datasets(rule, files)]
+            backend,
+            files,
+            [rule for rule in runnable if increment is None or increment.needs_full_run(rule.id)],
         )
         for index, rule in enumerate(chosen, start=1):
             if cancel is not None and cancel():
@@ -190,7 +237,16 @@ def scan(
                 continue
             report.rows_scanned = sum(files[name].rows for name in rule.all_datasets if name in files)
             rule_started = time.perf_counter()
-            evidence = backend.execute(rule.sql, bound[rule.id])
+            if increment is not None:
+                report.mode, report.mode_reason = (
+                    increment.plans[rule.id].mode,
+                    increment.plans[rule.id].reason,
+                )
+            if increment is not None and report.mode != FULL:
+                evidence = increment.evidence[rule.id]
+            else:
+                evidence = backend.execute(rule.sql, bound[rule.id])
+            evidences[rule.id] = evidence
             rule_hits = group_hits(rule, evidence)
             report.seconds = round(time.perf_counter() - rule_started, 3)
             report.hits = len(rule_hits)
@@ -219,13 +275,25 @@ def scan(
                 "skipped": report.skipped,
                 "reason": report.reason,
                 "params": report.params,
+                "mode": report.mode,
+                "mode_reason": report.mode_reason,
             }
             for report in reports
         ],
     }
+    if increment is not None:
+        summary["incremental"] = increment.describe()
     if out is not None:
         out_dir = Path(out)
         out_dir.mkdir(parents=True, exist_ok=True)
         write_hits_csv(out_dir / "hits.csv", hits)
         write_summary(out_dir / "summary.json", summary)
+        save_state(
+            out_dir,
+            engine=engine,
+            prints=increment.prints if increment is not None else fingerprints(files),
+            evidence=evidences,
+            rules=runnable,
+            params=bound,
+        )
     return ScanResult(hits=hits, summary=summary, reports=reports)

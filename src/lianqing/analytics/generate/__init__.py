@@ -21,6 +21,7 @@ from lianqing.analytics.contract import DATASET_NAMES
 from lianqing.analytics.errors import AnalyticsError
 from lianqing.analytics.generate.calendar import AS_OF, PERIODS, calendar
 from lianqing.analytics.generate.flows import write_fund_flows, write_orgs_and_standards
+from lianqing.analytics.generate.monthly import check_until, cut_until
 from lianqing.analytics.generate.planted import Planter
 from lianqing.analytics.generate.population import State, background_chunk
 from lianqing.analytics.generate.scenarios import (
@@ -66,9 +67,16 @@ def generate(
     chunk_persons: int = 500_000,
     progress: bool = False,
     county: tuple[str, str] | None = None,
+    until: str | None = None,
 ) -> GenerateSummary:
     """A package of `persons` people; `county` (region code, name) names the first county, as the
-    demo does with its district, else the counties are invented ones of 河南省 (4115xx)."""
+    demo does with its district, else the counties are invented ones of 河南省 (4115xx).
+
+    `until` (YYYY-MM) keeps the monthly records up to that month only (generate/monthly.py): the
+    packages of successive months grow by appended rows, as a monthly export does. The truth file
+    still lists the 疑点 of the whole span."""
+    if until is not None:
+        check_until(until)
     if county is not None and not (len(county[0]) == 6 and county[0].isdigit() and county[1]):
         raise AnalyticsError(f"县的区划代码应为 6 位数字: {county[0]!r}")
     if persons < MIN_PERSONS:
@@ -117,6 +125,9 @@ def generate(
     finally:
         sink.close()
 
+    rows = dict(sink.rows)
+    if until is not None:
+        rows.update(cut_until(out, out, until))
     truth = sorted(planter.truth)
     with (out / TRUTH).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -130,12 +141,14 @@ def generate(
         "persons": persons,
         "counties": len(counties),
         "county": [counties[0].code, counties[0].name],
-        "periods": [PERIODS[0], PERIODS[-1]],
-        "datasets": sink.rows,
+        "periods": [PERIODS[0], until or PERIODS[-1]],
+        "datasets": rows,
         "truth_rows": len(truth),
     }
+    if until is not None:
+        manifest["until"] = until
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    return GenerateSummary(out, persons, seed, AS_OF.isoformat(), dict(sink.rows), len(truth))
+    return GenerateSummary(out, persons, seed, AS_OF.isoformat(), rows, len(truth))
 
 
 class _Progress:

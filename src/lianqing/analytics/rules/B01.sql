@@ -8,6 +8,7 @@ origins: [minsheng, hunan]
 datasets: [benefits, officials]
 subject: person_id
 when: month
+incremental: {row_local: [benefits], why: 每条低保发放记录单独与本人任职比对，不看其他发放记录}
 explanation: "{who}{detail}，{when}本人领取低保类补贴{count}笔，共计{amount}。"
 */
 -- A 低保类 benefit paid to a person who is an official in post in that period (first day).

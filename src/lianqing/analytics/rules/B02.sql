@@ -8,6 +8,7 @@ origins: [minsheng, hunan]
 datasets: [benefits, officials, relatives]
 subject: person_id
 when: month
+incremental: {row_local: [benefits], why: 每条低保发放记录单独与近亲属的任职比对，不看其他发放记录}
 explanation: "{who}系{detail}，{when}领取低保类补贴{count}笔，共计{amount}。"
 */
 -- A 低保类 benefit paid to a close relative of an official in post in that period.

@@ -10,6 +10,7 @@ subject: person_id
 when: month
 params:
   grace_months: {type: integer, default: 0, min: 0, description: 死亡当月之后允许的宽限月数}
+incremental: {row_local: [benefits], why: 每条发放记录单独与死亡登记比对}
 explanation: "{who}{detail}，{when}仍发放补贴{count}笔，共计{amount}。"
 */
 -- A benefit whose period starts after the month of death_date + grace_months.

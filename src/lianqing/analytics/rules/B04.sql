@@ -8,6 +8,7 @@ origins: [minsheng]
 datasets: [benefits]
 subject: person_id
 when: month
+incremental: {grouped_by: {benefits: [person_id, program, period]}, why: 重复按同人、同项目、同月成组判断，新记录只改变所在组}
 explanation: "{who}{when}同一期间重复领取{detail}补贴{count}笔，共计{amount}。"
 */
 -- At least 2 records of the same person_id, program and period.

@@ -8,6 +8,7 @@ origins: [minsheng]
 datasets: [benefits, companies, shareholders]
 subject: person_id
 when: month
+incremental: {row_local: [benefits], why: 每条低保记录单独与发放日前登记的企业比对}
 explanation: "{who}系{detail}，{when}领取低保类补贴{count}笔，共计{amount}。"
 */
 -- A 低保类 benefit paid to the legal rep or a person shareholder of a company with status

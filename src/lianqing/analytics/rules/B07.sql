@@ -10,6 +10,7 @@ subject: person_id
 when: month
 params:
   min_properties: {type: integer, default: 2, min: 1, description: 触发规则的不动产套数}
+incremental: {row_local: [benefits], why: 每条低保记录单独与名下车辆、不动产比对，不动产按该条记录计数}
 explanation: "{who}{detail}，{when}领取低保类补贴{count}笔，共计{amount}。"
 */
 -- A 低保类 benefit paid to a person owning a 小型汽车 registered <= pay_date, or at least

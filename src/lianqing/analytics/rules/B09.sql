@@ -8,6 +8,7 @@ origins: [minsheng]
 datasets: [benefits, standards]
 subject: person_id
 when: month
+incremental: {row_local: [benefits], why: 每条记录只与同项目、同区划、同月的标准比对，不看其他发放记录}
 explanation: "{who}{detail}，{when}超标准发放{count}笔，共计{amount}。"
 */
 -- amount > max_amount of the standard matching program, the longest region_code prefix and period.

@@ -9,6 +9,7 @@ datasets: [benefits]
 optional_datasets: [persons]
 subject: person_id
 when: month
+incremental: {row_local: [benefits], why: 每个身份证号码和姓名单独与户籍比对，不看其他发放记录}
 explanation: "{who}{detail}，{when}领取补贴{count}笔，共计{amount}。"
 */
 -- person_id fails GB 11643 (length, birth date, check digit); or, when persons is given,

@@ -8,6 +8,7 @@ origins: [prisoners]
 datasets: [benefits, prisoners]
 subject: person_id
 when: month
+incremental: {row_local: [benefits], why: 每条发放记录单独与服刑记录比对}
 explanation: "{who}{detail}，{when}仍领取低保类或城乡居民养老保险待遇{count}笔，共计{amount}。"
 */
 -- A 低保类 or Pension-program benefit for a period whose first day d falls inside a prison term:

@@ -8,6 +8,7 @@ origins: [hunan]
 datasets: [benefits, disabilities]
 subject: person_id
 when: day
+incremental: {row_local: [benefits], why: 每条残疾人补贴记录单独与发放日有效的残疾人证比对}
 explanation: "{who}{detail}，{when}领取残疾人补贴{count}笔，共计{amount}。"
 */
 -- A 残疾类 benefit whose person has no certificate valid on pay_date (issue_date <= pay_date and

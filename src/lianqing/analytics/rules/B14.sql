@@ -8,6 +8,7 @@ origins: [minsheng]
 datasets: [benefits, persons]
 subject: person_id
 when: month
+incremental: {row_local: [benefits], why: 每条低保记录单独与户籍地比对}
 explanation: "{who}{detail}，{when}领取低保类补贴{count}笔，共计{amount}。"
 */
 -- A 低保类 benefit to a person in persons whose region_code differs from the benefit's

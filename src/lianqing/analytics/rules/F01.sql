@@ -8,6 +8,7 @@ origins: [sifeng]
 datasets: [expenses]
 subject: org_code
 when: day
+incremental: {row_local: [expenses], why: 每笔接待费单独看报销日是否休息日}
 explanation: "{who}{when}在休息日报销公务接待{count}笔，共计{amount}。"
 */
 -- Category 公务接待 on a rest day (not a chinese_calendar workday; the engine's calendar table).

@@ -10,6 +10,7 @@ subject: org_code
 when: day
 params:
   per_head_max: {type: decimal, default: 150, min: 0, description: 人均接待标准上限(元)}
+incremental: {row_local: [expenses], why: 每笔接待费单独按人均标准比对}
 explanation: "{who}{when}报销人均超过{detail}的公务接待{count}笔，共计{amount}。"
 */
 -- Category 公务接待 with headcount > 0 and amount / headcount > per_head_max

@@ -8,6 +8,7 @@ origins: [sifeng]
 datasets: [expenses]
 subject: org_code
 when: day
+incremental: {row_local: [expenses], why: 每笔支出单独看消费场所}
 explanation: "{who}{detail}，{when}共{count}笔，合计{amount}。"
 */
 -- vendor_category in 娱乐场所, 景区.

@@ -8,6 +8,7 @@ origins: [sifeng, fuel_cards]
 datasets: [expenses]
 subject: org_code
 when: day
+incremental: {row_local: [expenses], why: 每笔支出单独看商户类别和摘要}
 explanation: "{who}{detail}，{when}共{count}笔，合计{amount}。"
 */
 -- vendor_category in 购物卡, 充值卡, or memo contains 购物卡, 礼品卡, 充值卡, 加油卡.

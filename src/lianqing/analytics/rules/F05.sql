@@ -8,6 +8,7 @@ origins: [sifeng]
 datasets: [vehicle_trips]
 subject: plate
 when: day
+incremental: {row_local: [vehicle_trips], why: 每次出车单独看日期和目的地}
 explanation: "{who}公务车辆{detail}，{when}共{count}次。"
 */
 -- start_time on a rest day and destination_category in 景区, 娱乐场所, 餐饮, 住宅区; or

@@ -9,6 +9,7 @@ datasets: [card_payments]
 optional_datasets: [officials, persons]
 subject: holder_id
 when: day
+incremental: {row_local: [card_payments], why: 每笔公务卡消费单独看日期和商户类别}
 explanation: "{who}{when}休息日持公务卡在{detail}消费{count}笔，共计{amount}。"
 */
 -- A payment on a rest day with merchant_category in 餐饮, 娱乐场所, 商场, 购物卡, 景区.

@@ -11,6 +11,7 @@ subject: holder_id
 when: day
 params:
   threshold: {type: decimal, default: 5000, min: 0, description: 单笔支付限额(元)}
+incremental: {grouped_by: {card_payments: [card_no, merchant_name, CAST(time AS DATE)]}, why: 拆分支付按同卡、同商户、同日成组判断，新记录只改变所在组}
 explanation: "{who}{when}持公务卡{detail}，共{count}笔，合计{amount}。"
 */
 -- On one card, one merchant_name and one calendar day: >= 2 payments, each < threshold, together

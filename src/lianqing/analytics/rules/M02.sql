@@ -8,6 +8,7 @@ origins: [funds, business]
 datasets: [fund_flows, officials, relatives, companies, shareholders]
 subject: from_org_code/payee_id
 when: day
+incremental: {row_local: [fund_flows], why: 每笔拨付单独与收款企业的关联人比对}
 explanation: "{who}：{detail}，{when}拨付{count}笔，共计{amount}。"
 */
 -- Money from an org to a company (payee_id a uscc) whose legal rep or a person shareholder is an

@@ -8,6 +8,7 @@ origins: [uk_nfi]
 datasets: [payroll]
 subject: person_id
 when: month
+incremental: {grouped_by: {payroll: [person_id, period]}, why: 一人多处领薪按同人同月成组判断，新记录只改变所在组}
 explanation: "{who}{detail}，{when}共领取工资{count}笔，合计{amount}。"
 */
 -- Same person_id and period with payroll rows from >= 2 org_code.

@@ -8,6 +8,7 @@ origins: [uk_nfi]
 datasets: [payroll, deaths]
 subject: person_id
 when: month
+incremental: {row_local: [payroll], why: 每条工资记录单独与死亡登记比对}
 explanation: "{who}{detail}，{when}仍发放工资{count}笔，共计{amount}。"
 */
 -- A payroll period starting after the month of death_date.

@@ -1,0 +1,299 @@
+"""Incremental scans (`scan --since`): the same hits.csv as a full scan, month after month.
+
+The packages are one generated package (with OCDS releases, so the R rules run too) cut at
+successive months by `lianqing gen --until`'s cutter: each is the previous one with a month of
+monthly records appended.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from lianqing.analytics.commands.package import gen_main
+from lianqing.analytics.commands.scan import scan_main
+from lianqing.analytics.engine import list_rules, scan
+from lianqing.analytics.engine.incremental import DELTA, FULL, REUSE
+from lianqing.analytics.errors import AnalyticsError
+from lianqing.analytics.generate import generate
+from lianqing.analytics.generate.monthly import check_until, cut_until
+from lianqing.analytics.generate.ocds import generate_releases
+from lianqing.analytics.ocds import import_ocds
+
+AS_OF = "2025-12-31"
+MONTHS = ("2025-09", "2025-10", "2025-11", "2025-12")
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("monthly")
+    whole = root / "whole"
+    generate(whole, persons=2_000, seed=7)
+    import_ocds(generate_releases(root / "releases.jsonl", 300, seed=3), whole, workers=1)
+    for month in MONTHS:
+        cut_until(whole, root / month, month)
+    return {month: root / month for month in MONTHS}
+
+
+def _hits_by_rule(result: Path) -> dict[str, list[list[str]]]:
+    found: dict[str, list[list[str]]] = defaultdict(list)
+    with (result / "hits.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            found[row["rule_id"]].append(list(row.values()))
+    return dict(found)
+
+
+def _assert_same_hits(full: Path, incremental: Path) -> None:
+    expected, found = _hits_by_rule(full), _hits_by_rule(incremental)
+    differing = sorted(rule for rule in set(expected) | set(found) if expected.get(rule) != found.get(rule))
+    assert not differing, f"rules whose hits differ: {differing}"
+    assert (incremental / "hits.csv").read_bytes() == (full / "hits.csv").read_bytes()
+
+
+def test_month_by_month_incremental_scans_equal_full_scans_for_every_rule(
+    packages: dict[str, Path], tmp_path: Path
+) -> None:
+    # Given a full scan of September's package
+    previous = tmp_path / "2025-09-incremental"
+    scan(package=packages["2025-09"], out=previous, as_of=AS_OF)
+    modes: dict[str, set[str]] = defaultdict(set)
+    for month in MONTHS[1:]:
+        # When each next month is scanned since the last (incremental) result, and in full
+        incremental = tmp_path / f"{month}-incremental"
+        result = scan(package=packages[month], out=incremental, as_of=AS_OF, since=previous)
+        scan(package=packages[month], out=tmp_path / f"{month}-full", as_of=AS_OF)
+        # Then every rule's hits are the full scan's, byte for byte
+        _assert_same_hits(tmp_path / f"{month}-full", incremental)
+        for report in result.reports:
+            assert not report.skipped, report.rule_id
+            modes[report.rule_id].add(report.mode)
+        assert result.summary["incremental"]["rules"]["B13"]["mode"] == FULL
+        previous = incremental
+    # and every rule of the library took part: the row-local ones ran on the new rows only, the
+    # rules on unchanged data were reused, the others ran in full
+    rules = list_rules()
+    assert {rule.id for rule in rules} == set(modes)
+    for rule in rules:
+        if rule.id == "B05":  # row-local on benefits and payroll, but both grow each month
+            assert modes[rule.id] == {FULL}
+        elif rule.row_local or rule.grouped_by:
+            assert modes[rule.id] == {DELTA}, rule.id
+    assert modes["C01"] == modes["R024"] == modes["R048"] == {REUSE}
+    assert modes["F07"] == modes["B08"] == {FULL}
+    assert len(_hits_by_rule(tmp_path / "2025-12-full")) >= 45  # most rules have hits to compare
+
+
+def _edit_first_row_group(path: Path, edit: Callable[[pa.Table], pa.Table]) -> None:
+    """Rewrite the file row group by row group as the cutter wrote it, `edit` applied to the
+    first: every other row group stays byte for byte."""
+    old = pq.ParquetFile(path)
+    groups = [old.read_row_group(index) for index in range(old.metadata.num_row_groups)]
+    with pq.ParquetWriter(path, old.schema_arrow, compression="zstd") as writer:
+        for index, group in enumerate(groups):
+            writer.write_table(edit(group) if index == 0 else group, row_group_size=1_000_000)
+
+
+def _double_first_amount(table: pa.Table) -> pa.Table:
+    amounts = table.column("amount").to_pylist()
+    amounts[0] = amounts[0] * 2 + 1
+    return table.set_column(
+        table.schema.get_field_index("amount"), "amount", pa.array(amounts, pa.decimal128(18, 2))
+    )
+
+
+def test_edited_or_removed_old_rows_force_full_runs(packages: dict[str, Path], tmp_path: Path) -> None:
+    rules = ["B01", "B03", "B04", "F06", "F08", "F01", "C01"]
+    # Given September's result, and October's package where an old benefit was edited and an
+    # old transaction removed
+    scan(package=packages["2025-09"], out=tmp_path / "before", as_of=AS_OF, rules=rules)
+    package = tmp_path / "october-edited"
+    shutil.copytree(packages["2025-10"], package)
+    _edit_first_row_group(package / "benefits.parquet", _double_first_amount)
+    _edit_first_row_group(package / "transactions.parquet", lambda table: table.slice(1))
+    # When it is scanned since September's result
+    result = scan(
+        package=package, out=tmp_path / "after", as_of=AS_OF, since=tmp_path / "before", rules=rules
+    )
+    scan(package=package, out=tmp_path / "full", as_of=AS_OF, rules=rules)
+    # Then the rules reading either dataset ran in full, saying why, and the hits are a full scan's
+    plans = result.summary["incremental"]["rules"]
+    for rule_id in ("B01", "B03", "B04", "F06", "F08"):
+        assert plans[rule_id]["mode"] == FULL
+        assert "已有的记录有改动、删除或重排" in plans[rule_id]["reason"]
+    assert result.summary["incremental"]["datasets"]["payroll"] == "appended"
+    assert result.summary["incremental"]["datasets"]["benefits"] == "changed"
+    assert result.summary["incremental"]["datasets"]["transactions"] == "changed"
+    assert plans["F01"]["mode"] == DELTA
+    assert plans["C01"]["mode"] == REUSE
+    _assert_same_hits(tmp_path / "full", tmp_path / "after")
+
+
+def test_rows_appended_to_old_groups_redo_those_groups(packages: dict[str, Path], tmp_path: Path) -> None:
+    rules = ["B03", "B04", "B09"]
+    scan(package=packages["2025-09"], out=tmp_path / "before", as_of=AS_OF, rules=rules)
+    # Given September's package with a row group appended to benefits: a second payment of an
+    # old month to an old person (B04's group of that person, program and month gets a duplicate)
+    package = tmp_path / "september-late"
+    shutil.copytree(packages["2025-09"], package)
+    path = package / "benefits.parquet"
+    old = pq.ParquetFile(packages["2025-09"] / "benefits.parquet")
+    late = old.read_row_group(0).slice(5, 1)
+    late = late.set_column(0, "record_id", pa.array(["late-1"], pa.string()))
+    with pq.ParquetWriter(path, old.schema_arrow, compression="zstd") as writer:
+        for index in range(old.metadata.num_row_groups):
+            writer.write_table(old.read_row_group(index), row_group_size=1_000_000)
+        writer.write_table(late)
+    person = late.column("person_id")[0].as_py()
+    # When it is scanned since September's result
+    result = scan(
+        package=package, out=tmp_path / "after", as_of=AS_OF, since=tmp_path / "before", rules=rules
+    )
+    scan(package=package, out=tmp_path / "full", as_of=AS_OF, rules=rules)
+    # Then the rows were seen as appended, B04 redid that group and found the old and the late row
+    assert result.summary["incremental"]["datasets"]["benefits"] == "appended"
+    assert {report.mode for report in result.reports} == {DELTA}
+    duplicate = [hit for hit in result.hits if hit.rule_id == "B04" and hit.subject_id == person]
+    assert len(duplicate) == 1
+    assert "benefits:late-1" in duplicate[0].record_ids.split(";")
+    _assert_same_hits(tmp_path / "full", tmp_path / "after")
+
+
+def _as_csv(package: Path, name: str) -> None:
+    parquet = package / f"{name}.parquet"
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"COPY (SELECT * FROM read_parquet('{parquet}')) TO '{package / name}.csv' (HEADER)"
+        )
+    parquet.unlink()
+
+
+def test_csv_datasets_appended_or_edited(packages: dict[str, Path], tmp_path: Path) -> None:
+    # Given September's and October's packages with expenses as CSV files (October's = September's
+    # lines and its own after them)
+    copies = {}
+    for month in MONTHS[:2]:
+        copies[month] = tmp_path / month
+        shutil.copytree(packages[month], copies[month])
+        _as_csv(copies[month], "expenses")
+    old_text = (copies["2025-09"] / "expenses.csv").read_bytes()
+    assert (copies["2025-10"] / "expenses.csv").read_bytes().startswith(old_text)
+    rules = ["F01", "F02", "F03", "F04", "F12"]
+    scan(package=copies["2025-09"], out=tmp_path / "before", as_of=AS_OF, rules=rules)
+    # When October is scanned since September
+    since = tmp_path / "before"
+    result = scan(package=copies["2025-10"], out=tmp_path / "after", as_of=AS_OF, since=since, rules=rules)
+    scan(package=copies["2025-10"], out=tmp_path / "full", as_of=AS_OF, rules=rules)
+    # Then the expense rules ran on the appended lines only, with a full scan's hits
+    plans = result.summary["incremental"]["rules"]
+    assert [plans[rule]["mode"] for rule in ("F01", "F02", "F03", "F04")] == [DELTA] * 4
+    assert plans["F12"]["mode"] == FULL
+    _assert_same_hits(tmp_path / "full", tmp_path / "after")
+    # And when an old line is edited, they run in full
+    lines = (copies["2025-10"] / "expenses.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = (
+        lines[1].replace("公务接待", "办公用品", 1)
+        if "公务接待" in lines[1]
+        else lines[1].replace(",", ",x", 1)
+    )
+    (copies["2025-10"] / "expenses.csv").write_text("".join(lines), encoding="utf-8")
+    edited = scan(package=copies["2025-10"], out=tmp_path / "edited", as_of=AS_OF, since=since, rules=rules)
+    assert edited.summary["incremental"]["rules"]["F01"]["mode"] == FULL
+    scan(package=copies["2025-10"], out=tmp_path / "edited-full", as_of=AS_OF, rules=rules)
+    _assert_same_hits(tmp_path / "edited-full", tmp_path / "edited")
+
+
+def test_changed_params_or_as_of_rerun_the_rule(packages: dict[str, Path], tmp_path: Path) -> None:
+    scan(package=packages["2025-09"], out=tmp_path / "before", as_of=AS_OF)
+    result = scan(
+        package=packages["2025-09"],
+        out=tmp_path / "after",
+        as_of=AS_OF,
+        since=tmp_path / "before",
+        params={"F02.per_head_max": 100},
+        rules=["F02", "F03", "C01"],
+    )
+    plans = result.summary["incremental"]["rules"]
+    assert plans["F02"] == {"mode": FULL, "reason": "参数或视为今天的日期变了"}
+    assert plans["F03"]["mode"] == plans["C01"]["mode"] == REUSE
+    full = scan(
+        package=packages["2025-09"],
+        as_of=AS_OF,
+        params={"F02.per_head_max": 100},
+        rules=["F02", "F03", "C01"],
+    )
+    assert result.hits == full.hits
+
+
+def test_since_a_folder_without_a_previous_scan_is_refused(packages: dict[str, Path], tmp_path: Path) -> None:
+    with pytest.raises(AnalyticsError, match="完整扫描"):
+        scan(package=packages["2025-09"], out=tmp_path / "out", as_of=AS_OF, since=tmp_path)
+
+
+def test_cli_prints_how_each_rule_ran(
+    packages: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scan(package=packages["2025-09"], out=tmp_path / "before", as_of=AS_OF, rules=["B03", "B13", "C01"])
+    code = scan_main(
+        [
+            str(packages["2025-10"]),
+            "--out",
+            str(tmp_path / "after"),
+            "--as-of",
+            AS_OF,
+            "--rules",
+            "B03,B13,C01",
+            "--since",
+            str(tmp_path / "before"),
+        ]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "方式" in printed
+    assert "增量" in printed
+    assert "沿用" in printed
+    assert "全量" in printed
+    assert "本规则要看全部历史记录" in printed
+
+
+def test_gen_until_keeps_months_up_to_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert gen_main(["--persons", "1000", "--out", str(tmp_path / "p"), "--until", "2024-03", "--quiet"]) == 0
+    with duckdb.connect() as connection:
+        last = connection.execute(
+            f"SELECT max(period) FROM '{tmp_path / 'p' / 'benefits.parquet'}'"
+        ).fetchone()
+        trips = connection.execute(
+            f"SELECT max(start_time) FROM '{tmp_path / 'p' / 'vehicle_trips.parquet'}'"
+        ).fetchone()
+    assert last == ("2024-03",)
+    assert trips is not None
+    assert trips[0].strftime("%Y-%m") <= "2024-03"
+    assert '"until": "2024-03"' in (tmp_path / "p" / "_manifest.json").read_text(encoding="utf-8")
+    assert gen_main(["--persons", "1000", "--out", str(tmp_path / "q"), "--until", "2031-13", "--quiet"]) == 2
+    assert "截止月份 2031-13 不对" in capsys.readouterr().err
+    with pytest.raises(AnalyticsError):
+        check_until("2023-12")
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_incremental_scans_equal_full_scans(packages: dict[str, Path], tmp_path: Path) -> None:
+    pytest.importorskip("pyspark")
+    spark = {"engine": "spark", "spark_master": "local[2]"}
+    previous = tmp_path / "2025-10-spark"
+    scan(package=packages["2025-10"], out=previous, as_of=AS_OF, **spark)
+    for month in MONTHS[2:]:
+        incremental = tmp_path / f"{month}-spark"
+        result = scan(package=packages[month], out=incremental, as_of=AS_OF, since=previous, **spark)
+        scan(package=packages[month], out=tmp_path / f"{month}-duckdb", as_of=AS_OF)
+        _assert_same_hits(tmp_path / f"{month}-duckdb", incremental)
+        modes = {report.mode for report in result.reports}
+        assert modes == {REUSE, DELTA, FULL}
+        previous = incremental
