@@ -12,20 +12,22 @@ incremental: {grouped_by: {benefits: [person_id, program, period]}, why: 重复�
 explanation: "{who}{when}同一期间重复领取{detail}补贴{count}笔，共计{amount}。"
 */
 -- At least 2 records of the same person_id, program and period.
--- Grouping on one integer hash first is far cheaper than on three strings; equal keys have
--- equal hashes, so every repeated key is among the repeated hashes, and the exact grouping
--- then runs on those few records alone (a hash collision only adds a candidate).
-WITH repeated_hashes AS (
-    SELECT hash(person_id, program, period) AS key_hash
+-- Grouping each (person_id, program) is far cheaper than grouping every record: each record
+-- sets the bit (month number mod 63: 1 << 63 overflows a BIGINT) of its period in a mask, and a
+-- group whose mask has fewer bits than records holds two records of one month (or of months 63
+-- apart). Every
+-- repeated key is in such a group, so the exact grouping then runs on their few records alone.
+WITH candidates AS (
+    SELECT person_id, program
     FROM benefits
-    GROUP BY hash(person_id, program, period)
-    HAVING count(*) >= 2
+    GROUP BY person_id, program
+    HAVING bit_count(bit_or(CAST(1 AS BIGINT) << (month_index(period_start(period)) % 63))) < count(*)
 ),
 repeated AS (
-    SELECT person_id, program, period
-    FROM benefits
-    WHERE hash(person_id, program, period) IN (SELECT key_hash FROM repeated_hashes)
-    GROUP BY person_id, program, period
+    SELECT b.person_id, b.program, b.period
+    FROM benefits AS b
+    JOIN candidates AS c ON c.person_id = b.person_id AND c.program = b.program
+    GROUP BY b.person_id, b.program, b.period
     HAVING count(*) >= 2
 )
 SELECT

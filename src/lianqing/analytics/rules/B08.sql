@@ -15,12 +15,21 @@ explanation: "账户{who}{detail}，{when}共收到补贴{count}笔，共计{amo
 */
 -- One account_no receives benefits for >= min_persons distinct person_id of >= 2 household_id.
 -- 高 when the account holder is an official in post in the period of one of those benefits.
--- The distinct (account, person, household) come first: one hash pass over the benefits,
--- where two DISTINCT counts on the whole table would each group it again.
-WITH account_people AS (
-    SELECT DISTINCT account_no, person_id, household_id
-    FROM benefits
+-- The benefits are grouped once per scan into benefit_claimants (distinct person_id, name,
+-- household_id, account_no). An account with fewer such rows than min_persons cannot pay
+-- min_persons people, so the DISTINCT counts run only on the few accounts with enough rows
+-- (most accounts pay one person).
+WITH crowded_accounts AS (
+    SELECT account_no
+    FROM benefit_claimants
     WHERE account_no IS NOT NULL
+    GROUP BY account_no
+    HAVING count(*) >= $min_persons
+),
+account_people AS (
+    SELECT DISTINCT account_no, person_id, household_id
+    FROM benefit_claimants
+    WHERE account_no IN (SELECT account_no FROM crowded_accounts)
 ),
 shared_accounts AS (
     SELECT account_no, count(DISTINCT person_id) AS persons, count(DISTINCT household_id) AS households

@@ -14,12 +14,12 @@ explanation: "{who}{detail}，{when}领取补贴{count}笔，共计{amount}。"
 */
 -- person_id fails GB 11643 (length, birth date, check digit); or, when persons is given,
 -- person_id is not in persons, or its name differs from persons.name.
--- The checks run once per distinct (person_id, name) of the benefits.
+-- The checks run on benefit_claimants (the benefits grouped once per scan: a row per distinct
+-- person_id, name, household and account, so a few per person; a (person_id, name) met twice
+-- only repeats a proving row, which the hit counts once). persons is read through
+-- benefit_persons (its rows of the benefits' people).
 WITH persons_given AS (
     SELECT count(*) > 0 AS given FROM package_datasets WHERE name = 'persons'
-),
-claimed AS (
-    SELECT DISTINCT person_id, name FROM benefits WHERE person_id IS NOT NULL
 ),
 problems AS (
     SELECT
@@ -32,9 +32,10 @@ problems AS (
                 THEN '姓名与户籍登记姓名' || p.name || '不符'
         END AS problem,
         p.person_id AS persons_key
-    FROM claimed AS c
+    FROM benefit_claimants AS c
     CROSS JOIN persons_given AS g
-    LEFT JOIN persons AS p ON p.person_id = c.person_id
+    LEFT JOIN benefit_persons AS p ON p.person_id = c.person_id
+    WHERE c.person_id IS NOT NULL
 )
 SELECT
     b.person_id AS subject_id,

@@ -20,15 +20,18 @@ WITH paid AS (
     WHERE program IN ('困难残疾人生活补贴', '重度残疾人护理补贴')
 ),
 valid AS (
-    SELECT
-        b.record_id, d.cert_no, d.level, d.name,
-        count(*) OVER (PARTITION BY b.record_id) AS certificates,
-        count(CASE WHEN d.level IN ('三级', '四级') THEN 1 END) OVER (PARTITION BY b.record_id) AS mild
+    SELECT b.record_id, d.cert_no, d.level, d.name
     FROM paid AS b
     JOIN disabilities AS d
         ON d.person_id = b.person_id
         AND d.issue_date <= b.pay_date
         AND (d.cancel_date IS NULL OR b.pay_date < d.cancel_date)
+),
+-- Per benefit record: its valid certificates, and how many of them are 三级/四级.
+counted AS (
+    SELECT record_id, count(*) AS certificates, count(CASE WHEN level IN ('三级', '四级') THEN 1 END) AS mild
+    FROM valid
+    GROUP BY record_id
 )
 SELECT
     b.person_id AS subject_id,
@@ -40,8 +43,8 @@ SELECT
     CAST(NULL AS VARCHAR) AS severity,
     '发放时无有效残疾人证' AS detail
 FROM paid AS b
-LEFT JOIN (SELECT DISTINCT record_id FROM valid) AS v ON v.record_id = b.record_id
-WHERE v.record_id IS NULL
+LEFT JOIN counted AS c ON c.record_id = b.record_id
+WHERE c.record_id IS NULL
 UNION ALL
 SELECT
     b.person_id,
@@ -53,5 +56,6 @@ SELECT
     CAST(NULL AS VARCHAR),
     '所持残疾人证为' || v.level || '，不符合重度残疾人护理补贴条件'
 FROM paid AS b
+JOIN counted AS c ON c.record_id = b.record_id AND c.mild = c.certificates
 JOIN valid AS v ON v.record_id = b.record_id
-WHERE b.program = '重度残疾人护理补贴' AND v.mild = v.certificates
+WHERE b.program = '重度残疾人护理补贴'

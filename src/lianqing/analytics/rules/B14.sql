@@ -12,7 +12,8 @@ incremental: {row_local: [benefits], why: 每条低保记录单独与户籍地�
 explanation: "{who}{detail}，{when}领取低保类补贴{count}笔，共计{amount}。"
 */
 -- A 低保类 benefit to a person in persons whose region_code differs from the benefit's
--- region_code in the first 6 digits.
+-- region_code in the first 6 digits (persons read through benefit_persons, its rows of the
+-- benefits' people).
 WITH county_names AS (
     SELECT region_code, min(name) AS name FROM orgs WHERE name LIKE '%人民政府' GROUP BY region_code
 )
@@ -27,7 +28,7 @@ SELECT
     '户籍在' || coalesce(g.name, '区划' || left(p.region_code, 6)) || '，在' || coalesce(h.name, '区划' || left(b.region_code, 6))
         || '领取' AS detail
 FROM subsistence_benefits AS b
-JOIN persons AS p ON p.person_id = b.person_id
+JOIN benefit_persons AS p ON p.person_id = b.person_id
 LEFT JOIN county_names AS g ON g.region_code = left(p.region_code, 6)
 LEFT JOIN county_names AS h ON h.region_code = left(b.region_code, 6)
 WHERE left(p.region_code, 6) <> left(b.region_code, 6)
