@@ -141,7 +141,7 @@ def prepare_database(url: str) -> None:
         admin.execute(f'CREATE DATABASE "{name}"')
 
 
-def wait_for(port: int, seconds: float = 90) -> None:
+def wait_for(port: int, seconds: float = 300) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
@@ -151,7 +151,7 @@ def wait_for(port: int, seconds: float = 90) -> None:
                 return
         except OSError:
             time.sleep(0.3)
-    raise SystemExit("服务器没有启动 (the server did not start)")
+    raise SystemExit("服务器没有启动 (the server did not start): see server.log in LIANQING_HOME")
 
 
 def drive(
@@ -364,6 +364,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--nginx-port", type=int, default=8767)
     parser.add_argument("--mode", choices=["all", "python", "wrk"], default="all" if tools else "python")
+    parser.add_argument("--data", default=None, help="folder for the bench's instance (default: $TMPDIR)")
     parser.add_argument("--load-only", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--publish-only", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -375,7 +376,8 @@ def main() -> None:
         return
 
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    home = Path(tempfile.mkdtemp(prefix="lianqing-bench-public-"))
+    # The instance folder (and nginx's prefix) lives under --data (or $TMPDIR) and is removed after.
+    home = Path(tempfile.mkdtemp(prefix="lianqing-bench-public-", dir=args.data))
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -402,7 +404,7 @@ def main() -> None:
         [*lianqing, "serve", "--host", "127.0.0.1", "--port", str(args.port), "--workers", str(args.workers)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(home / "server.log").open("wb"),  # why it did not start, if it does not
     )
     nginx = None
     rows: list[tuple[str, dict[str, float], float, str]] = []
@@ -437,6 +439,7 @@ def main() -> None:
         f"nginx micro-cache {os.environ.get('LIANQING_PUBLIC_CACHE_SECONDS', '3')} s; uptime: {load_average()}",
         rows,
     )
+    shutil.rmtree(home, ignore_errors=True)  # kept when a run failed: server.log says why
     if cold == cold:  # measured
         print(f"\ncold case: a publication appeared through nginx {cold:.2f} s after its commit")
 

@@ -4,8 +4,10 @@ the headers it obeys are tested everywhere by test_cache_headers.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import socket
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,3 +96,44 @@ def test_a_publication_is_seen_by_the_first_request_after_the_cache_lifetime(ngi
     _status, cache, body = _get(nginx, "/")
     assert cache in {"EXPIRED", "MISS"}
     assert "第二篇工作动态" in body
+
+
+def test_the_shipped_tls_site_passes_nginx_own_check(tmp_path: Path):
+    """lianqing.conf as shipped (TLS, http2, the login rate limit), with only its file paths moved."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    prefix = tmp_path / "tls"
+    nginx_local.render(prefix, port=_free_port(), upstream_port=_free_port())
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "jubao.example.gov.cn")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(1).not_valid_before(now).not_valid_after(now + dt.timedelta(days=1)).sign(key, hashes.SHA256())
+    )  # fmt: skip
+    (prefix / "lianqing.crt").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (prefix / "lianqing.key").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    site = (nginx_local.DEPLOY / "lianqing.conf").read_text(encoding="utf-8")
+    moves = {
+        "/etc/nginx/tls/": f"{prefix}/",
+        "/etc/nginx/snippets/lianqing-proxy.conf": f"{prefix}/lianqing-proxy.conf",
+        "/var/log/nginx/lianqing.error.log": f"{prefix}/site-error.log",
+        "listen 443 ssl": f"listen 127.0.0.1:{_free_port()} ssl",
+        "listen 80;": f"listen 127.0.0.1:{_free_port()};",
+    }
+    for shipped, local in moves.items():
+        assert shipped in site, shipped
+        site = site.replace(shipped, local)
+    (prefix / "site.conf").write_text(site, encoding="utf-8")
+    main = (prefix / "nginx.conf").read_text(encoding="utf-8")
+    server_block = main[main.index("    server {") : main.rindex("}")]
+    (prefix / "nginx.conf").write_text(main.replace(server_block, f"    include {prefix}/site.conf;\n"))
+    checked = subprocess.run(nginx_local.command(prefix, "-t"), capture_output=True, text=True, check=False)  # noqa: S603
+    assert checked.returncode == 0, checked.stderr
