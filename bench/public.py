@@ -346,6 +346,13 @@ def python_rows(
     return rows
 
 
+def progress(row: tuple[str, dict[str, float], float, str]) -> None:
+    """One line as soon as a run ends, so that a later failure loses nothing measured."""
+    name, result, _memory, load = row
+    print(f"measured {name}: {result['requests']:.0f} requests, p95 {result['p95']:.1f} ms, "
+          f"errors {result['errors']:.0f}, load {load}", flush=True)  # fmt: skip
+
+
 def _summary(values: list[float], errors: int, seconds: float) -> dict[str, float]:
     return {
         "requests": len(values), "seconds": seconds, "errors": errors,
@@ -414,11 +421,13 @@ def main() -> None:
         drive(args.port, paths, total=args.workers * 30, concurrency=args.workers * 4)  # every worker's cache
         if args.mode in ("all", "python"):
             rows += python_rows(args.port, paths, args, server.pid)
+            progress(rows[0])
         if args.mode in ("all", "wrk"):
             result = run_wrk(
                 args.port, paths, seconds=args.seconds, concurrency=args.concurrency, folder=home
             )
             rows.append(("wrk → gunicorn (server alone)", result, peak_memory_mb(server.pid), load_average()))
+            progress(rows[-1])
             nginx = nginx_local.start(home / "nginx", port=args.nginx_port, upstream_port=args.port)
             result = run_wrk(
                 args.nginx_port, paths, seconds=args.seconds, concurrency=args.concurrency, folder=home
@@ -426,13 +435,16 @@ def main() -> None:
             rows.append(
                 ("wrk → nginx micro-cache → gunicorn", result, peak_memory_mb(nginx.pid), load_average())
             )
+            progress(rows[-1])
             cold = cold_case(args.nginx_port, env)
     finally:
-        if nginx is not None:
-            nginx.terminate()
-            nginx.wait(timeout=30)
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (nginx, server):
+            if process is not None:
+                process.terminate()
+                try:
+                    process.wait(timeout=60)
+                except subprocess.TimeoutExpired:  # gunicorn's graceful stop can outlast keep-alive clients
+                    process.kill()
     print_table(
         f"阳光纪检 under load: {args.concurrency} concurrent keep-alive clients, gunicorn {args.workers} workers, "
         f"{url.split('://')[0]}, village page of {args.lines} lines (100 shown per page), "
