@@ -18,7 +18,8 @@ Modes (`--mode`; the default is `all` when /usr/sbin/nginx and wrk are installed
 - wrk: wrk (-t2 -c200 --latency, a Lua script spreading requests over the three pages) straight
   to gunicorn, then through an nginx on 127.0.0.1 started from the shipped configuration
   (bench/nginx_local.py: its own prefix, pid, logs and cache folder), for `--seconds` each;
-- all: both. Then the cold case: right after nginx stored the home page, an article is published
+- all: both. Then the cold case: right after nginx stored the home page (a MISS or EXPIRED answer,
+  so its copy has its whole lifetime ahead), an article is published
   and the home page is asked through nginx every 50 ms until it shows the article; the seconds it
   took are printed (at most the micro-cache's lifetime + 1 s + GENERATION_SECONDS, docs/deploy.md).
 A table per mode gives requests, seconds, answers/s, p50/p95/p99, errors, the servers' peak memory
@@ -37,6 +38,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import nginx_local
@@ -108,7 +110,8 @@ def load(lines: int) -> dict[str, str]:
 
 
 def publish(title: str) -> None:
-    """Runs inside Django (a subprocess): one more article, published now (the generation moves)."""
+    """Runs inside Django (a subprocess): says "ready", waits for a line, then publishes one more
+    article (the generation moves) and says "committed"; the parent times the rest."""
     import django
 
     django.setup()
@@ -121,6 +124,8 @@ def publish(title: str) -> None:
     from lianqing.publicity.services import _index
 
     org = Org.objects.filter(kind=OrgKind.COMMISSION).order_by("path").first()
+    print("ready", flush=True)
+    sys.stdin.readline()
     with transaction.atomic():
         article = Article.objects.create(
             org=org, status=PublicationStatus.APPROVED, publish_at=timezone.now(), section=Section.NEWS,
@@ -128,6 +133,7 @@ def publish(title: str) -> None:
         )  # fmt: skip
         _index(article)
         generation_bump()
+    print("committed", flush=True)
 
 
 def prepare_database(url: str) -> None:
@@ -286,15 +292,40 @@ def run_wrk(
     return {"requests": requests, "seconds": duration, "p50": p50, "p95": p95, "p99": p99, "errors": errors}
 
 
+def _expect(stream: Any, word: str) -> None:
+    while (line := stream.readline()) and line.strip() != word:
+        pass
+    if not line:
+        raise SystemExit(f"发布进程意外结束（没有输出 {word}）")
+
+
 def cold_case(port: int, env: dict[str, str]) -> float:
     """Seconds from a publication's commit to the first page through nginx that shows it."""
     title = f"冷启动检查{time.time_ns()}"
-    for _ in range(2):  # the home page is in nginx's cache, fresh: the worst moment to publish
+    publisher = subprocess.Popen(  # noqa: S603
+        [sys.executable, __file__, "--publish-only", title],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    if publisher.stdin is None or publisher.stdout is None:
+        raise SystemExit("无法与发布进程通信")
+    _expect(publisher.stdout, "ready")
+    deadline = time.perf_counter() + 30
+    while time.perf_counter() < deadline:  # until nginx has just stored the home page: the worst moment
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         connection.request("GET", "/", headers={"Accept-Language": "zh-CN"})
-        connection.getresponse().read()
-    subprocess.run([sys.executable, __file__, "--publish-only", title], env=env, check=True)  # noqa: S603
+        response = connection.getresponse()
+        response.read()
+        if response.getheader("X-Cache-Status") in ("MISS", "EXPIRED"):
+            break
+        time.sleep(0.02)
+    publisher.stdin.write("go\n")
+    publisher.stdin.flush()
+    _expect(publisher.stdout, "committed")
     committed = time.perf_counter()
+    publisher.wait(timeout=60)
     while time.perf_counter() - committed < 30:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         connection.request("GET", "/", headers={"Accept-Language": "zh-CN"})
