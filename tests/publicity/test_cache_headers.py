@@ -9,9 +9,12 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import Client
 from django.urls import reverse
 
+from lianqing.core.cache_headers import CacheHeadersMiddleware, public_page
 from lianqing.publicity import services, workflow
 from tests.publicity.helpers import published_disclosure
 from tests.publicity.packages import EAST
@@ -65,8 +68,12 @@ PRIVATE_PAGES = [
 
 
 def _assert_private(response) -> None:
-    directives = {d.strip() for d in response["Cache-Control"].split(",")}
-    assert {"private", "no-store"} <= directives, (response.request["PATH_INFO"], response["Cache-Control"])
+    _assert_private_headers(response["Cache-Control"], response.request["PATH_INFO"])
+
+
+def _assert_private_headers(cache_control: str, path: str = "") -> None:
+    directives = {d.strip() for d in cache_control.split(",")}
+    assert {"private", "no-store"} <= directives, (path, cache_control)
     assert "public" not in directives
 
 
@@ -128,3 +135,28 @@ def test_the_language_link_switches_and_stays_on_the_site(published):
     away = client.get(reverse("language_link", args=["zh-hans"]), {"next": "https://example.com/"})
     assert away["Location"] == "/"
     assert client.get(reverse("language_link", args=["fr"])).status_code == 404
+
+
+def test_a_marked_page_that_turns_out_personal_is_not_shared(rf):
+    """The middleware's own check: a published-page view that used the CSRF token or set a cookie
+    is answered private, no-store, whatever it was marked."""
+
+    @public_page
+    def with_token(request):
+        return HttpResponse(get_token(request))
+
+    @public_page
+    def with_cookie(request):
+        response = HttpResponse("x")
+        response.set_cookie("seen", "1")
+        return response
+
+    @public_page
+    def plain(request):
+        return HttpResponse("x")
+
+    for view in (with_token, with_cookie):
+        response = CacheHeadersMiddleware(view)(rf.get("/"))
+        _assert_private_headers(response["Cache-Control"])
+    assert CacheHeadersMiddleware(plain)(rf.get("/"))["Cache-Control"].startswith("public")
+    _assert_private_headers(CacheHeadersMiddleware(plain)(rf.post("/"))["Cache-Control"])
