@@ -22,6 +22,7 @@ PUBLIC = {
     "public_home",  # the public site's home
     "healthz",  # the load balancer's probe
     "set_language",  # the language switch
+    "language_link",  # the published pages' language switch (a link: they carry no CSRF token)
     "core:login",  # signing in: before there is a user
     "core:otp",  # the second factor of signing in
     "core:logout",

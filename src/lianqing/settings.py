@@ -121,6 +121,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lianqing.core.cache_headers.CacheHeadersMiddleware",  # first: it judges the answer as it leaves
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -296,6 +297,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# How long nginx may keep a published page (deploy/nginx/, docs/deploy.md): a few seconds carry a
+# busy day, and a publication or a withdrawal is seen that much later at most.
+LIANQING_PUBLIC_CACHE_SECONDS = max(0, min(int(env("LIANQING_PUBLIC_CACHE_SECONDS", "3")), 5))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", publicity_views.home, name="public_home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/link/<str:code>/", core_views.language_link, name="language_link"),
     path("admin/", admin.site.urls),
     path("", include("lianqing.core.urls")),
     path("", include("lianqing.cases.urls")),

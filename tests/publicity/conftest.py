@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,14 @@ from tests.publicity.packages import benefits_package
 
 
 @pytest.fixture(autouse=True)
-def data_dir(settings, tmp_path: Path) -> Path:
+def data_dir(settings, tmp_path: Path) -> Iterator[Path]:
     settings.DATA_DIR = tmp_path / "data"
     settings.DATA_DIR.mkdir()
     cache.clear()
-    return settings.DATA_DIR
+    yield settings.DATA_DIR
+    # Pages are cached by publication generation, which starts again in each test's database: a
+    # later test elsewhere (tests/e2e) must not be served this test's pages.
+    cache.clear()
 
 
 @pytest.fixture

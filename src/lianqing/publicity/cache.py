@@ -1,8 +1,9 @@
 """Published pages are served from Django's cache, keyed by a publication generation.
 
 Every publish or withdrawal bumps the generation (a database row, so every web worker sees it);
-a worker re-reads the generation at most every few seconds, so a busy day costs one tiny query
-per worker every few seconds, not one per page. Scheduled items appear when their time comes:
+a worker re-reads the generation at most once a second, so a busy day costs one tiny query per
+worker a second, not one per page; with nginx's micro-cache in front (deploy/nginx/) a publication
+is seen at most LIANQING_PUBLIC_CACHE_SECONDS + 1 + GENERATION_SECONDS later. Scheduled items appear when their time comes:
 entries live at most `PAGE_SECONDS`.
 """
 
@@ -20,7 +21,7 @@ from django.utils.translation import get_language
 
 from .models import PublicationGeneration
 
-GENERATION_SECONDS = 5.0
+GENERATION_SECONDS = 1.0
 PAGE_SECONDS = 60
 T = TypeVar("T")
 _memo: dict[str, float] = {"value": -1.0, "read_at": 0.0}

@@ -1,6 +1,8 @@
 """The public site (阳光纪检). Thin: parse, call a selector or service, render. Published content
 is rendered once per publication generation and language and served from the cache (cache.py);
-the shell around it (language switch with its CSRF token) is rendered per request."""
+the shell around it is rendered per request. Views marked @public_page answer the same to
+everyone (no CSRF token, no messages), so nginx may share them for a few seconds
+(core/cache_headers.py); the forms and look-ups are never_cache."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lianqing.core.cache_headers import public_page
 from lianqing.intake.abuse import challenge_issue, challenge_verify, client_key, rate_limit_hit
 from lianqing.intake.errors import IntakeError
 from lianqing.intake.identity import person_id_normalise
@@ -52,6 +55,7 @@ def _number(value: str | None, default: int = 1) -> int:
         return default
 
 
+@public_page
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     def build() -> tuple[str, str]:
@@ -70,6 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return _page(request, "home", build)
 
 
+@public_page
 @require_GET
 def article_list(request: HttpRequest, section: str = "") -> HttpResponse:
     if section and section not in Section.values:
@@ -98,6 +103,7 @@ def article_list(request: HttpRequest, section: str = "") -> HttpResponse:
     return _page(request, f"articles:{section}:{tag}:{query}:{number}", build)
 
 
+@public_page
 @require_GET
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     printable = request.GET.get("print") == "1"
@@ -117,6 +123,7 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     return render(request, "publicity/page.html", {"title": built[0], "content": built[1]})
 
 
+@public_page
 @require_GET
 def attachment_download(request: HttpRequest, article_id: int, attachment_id: int) -> HttpResponse:
     article = selectors.article_public_get(article_id=article_id)
@@ -161,9 +168,10 @@ class ArticleFeed(Feed):
         return item.publish_at
 
 
-feed = ArticleFeed()
+feed = public_page(ArticleFeed())
 
 
+@public_page
 @require_GET
 def village_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:50]
@@ -179,6 +187,7 @@ def village_list(request: HttpRequest) -> HttpResponse:
     return _page(request, f"villages:{query}", build)
 
 
+@public_page
 @require_GET
 def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     program = request.GET.get("program", "").strip()[:64]
@@ -252,6 +261,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@public_page
 @require_GET
 def question_list(request: HttpRequest) -> HttpResponse:
     number = _number(request.GET.get("page"))
@@ -317,6 +327,7 @@ def question_answer(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@public_page
 @require_GET
 def release_list(request: HttpRequest) -> HttpResponse:
     def build() -> tuple[str, str]:
@@ -326,6 +337,7 @@ def release_list(request: HttpRequest) -> HttpResponse:
     return _page(request, "releases", build)
 
 
+@public_page
 @require_GET
 def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
     def build() -> tuple[str, str] | None:
@@ -341,6 +353,7 @@ def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
     return render(request, "publicity/page.html", {"title": built[0], "content": built[1], "charts": True})
 
 
+@public_page
 @require_GET
 def guidance(request: HttpRequest) -> HttpResponse:
     return render(request, "publicity/guidance.html")
