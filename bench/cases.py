@@ -265,9 +265,9 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from lianqing.cases.pagination import CappedPaginator
     from lianqing.cases.selectors import CaseFilters, case_list
     from lianqing.cases.statistics import Period, case_statistics
+    from lianqing.core.pagination import CappedPaginator
 
     commission, departments, townships, users = org_tree()
     load_seconds = tally_seconds = None

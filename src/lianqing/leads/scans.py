@@ -21,6 +21,7 @@ from lianqing.leads.errors import LeadsError
 from lianqing.leads.evidence import scan_places
 from lianqing.leads.fingerprints import hit_fingerprint
 from lianqing.leads.models import DataPackage, Hit, HitChange, HitStatus, ImportStatus, ScanRun, ScanStatus
+from lianqing.leads.tally import tally_rebuild
 
 logger = logging.getLogger(__name__)
 
@@ -214,6 +215,7 @@ def hits_store(
             )
         )
     Hit.objects.bulk_create(rows, batch_size=500)
+    tally_rebuild(run)
     fingerprints = {row.fingerprint for row in rows}
     run.summary = json.loads(json.dumps(result.summary, default=str))  # dates of params as text
     for entry, report in zip(run.summary.get("rules", []), result.reports, strict=False):
