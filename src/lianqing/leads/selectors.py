@@ -159,7 +159,9 @@ def hit_overview(*, hits: QuerySet[Hit], run: ScanRun, filters: HitFilters) -> H
         {
             "subject_org_code": row["subject_org_code"],
             "subject_org_name": row["subject_org_name"],
-            **_renamed(row),
+            "hits": row["total"],
+            "high": row["high"],
+            "amount": row["money"],
         }
         for row in rows.exclude(subject_org_code="")  # type: ignore[misc]
         .values("subject_org_code", "subject_org_name")

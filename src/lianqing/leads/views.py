@@ -208,9 +208,11 @@ def run_detail_view(request: HttpRequest, run_id: int) -> HttpResponse:
             if overview.count is None
             else CountedPaginator(hits, 50, count=overview.count)
         )
+        page = paginator.get_page(request.GET.get("page"))
         context |= {
-            "page": paginator.get_page(request.GET.get("page")),
-            "count_cap": HIT_COUNT_CAP,
+            "page": page,
+            # 10,000 in both languages (zh-hans formats numbers without a separator)
+            "count_text": f"{HIT_COUNT_CAP if paginator.is_capped else paginator.count:,}",
             "query": urlencode(filters.as_dict()),
             "summary": overview.summary,
             "org_summary": overview.org_summary,
