@@ -135,8 +135,10 @@ def _summed(name: str, condition: Q | None = None) -> Coalesce:
     return Coalesce(Sum(name, filter=condition), 0)
 
 
-def _renamed(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {"hits": row["total"], "high": row["high"], "pending": row["pending"], "amount": row["money"]}
+def _renamed(row: Mapping[str, Any], *, pending: bool = True) -> dict[str, Any]:
+    """A tally sum under the name the live summaries give it (the template reads both)."""
+    names = {"hits": "total", "high": "high", "pending": "pending", "amount": "money"}
+    return {name: row[summed] for name, summed in names.items() if pending or name != "pending"}
 
 
 def hit_overview(*, hits: QuerySet[Hit], run: ScanRun, filters: HitFilters) -> HitOverview:
@@ -159,9 +161,7 @@ def hit_overview(*, hits: QuerySet[Hit], run: ScanRun, filters: HitFilters) -> H
         {
             "subject_org_code": row["subject_org_code"],
             "subject_org_name": row["subject_org_name"],
-            "hits": row["total"],
-            "high": row["high"],
-            "amount": row["money"],
+            **_renamed(row, pending=False),
         }
         for row in rows.exclude(subject_org_code="")  # type: ignore[misc]
         .values("subject_org_code", "subject_org_name")
