@@ -322,6 +322,10 @@ def main() -> None:
     run = ScanRun.objects.filter(package__name="基准省级数据包").order_by("-pk").first()
     if run is None:
         raise SystemExit("没有基准扫描")
+    if "facets" not in run.summary:  # tallies counted before the filter choices were stored
+        from lianqing.leads.tally import facets_store
+
+        facets_store(run)
     client = signed_in(analyst)
     rng = np.random.default_rng(3)
     rules = sorted(set(Hit.objects.filter(run=run).values_list("rule_id", flat=True)[:200_000]))

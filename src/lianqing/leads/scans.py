@@ -215,7 +215,6 @@ def hits_store(
             )
         )
     Hit.objects.bulk_create(rows, batch_size=500)
-    tally_rebuild(run)
     fingerprints = {row.fingerprint for row in rows}
     run.summary = json.loads(json.dumps(result.summary, default=str))  # dates of params as text
     for entry, report in zip(run.summary.get("rules", []), result.reports, strict=False):
@@ -245,6 +244,7 @@ def hits_store(
             "finished_at",
         ]
     )
+    tally_rebuild(run)  # after the summary is saved: it adds the filter choices to it
     return run
 
 

@@ -173,7 +173,15 @@ def hit_overview(*, hits: QuerySet[Hit], run: ScanRun, filters: HitFilters) -> H
 
 
 def hit_facets(*, run: ScanRun) -> dict[str, list[Any]]:
-    """The values the filters offer for a scan (from its tallies: hits do not change these)."""
+    """The values the filters offer for a scan: stored with its tallies (hits do not change
+    these), else read from the tallies."""
+    stored = run.summary.get("facets")
+    if stored:
+        return {
+            "rules": stored["rules"],
+            "regions": [{"code": code, "name": region_label(code) or code} for code in stored["regions"]],
+            "orgs": [tuple(pair) for pair in stored["orgs"]],
+        }
     rows = HitTally.objects.filter(run=run).order_by()
     return {
         "rules": list(rows.values_list("rule_id", flat=True).distinct().order_by("rule_id")),

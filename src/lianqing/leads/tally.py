@@ -42,6 +42,7 @@ def tally_rebuild(run: ScanRun) -> int:
         for group in groups.iterator(chunk_size=5000)
     )
     created = HitTally.objects.bulk_create(rows, batch_size=5000)
+    facets_store(run)
     return len(created)
 
 
@@ -72,3 +73,29 @@ def _add(hit: Hit, key: dict[str, str]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
+
+
+def facets_store(run: ScanRun) -> None:
+    """The filter choices of a scan into its summary, from its tallies. They never change after
+    the scan (a decision changes a status only): counted once here, not on every page view."""
+    tallies = HitTally.objects.filter(run=run).order_by()
+    run.summary = {
+        **run.summary,
+        "facets": {
+            "rules": list(tallies.values_list("rule_id", flat=True).distinct().order_by("rule_id")),
+            "regions": list(
+                tallies.exclude(region_code="")
+                .values_list("region_code", flat=True)
+                .distinct()
+                .order_by("region_code")
+            ),
+            "orgs": [
+                list(pair)
+                for pair in tallies.exclude(subject_org_code="")
+                .values_list("subject_org_code", "subject_org_name")
+                .distinct()
+                .order_by("subject_org_code")
+            ],
+        },
+    }
+    ScanRun.objects.filter(pk=run.pk).update(summary=run.summary)
