@@ -7,6 +7,10 @@ For each size: the scan (DuckDB), locating every hit's org and region (once per 
 hits are stored), and for one hit of each rule with a picture the evidence records and the
 picture data (what one evidence page and its chart.json read). Django is not needed: these are
 the library-side reads the leads app does; storing hits is one bulk INSERT.
+
+The screens over the stored hits at a province's volume (10 million hits in PostgreSQL: the hit
+list and its filters, the evidence page, the .xlsx export of a million rows) are measured by
+bench/leads_screens.py.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lianqing.cases.models import Case
-from lianqing.cases.pagination import CappedPaginator
+from lianqing.core.pagination import CappedPaginator
 from tests.cases.factories import register_case
 
 

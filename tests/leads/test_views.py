@@ -285,7 +285,7 @@ def test_chart_json_of_b02_names_the_official_and_the_relative(scanned, owner, c
 def test_export_writes_the_filtered_hits_to_xlsx_and_is_audited(scanned, owner, client_for):
     _, run, _ = scanned
     response = client_for(owner).get(reverse("leads:run_export", args=[run.pk]), {"rule": "B02"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "规则"
     assert {row[0] for row in rows[1:]} == {"B02"}

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -105,8 +106,51 @@ def _upsert(changed: Iterable[tuple[Key, list[int]]]) -> None:
         cursor.execute(sql, params)
 
 
+# PostgreSQL recounts in one statement: each case unfolds into its contributions (as
+# `contributions` does in Python) and the database sums them. 10 million cases: minutes, not hours.
+REBUILD_SQL = """
+INSERT INTO {tally} ({columns})
+SELECT d.dimension, c.month, c.org_id, c.confidentiality, c.higher_level, d.value,
+       SUM(d.cases), SUM(d.concluded), SUM(d.microseconds)
+FROM (
+    SELECT date_trunc('month', received_at AT TIME ZONE %s)::date AS month, org_id, confidentiality,
+           COALESCE(higher_level, '') AS higher_level, source, category, region_code, kind, disposal,
+           form_level, concluded_at IS NOT NULL AS done,
+           COALESCE((EXTRACT(EPOCH FROM concluded_at - received_at) * 1000000)::bigint, 0) AS microseconds
+    FROM {cases}
+) c
+CROSS JOIN LATERAL (VALUES
+    ('{total}', '', 1, CASE WHEN c.done THEN 1 ELSE 0 END, c.microseconds),
+    ('{source}', c.source, 1, 0, 0),
+    ('{category}', c.category, 1, 0, 0),
+    ('{region}', c.region_code, 1, 0, 0),
+    (CASE WHEN c.kind = '{lead}' OR c.disposal <> '' THEN '{disposal}' END,
+     CASE WHEN c.kind = '{lead}' THEN c.disposal ELSE c.kind || ':' || c.disposal END, 1, 0, 0),
+    (CASE WHEN c.form_level IS NOT NULL THEN '{form}' END, c.form_level::text, 1, 0, 0)
+) AS d(dimension, value, cases, concluded, microseconds)
+WHERE d.dimension IS NOT NULL
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
+
+
+def _rebuild_in_postgresql(case_model: type[Model], tally_model: type[Model]) -> int:
+    sql = REBUILD_SQL.format(
+        tally=tally_model._meta.db_table,
+        cases=case_model._meta.db_table,
+        columns=", ".join([*KEY_COLUMNS, *AMOUNT_COLUMNS]),
+        lead=Kind.LEAD.value,
+        **{dimension.name.lower(): dimension.value for dimension in TallyDimension},
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        tally_model._default_manager.all().delete()
+        cursor.execute(sql, [settings.TIME_ZONE])
+        return int(cursor.rowcount)
+
+
 def tally_rebuild(case_model: type[Model], tally_model: type[Model], *, batch_size: int = 20_000) -> int:
     """Recount every tally from the cases, in batches of cases; re-runnable. Returns the tally rows."""
+    if connection.vendor == "postgresql":
+        return _rebuild_in_postgresql(case_model, tally_model)
     totals: dict[Key, list[int]] = {}
     last_id = 0
     while True:

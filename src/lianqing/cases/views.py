@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lianqing.core.models import Org, User
+from lianqing.core.pagination import COUNT_CAP, CappedPaginator
 from lianqing.core.roles import Role
 
 from . import workflow as wf
@@ -23,7 +24,6 @@ from .errors import CaseError
 from .forms import ActionForm, CaseRegisterForm, InboxFilterForm
 from .hints import case_intake_hints
 from .models import AssignMode, AssignRoute, Case, HigherLevel
-from .pagination import COUNT_CAP, CappedPaginator
 from .selectors import case_allowed_actions, case_list, case_timeline
 from .services import (
     case_attachment_add,

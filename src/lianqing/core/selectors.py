@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.core.paginator import Page
 from django.db.models import QuerySet
 
-from lianqing.cases.pagination import CappedPaginator  # the capped count the inboxes use
 from lianqing.core.access import scope_to_jurisdiction
 from lianqing.core.audit_pagination import ChainPaginator
 from lianqing.core.models import AuditEvent, Notification, Org, User
+from lianqing.core.pagination import CappedPaginator  # the capped count the inboxes use
 from lianqing.core.roles import Role
 
 

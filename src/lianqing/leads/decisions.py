@@ -20,6 +20,7 @@ from lianqing.leads.errors import LeadsError
 from lianqing.leads.evidence import DatasetRecords, hit_people, hit_records
 from lianqing.leads.export import hit_evidence_xlsx
 from lianqing.leads.models import Hit, HitStatus
+from lianqing.leads.tally import tally_move
 
 MAX_REASON = 2000
 MAX_CASE_RECORDS = 50
@@ -44,6 +45,7 @@ def hit_exclude(*, hit: Hit, user: User, reason: str) -> Hit:
     if len(reason) > MAX_REASON:
         raise LeadsError(_("排除理由不能超过 %(MAX_REASON)s 字") % {"MAX_REASON": MAX_REASON})
     locked = _locked_pending(hit)
+    tally_move(locked, to_status=HitStatus.EXCLUDED)
     Hit.objects.filter(pk=locked.pk).update(
         status=HitStatus.EXCLUDED, decision_reason=reason, decided_by=user, decided_at=timezone.now()
     )
@@ -111,6 +113,7 @@ def hit_convert(*, hit: Hit, user: User) -> Case:
         case = _lead_register(locked, records, user)
     except CaseError as error:
         raise LeadsError(str(error)) from error
+    tally_move(locked, to_status=HitStatus.CONVERTED)
     Hit.objects.filter(pk=locked.pk).update(
         status=HitStatus.CONVERTED, case=case, decided_by=user, decided_at=timezone.now()
     )

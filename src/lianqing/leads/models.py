@@ -179,6 +179,8 @@ class Hit(models.Model):
         constraints = [models.UniqueConstraint(fields=["run", "fingerprint"], name="leads_hit_once_per_run")]
         indexes = [
             models.Index(fields=["run", "rule_id", "severity"], name="leads_hit_run_rule"),
+            # The list's order, so a page of a million-hit scan is read off the index.
+            models.Index(fields=["run", "rule_id", "-amount", "subject_id"], name="leads_hit_run_order"),
             models.Index(fields=["org", "fingerprint", "status"], name="leads_hit_decisions"),
         ]
 
@@ -188,3 +190,35 @@ class Hit(models.Model):
     @property
     def record_keys(self) -> list[str]:
         return [key for key in self.record_ids.split(";") if key]
+
+
+class HitTally(models.Model):
+    """How many hits of a scan share one combination of the list's filters, and their money.
+
+    The hit list's summaries, counts and filter choices read these few rows instead of counting
+    a province's million hits per page view. Built once when a scan's hits are stored; a
+    decision moves one hit from 待核查 to its new status in the same transaction (leads.tally).
+    """
+
+    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="+")
+    rule_id = models.CharField(max_length=8)
+    rule_name = models.CharField(max_length=100)
+    severity = models.CharField(max_length=2)
+    status = models.CharField(max_length=12)
+    change = models.CharField(max_length=12)
+    region_code = models.CharField(max_length=12, blank=True)
+    subject_org_code = models.CharField(max_length=64, blank=True)
+    subject_org_name = models.CharField(max_length=200, blank=True)
+    hits = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "rule_id", "severity", "status", "change", "region_code", "subject_org_code"],
+                name="leads_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.rule_id} {self.status} {self.hits}"

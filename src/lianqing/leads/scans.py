@@ -21,6 +21,7 @@ from lianqing.leads.errors import LeadsError
 from lianqing.leads.evidence import scan_places
 from lianqing.leads.fingerprints import hit_fingerprint
 from lianqing.leads.models import DataPackage, Hit, HitChange, HitStatus, ImportStatus, ScanRun, ScanStatus
+from lianqing.leads.tally import tally_rebuild
 
 logger = logging.getLogger(__name__)
 
@@ -243,6 +244,7 @@ def hits_store(
             "finished_at",
         ]
     )
+    tally_rebuild(run)  # after the summary is saved: it adds the filter choices to it
     return run
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,13 +10,15 @@ from typing import Any
 import pyarrow.parquet as pq
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from lianqing.core.models import User
 from lianqing.core.names import region_label
 from lianqing.leads.access import hit_scope, package_scope, run_scope
-from lianqing.leads.models import DataPackage, Hit, ImportStatus, ScanRun
+from lianqing.leads.models import DataPackage, Hit, HitTally, ImportStatus, ScanRun
 
 FILTER_FIELDS = ("rule", "severity", "status", "change", "region", "org", "q")
+ORG_SUMMARY_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -72,11 +75,11 @@ def hit_list(*, user: User | AnonymousUser, run: ScanRun, filters: HitFilters) -
         hits = hits.filter(subject_org_code__startswith=filters.org)
     if filters.q:
         hits = hits.filter(Q(subject_name__icontains=filters.q) | Q(subject_id__icontains=filters.q))
-    return hits.order_by("rule_id", "-amount", "subject_id")
+    return hits.order_by("rule_id", "-amount", "subject_id")  # the index leads_hit_run_order
 
 
 def rule_summary(*, hits: QuerySet[Hit]) -> list[dict[str, Any]]:
-    """Per rule: hits, high-severity hits, pending hits, money involved."""
+    """Per rule: hits, high-severity hits, pending hits, money involved (counted live)."""
     return list(
         hits.order_by()  # type: ignore[arg-type]
         .values("rule_id", "rule_name")
@@ -90,8 +93,8 @@ def rule_summary(*, hits: QuerySet[Hit]) -> list[dict[str, Any]]:
     )
 
 
-def org_summary(*, hits: QuerySet[Hit], limit: int = 10) -> list[dict[str, Any]]:
-    """The orgs with the most hits: hits, high-severity hits, money involved."""
+def org_summary(*, hits: QuerySet[Hit], limit: int = ORG_SUMMARY_LIMIT) -> list[dict[str, Any]]:
+    """The orgs with the most hits: hits, high-severity hits, money involved (counted live)."""
     return list(
         hits.exclude(subject_org_code="")
         .order_by()  # type: ignore[arg-type]
@@ -101,20 +104,96 @@ def org_summary(*, hits: QuerySet[Hit], limit: int = 10) -> list[dict[str, Any]]
     )
 
 
+@dataclass(frozen=True)
+class HitOverview:
+    """What the hit list shows beside its page: the count (None: count the page's list, capped)
+    and the per-rule and per-org summaries of the filtered hits."""
+
+    count: int | None
+    summary: list[dict[str, Any]]
+    org_summary: list[dict[str, Any]]
+
+
+def _tallies(run: ScanRun, filters: HitFilters) -> QuerySet[HitTally]:
+    rows = HitTally.objects.filter(run=run, hits__gt=0)
+    for name, field in (
+        ("rule", "rule_id"),
+        ("severity", "severity"),
+        ("status", "status"),
+        ("change", "change"),
+    ):
+        if getattr(filters, name):
+            rows = rows.filter(**{field: getattr(filters, name)})
+    if filters.region:
+        rows = rows.filter(region_code__startswith=filters.region)
+    if filters.org:
+        rows = rows.filter(subject_org_code__startswith=filters.org)
+    return rows.order_by()
+
+
+def _summed(name: str, condition: Q | None = None) -> Coalesce:
+    return Coalesce(Sum(name, filter=condition), 0)
+
+
+def _renamed(row: Mapping[str, Any], *, pending: bool = True) -> dict[str, Any]:
+    """A tally sum under the name the live summaries give it (the template reads both)."""
+    names = {"hits": "total", "high": "high", "pending": "pending", "amount": "money"}
+    return {name: row[summed] for name, summed in names.items() if pending or name != "pending"}
+
+
+def hit_overview(*, hits: QuerySet[Hit], run: ScanRun, filters: HitFilters) -> HitOverview:
+    """The list's count and summaries: from the scan's tallies, or counted live when the search
+    box is used (the tallies do not know names; a search narrows the hits to a few)."""
+    if filters.q:
+        return HitOverview(None, rule_summary(hits=hits), org_summary(hits=hits))
+    rows = _tallies(run, filters)
+    sums = {
+        "total": _summed("hits"),  # "hits" names the tally field itself
+        "high": _summed("hits", Q(severity="高")),
+        "pending": _summed("hits", Q(status="pending")),
+        "money": Sum("amount"),
+    }
+    summary = [
+        {"rule_id": row["rule_id"], "rule_name": row["rule_name"], **_renamed(row)}
+        for row in rows.values("rule_id", "rule_name").annotate(**sums).order_by("rule_id")
+    ]
+    orgs = [
+        {
+            "subject_org_code": row["subject_org_code"],
+            "subject_org_name": row["subject_org_name"],
+            **_renamed(row, pending=False),
+        }
+        for row in rows.exclude(subject_org_code="")  # type: ignore[misc]
+        .values("subject_org_code", "subject_org_name")
+        .annotate(**sums)
+        .order_by("-total", "subject_org_code")[:ORG_SUMMARY_LIMIT]
+    ]
+    count: int = sum(row["hits"] for row in summary)  # type: ignore[misc]
+    return HitOverview(count, summary, orgs)
+
+
 def hit_facets(*, run: ScanRun) -> dict[str, list[Any]]:
-    """The values the filters offer for a run."""
-    hits = Hit.objects.filter(run=run).order_by()
+    """The values the filters offer for a scan: stored with its tallies (hits do not change
+    these), else read from the tallies."""
+    stored = run.summary.get("facets")
+    if stored:
+        return {
+            "rules": stored["rules"],
+            "regions": [{"code": code, "name": region_label(code) or code} for code in stored["regions"]],
+            "orgs": [tuple(pair) for pair in stored["orgs"]],
+        }
+    rows = HitTally.objects.filter(run=run).order_by()
     return {
-        "rules": list(hits.values_list("rule_id", flat=True).distinct().order_by("rule_id")),
+        "rules": list(rows.values_list("rule_id", flat=True).distinct().order_by("rule_id")),
         "regions": [
             {"code": code, "name": region_label(code) or code}
-            for code in hits.exclude(region_code="")
+            for code in rows.exclude(region_code="")
             .values_list("region_code", flat=True)
             .distinct()
             .order_by("region_code")
         ],
         "orgs": list(
-            hits.exclude(subject_org_code="")
+            rows.exclude(subject_org_code="")
             .values_list("subject_org_code", "subject_org_name")
             .distinct()
             .order_by("subject_org_code")

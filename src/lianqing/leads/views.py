@@ -10,12 +10,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lianqing.analytics.contract import column_title
+from lianqing.core.pagination import CappedPaginator, CountedPaginator
 from lianqing.core.wording import localized
 from lianqing.leads import events, export, services, storage
 from lianqing.leads.access import (
@@ -33,13 +35,13 @@ from lianqing.leads.selectors import (
     disappeared_hits,
     hit_facets,
     hit_list,
-    org_summary,
+    hit_overview,
     package_list,
-    rule_summary,
     run_list,
 )
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
+HIT_COUNT_CAP = 10_000  # a search counts this many matches at most: narrow it instead
 
 
 def column_label(dataset: str, column: str) -> str:
@@ -53,7 +55,7 @@ def leads_view(*, deciding: bool = False) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             allowed = may_decide(request.user) if deciding else may_see_leads(request.user)
             if not allowed:
                 return HttpResponseForbidden(_("无权使用数据碰撞"))
@@ -200,11 +202,20 @@ def run_detail_view(request: HttpRequest, run_id: int) -> HttpResponse:
     context: dict[str, Any] = {"run": run, "filters": filters, "may_decide": may_decide(request.user)}
     if run.status == ScanStatus.SUCCEEDED:
         hits = hit_list(user=request.user, run=run, filters=filters)
+        overview = hit_overview(hits=hits, run=run, filters=filters)
+        paginator = (
+            CappedPaginator(hits, 50, cap=HIT_COUNT_CAP)
+            if overview.count is None
+            else CountedPaginator(hits, 50, count=overview.count)
+        )
+        page = paginator.get_page(request.GET.get("page"))
         context |= {
-            "page": Paginator(hits, 50).get_page(request.GET.get("page")),
+            "page": page,
+            # 10,000 in both languages (zh-hans formats numbers without a separator)
+            "count_text": f"{HIT_COUNT_CAP if paginator.is_capped else paginator.count:,}",
             "query": urlencode(filters.as_dict()),
-            "summary": rule_summary(hits=hits),
-            "org_summary": org_summary(hits=hits),
+            "summary": overview.summary,
+            "org_summary": overview.org_summary,
             "facets": hit_facets(run=run),
             "severities": Severity.choices,
             "statuses": HitStatus.choices,
@@ -249,17 +260,19 @@ def run_disappeared_view(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @leads_view()
 @require_GET
-def run_export_view(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_export_view(request: HttpRequest, run_id: int) -> FileResponse:
     run = access_run_by_id(request.user, run_id)
     filters = HitFilters.from_query(request.GET)
     hits = hit_list(user=request.user, run=run, filters=filters)
-    content, count = export.hits_xlsx(hits)
+    file, count = export.hits_xlsx(hits)
     events.hits_exported_event(run=run, request=request, filters=filters.as_dict(), count=count)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    # Sent in chunks from the temporary file, which closing the response removes.
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=f"hits-run-{run.pk}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="hits-run-{run.pk}.xlsx"'
-    return response
 
 
 @leads_view()
