@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from lianqing.analytics.engine.library import (
 )
 from lianqing.analytics.engine.package import DatasetFile, inspect_package
 from lianqing.analytics.engine.params import check_params, parse_date, resolve_params, split_overrides, today
-from lianqing.analytics.engine.results import Hit, group_hits, hits_table, write_hits_csv, write_summary
+from lianqing.analytics.engine.results import Hit, ResultFolder, group_hits, hits_table
 from lianqing.analytics.errors import AnalyticsError, Message, Term
 from lianqing.analytics.workdays import unknown_years
 
@@ -89,9 +91,11 @@ def select_rules(rule_ids: Iterable[str] | None) -> list[Rule]:
     return sorted({rule.id: rule for rule in chosen}.values(), key=lambda rule: rule.id)
 
 
-def make_backend(engine: str, spark_master: str) -> Backend:
+def make_backend(
+    engine: str, spark_master: str, *, memory_limit: str | None = None, spill_dir: Path | None = None
+) -> Backend:
     if engine == "duckdb":
-        return DuckDBBackend()
+        return DuckDBBackend(memory_limit=memory_limit, spill_dir=spill_dir)
     if engine == "spark":
         from lianqing.analytics.engine.spark import SparkBackend
 
@@ -101,6 +105,13 @@ def make_backend(engine: str, spark_master: str) -> Backend:
 
 def _missing_datasets(rule: Rule, files: Mapping[str, DatasetFile]) -> list[str]:
     return rule.missing_datasets(set(files))
+
+
+def rule_rows(rule: Rule, files: Mapping[str, DatasetFile]) -> int:
+    """Rows of the package a rule reads (0 when it will be skipped): the unit of progress."""
+    if _missing_datasets(rule, files):
+        return 0
+    return sum(files[name].rows for name in rule.all_datasets if name in files)
 
 
 def _dated_span(backend: Backend) -> tuple[dt.date | None, dt.date | None]:
@@ -149,13 +160,17 @@ def scan(
     spark_master: str = "local[2]",
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
+    memory_limit: str | None = None,
+    temp_dir: str | Path | None = None,
 ) -> ScanResult:
     """Run the chosen rules (all by default) over the package at `package`.
 
     `params` maps "RULE.param" to a value (text or typed); `as_of` fixes "today" for the rules
     that use it. `progress(rule_id, index, total)` is called as each rule starts (index from 1);
     `cancel()` is checked before each rule and ends the scan with ScanCancelledError. When `out` is
-    given, hits.csv and summary.json are written there.
+    given, hits.csv and summary.json are written there: the folder is complete or absent (see
+    ResultFolder), and DuckDB spills into it unless `temp_dir` names another folder.
+    `memory_limit` (a DuckDB size, '8GB') caps DuckDB's memory, half the machine's by default.
     """
     started = time.perf_counter()
     chosen = select_rules(rules)
@@ -166,10 +181,15 @@ def scan(
     if engine not in ENGINES:
         raise AnalyticsError("未知的引擎 %(engine)s，可选：%(known)s", engine=engine, known=list(ENGINES))
 
-    backend = make_backend(engine, spark_master)
+    folder = ResultFolder(Path(out)) if out is not None else None
+    spill_dir = folder.spill if folder is not None else None
+    if temp_dir is not None:
+        spill_dir = Path(temp_dir) / f"lianqing-spill-{os.getpid()}"
     hits: list[Hit] = []
     reports: list[RuleReport] = []
+    backend: Backend | None = None
     try:
+        backend = make_backend(engine, spark_master, memory_limit=memory_limit, spill_dir=spill_dir)
         uncovered_years = _prepare(
             backend, files, [rule for rule in chosen if not _missing_datasets(rule, files)]
         )
@@ -188,15 +208,22 @@ def scan(
                     datasets=[Term(DATASETS[name].title) if name in DATASETS else name for name in missing],
                 )
                 continue
-            report.rows_scanned = sum(files[name].rows for name in rule.all_datasets if name in files)
+            report.rows_scanned = rule_rows(rule, files)
             rule_started = time.perf_counter()
             evidence = backend.execute(rule.sql, bound[rule.id])
             rule_hits = group_hits(rule, evidence)
             report.seconds = round(time.perf_counter() - rule_started, 3)
             report.hits = len(rule_hits)
             hits.extend(rule_hits)
+    except BaseException:
+        if folder is not None:
+            folder.discard()  # a failed or cancelled scan leaves no half-written result
+        raise
     finally:
-        backend.close()
+        if backend is not None:
+            backend.close()
+        if temp_dir is not None and spill_dir is not None:
+            shutil.rmtree(spill_dir, ignore_errors=True)
 
     hits.sort(key=lambda hit: (hit.rule_id, hit.subject_id))
     summary = {
@@ -223,9 +250,6 @@ def scan(
             for report in reports
         ],
     }
-    if out is not None:
-        out_dir = Path(out)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        write_hits_csv(out_dir / "hits.csv", hits)
-        write_summary(out_dir / "summary.json", summary)
+    if folder is not None:
+        folder.commit(hits, summary)
     return ScanResult(hits=hits, summary=summary, reports=reports)

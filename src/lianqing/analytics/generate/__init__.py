@@ -81,6 +81,8 @@ def generate(
         raise AnalyticsError(f"县的区划代码应为 6 位数字: {county[0]!r}")
     if persons < MIN_PERSONS:
         raise AnalyticsError(f"人口数至少为 {MIN_PERSONS}")
+    if chunk_persons < MIN_PERSONS:  # smaller chunks leave some kinds of household empty
+        raise AnalyticsError(f"每块人数至少为 {MIN_PERSONS}")
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
