@@ -89,6 +89,7 @@ class DuckDBBackend:
         threads: int | None = None,
         memory_limit: str | None = None,
         spill_dir: Path | None = None,
+        spill_shown: Path | None = None,
         materialize: bool = True,
     ) -> None:
         self.materialize = materialize
@@ -97,6 +98,7 @@ class DuckDBBackend:
         # the spill goes with the result), else under a temp folder of its own; removed at close.
         self.own_spill = spill_dir is None
         self.spill_dir = spill_dir or Path(tempfile.mkdtemp(prefix="lianqing-duckdb-"))
+        self.spill_shown = spill_shown or self.spill_dir  # the folder a message names
         self.connection = duckdb.connect()
         # Rows come back unordered; the engine sorts the output itself.
         self.connection.execute("SET preserve_insertion_order = false")
@@ -105,8 +107,13 @@ class DuckDBBackend:
         self.connection.execute(f"SET temp_directory = {quote_literal(str(self.spill_dir))}")
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
-        with self._translated():
+        try:
             self.connection.execute(f"SET memory_limit = {quote_literal(self.memory_limit)}")
+        except duckdb.Error:
+            self.close()
+            raise AnalyticsError(
+                "内存上限 %(limit)s 无法识别，应如 8GB、512MB", limit=self.memory_limit
+            ) from None
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
@@ -115,21 +122,15 @@ class DuckDBBackend:
             yield
         except duckdb.OutOfMemoryException:
             raise AnalyticsError(
-                "扫描内存不足：内存上限 %(limit)s 已用尽，临时文件夹 %(folder)s 也无法再容纳溢出数据；"
+                "扫描内存不足：内存上限 %(limit)s 已用尽，%(folder)s 处也无法再写入溢出数据；"
                 "请调高内存上限或腾出磁盘空间",
                 limit=self.memory_limit,
-                folder=str(self.spill_dir),
+                folder=str(self.spill_shown),
             ) from None
         except duckdb.IOException:
             raise AnalyticsError(
-                "无法写入临时文件夹 %(folder)s：磁盘已满或该文件夹不可写", folder=str(self.spill_dir)
+                "扫描无法在 %(folder)s 写入溢出数据：磁盘已满或该文件夹不可写", folder=str(self.spill_shown)
             ) from None
-        except duckdb.InvalidInputException as error:
-            if "memory_limit" in str(error) or "memory limit" in str(error).lower():
-                raise AnalyticsError(
-                    "内存上限 %(limit)s 无法识别，应如 8GB、512MB", limit=self.memory_limit
-                ) from None
-            raise
 
     def register_dataset(self, dataset: Dataset, file: DatasetFile | None) -> None:
         source = duckdb_source(file.path) if file is not None else None

@@ -92,10 +92,15 @@ def select_rules(rule_ids: Iterable[str] | None) -> list[Rule]:
 
 
 def make_backend(
-    engine: str, spark_master: str, *, memory_limit: str | None = None, spill_dir: Path | None = None
+    engine: str,
+    spark_master: str,
+    *,
+    memory_limit: str | None = None,
+    spill_dir: Path | None = None,
+    spill_shown: Path | None = None,
 ) -> Backend:
     if engine == "duckdb":
-        return DuckDBBackend(memory_limit=memory_limit, spill_dir=spill_dir)
+        return DuckDBBackend(memory_limit=memory_limit, spill_dir=spill_dir, spill_shown=spill_shown)
     if engine == "spark":
         from lianqing.analytics.engine.spark import SparkBackend
 
@@ -182,14 +187,17 @@ def scan(
         raise AnalyticsError("未知的引擎 %(engine)s，可选：%(known)s", engine=engine, known=list(ENGINES))
 
     folder = ResultFolder(Path(out)) if out is not None else None
-    spill_dir = folder.spill if folder is not None else None
+    # DuckDB spills into the hidden result folder, so messages name the result folder itself.
+    spill_dir, spill_shown = (folder.spill, folder.out) if folder is not None else (None, None)
     if temp_dir is not None:
-        spill_dir = Path(temp_dir) / f"lianqing-spill-{os.getpid()}"
+        spill_dir = spill_shown = Path(temp_dir) / f"lianqing-spill-{os.getpid()}"
     hits: list[Hit] = []
     reports: list[RuleReport] = []
     backend: Backend | None = None
     try:
-        backend = make_backend(engine, spark_master, memory_limit=memory_limit, spill_dir=spill_dir)
+        backend = make_backend(
+            engine, spark_master, memory_limit=memory_limit, spill_dir=spill_dir, spill_shown=spill_shown
+        )
         uncovered_years = _prepare(
             backend, files, [rule for rule in chosen if not _missing_datasets(rule, files)]
         )
