@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from lianqing.analytics.engine.library import SEVERITIES, VALUE_COLUMN, Rule
-from lianqing.analytics.errors import AnalyticsError
+from lianqing.analytics.errors import AnalyticsError, Term
 
 HIT_COLUMNS: tuple[str, ...] = (
     "rule_id",
@@ -243,8 +243,8 @@ _OS_REASONS = {
 }
 
 
-def _reason(error: OSError) -> str:
-    return _OS_REASONS.get(error.errno or 0, "无法写入")
+def _reason(error: OSError) -> Term:
+    return Term(_OS_REASONS.get(error.errno or 0, "无法写入"))
 
 
 class ResultFolder:

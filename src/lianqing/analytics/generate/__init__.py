@@ -82,7 +82,7 @@ def generate(
     if persons < MIN_PERSONS:
         raise AnalyticsError(f"人口数至少为 {MIN_PERSONS}")
     if chunk_persons < MIN_PERSONS:  # smaller chunks leave some kinds of household empty
-        raise AnalyticsError(f"每块人数至少为 {MIN_PERSONS}")
+        raise AnalyticsError("每块人数至少为 %(minimum)s", minimum=MIN_PERSONS)
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
