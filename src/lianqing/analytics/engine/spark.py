@@ -143,13 +143,13 @@ class SparkBackend:
         self.cached.append(name)
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        frame = self.spark.sql(to_spark(sql), args=dict(params) if params else None)
         try:
+            frame = self.spark.sql(to_spark(sql), args=dict(params) if params else None)
             if hasattr(frame, "toArrow"):
                 return frame.toArrow()
             return pa.Table.from_pylist([row.asDict() for row in frame.collect()])  # PySpark < 4
         except Exception as error:
-            if _cluster_lost(error):
+            if _cluster_lost(error) or not self._context_alive():
                 self.lost = True
                 stop_spark_sessions()  # a driver whose cluster has gone cannot be reused
                 raise AnalyticsError(
@@ -157,8 +157,17 @@ class SparkBackend:
                 ) from None
             raise
 
+    def _context_alive(self) -> bool:
+        """False once the driver's SparkContext has stopped: Spark stops it itself when the
+        standalone master stops answering."""
+        try:
+            context = self.spark.sparkContext._jsc
+            return context is not None and not context.sc().isStopped()
+        except Exception:  # py4j gone with the JVM
+            return False
+
     def close(self) -> None:
-        if self.lost:  # the session is stopped: nothing left to drop
+        if self.lost or not self._context_alive():  # the session is stopped: nothing left to drop
             return
         for name in self.cached:  # before the views they are built on go
             self.spark.sql(f"UNCACHE TABLE IF EXISTS {name}")
