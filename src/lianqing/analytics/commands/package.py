@@ -96,6 +96,9 @@ def _gen_parser() -> argparse.ArgumentParser:
     parser.add_argument("--persons", type=int, default=10_000, help="户籍人口数")
     parser.add_argument("--seed", type=int, default=1, help="随机种子, 相同种子生成相同数据包")
     parser.add_argument("--out", required=True, type=Path, help="输出数据包文件夹")
+    parser.add_argument(
+        "--chunk-persons", type=int, default=500_000, help="每块人数; 中断后重新运行从最后完成的块继续"
+    )
     parser.add_argument("--quiet", action="store_true", help="不显示进度条")
     parser.add_argument(
         "--until",
@@ -111,7 +114,12 @@ def gen_main(argv: list[str]) -> int:
 
     try:
         summary = generate(
-            args.out, persons=args.persons, seed=args.seed, progress=not args.quiet, until=args.until
+            args.out,
+            persons=args.persons,
+            seed=args.seed,
+            chunk_persons=args.chunk_persons,
+            progress=not args.quiet,
+            until=args.until,
         )
     except AnalyticsError as error:
         print(f"错误: {error}", file=sys.stderr)

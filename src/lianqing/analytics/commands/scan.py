@@ -14,6 +14,7 @@ from rich.table import Table
 from lianqing.analytics.engine import get_rule, list_rules, parse_param_assignments, scan
 from lianqing.analytics.engine.incremental import MODE_WORDS
 from lianqing.analytics.engine.library import Rule
+from lianqing.analytics.engine.progress import ScanEta
 from lianqing.analytics.engine.scan import ENGINES, ScanResult
 from lianqing.analytics.errors import AnalyticsError
 
@@ -41,6 +42,10 @@ def _scan_parser() -> argparse.ArgumentParser:
         metavar="RESULT_DIR",
         help="增量扫描：上次扫描的结果文件夹，未变的规则沿用其结果，只新增记录时只算新记录",
     )
+    parser.add_argument(
+        "--memory-limit", help="DuckDB 内存上限，如 8GB；默认为本机内存的一半，超出部分溢出到临时文件夹"
+    )
+    parser.add_argument("--temp-dir", help="DuckDB 溢出数据的临时文件夹；默认在结果文件夹旁，扫描结束后删除")
     parser.add_argument("--quiet", action="store_true", help="不显示进度和汇总表")
     return parser
 
@@ -84,20 +89,31 @@ def scan_main(argv: list[str]) -> int:
             "engine": options.engine,
             "spark_master": options.spark_master,
             "since": options.since,
+            "memory_limit": options.memory_limit,
+            "temp_dir": options.temp_dir,
         }
         if options.quiet:
             result = scan(**arguments)
         else:
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-            ) as bar:
-                task = bar.add_task("准备数据包", total=None)
-                result = scan(**arguments, progress=_progress_callback(bar, task))
-                bar.update(task, description="完成", completed=bar.tasks[0].total)
+            eta = ScanEta(options.package, rules)
+            if console.is_terminal:
+                with Progress(
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeElapsedColumn(),
+                    console=console,
+                ) as bar:
+                    task = bar.add_task("准备数据包", total=None)
+                    result = scan(**arguments, progress=_progress_callback(bar, task, eta))
+                    bar.update(task, description="完成", completed=bar.tasks[0].total)
+            else:  # a log file: one line per rule
+                result = scan(
+                    **arguments,
+                    progress=lambda rule, index, total: print(
+                        eta.line(rule, index, total), file=sys.stderr, flush=True
+                    ),
+                )
             Console(width=120).print(_summary_table(result))
     except AnalyticsError as error:
         print(f"错误: {error}", file=sys.stderr)
@@ -106,9 +122,9 @@ def scan_main(argv: list[str]) -> int:
     return 0
 
 
-def _progress_callback(bar: Progress, task: Any) -> Callable[[str, int, int], None]:
+def _progress_callback(bar: Progress, task: Any, eta: ScanEta) -> Callable[[str, int, int], None]:
     def report(rule_id: str, index: int, total: int) -> None:
-        bar.update(task, description=f"规则 {rule_id}", completed=index - 1, total=total)
+        bar.update(task, description=eta.line(rule_id, index, total), completed=index - 1, total=total)
 
     return report
 

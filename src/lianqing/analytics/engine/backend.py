@@ -6,8 +6,11 @@ them and runs them, carrying any dialect difference itself (see spark.py).
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,6 +26,20 @@ from lianqing.analytics.engine.package import (
     quote_literal,
     typed_select,
 )
+from lianqing.analytics.errors import AnalyticsError
+
+# Share of the machine's memory DuckDB may hold by default; the rest is for Python, Arrow results
+# and whoever else works on the machine. Larger joins spill to the temp folder.
+MEMORY_SHARE = 0.5
+
+
+def default_memory_limit() -> str:
+    """Half of physical memory, or LIANQING_DUCKDB_MEMORY (a DuckDB size such as '8GB')."""
+    configured = os.environ.get("LIANQING_DUCKDB_MEMORY", "").strip()
+    if configured:
+        return configured
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{int(total * MEMORY_SHARE) // 2**20}MB"
 
 
 def _needs_casting(dataset: Dataset, file: DatasetFile) -> bool:
@@ -67,21 +84,53 @@ class DuckDBBackend:
     name = "duckdb"
 
     def __init__(
-        self, *, threads: int | None = None, memory_limit: str | None = None, materialize: bool = True
+        self,
+        *,
+        threads: int | None = None,
+        memory_limit: str | None = None,
+        spill_dir: Path | None = None,
+        spill_shown: Path | None = None,
+        materialize: bool = True,
     ) -> None:
         self.materialize = materialize
+        self.memory_limit = memory_limit or default_memory_limit()
+        # Spill under the given folder (the scan's output folder, so a full disk is named and
+        # the spill goes with the result), else under a temp folder of its own; removed at close.
+        self.own_spill = spill_dir is None
+        self.spill_dir = spill_dir or Path(tempfile.mkdtemp(prefix="lianqing-duckdb-"))
+        self.spill_shown = spill_shown or self.spill_dir  # the folder a message names
         self.connection = duckdb.connect()
         # Rows come back unordered; the engine sorts the output itself.
         self.connection.execute("SET preserve_insertion_order = false")
         # A rule taking over 2 s would otherwise draw DuckDB's progress bar on the CLI's stderr.
         self.connection.execute("SET enable_progress_bar = false")
-        # Spill (if memory runs short) under the system's temp folder, not the working directory.
-        spill = Path(tempfile.gettempdir()) / "lianqing-duckdb"
-        self.connection.execute(f"SET temp_directory = {quote_literal(str(spill))}")
+        self.connection.execute(f"SET temp_directory = {quote_literal(str(self.spill_dir))}")
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
-        if memory_limit:
-            self.connection.execute(f"SET memory_limit = '{memory_limit.replace(chr(39), '')}'")
+        try:
+            self.connection.execute(f"SET memory_limit = {quote_literal(self.memory_limit)}")
+        except duckdb.Error:
+            self.close()
+            raise AnalyticsError(
+                "内存上限 %(limit)s 无法识别，应如 8GB、512MB", limit=self.memory_limit
+            ) from None
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """DuckDB's errors about memory and the spill folder as messages for a person."""
+        try:
+            yield
+        except duckdb.OutOfMemoryException:
+            raise AnalyticsError(
+                "扫描内存不足：内存上限 %(limit)s 已用尽，%(folder)s 处也无法再写入溢出数据；"
+                "请调高内存上限或腾出磁盘空间",
+                limit=self.memory_limit,
+                folder=str(self.spill_shown),
+            ) from None
+        except duckdb.IOException:
+            raise AnalyticsError(
+                "扫描无法在 %(folder)s 写入溢出数据：磁盘已满或该文件夹不可写", folder=str(self.spill_shown)
+            ) from None
 
     def register_dataset(self, dataset: Dataset, file: DatasetFile | None) -> None:
         source = duckdb_source(file.path) if file is not None else None
@@ -91,7 +140,8 @@ class DuckDBBackend:
             # when short), keeping the columns the library refers to: a dozen rules read
             # benefits, none of them pays for parsing or casting again.
             select_sql = typed_select(dataset, source, present, only=used_column_names())
-            self.connection.execute(f"CREATE OR REPLACE TABLE {dataset.name} AS {select_sql}")
+            with self._translated():
+                self.connection.execute(f"CREATE OR REPLACE TABLE {dataset.name} AS {select_sql}")
         else:
             # A Parquet file already in contract types is read in place: each rule decodes
             # only its columns and row groups, which costs less than copying the whole file
@@ -112,10 +162,14 @@ class DuckDBBackend:
         self.connection.execute(f"CREATE OR REPLACE VIEW {name} AS {select_sql}")
 
     def create_table(self, name: str, select_sql: str) -> None:
-        self.connection.execute(f"CREATE OR REPLACE TABLE {name} AS {select_sql}")
+        with self._translated():
+            self.connection.execute(f"CREATE OR REPLACE TABLE {name} AS {select_sql}")
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        return self.connection.sql(sql, params=dict(params) if params else None).to_arrow_table()
+        with self._translated():
+            return self.connection.sql(sql, params=dict(params) if params else None).to_arrow_table()
 
     def close(self) -> None:
         self.connection.close()
+        if self.own_spill:
+            shutil.rmtree(self.spill_dir, ignore_errors=True)

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import json
 import os
+import shutil
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from lianqing.analytics.engine.library import SEVERITIES, VALUE_COLUMN, Rule
+from lianqing.analytics.errors import AnalyticsError, Term
 
 HIT_COLUMNS: tuple[str, ...] = (
     "rule_id",
@@ -233,3 +237,75 @@ def write_hits_csv(path: Path, hits: list[Hit]) -> None:
 
 def write_summary(path: Path, summary: dict[str, Any]) -> None:
     path.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+# Result files a scan writes; a folder holding only these is an earlier result and may be replaced.
+# What a scan writes (`_incremental` is the state a later scan `since` this one reads).
+RESULT_FILES = frozenset({"hits.csv", "summary.json", "_incremental"})
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘已满",
+    errno.EDQUOT: "磁盘配额已满",
+    errno.EACCES: "没有写权限",
+    errno.EROFS: "只读文件系统",
+}
+
+
+def _reason(error: OSError) -> Term:
+    return Term(_OS_REASONS.get(error.errno or 0, "无法写入"))
+
+
+class ResultFolder:
+    """A scan's result folder, complete or absent.
+
+    Everything (hits.csv, summary.json, DuckDB's spill under `_spill`) goes into a hidden sibling
+    `.NAME.partial-PID`, renamed to NAME once complete; on any failure the sibling is removed, so
+    a half-written result is never mistaken for a whole one. An earlier result in NAME is replaced.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.partial = out.parent / f".{out.name}.partial-{os.getpid()}"
+        if out.exists() and (not out.is_dir() or {path.name for path in out.iterdir()} - RESULT_FILES):
+            raise AnalyticsError(
+                "结果文件夹 %(folder)s 已存在且含有其他文件，请指定新的文件夹", folder=str(out)
+            )
+        try:
+            shutil.rmtree(self.partial, ignore_errors=True)
+            self.partial.mkdir(parents=True)
+        except OSError as error:
+            raise AnalyticsError(
+                "无法创建结果文件夹 %(folder)s：%(reason)s", folder=str(out), reason=_reason(error)
+            ) from None
+
+    @property
+    def spill(self) -> Path:
+        return self.partial / "_spill"
+
+    def commit(
+        self, hits: list[Hit], summary: dict[str, Any], also: Callable[[Path], None] | None = None
+    ) -> None:
+        """Write the result, and whatever `also` writes into the hidden folder, then rename it."""
+        try:
+            write_hits_csv(self.partial / "hits.csv", hits)
+            write_summary(self.partial / "summary.json", summary)
+            if also is not None:
+                also(self.partial)
+            shutil.rmtree(self.spill, ignore_errors=True)
+            if self.out.exists():  # an earlier result: out of the way first, removed after
+                earlier = self.out.parent / f".{self.out.name}.earlier-{os.getpid()}"
+                self.out.rename(earlier)
+                self.partial.rename(self.out)
+                shutil.rmtree(earlier, ignore_errors=True)
+            else:
+                self.partial.rename(self.out)
+        except OSError as error:
+            self.discard()
+            raise AnalyticsError(
+                "无法写入结果文件夹 %(folder)s：%(reason)s", folder=str(self.out), reason=_reason(error)
+            ) from None
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        shutil.rmtree(self.partial, ignore_errors=True)

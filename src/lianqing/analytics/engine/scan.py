@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,7 +34,7 @@ from lianqing.analytics.engine.library import (
 )
 from lianqing.analytics.engine.package import DatasetFile, inspect_package
 from lianqing.analytics.engine.params import check_params, parse_date, resolve_params, split_overrides, today
-from lianqing.analytics.engine.results import Hit, group_hits, hits_table, write_hits_csv, write_summary
+from lianqing.analytics.engine.results import Hit, ResultFolder, group_hits, hits_table
 from lianqing.analytics.errors import AnalyticsError, Message, Term
 from lianqing.analytics.workdays import unknown_years
 
@@ -99,9 +101,16 @@ def select_rules(rule_ids: Iterable[str] | None) -> list[Rule]:
     return sorted({rule.id: rule for rule in chosen}.values(), key=lambda rule: rule.id)
 
 
-def make_backend(engine: str, spark_master: str) -> Backend:
+def make_backend(
+    engine: str,
+    spark_master: str,
+    *,
+    memory_limit: str | None = None,
+    spill_dir: Path | None = None,
+    spill_shown: Path | None = None,
+) -> Backend:
     if engine == "duckdb":
-        return DuckDBBackend()
+        return DuckDBBackend(memory_limit=memory_limit, spill_dir=spill_dir, spill_shown=spill_shown)
     if engine == "spark":
         from lianqing.analytics.engine.spark import SparkBackend
 
@@ -111,6 +120,13 @@ def make_backend(engine: str, spark_master: str) -> Backend:
 
 def _missing_datasets(rule: Rule, files: Mapping[str, DatasetFile]) -> list[str]:
     return rule.missing_datasets(set(files))
+
+
+def rule_rows(rule: Rule, files: Mapping[str, DatasetFile]) -> int:
+    """Rows of the package a rule reads (0 when it will be skipped): the unit of progress."""
+    if _missing_datasets(rule, files):
+        return 0
+    return sum(files[name].rows for name in rule.all_datasets if name in files)
 
 
 def _dated_span(backend: Backend) -> tuple[dt.date | None, dt.date | None]:
@@ -176,6 +192,8 @@ def scan(
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
     since: str | Path | None = None,
+    memory_limit: str | None = None,
+    temp_dir: str | Path | None = None,
 ) -> ScanResult:
     """Run the chosen rules (all by default) over the package at `package`.
 
@@ -183,8 +201,10 @@ def scan(
     that use it. `progress(rule_id, index, total)` is called as each rule starts (index from 1);
     `cancel()` is checked before each rule and ends the scan with ScanCancelledError. When `out` is
     given, hits.csv and summary.json are written there, with what a later scan `since` this
-    result needs (incremental.py). `since`, an earlier result folder, reuses that scan's work for
-    each rule whose inputs only grew or did not change.
+    result needs (incremental.py): the folder is complete or absent (see ResultFolder), and DuckDB
+    spills into it unless `temp_dir` names another folder. `memory_limit` (a DuckDB size, '8GB')
+    caps DuckDB's memory, half the machine's by default. `since`, an earlier result folder, reuses
+    that scan's work for each rule whose inputs only grew or did not change.
     """
     started = time.perf_counter()
     chosen = select_rules(rules)
@@ -195,26 +215,38 @@ def scan(
     if engine not in ENGINES:
         raise AnalyticsError("未知的引擎 %(engine)s，可选：%(known)s", engine=engine, known=list(ENGINES))
 
+    folder = ResultFolder(Path(out)) if out is not None else None
+    # DuckDB spills into the hidden result folder, so messages name the result folder itself.
+    spill_dir, spill_shown = (folder.spill, folder.out) if folder is not None else (None, None)
+    if temp_dir is not None:
+        spill_dir = spill_shown = Path(temp_dir) / f"lianqing-spill-{os.getpid()}"
+
+    def open_backend() -> Backend:
+        return make_backend(
+            engine, spark_master, memory_limit=memory_limit, spill_dir=spill_dir, spill_shown=spill_shown
+        )
+
     runnable = [rule for rule in chosen if not _missing_datasets(rule, files)]
     increment: Increment | None = None
-    if since is not None:
-        increment = plan_increment(since, files, runnable, bound, engine)
-        span = _package_span(files)
-        run_deltas(
-            increment,
-            files,
-            runnable,
-            bound,
-            lambda: make_backend(engine, spark_master),
-            lambda delta_backend, delta_files, delta_rules: _prepare(
-                delta_backend, delta_files, delta_rules, span
-            ),
-        )
-    backend = make_backend(engine, spark_master)
     hits: list[Hit] = []
     reports: list[RuleReport] = []
     evidences: dict[str, pa.Table] = {}
+    backend: Backend | None = None
     try:
+        if since is not None:
+            increment = plan_increment(since, files, runnable, bound, engine)
+            span = _package_span(files)
+            run_deltas(
+                increment,
+                files,
+                runnable,
+                bound,
+                open_backend,
+                lambda delta_backend, delta_files, delta_rules: _prepare(
+                    delta_backend, delta_files, delta_rules, span
+                ),
+            )
+        backend = open_backend()
         uncovered_years = _prepare(
             backend,
             files,
@@ -235,7 +267,7 @@ def scan(
                     datasets=[Term(DATASETS[name].title) if name in DATASETS else name for name in missing],
                 )
                 continue
-            report.rows_scanned = sum(files[name].rows for name in rule.all_datasets if name in files)
+            report.rows_scanned = rule_rows(rule, files)
             rule_started = time.perf_counter()
             if increment is not None:
                 report.mode, report.mode_reason = (
@@ -251,8 +283,15 @@ def scan(
             report.seconds = round(time.perf_counter() - rule_started, 3)
             report.hits = len(rule_hits)
             hits.extend(rule_hits)
+    except BaseException:
+        if folder is not None:
+            folder.discard()  # a failed or cancelled scan leaves no half-written result
+        raise
     finally:
-        backend.close()
+        if backend is not None:
+            backend.close()
+        if temp_dir is not None and spill_dir is not None:
+            shutil.rmtree(spill_dir, ignore_errors=True)
 
     hits.sort(key=lambda hit: (hit.rule_id, hit.subject_id))
     summary = {
@@ -283,17 +322,18 @@ def scan(
     }
     if increment is not None:
         summary["incremental"] = increment.describe()
-    if out is not None:
-        out_dir = Path(out)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        write_hits_csv(out_dir / "hits.csv", hits)
-        write_summary(out_dir / "summary.json", summary)
-        save_state(
-            out_dir,
-            engine=engine,
-            prints=increment.prints if increment is not None else fingerprints(files),
-            evidence=evidences,
-            rules=runnable,
-            params=bound,
+    if folder is not None:
+        folder.commit(
+            hits,
+            summary,
+            # written into the hidden folder too, so a later `since` finds it with the result or not at all
+            also=lambda partial: save_state(
+                partial,
+                engine=engine,
+                prints=increment.prints if increment is not None else fingerprints(files),
+                evidence=evidences,
+                rules=runnable,
+                params=bound,
+            ),
         )
     return ScanResult(hits=hits, summary=summary, reports=reports)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 import threading
 from collections.abc import Mapping
@@ -24,12 +25,28 @@ _SESSIONS: dict[str, Any] = {}
 _LOCK = threading.Lock()
 
 
+def check_reachable(master: str, timeout: float = 5.0) -> None:
+    """A standalone master (`spark://host:port[,host:port]`) must answer before a driver starts:
+    Spark itself would retry for a minute and then fail the first rule with a Java trace."""
+    if not master.startswith("spark://"):
+        return
+    for address in master.removeprefix("spark://").split(","):
+        host, _, port = address.rpartition(":")
+        try:
+            with socket.create_connection((host, int(port)), timeout=timeout):
+                return
+        except (OSError, ValueError):
+            continue
+    raise AnalyticsError("无法连接 Spark 集群 %(master)s：请确认地址、端口无误且集群已启动", master=master)
+
+
 def spark_session(master: str) -> Any:
     """One SparkSession per master for the whole process (starting one takes seconds)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
         raise AnalyticsError("未安装 Spark 支持，请安装 lianqing[spark]") from None
+    check_reachable(master)
     with _LOCK:
         if master not in _SESSIONS:
             # A process has one SparkContext: getOrCreate would silently reuse another master's.
@@ -93,6 +110,7 @@ class SparkBackend:
         self.spark.conf.set("spark.sql.session.timeZone", "UTC")
         self.master = master
         self.cached: list[str] = []
+        self.lost = False
 
     def register_dataset(self, dataset: Dataset, file: DatasetFile | None) -> None:
         source = None
@@ -125,18 +143,54 @@ class SparkBackend:
         self.cached.append(name)
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        frame = self.spark.sql(to_spark(sql), args=dict(params) if params else None)
-        if hasattr(frame, "toArrow"):
-            return frame.toArrow()
-        return pa.Table.from_pylist([row.asDict() for row in frame.collect()])  # PySpark < 4
+        try:
+            frame = self.spark.sql(to_spark(sql), args=dict(params) if params else None)
+            if hasattr(frame, "toArrow"):
+                return frame.toArrow()
+            return pa.Table.from_pylist([row.asDict() for row in frame.collect()])  # PySpark < 4
+        except Exception as error:
+            if _cluster_lost(error) or not self._context_alive():
+                self.lost = True
+                stop_spark_sessions()  # a driver whose cluster has gone cannot be reused
+                raise AnalyticsError(
+                    "Spark 集群 %(master)s 在扫描中断开或其工作节点已退出，扫描未完成", master=self.master
+                ) from None
+            raise
+
+    def _context_alive(self) -> bool:
+        """False once the driver's SparkContext has stopped: Spark stops it itself when the
+        standalone master stops answering."""
+        try:
+            context = self.spark.sparkContext._jsc
+            return context is not None and not context.sc().isStopped()
+        except Exception:  # py4j gone with the JVM
+            return False
 
     def close(self) -> None:
+        if self.lost or not self._context_alive():  # the session is stopped: nothing left to drop
+            return
         for name in self.cached:  # before the views they are built on go
             self.spark.sql(f"UNCACHE TABLE IF EXISTS {name}")
         self.cached.clear()
         for view in self.spark.catalog.listTables():
             if view.isTemporary:
                 self.spark.catalog.dropTempView(view.name)
+
+
+def _cluster_lost(error: Exception) -> bool:
+    """Whether a Spark failure is the cluster's (a lost executor or driver link), not the rule's."""
+    text = str(error)
+    return any(
+        sign in text
+        for sign in (
+            "SparkContext was shut down",
+            "Cannot call methods on a stopped SparkContext",
+            "ExecutorLostFailure",
+            "Connection refused",
+            "Py4JNetworkError",
+            "Answer from Java side is empty",
+        )
+    ) or type(error).__name__ in {"Py4JNetworkError", "ConnectionRefusedError"}
 
 
 def _spark_schema(schema: pa.Schema) -> Any:

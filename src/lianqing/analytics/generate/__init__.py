@@ -2,7 +2,8 @@
 
 `generate(out, persons=N, seed=S)` writes a county (a province of counties when N is large)
 as Parquet in chunks of people, so memory stays bounded whatever N is; the same seed gives
-the same package. `_truth.csv` lists exactly the 疑点 the rules of RULES.md must find under
+the same package. A killed run started again with the same settings goes on from its last
+finished chunk (resume.py), and gives the same package. `_truth.csv` lists exactly the 疑点 the rules of RULES.md must find under
 default parameters with `as_of` from `_manifest.json`.
 """
 
@@ -24,6 +25,7 @@ from lianqing.analytics.generate.flows import write_fund_flows, write_orgs_and_s
 from lianqing.analytics.generate.monthly import check_until, cut_until
 from lianqing.analytics.generate.planted import Planter
 from lianqing.analytics.generate.population import State, background_chunk
+from lianqing.analytics.generate.resume import Checkpoints, check_free_space
 from lianqing.analytics.generate.scenarios import (
     plant_benefits,
     plant_business,
@@ -35,7 +37,13 @@ from lianqing.analytics.generate.scenarios import (
 )
 from lianqing.analytics.generate.scenarios_registers import plant_registers
 from lianqing.analytics.generate.sink import PackageSink
-from lianqing.analytics.generate.world import PERSONS_PER_COUNTY, IdAllocator, NamePools, build_counties
+from lianqing.analytics.generate.world import (
+    PERSONS_PER_COUNTY,
+    County,
+    IdAllocator,
+    NamePools,
+    build_counties,
+)
 
 __all__ = ["GenerateSummary", "generate"]
 
@@ -81,54 +89,52 @@ def generate(
         raise AnalyticsError(f"县的区划代码应为 6 位数字: {county[0]!r}")
     if persons < MIN_PERSONS:
         raise AnalyticsError(f"人口数至少为 {MIN_PERSONS}")
+    if chunk_persons < MIN_PERSONS:  # smaller chunks leave some kinds of household empty
+        raise AnalyticsError("每块人数至少为 %(minimum)s", minimum=MIN_PERSONS)
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise AnalyticsError(f"无法创建输出文件夹 {out}: {error}") from error
-    for name in DATASET_NAMES:  # a package holds one copy of each dataset
-        for suffix in (".parquet", ".csv"):
-            (out / f"{name}{suffix}").unlink(missing_ok=True)
+    check_free_space(out, persons)
 
     counties = build_counties(math.ceil(persons / PERSONS_PER_COUNTY), county)
-    rng = np.random.default_rng(seed)
-    state = State(
-        rng=rng,
-        counties=counties,
-        pools=NamePools(seed),
-        allocator=IdAllocator(len(counties)),
-        calendar=calendar(),
-        override_town=counties[0].towns[0].code,
+    checkpoints = Checkpoints(
+        out, {"persons": persons, "seed": seed, "chunk_persons": chunk_persons, "county": county}
     )
-    sink = PackageSink(out)
-    try:
-        write_orgs_and_standards(sink, counties, state.override_town)
-        with _Progress(progress, persons) as advance:
-            for place in counties:
-                share = persons // len(counties) + (1 if place.index < persons % len(counties) else 0)
-                for start in range(0, share, chunk_persons):
-                    size = min(chunk_persons, share - start)
-                    background_chunk(state, place, size, sink)
-                    advance(size)
-        planter = Planter(state, counties[0])
-        for replicate in range(replicates_for(persons)):
-            plant_benefits(planter)
-            plant_business(planter)
-            plant_procurement(planter)
-            plant_payroll(planter)
-            plant_conduct(planter, state.calendar, replicate)
-            plant_gifts(planter, state.calendar)
-            plant_fund_flows(planter, replicate)
-            plant_registers(planter, state.calendar, replicate)
-        planter.write(sink)
-        write_fund_flows(sink, state, planter)
-    finally:
-        sink.close()
+    done, saved = checkpoints.resume()
+    if done == 0:
+        (out / MANIFEST).unlink(missing_ok=True)
+        for name in DATASET_NAMES:  # a package holds one copy of each dataset
+            for suffix in (".parquet", ".csv"):
+                (out / f"{name}{suffix}").unlink(missing_ok=True)
+    state: State = saved["state"] if saved else _initial_state(counties, seed)
+    chunks = _people_chunks(counties, persons, chunk_persons)
+    with _Progress(progress, persons) as advance:
+        advance(sum(size for _, size in chunks[: max(0, done - 1)]))
+        if done < 1:  # chunk 1: organisations and standards
+            sink = checkpoints.part(1)
+            write_orgs_and_standards(sink, counties, state.override_town)
+            checkpoints.finish(1, sink, {"state": state})
+        for number, (place, size) in enumerate(chunks, start=2):
+            if number <= done:
+                continue
+            sink = checkpoints.part(number)
+            background_chunk(state, place, size, sink)
+            checkpoints.finish(number, sink, {"state": state})
+            advance(size)
+    last = len(chunks) + 2  # the planted cases and the fund flows that total the benefits
+    if done < last:
+        sink = checkpoints.part(last)
+        truth = _plant(state, counties, persons, sink)
+        checkpoints.finish(last, sink, {"state": state, "truth": truth})
+    else:
+        truth = saved["truth"]
+    rows = checkpoints.rows()
+    checkpoints.assemble()
 
-    rows = dict(sink.rows)
     if until is not None:
         rows.update(cut_until(out, out, until))
-    truth = sorted(planter.truth)
     with (out / TRUTH).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(("rule_id", "subject_id"))
@@ -147,8 +153,47 @@ def generate(
     }
     if until is not None:
         manifest["until"] = until
+    # Written last: a package with a manifest is complete.
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    checkpoints.remove()
     return GenerateSummary(out, persons, seed, AS_OF.isoformat(), rows, len(truth))
+
+
+def _initial_state(counties: list[County], seed: int) -> State:
+    return State(
+        rng=np.random.default_rng(seed),
+        counties=counties,
+        pools=NamePools(seed),
+        allocator=IdAllocator(len(counties)),
+        calendar=calendar(),
+        override_town=counties[0].towns[0].code,
+    )
+
+
+def _people_chunks(counties: list[County], persons: int, chunk_persons: int) -> list[tuple[County, int]]:
+    """(county, people) of each background chunk, in the order they are generated."""
+    chunks: list[tuple[County, int]] = []
+    for place in counties:
+        share = persons // len(counties) + (1 if place.index < persons % len(counties) else 0)
+        chunks.extend((place, min(chunk_persons, share - start)) for start in range(0, share, chunk_persons))
+    return chunks
+
+
+def _plant(state: State, counties: list[County], persons: int, sink: PackageSink) -> list[tuple[str, str]]:
+    """Write the planted cases and the fund flows; return the truth, sorted."""
+    planter = Planter(state, counties[0])
+    for replicate in range(replicates_for(persons)):
+        plant_benefits(planter)
+        plant_business(planter)
+        plant_procurement(planter)
+        plant_payroll(planter)
+        plant_conduct(planter, state.calendar, replicate)
+        plant_gifts(planter, state.calendar)
+        plant_fund_flows(planter, replicate)
+        plant_registers(planter, state.calendar, replicate)
+    planter.write(sink)
+    write_fund_flows(sink, state, planter)
+    return sorted(planter.truth)
 
 
 class _Progress:
