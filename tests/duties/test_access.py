@@ -40,6 +40,7 @@ OTHER_PATHS = sorted(
     - {
         "/",
         "/i18n/setlang/",
+        "/i18n/link/x/",  # the published pages' language switch, public like setlang
         "/staff/",
         "/staff/login/",
         "/staff/logout/",
