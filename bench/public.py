@@ -415,6 +415,8 @@ def main() -> None:
 
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     # The instance folder (and nginx's prefix) lives under --data (or $TMPDIR) and is removed after.
+    if args.data:
+        Path(args.data).mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="lianqing-bench-public-", dir=args.data))
     env = {
         **os.environ,
