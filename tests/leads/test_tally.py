@@ -189,3 +189,22 @@ def test_pages_stop_at_twenty_and_say_how_to_see_the_rest(scanned, owner, client
     assert (
         first.context["page"].paginator.count == Hit.objects.filter(run=run).count()
     )  # the count stays exact
+
+
+def test_a_search_under_the_cap_counts_and_sums_its_matches_exactly(scanned, owner, client_for):
+    _, run, hit = scanned
+    _many_hits(run, 120)  # subject_id MANY000000 … MANY000119
+    for filters in (
+        HitFilters(q="MANY00001"),
+        HitFilters(q="many", rule="B01"),
+        HitFilters(q=hit.subject_id),
+    ):
+        assert _tallied(owner, run, filters) == _live(owner, run, filters), filters
+    page = (
+        client_for(owner).get(reverse("leads:run_detail", args=[run.pk]), {"q": "MANY00001"}).context["page"]
+    )
+    listed = list(
+        hit_list(user=owner, run=run, filters=HitFilters(q="MANY00001")).values_list("pk", flat=True)
+    )
+    assert [row.pk for row in page] == listed
+    assert page.paginator.count == len(listed) == 10

@@ -19,6 +19,7 @@ from lianqing.leads.models import DataPackage, Hit, HitTally, ImportStatus, OrgT
 
 FILTER_FIELDS = ("rule", "severity", "status", "change", "region", "org", "q")
 ORG_SUMMARY_LIMIT = 10
+SEARCH_COUNT_CAP = 10_000  # a search counts this many matches at most: narrow it instead
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ class HitOverview:
     count: int | None
     summary: list[dict[str, Any]]
     org_summary: list[dict[str, Any]]
+    # A search's matches by id, in list order: its pages read these rows, not the search again.
+    found: QuerySet[Hit] | None = None
 
 
 def _tallies(run: ScanRun, filters: HitFilters, *, by_org: bool = False) -> QuerySet[Any]:
@@ -149,7 +152,13 @@ def hit_overview(*, hits: QuerySet[Hit], run: ScanRun, filters: HitFilters) -> H
     """The list's count and summaries: from the scan's tallies, or counted live when the search
     box is used (the tallies do not know names; a search narrows the hits to a few)."""
     if filters.q:
-        return HitOverview(None, rule_summary(hits=hits), org_summary(hits=hits))
+        # The substring search reads the trigram index once; the count, summaries and page then
+        # read the matches by id (four searches of a province's scan cost a second).
+        ids = list(hits.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
+        if len(ids) > SEARCH_COUNT_CAP:
+            return HitOverview(None, rule_summary(hits=hits), org_summary(hits=hits))
+        found = hits.model.objects.filter(pk__in=ids).order_by(*hits.query.order_by)
+        return HitOverview(len(ids), rule_summary(hits=found), org_summary(hits=found), found)
     rows = _tallies(run, filters)
     org_rows = _tallies(run, filters, by_org=True)
     sums = {
