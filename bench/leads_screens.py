@@ -318,6 +318,8 @@ def main() -> None:
         load_seconds = load(args, commission, analyst)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE leads_hit")
+        for table in ("leads_hittally", "leads_ruletally", "leads_orgtally"):
+            cursor.execute(f"ANALYZE {table}")
 
     run = ScanRun.objects.filter(package__name="基准省级数据包").order_by("-pk").first()
     if run is None:
@@ -348,7 +350,7 @@ def main() -> None:
 
     scenarios: list[tuple[str, Callable[[], object]]] = [
         ("hit list: no filter (first page)", screen(run_url, dict)),
-        ("hit list: no filter, page 150", screen(run_url, lambda: {"page": "150"})),
+        ("hit list: no filter, page 150 (shows 20, the last)", screen(run_url, lambda: {"page": "150"})),
         ("hit list: rule", screen(run_url, lambda: {"rule": pick(rules)})),
         ("hit list: severity + status", screen(run_url, lambda: {"severity": pick(["高", "中", "低"]), "status": "pending"})),
         ("hit list: status excluded", screen(run_url, lambda: {"status": "excluded"})),

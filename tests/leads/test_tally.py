@@ -7,14 +7,15 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db.models import Count, Sum
 from django.http import FileResponse
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from lianqing.leads.models import Hit, HitTally
+from lianqing.leads.models import Hit, HitTally, OrgTally, RuleTally
 from lianqing.leads.selectors import HitFilters, hit_facets, hit_list, hit_overview, org_summary, rule_summary
 from lianqing.leads.services import hit_convert, hit_exclude
-from lianqing.leads.tally import KEY, tally_rebuild
+from lianqing.leads.tally import KEY, ORG_KEY, RULE_KEY, tally_rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +25,12 @@ FILTER_SETS = [
     HitFilters(severity="高"),
     HitFilters(status="pending"),
     HitFilters(status="excluded", change="new"),
+    HitFilters(change="new"),
+    HitFilters(rule="B02", status="pending"),
     HitFilters(region="37"),
+    HitFilters(region="370101", severity="高"),
     HitFilters(org="X"),
+    HitFilters(org="X1", status="excluded"),
 ]
 
 
@@ -40,8 +45,24 @@ def _tallied(user, run, filters: HitFilters) -> tuple[int, list, list]:
     return overview.count, overview.summary, overview.org_summary
 
 
-def _tally_rows(run) -> set[tuple]:
-    return set(HitTally.objects.filter(run=run, hits__gt=0).values_list(*KEY, "hits", "amount"))
+def _tally_rows(run) -> tuple[set[tuple], ...]:
+    """Every tally of a scan, fine and coarse (rows at zero are no group at all)."""
+    return tuple(
+        set(model.objects.filter(run=run, hits__gt=0).values_list(*key, "hits", "amount"))
+        for model, key in ((HitTally, KEY), (RuleTally, RULE_KEY), (OrgTally, ORG_KEY))
+    )
+
+
+def _coarse_equals_live(run) -> None:
+    hits = Hit.objects.filter(run=run).order_by()
+    for model, key, live in (
+        (RuleTally, RULE_KEY, hits),
+        (OrgTally, ORG_KEY, hits.exclude(subject_org_code="")),
+    ):
+        counted = set(
+            live.values(*key).annotate(n=Count("id"), money=Sum("amount")).values_list(*key, "n", "money")
+        )
+        assert set(model.objects.filter(run=run, hits__gt=0).values_list(*key, "hits", "amount")) == counted
 
 
 def _spread_over_units(run) -> None:
@@ -63,6 +84,7 @@ def test_tallies_equal_a_live_count_for_every_filter_and_after_each_decision(sca
     def check() -> None:
         for filters in FILTER_SETS:
             assert _tallied(owner, run, filters) == _live(owner, run, filters), filters
+        _coarse_equals_live(run)
 
     check()
     hit_exclude(hit=hit, user=owner, reason="核实无误")
@@ -74,7 +96,8 @@ def test_tallies_equal_a_live_count_for_every_filter_and_after_each_decision(sca
     moved = _tally_rows(run)
     tally_rebuild(run)
     assert _tally_rows(run) == moved  # the moves left what a recount gives
-    assert {row[2] for row in moved} == {"pending", "excluded", "converted"}
+    assert {row[2] for row in moved[0]} == {"pending", "excluded", "converted"}
+    assert {row[2] for row in moved[1]} == {"pending", "excluded", "converted"}
 
 
 def test_a_decision_moves_the_money_with_the_hit(scanned, owner):
@@ -147,3 +170,41 @@ def test_the_export_streams_every_row_in_list_order(scanned, owner, client_for):
     listed = list(hit_list(user=owner, run=run, filters=HitFilters()).values_list("rule_id", "subject_id"))
     assert [(row[0], row[3]) for row in rows[1:]] == listed
     assert len(listed) > 2500
+
+
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [("zh-hans", "列表只翻到第 20 页"), ("en", "The list stops at page 20")],
+)
+def test_pages_stop_at_twenty_and_say_how_to_see_the_rest(scanned, owner, client_for, language, told):
+    _, run, _ = scanned
+    _many_hits(run, 1_100)  # 23 pages of 50
+    http = client_for(owner)
+    url = reverse("leads:run_detail", args=[run.pk])
+    deep = http.get(url, {"page": 23}, HTTP_ACCEPT_LANGUAGE=language)
+    assert deep.context["page"].number == 20  # a page past the last offered shows the last offered
+    assert told in deep.content.decode()
+    first = http.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    assert told not in first.content.decode()
+    assert (
+        first.context["page"].paginator.count == Hit.objects.filter(run=run).count()
+    )  # the count stays exact
+
+
+def test_a_search_under_the_cap_counts_and_sums_its_matches_exactly(scanned, owner, client_for):
+    _, run, hit = scanned
+    _many_hits(run, 120)  # subject_id MANY000000 … MANY000119
+    for filters in (
+        HitFilters(q="MANY00001"),
+        HitFilters(q="many", rule="B01"),
+        HitFilters(q=hit.subject_id),
+    ):
+        assert _tallied(owner, run, filters) == _live(owner, run, filters), filters
+    page = (
+        client_for(owner).get(reverse("leads:run_detail", args=[run.pk]), {"q": "MANY00001"}).context["page"]
+    )
+    listed = list(
+        hit_list(user=owner, run=run, filters=HitFilters(q="MANY00001")).values_list("pk", flat=True)
+    )
+    assert [row.pk for row in page] == listed
+    assert page.paginator.count == len(listed) == 10

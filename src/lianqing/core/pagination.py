@@ -4,6 +4,7 @@ a count already known (from tallies)."""
 from __future__ import annotations
 
 from functools import cached_property
+from math import ceil
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -11,10 +12,33 @@ from django.core.paginator import Paginator
 COUNT_CAP = 1_000  # pages beyond 20 × 50 rows: narrow the filters instead
 
 
-class CappedPaginator(Paginator):
-    def __init__(self, *args: Any, cap: int = COUNT_CAP, **kwargs: Any) -> None:
+class PageCapMixin(Paginator):
+    """Pages past `max_pages` are not offered (a deep OFFSET reads every row before it): a later
+    page number shows the last offered page, whose template asks to narrow the filters."""
+
+    max_pages: int | None = None
+
+    @property
+    def all_pages(self) -> int:
+        """The pages the whole list would fill (Django's own num_pages)."""
+        if self.count == 0 and not self.allow_empty_first_page:
+            return 0
+        return ceil(max(1, self.count - self.orphans) / self.per_page)
+
+    @cached_property
+    def num_pages(self) -> int:
+        return self.all_pages if self.max_pages is None else min(self.all_pages, self.max_pages)
+
+    @property
+    def is_page_capped(self) -> bool:
+        return self.max_pages is not None and self.all_pages > self.max_pages
+
+
+class CappedPaginator(PageCapMixin):
+    def __init__(self, *args: Any, cap: int = COUNT_CAP, max_pages: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cap = cap
+        self.max_pages = max_pages
 
     @cached_property
     def count(self) -> int:
@@ -27,14 +51,15 @@ class CappedPaginator(Paginator):
         return self.count > self.cap
 
 
-class CountedPaginator(Paginator):
+class CountedPaginator(PageCapMixin):
     """Pages of a list whose length the caller already knows (e.g. summed from tallies)."""
 
     is_capped = False
 
-    def __init__(self, *args: Any, count: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, count: int, max_pages: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.known_count = count
+        self.max_pages = max_pages
 
     @cached_property
     def count(self) -> int:

@@ -182,6 +182,17 @@ class Hit(models.Model):
             # The list's order, so a page of a million-hit scan is read off the index.
             models.Index(fields=["run", "rule_id", "-amount", "subject_id"], name="leads_hit_run_order"),
             models.Index(fields=["org", "fingerprint", "status"], name="leads_hit_decisions"),
+            # A 区域 or 单位 filter finds its few thousand hits without walking the list's order.
+            models.Index(
+                fields=["run", "region_code"],
+                name="leads_hit_run_region",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["run", "subject_org_code"],
+                name="leads_hit_run_org",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -219,6 +230,67 @@ class HitTally(models.Model):
                 name="leads_tally_key",
             )
         ]
+        indexes = [
+            # A 区域 or 单位 filter reads only its own rows (prefix match: pattern operators on PostgreSQL).
+            models.Index(
+                fields=["run", "region_code"],
+                name="leads_tally_region",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["run", "subject_org_code"],
+                name="leads_tally_org",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.run_id} {self.rule_id} {self.status} {self.hits}"
+
+
+class RuleTally(models.Model):
+    """HitTally summed over regions and units: a few hundred rows per scan, which the hit list
+    reads for every filter set without a 区域 or 单位 (leads.tally keeps it with the fine one)."""
+
+    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="+")
+    rule_id = models.CharField(max_length=8)
+    rule_name = models.CharField(max_length=100)
+    severity = models.CharField(max_length=2)
+    status = models.CharField(max_length=12)
+    change = models.CharField(max_length=12)
+    hits = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "rule_id", "severity", "status", "change"], name="leads_rule_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.rule_id} {self.status} {self.hits}"
+
+
+class OrgTally(models.Model):
+    """HitTally summed over rules and regions: the 单位 summary (top units) of the hit list
+    without a rule, 区域 or 单位 filter reads these rows instead of every fine tally."""
+
+    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="+")
+    subject_org_code = models.CharField(max_length=64)
+    subject_org_name = models.CharField(max_length=200, blank=True)
+    severity = models.CharField(max_length=2)
+    status = models.CharField(max_length=12)
+    change = models.CharField(max_length=12)
+    hits = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "subject_org_code", "severity", "status", "change"], name="leads_org_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.subject_org_code} {self.status} {self.hits}"

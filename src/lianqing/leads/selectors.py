@@ -15,10 +15,11 @@ from django.db.models.functions import Coalesce
 from lianqing.core.models import User
 from lianqing.core.names import region_label
 from lianqing.leads.access import hit_scope, package_scope, run_scope
-from lianqing.leads.models import DataPackage, Hit, HitTally, ImportStatus, ScanRun
+from lianqing.leads.models import DataPackage, Hit, HitTally, ImportStatus, OrgTally, RuleTally, ScanRun
 
 FILTER_FIELDS = ("rule", "severity", "status", "change", "region", "org", "q")
 ORG_SUMMARY_LIMIT = 10
+SEARCH_COUNT_CAP = 10_000  # a search counts this many matches at most: narrow it instead
 
 
 @dataclass(frozen=True)
@@ -112,10 +113,16 @@ class HitOverview:
     count: int | None
     summary: list[dict[str, Any]]
     org_summary: list[dict[str, Any]]
+    # A search's matches by id, in list order: its pages read these rows, not the search again.
+    found: QuerySet[Hit] | None = None
 
 
-def _tallies(run: ScanRun, filters: HitFilters) -> QuerySet[HitTally]:
-    rows = HitTally.objects.filter(run=run, hits__gt=0)
+def _tallies(run: ScanRun, filters: HitFilters, *, by_org: bool = False) -> QuerySet[Any]:
+    """The fewest tally rows that answer these filters: the coarse sums (per rule, or per unit
+    for the unit summary) unless a filter needs a finer key, else the fine tallies."""
+    fine = bool(filters.region or filters.org or (by_org and filters.rule))
+    model: type[HitTally | RuleTally | OrgTally] = HitTally if fine else OrgTally if by_org else RuleTally
+    rows = model._default_manager.filter(run=run, hits__gt=0)
     for name, field in (
         ("rule", "rule_id"),
         ("severity", "severity"),
@@ -124,10 +131,10 @@ def _tallies(run: ScanRun, filters: HitFilters) -> QuerySet[HitTally]:
     ):
         if getattr(filters, name):
             rows = rows.filter(**{field: getattr(filters, name)})
-    if filters.region:
-        rows = rows.filter(region_code__startswith=filters.region)
+    if filters.region:  # only the fine tallies know regions
+        rows = rows.filter(Q(region_code__startswith=filters.region))
     if filters.org:
-        rows = rows.filter(subject_org_code__startswith=filters.org)
+        rows = rows.filter(Q(subject_org_code__startswith=filters.org))
     return rows.order_by()
 
 
@@ -145,8 +152,15 @@ def hit_overview(*, hits: QuerySet[Hit], run: ScanRun, filters: HitFilters) -> H
     """The list's count and summaries: from the scan's tallies, or counted live when the search
     box is used (the tallies do not know names; a search narrows the hits to a few)."""
     if filters.q:
-        return HitOverview(None, rule_summary(hits=hits), org_summary(hits=hits))
+        # The substring search reads the trigram index once; the count, summaries and page then
+        # read the matches by id (four searches of a province's scan cost a second).
+        ids = list(hits.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
+        if len(ids) > SEARCH_COUNT_CAP:
+            return HitOverview(None, rule_summary(hits=hits), org_summary(hits=hits))
+        found = hits.model.objects.filter(pk__in=ids).order_by(*hits.query.order_by)
+        return HitOverview(len(ids), rule_summary(hits=found), org_summary(hits=found), found)
     rows = _tallies(run, filters)
+    org_rows = _tallies(run, filters, by_org=True)
     sums = {
         "total": _summed("hits"),  # "hits" names the tally field itself
         "high": _summed("hits", Q(severity="高")),
@@ -163,7 +177,7 @@ def hit_overview(*, hits: QuerySet[Hit], run: ScanRun, filters: HitFilters) -> H
             "subject_org_name": row["subject_org_name"],
             **_renamed(row, pending=False),
         }
-        for row in rows.exclude(subject_org_code="")  # type: ignore[misc]
+        for row in org_rows.exclude(subject_org_code="")
         .values("subject_org_code", "subject_org_name")
         .annotate(**sums)
         .order_by("-total", "subject_org_code")[:ORG_SUMMARY_LIMIT]

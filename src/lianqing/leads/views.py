@@ -31,6 +31,7 @@ from lianqing.leads.errors import LeadsError
 from lianqing.leads.forms import FolderForm, ScanForm, UploadForm
 from lianqing.leads.models import DataPackage, HitChange, HitStatus, ScanStatus, Severity
 from lianqing.leads.selectors import (
+    SEARCH_COUNT_CAP,
     HitFilters,
     disappeared_hits,
     hit_facets,
@@ -41,7 +42,7 @@ from lianqing.leads.selectors import (
 )
 
 View = Callable[..., HttpResponseBase]
-HIT_COUNT_CAP = 10_000  # a search counts this many matches at most: narrow it instead
+HIT_PAGE_CAP = 20  # pages of 50 offered (1,000 hits): a deeper OFFSET is slow at a province's scale
 
 
 def column_label(dataset: str, column: str) -> str:
@@ -204,15 +205,20 @@ def run_detail_view(request: HttpRequest, run_id: int) -> HttpResponse:
         hits = hit_list(user=request.user, run=run, filters=filters)
         overview = hit_overview(hits=hits, run=run, filters=filters)
         paginator = (
-            CappedPaginator(hits, 50, cap=HIT_COUNT_CAP)
+            CappedPaginator(hits, 50, cap=SEARCH_COUNT_CAP, max_pages=HIT_PAGE_CAP)
             if overview.count is None
-            else CountedPaginator(hits, 50, count=overview.count)
+            else CountedPaginator(
+                hits if overview.found is None else overview.found,
+                50,
+                count=overview.count,
+                max_pages=HIT_PAGE_CAP,
+            )
         )
         page = paginator.get_page(request.GET.get("page"))
         context |= {
             "page": page,
             # 10,000 in both languages (zh-hans formats numbers without a separator)
-            "count_text": f"{HIT_COUNT_CAP if paginator.is_capped else paginator.count:,}",
+            "count_text": f"{SEARCH_COUNT_CAP if paginator.is_capped else paginator.count:,}",
             "query": urlencode(filters.as_dict()),
             "summary": overview.summary,
             "org_summary": overview.org_summary,
