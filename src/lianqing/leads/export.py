@@ -1,21 +1,22 @@
 """Export of a filtered hit list to .xlsx, and of one hit's evidence.
 
-A scan's list can hold a million hits: openpyxl's write-only sheet writes each row to disk as it
-comes from a database cursor, the workbook is zipped into a temporary file, and the view sends
-that file in chunks, so the web process holds neither the rows nor the workbook.
+A scan's list can hold a million hits: the rows come from a database cursor a few thousand at a
+time and leave as .xlsx bytes while the next are read (core.xlsx_stream), so the first bytes
+arrive at once and the web process holds neither the rows nor the workbook.
 """
 
 from __future__ import annotations
 
-import tempfile
-from typing import IO
+from collections.abc import Iterator
+from typing import Any
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
 from lianqing.analytics.evidence import DatasetRecords
 from lianqing.core.spreadsheets import safe_cell, workbook_bytes
-from lianqing.leads.models import Hit
+from lianqing.core.xlsx_stream import xlsx_stream
+from lianqing.leads.models import Hit, HitChange, HitStatus
 
 MAX_EXPORT_ROWS = 1_000_000  # Excel's sheet ends at 1,048,576 rows
 HEADER = (
@@ -34,39 +35,45 @@ HEADER = (
     "说明",
     "证据记录",
 )
+FIELDS = (
+    "rule_id",
+    "rule_name",
+    "severity",
+    "subject_id",
+    "subject_name",
+    "amount",
+    "region_code",
+    "subject_org_code",
+    "subject_org_name",
+    "change",
+    "status",
+    "decision_reason",
+    "explanation",
+    "record_ids",
+)
+_TEXT_FROM_PEOPLE = {"subject_id", "subject_name", "decision_reason", "explanation"}  # never a formula
 
 
-def hits_xlsx(hits: QuerySet[Hit]) -> tuple[IO[bytes], int]:
-    """The hits as a workbook in an anonymous temporary file (gone once closed), rewound, and
-    how many rows it holds."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("疑点")
-    sheet.append(HEADER)
-    count = 0
-    for hit in hits[:MAX_EXPORT_ROWS].iterator(chunk_size=2000):
-        sheet.append(
-            [
-                hit.rule_id,
-                hit.rule_name,
-                hit.severity,
-                safe_cell(hit.subject_id),
-                safe_cell(hit.subject_name),
-                float(hit.amount) if hit.amount is not None else None,
-                hit.region_code,
-                hit.subject_org_code,
-                hit.subject_org_name,
-                hit.get_change_display(),
-                hit.get_status_display(),
-                safe_cell(hit.decision_reason),
-                safe_cell(hit.explanation),
-                hit.record_ids,
-            ]
-        )
-        count += 1
-    file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (the response closes it)
-    workbook.save(file)
-    file.seek(0)
-    return file, count
+def hits_xlsx_stream(hits: QuerySet[Hit]) -> Iterator[bytes]:
+    """The hits (at most MAX_EXPORT_ROWS, in the list's order) as .xlsx bytes, piece by piece."""
+    # The labels in the request's language, looked up now: the rows are written after the view.
+    labels = {
+        "change": {value: str(label) for value, label in HitChange.choices},
+        "status": {value: str(label) for value, label in HitStatus.choices},
+    }
+    rows = hits[:MAX_EXPORT_ROWS].values_list(*FIELDS).iterator(chunk_size=2000)
+    return xlsx_stream("疑点", HEADER, (_cells(row, labels) for row in rows))
+
+
+def _cells(row: tuple[Any, ...], labels: dict[str, dict[str, str]]) -> list[Any]:
+    cells = []
+    for field, value in zip(FIELDS, row, strict=True):
+        if field in labels:
+            value = labels[field].get(value, value)
+        elif field in _TEXT_FROM_PEOPLE:
+            value = safe_cell(value)
+        cells.append(value)
+    return cells
 
 
 def hit_evidence_xlsx(hit: Hit, records: list[DatasetRecords]) -> bytes:

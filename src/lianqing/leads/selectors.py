@@ -9,7 +9,9 @@ from typing import Any
 
 import pyarrow.parquet as pq
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections
+from django.db.models import Count, Func, OuterRef, Q, QuerySet, Subquery, Sum, TextField, Value
 from django.db.models.functions import Coalesce
 
 from lianqing.core.models import User
@@ -60,6 +62,23 @@ def run_list(*, user: User | AnonymousUser, package: DataPackage | None = None) 
     return runs.filter(package=package) if package is not None else runs
 
 
+class SearchPairs(Func):
+    """The distinct two-character pieces of a name and an id, upper-cased: PostgreSQL's
+    lq_hit_search_pairs, which migration 0010 indexes with the hit's scan."""
+
+    function = "lq_hit_search_pairs"
+    output_field = ArrayField(TextField())
+
+
+def _searched(hits: QuerySet[Hit], q: str) -> QuerySet[Hit]:
+    """Hits whose name or id holds `q`. On PostgreSQL a two-character search first asks the pairs
+    index (the trigram indexes hold nothing for it); the substring match decides either way."""
+    if len(q) == 2 and connections[hits.db].vendor == "postgresql":
+        pairs = SearchPairs("subject_name", "subject_id")
+        hits = hits.alias(search_pairs=pairs).filter(search_pairs__contains=SearchPairs(Value(q), Value("")))
+    return hits.filter(Q(subject_name__icontains=q) | Q(subject_id__icontains=q))
+
+
 def hit_list(*, user: User | AnonymousUser, run: ScanRun, filters: HitFilters) -> QuerySet[Hit]:
     hits = hit_scope(user).filter(run=run)
     if filters.rule:
@@ -75,7 +94,7 @@ def hit_list(*, user: User | AnonymousUser, run: ScanRun, filters: HitFilters) -
     if filters.org:
         hits = hits.filter(subject_org_code__startswith=filters.org)
     if filters.q:
-        hits = hits.filter(Q(subject_name__icontains=filters.q) | Q(subject_id__icontains=filters.q))
+        hits = _searched(hits, filters.q)
     return hits.order_by("rule_id", "-amount", "subject_id")  # the index leads_hit_run_order
 
 
@@ -184,6 +203,15 @@ def hit_overview(*, hits: QuerySet[Hit], run: ScanRun, filters: HitFilters) -> H
     ]
     count: int = sum(row["hits"] for row in summary)  # type: ignore[misc]
     return HitOverview(count, summary, orgs)
+
+
+def hit_export_count(*, hits: QuerySet[Hit], run: ScanRun, filters: HitFilters, cap: int) -> int:
+    """How many hits an export of the list holds (at most `cap`), known before its first row is
+    read: the tallies' sum, or the search's matches counted."""
+    if filters.q:
+        return hits.order_by()[:cap].count()  # type: ignore[arg-type]
+    total: int = _tallies(run, filters).aggregate(total=_summed("hits"))["total"]
+    return min(total, cap)
 
 
 def hit_facets(*, run: ScanRun) -> dict[str, list[Any]]:
