@@ -82,11 +82,14 @@ class _Pipe:
     def __init__(self) -> None:
         self.buffer = bytearray()
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes, /) -> int:
         self.buffer += data
         return len(data)
 
     def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
     def take(self) -> bytes:
@@ -105,7 +108,7 @@ def xlsx_stream(
 ) -> Iterator[bytes]:
     """The workbook's bytes, a piece at a time: the first piece before any row is read."""
     pipe = _Pipe()
-    with ZipFile(pipe, "w", compression=ZIP_DEFLATED, compresslevel=1) as archive:  # type: ignore[arg-type]
+    with ZipFile(pipe, "w", compression=ZIP_DEFLATED, compresslevel=1) as archive:
         for part, text in _parts(sheet_name).items():
             archive.writestr(part, text)
         yield pipe.take()
