@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
@@ -61,8 +62,15 @@ def hits_xlsx_stream(hits: QuerySet[Hit]) -> Iterator[bytes]:
         "change": {value: str(label) for value, label in HitChange.choices},
         "status": {value: str(label) for value, label in HitStatus.choices},
     }
-    rows = hits[:MAX_EXPORT_ROWS].values_list(*FIELDS).iterator(chunk_size=2000)
-    return xlsx_stream("疑点", HEADER, (_cells(row, labels) for row in rows))
+    return xlsx_stream("疑点", HEADER, _rows(hits[:MAX_EXPORT_ROWS], labels))
+
+
+def _rows(hits: QuerySet[Hit], labels: dict[str, dict[str, str]]) -> Iterator[list[Any]]:
+    # In a transaction PostgreSQL's cursor reads rows as they are fetched; in autocommit Django
+    # declares it WITH HOLD, and PostgreSQL first runs the whole query and keeps every row.
+    with transaction.atomic(using=hits.db):
+        for row in hits.values_list(*FIELDS).iterator(chunk_size=2000):
+            yield _cells(row, labels)
 
 
 def _cells(row: tuple[Any, ...], labels: dict[str, dict[str, str]]) -> list[Any]:
