@@ -125,7 +125,7 @@ def test_incremental_verify_under_the_sm_suite(settings):
     _record(2)
     assert audit_verify().ok
     _record(3, start=2)
-    assert {e.hash_algorithm for e in AuditEvent.objects.all()} == {"sm3"}
+    assert {e.hash_algorithm for e in AuditEvent.objects.all()} == {"sm3-copy"}
     assert audit_verify().rows_checked == 3
     _tamper("UPDATE core_auditevent SET object_id = %s WHERE seq = %s", ["999", 1])
     _tamper("UPDATE core_auditevent SET details = %s WHERE seq = %s", ['{"x": 1}', 5])
