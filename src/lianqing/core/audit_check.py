@@ -7,7 +7,9 @@ found intact) is stored on the chain head with a MAC under the audit key: whoeve
 the database cannot move it past rows they changed. A row changed *before* the checkpoint is
 found by `audit verify --full`, which ignores the checkpoint (and the weekly task runs it).
 
-On PostgreSQL the rows are checked inside the database in ranges of `RANGE_ROWS`, several at once
+On PostgreSQL the rows are streamed with COPY and each line hashed as it arrives
+(core.audit_stream: rows of the COPY form, core.audit_copy); blocks it cannot vouch for are walked
+here in Python. With AUDIT_VERIFY_IN_DATABASE (opt-in) they are checked inside the database instead, in ranges of `RANGE_ROWS`, several at once
 (each row carries the previous hash, so ranges are independent; one link is checked at each
 boundary): the canonical form and HMAC-SHA256 are computed in SQL. Any row SQL cannot vouch for
 (SM3 rows, nested details, numbers that print differently) is checked again in Python, which
