@@ -82,19 +82,26 @@ def stream_verify(
 
 def _block_holds(block: list[memoryview], prev: bytes, expected: int, base: Hasher) -> tuple[bool, bytes]:
     """Whether the block holds, and its last line's stored hash (where the next block links)."""
-    fresh = base.copy
-    digests = []
-    tails = []
-    for line in block:
-        hasher = fresh()
-        hasher.update(line[:-_AFTER])
-        digests.append(hasher.digest())
-        tails.append(line[-_TAIL:-1])
-    last_hash = bytes(block[-1][1 - _AFTER : -1])
-    joined = b"".join(tails)
-    if len(joined) != len(block) * (_TAIL - 1) or bytes(block[0][:24]).split(b"\t", 1)[0] != b"%d" % expected:
+    buffer = b"".join(block)
+    last_hash = buffer[1 - _AFTER : -1]
+    # COPY escapes a newline inside a field, so every raw newline ends a line.
+    data = np.frombuffer(buffer, dtype=np.uint8)
+    ends = np.flatnonzero(data == 10) + 1
+    starts = np.concatenate(([0], ends[:-1]))
+    if (
+        len(ends) != len(block)
+        or (ends - starts).min() < _TAIL
+        or buffer.split(b"\t", 1)[0] != b"%d" % expected
+    ):
         return False, last_hash
-    table = np.frombuffer(joined, dtype=np.uint8).reshape(len(block), _TAIL - 1)
+    view, fresh = memoryview(buffer), base.copy
+    digests = []
+    keep = digests.append
+    for start, end in zip(starts.tolist(), (ends - _AFTER).tolist(), strict=True):
+        hasher = fresh()
+        hasher.update(view[start:end])
+        keep(hasher.digest())
+    table = data[ends[:, None] + np.arange(-_TAIL, -1)]  # per line: "\t" prev_hash "\t" hash
     stored, prevs = table[:, _HASH_AT:], table[:, 1 : _HASH_AT - 1]
     holds = (
         bool((table[:, 0] == 9).all() and (table[:, _HASH_AT - 1] == 9).all())
