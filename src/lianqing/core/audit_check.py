@@ -332,8 +332,8 @@ def _settle(results: Iterator[_Range], prev: str, key: AuditKey, chunk_size: int
         head_row = found.bounds.get(found.first)
         if head_row is None or head_row[0] != prev:
             return _walk_python(found.first, prev, found.last, key, chunk_size)
-        if len(found.suspects) > SUSPECTS_PER_RANGE:
-            broken = _walk_python(found.first, prev, found.last, key, chunk_size)
+        if len(found.suspects) > SUSPECTS_PER_RANGE:  # e.g. rows of the COPY form, which SQL leaves alone
+            broken = _walk_streamed(found.first, prev, found.last, key, chunk_size)
             if broken is not None:
                 return broken
         else:
