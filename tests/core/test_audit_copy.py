@@ -225,3 +225,15 @@ def test_older_rows_written_under_sha256_still_verify_beside_new_ones():
     assert audit_verify(full=True).ok
     _tamper("UPDATE core_auditevent SET object_id = %s WHERE seq = %s", ["forged", 2])
     assert audit_verify(full=True).broken_seq == 2
+
+
+def test_hmac_sm3_through_cryptography_equals_hashlib_where_openssl_has_sm3():
+    from lianqing.core import audit_copy, gm
+
+    key, line = b"k" * 32, "7\t张三\t".encode()
+    fallback = audit_copy._GmHmac(key).copy()
+    fallback.update(memoryview(line))
+    assert fallback.digest() == gm.hmac_sm3(key, line)
+    assert (
+        audit_copy.copy_hash(line, algorithm=audit_copy.SM3_COPY, secret=key) == gm.hmac_sm3(key, line).hex()
+    )

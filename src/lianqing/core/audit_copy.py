@@ -132,7 +132,7 @@ def copy_line(
 
 class Hasher(Protocol):
     def copy(self) -> Hasher: ...
-    def update(self, data: bytes, /) -> None: ...
+    def update(self, data: bytes | memoryview, /) -> None: ...
     def digest(self) -> bytes: ...
 
 
@@ -147,7 +147,7 @@ class _GmHmac:
         twin._parts = self._parts
         return twin
 
-    def update(self, data: bytes, /) -> None:
+    def update(self, data: bytes | memoryview, /) -> None:
         self._parts += bytes(data)
 
     def digest(self) -> bytes:

@@ -95,7 +95,7 @@ def _block_holds(block: list[memoryview], prev: bytes, expected: int, base: Hash
     ):
         return False, last_hash
     view, fresh = memoryview(buffer), base.copy
-    digests = []
+    digests: list[bytes] = []
     keep = digests.append
     for start, end in zip(starts.tolist(), (ends - _AFTER).tolist(), strict=True):
         hasher = fresh()
