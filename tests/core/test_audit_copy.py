@@ -221,7 +221,7 @@ def test_older_rows_written_under_sha256_still_verify_beside_new_ones():
         prev = row_hash
     AuditChainHead.objects.update_or_create(pk=1, defaults={"last_seq": 4, "last_hash": prev})
     _record(8)
-    assert {e.hash_algorithm for e in AuditEvent.objects.all()} == {"sha256", BLAKE2B_COPY}
+    assert {e.hash_algorithm for e in AuditEvent.objects.all()} == {"sha256", row_algorithm()}
     assert audit_verify(full=True).ok
     _tamper("UPDATE core_auditevent SET object_id = %s WHERE seq = %s", ["forged", 2])
     assert audit_verify(full=True).broken_seq == 2
