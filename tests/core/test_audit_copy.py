@@ -16,6 +16,7 @@ from lianqing.core.audit import (
     audit_verify,
     canonical_content,
     content_hash,
+    row_algorithm,
 )
 from lianqing.core.audit_copy import BLAKE2B_COPY, COPY_COLUMNS, copy_line
 from lianqing.core.audit_key import audit_key_get
