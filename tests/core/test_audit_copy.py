@@ -203,24 +203,32 @@ def test_an_inserted_row_is_found():
     assert audit_verify(full=True).broken_seq == 5
 
 
-@pytest.mark.usefixtures("small_blocks")
-def test_older_rows_written_under_sha256_still_verify_beside_new_ones():
-    """An upgraded chain: rows 1-4 in the JSON form with HMAC-SHA256, then the COPY form."""
-    key, prev = audit_key_get(), GENESIS_HASH
-    moment = datetime(2026, 1, 1, tzinfo=UTC)
-    for seq in range(1, 5):
+def write_sha256_rows(details: list[dict[str, object]]) -> None:
+    """Rows as the release before the COPY form wrote them (JSON form, HMAC-SHA256), after the head."""
+    key = audit_key_get()
+    head = AuditChainHead.objects.get_or_create(pk=1)[0]
+    seq, prev = head.last_seq, head.last_hash
+    for item in details:
+        seq += 1
+        moment = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=seq)
         canonical = canonical_content(
             seq=seq, created_iso=moment.isoformat(timespec="microseconds"), actor_id=None, actor_username="",
-            action="view", object_type="x", object_id=str(seq), details={"n": seq}, ip_address=None,
+            action="update", object_type="cases.case", object_id=str(seq), details=item, ip_address=None,
             prev_hash=prev, time_source="",
         )  # fmt: skip
         row_hash = content_hash(canonical, seq=seq, algorithm="sha256", key=key)
         AuditEvent(
-            seq=seq, created_at=moment, action="view", object_type="x", object_id=str(seq), details={"n": seq},
-            prev_hash=prev, hash=row_hash, hash_algorithm="sha256",
+            seq=seq, created_at=moment, action="update", object_type="cases.case", object_id=str(seq),
+            details=item, prev_hash=prev, hash=row_hash, hash_algorithm="sha256",
         ).save()  # fmt: skip
         prev = row_hash
-    AuditChainHead.objects.update_or_create(pk=1, defaults={"last_seq": 4, "last_hash": prev})
+    AuditChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+
+
+@pytest.mark.usefixtures("small_blocks")
+def test_older_rows_written_under_sha256_still_verify_beside_new_ones():
+    """An upgraded chain: rows 1-4 in the JSON form with HMAC-SHA256, then the COPY form."""
+    write_sha256_rows([{"n": n} for n in range(4)])
     _record(8)
     assert {e.hash_algorithm for e in AuditEvent.objects.all()} == {"sha256", row_algorithm()}
     assert audit_verify(full=True).ok
