@@ -16,6 +16,7 @@ from lianqing.core.audit_key import audit_key_get
 from lianqing.core.audit_retention import audit_prune
 from lianqing.core.models import AuditAction, AuditChainHead, AuditEvent
 from tests.core.test_audit import _tamper
+from tests.core.test_audit_copy import write_sha256_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +126,7 @@ def test_incremental_verify_under_the_sm_suite(settings):
     _record(2)
     assert audit_verify().ok
     _record(3, start=2)
-    assert {e.hash_algorithm for e in AuditEvent.objects.all()} == {"sm3"}
+    assert {e.hash_algorithm for e in AuditEvent.objects.all()} == {"sm3-copy"}
     assert audit_verify().rows_checked == 3
     _tamper("UPDATE core_auditevent SET object_id = %s WHERE seq = %s", ["999", 1])
     _tamper("UPDATE core_auditevent SET details = %s WHERE seq = %s", ['{"x": 1}', 5])
@@ -150,7 +151,8 @@ def test_the_command_prints_the_speed_and_what_it_checked(capsys):
 def test_postgresql_vouches_for_ordinary_rows_and_leaves_the_rest_to_python(settings):
     settings.AUDIT_VERIFY_IN_DATABASE = True
     settings.CRYPTO_SUITE = "sodium"  # SM3 rows are all Python's (the 国密 pass runs this file too)
-    _record(14)
+    # Rows of the JSON form with HMAC-SHA256, the only ones SQL checks (newer rows hash COPY lines).
+    write_sha256_rows([DETAILS[i % len(DETAILS)] for i in range(14)])
     key = audit_key_get()
     found = audit_check._check_range(1, 14, key, own_connection=False)
     # Only the rows with three-level details (6, 13) and 1e-07 (7, 14) are left to Python.

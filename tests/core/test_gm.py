@@ -100,10 +100,10 @@ def test_a_chain_written_under_both_suites_verifies_and_each_row_names_its_hash(
     _rows(2)
     sm_head = audit_head_export()
     assert list(AuditEvent.objects.order_by("seq").values_list("hash_algorithm", flat=True)) == [
-        "sha256",
-        "sha256",
-        "sm3",
-        "sm3",
+        "blake2b-copy",
+        "blake2b-copy",
+        "sm3-copy",
+        "sm3-copy",
     ]
     assert sm_head is not None
     assert json.loads(sm_head.read_text())["algorithm"] == "sm2-sm3"

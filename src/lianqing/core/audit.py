@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from lianqing.core import gm
+from lianqing.core.audit_copy import BLAKE2B_COPY, COPY_ALGORITHMS, SM3_COPY, copy_hash, copy_line
 from lianqing.core.audit_export import audit_sink_emit
 from lianqing.core.audit_key import AuditKey, audit_key_get
 from lianqing.core.models import AuditAction, AuditChainHead, AuditEvent, User
@@ -33,8 +34,15 @@ SM3 = "sm3"
 
 
 def chain_algorithm() -> str:
-    """The hash family of rows written now: SM3 under LIANQING_CRYPTO=sm, else SHA-256."""
+    """The hash family of the chain's checkpoints and heads now: SM3 under LIANQING_CRYPTO=sm,
+    else SHA-256."""
     return SM3 if getattr(settings, "CRYPTO_SUITE", "sodium") == "sm" else SHA256
+
+
+def row_algorithm() -> str:
+    """The hash of rows written now: the COPY form (core.audit_copy), keyed BLAKE2b, or HMAC-SM3
+    under LIANQING_CRYPTO=sm. Rows written under "sha256" and "sm3" keep verifying as they were."""
+    return SM3_COPY if chain_algorithm() == SM3 else BLAKE2B_COPY
 
 
 def canonical_content(
@@ -74,6 +82,8 @@ def iso_utc(moment: datetime) -> str:
 
 
 def content_hash(canonical: bytes, *, seq: int, algorithm: str, key: AuditKey) -> str:
+    if algorithm in COPY_ALGORITHMS:
+        return copy_hash(canonical, algorithm=algorithm, secret=key.secret if seq >= key.from_seq else None)
     if algorithm == SM3:
         if seq < key.from_seq:
             return gm.sm3(canonical).hex()
@@ -84,6 +94,21 @@ def content_hash(canonical: bytes, *, seq: int, algorithm: str, key: AuditKey) -
 
 
 def _row_hash(event: AuditEvent, key: AuditKey) -> str:
+    if event.hash_algorithm in COPY_ALGORITHMS:
+        canonical = copy_line(
+            seq=event.seq,
+            created_at=event.created_at,
+            actor_id=event.actor_id,
+            actor_username=event.actor_username,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            details=event.details,
+            ip_address=event.ip_address,
+            time_source=event.time_source,
+            prev_hash=event.prev_hash,
+        )
+        return content_hash(canonical, seq=event.seq, algorithm=event.hash_algorithm, key=key)
     canonical = canonical_content(
         seq=event.seq,
         created_iso=iso_utc(event.created_at),
@@ -149,8 +174,10 @@ def audit_record(
             time_source=settings.LIANQING_TIME_SOURCE,
             ip_address=client_ip(request),
             prev_hash=head.last_hash,
-            hash_algorithm=chain_algorithm(),
+            hash_algorithm=row_algorithm(),
         )
+        # Hash the address as the column will hold it (an IPv6 address is stored compressed).
+        event.ip_address = AuditEvent._meta.get_field("ip_address").get_prep_value(event.ip_address)
         event.hash = _row_hash(event, key)
         event.save()
         AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)

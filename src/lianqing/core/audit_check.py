@@ -7,7 +7,9 @@ found intact) is stored on the chain head with a MAC under the audit key: whoeve
 the database cannot move it past rows they changed. A row changed *before* the checkpoint is
 found by `audit verify --full`, which ignores the checkpoint (and the weekly task runs it).
 
-On PostgreSQL the rows are checked inside the database in ranges of `RANGE_ROWS`, several at once
+On PostgreSQL the rows are streamed with COPY and each line hashed as it arrives
+(core.audit_stream: rows of the COPY form, core.audit_copy); blocks it cannot vouch for are walked
+here in Python. With AUDIT_VERIFY_IN_DATABASE (opt-in) they are checked inside the database instead, in ranges of `RANGE_ROWS`, several at once
 (each row carries the previous hash, so ranges are independent; one link is checked at each
 boundary): the canonical form and HMAC-SHA256 are computed in SQL. Any row SQL cannot vouch for
 (SM3 rows, nested details, numbers that print differently) is checked again in Python, which
@@ -38,7 +40,9 @@ from lianqing.core.audit import (
     chain_algorithm,
     content_hash,
     iso_utc,
+    row_algorithm,
 )
+from lianqing.core.audit_copy import COPY_ALGORITHMS, copy_line
 from lianqing.core.audit_key import AuditKey, audit_key_get
 from lianqing.core.models import AuditChainHead, AuditEvent
 
@@ -128,9 +132,31 @@ def _hash_at(seq: int) -> str | None:
 def _walk(first: int, prev: str, last: int, key: AuditKey, chunk_size: int) -> _Broken | None:
     if last < first:
         return None
-    if connection.vendor == "postgresql" and settings.AUDIT_VERIFY_IN_DATABASE:
+    if connection.vendor != "postgresql":
+        return _walk_python(first, prev, last, key, chunk_size)
+    if settings.AUDIT_VERIFY_IN_DATABASE:
         return _walk_in_database(first, prev, last, key, chunk_size)
-    return _walk_python(first, prev, last, key, chunk_size)
+    return _walk_streamed(first, prev, last, key, chunk_size)
+
+
+def _walk_streamed(first: int, prev: str, last: int, key: AuditKey, chunk_size: int) -> _Broken | None:
+    """Rows before the key in Python; the keyed ones streamed with COPY (core.audit_stream)."""
+    from lianqing.core.audit_stream import stream_verify
+
+    if first < key.from_seq:
+        unkeyed_last = min(last, key.from_seq - 1)
+        broken = _walk_python(first, prev, unkeyed_last, key, chunk_size)
+        if broken is not None or unkeyed_last == last:
+            return broken
+        first, prev = unkeyed_last + 1, _hash_at(unkeyed_last) or ""
+    return stream_verify(
+        first,
+        prev,
+        last,
+        algorithm=row_algorithm(),
+        secret=key.secret,
+        recheck=lambda a, before, b: _walk_python(a, before, b, key, chunk_size),
+    )
 
 
 def _rows(first: int, last: int, chunk_size: int) -> Iterator[tuple[Any, ...]]:
@@ -161,19 +187,34 @@ def _walk_python(first: int, prev: str, last: int, key: AuditKey, chunk_size: in
             return _Broken(expected, _("缺少第 %(seq)d 条记录") % {"seq": expected})
         if prev_hash != prev:
             return _Broken(seq, _("与上一条记录的链接断开"))
-        canonical = canonical_content(
-            seq=seq,
-            created_iso=iso_utc(created_at),
-            actor_id=actor_id,
-            actor_username=username,
-            action=action,
-            object_type=otype,
-            object_id=oid,
-            details=details,
-            ip_address=ip,
-            prev_hash=prev_hash,
-            time_source=source,
-        )
+        if algo in COPY_ALGORITHMS:
+            canonical = copy_line(
+                seq=seq,
+                created_at=created_at,
+                actor_id=actor_id,
+                actor_username=username,
+                action=action,
+                object_type=otype,
+                object_id=oid,
+                details=details,
+                ip_address=ip,
+                time_source=source,
+                prev_hash=prev_hash,
+            )
+        else:
+            canonical = canonical_content(
+                seq=seq,
+                created_iso=iso_utc(created_at),
+                actor_id=actor_id,
+                actor_username=username,
+                action=action,
+                object_type=otype,
+                object_id=oid,
+                details=details,
+                ip_address=ip,
+                prev_hash=prev_hash,
+                time_source=source,
+            )
         if content_hash(canonical, seq=seq, algorithm=algo, key=key) != stored:
             return _Broken(seq, _("记录内容被修改"))
         prev = stored
@@ -291,8 +332,8 @@ def _settle(results: Iterator[_Range], prev: str, key: AuditKey, chunk_size: int
         head_row = found.bounds.get(found.first)
         if head_row is None or head_row[0] != prev:
             return _walk_python(found.first, prev, found.last, key, chunk_size)
-        if len(found.suspects) > SUSPECTS_PER_RANGE:
-            broken = _walk_python(found.first, prev, found.last, key, chunk_size)
+        if len(found.suspects) > SUSPECTS_PER_RANGE:  # e.g. rows of the COPY form, which SQL leaves alone
+            broken = _walk_streamed(found.first, prev, found.last, key, chunk_size)
             if broken is not None:
                 return broken
         else:
