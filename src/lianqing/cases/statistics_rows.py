@@ -258,7 +258,7 @@ def tally_period_rows(scope: Q, period: Period) -> PeriodRows:
 
 def stock_rows(open_cases: QuerySet[Case], today: dt.date) -> list[dict[str, Any]]:
     """Open cases by status, counted live: how many, with a time limit running, past it."""
-    return list(
+    rows = (
         open_cases.values("status")
         .annotate(
             n=Count("*"),
@@ -267,6 +267,7 @@ def stock_rows(open_cases: QuerySet[Case], today: dt.date) -> list[dict[str, Any
         )
         .order_by()
     )
+    return [dict(row) for row in rows]
 
 
 def tally_stock_rows(scope: Q, today: dt.date) -> list[dict[str, Any]]:

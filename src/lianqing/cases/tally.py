@@ -209,6 +209,7 @@ def _rebuild_in_postgresql(case_model: type[Model], tally_model: type[Model], ta
         "cases": case_model._meta.db_table,
         "columns": ", ".join([*table.key, *table.amounts]),
     }
+    params: list[Any]
     if table is STOCK:
         sql, params = STOCK_REBUILD_SQL.format(**names), [NO_DEADLINE, list(OPEN_STATUSES)]
     else:
