@@ -42,7 +42,7 @@ from tests.cases.factories import CONCLUDED, act, local_dt, register_case
 PERIOD = Period(dt.date(2024, 11, 15), dt.date(2025, 3, 10))
 # Short periods, charted by day: with a whole month inside (February) and without one.
 SHORT_PERIOD = Period(dt.date(2025, 1, 20), dt.date(2025, 3, 5))
-SHORT_PERIOD_IN_A_MONTH = Period(dt.date(2025, 1, 2), dt.date(2025, 1, 30))
+SHORT_PERIOD_IN_A_MONTH = Period(dt.date(2025, 2, 1), dt.date(2025, 2, 27))
 TALLY_MODELS: tuple[type[Model], ...] = (CaseMonthTally, CaseDayTally, CaseStockTally)
 
 
