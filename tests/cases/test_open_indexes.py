@@ -18,7 +18,7 @@ indexes = importlib.import_module("lianqing.cases.migrations.0007_open_case_inde
 def test_the_index_predicate_lists_the_open_statuses_as_the_inbox_filter_does():
     # The planner uses a partial index only when the query's `status IN (...)` implies its
     # predicate: a status added to OPEN_STATUSES needs new indexes.
-    assert indexes.OPEN_STATUSES == [str(status) for status in OPEN_STATUSES]
+    assert [str(status) for status in OPEN_STATUSES] == indexes.OPEN_STATUSES
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only (INCLUDE)")

@@ -22,7 +22,9 @@ def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return  # SQLite has no INCLUDE; its installations are small
     for name, definition in INDEXES:
-        schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "cases_case" {definition} WHERE {PREDICATE}')
+        schema_editor.execute(
+            f'CREATE INDEX IF NOT EXISTS "{name}" ON "cases_case" {definition} WHERE {PREDICATE}'
+        )
 
 
 def drop_indexes(apps, schema_editor):
@@ -33,9 +35,8 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_day_and_stock_tallies'),
+        ("cases", "0006_day_and_stock_tallies"),
     ]
 
     operations = [
