@@ -14,44 +14,105 @@ def count_existing_cases(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_trial_stage_and_a_time_limit_for_every_open_state'),
-        ('core', '0009_audit_verify_checkpoint'),
+        ("cases", "0005_trial_stage_and_a_time_limit_for_every_open_state"),
+        ("core", "0009_audit_verify_checkpoint"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseDayTally',
+            name="CaseDayTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dimension', models.CharField(choices=[('total', '合计'), ('source', '来源'), ('category', '问题类别'), ('region', '行政区划'), ('disposal', '处置方式'), ('form', '四种形态')], max_length=12)),
-                ('confidentiality', models.PositiveSmallIntegerField()),
-                ('higher_level', models.CharField(blank=True, max_length=16)),
-                ('value', models.CharField(blank=True, max_length=24)),
-                ('cases', models.IntegerField(default=0)),
-                ('concluded', models.IntegerField(default=0)),
-                ('handling_microseconds', models.BigIntegerField(default=0)),
-                ('day', models.DateField()),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.org')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "dimension",
+                    models.CharField(
+                        choices=[
+                            ("total", "合计"),
+                            ("source", "来源"),
+                            ("category", "问题类别"),
+                            ("region", "行政区划"),
+                            ("disposal", "处置方式"),
+                            ("form", "四种形态"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("confidentiality", models.PositiveSmallIntegerField()),
+                ("higher_level", models.CharField(blank=True, max_length=16)),
+                ("value", models.CharField(blank=True, max_length=24)),
+                ("cases", models.IntegerField(default=0)),
+                ("concluded", models.IntegerField(default=0)),
+                ("handling_microseconds", models.BigIntegerField(default=0)),
+                ("day", models.DateField()),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="core.org"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('dimension', 'day', 'org', 'confidentiality', 'higher_level', 'value'), name='case_day_tally_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("dimension", "day", "org", "confidentiality", "higher_level", "value"),
+                        name="case_day_tally_key",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseStockTally',
+            name="CaseStockTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', '待受理'), ('accepted', '已受理'), ('rejected', '不予受理'), ('sent_up', '已报送上级'), ('merged', '已并案'), ('assigned', '已分办'), ('handling', '办理中'), ('shelved', '暂存待查'), ('in_trial', '审理中'), ('trial_reviewed', '已提出审理意见'), ('concluded', '已办结'), ('fed_back', '已反馈')], max_length=16)),
-                ('confidentiality', models.PositiveSmallIntegerField()),
-                ('higher_level', models.CharField(blank=True, max_length=16)),
-                ('deadline', models.DateField()),
-                ('cases', models.IntegerField(default=0)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.org')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待受理"),
+                            ("accepted", "已受理"),
+                            ("rejected", "不予受理"),
+                            ("sent_up", "已报送上级"),
+                            ("merged", "已并案"),
+                            ("assigned", "已分办"),
+                            ("handling", "办理中"),
+                            ("shelved", "暂存待查"),
+                            ("in_trial", "审理中"),
+                            ("trial_reviewed", "已提出审理意见"),
+                            ("concluded", "已办结"),
+                            ("fed_back", "已反馈"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("confidentiality", models.PositiveSmallIntegerField()),
+                ("higher_level", models.CharField(blank=True, max_length=16)),
+                ("deadline", models.DateField()),
+                ("cases", models.IntegerField(default=0)),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="core.org"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('status', 'org', 'confidentiality', 'higher_level', 'deadline'), name='case_stock_tally_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("status", "org", "confidentiality", "higher_level", "deadline"),
+                        name="case_stock_tally_key",
+                    )
+                ],
             },
         ),
         migrations.RunPython(count_existing_cases, migrations.RunPython.noop),
