@@ -280,8 +280,8 @@ def main() -> None:
 
     # As autovacuum would: statistics for the planner, and the visibility map for index-only scans.
     with connection.cursor() as cursor:
-        for table in ("cases_case", "cases_casemonthtally", "cases_casedaytally", "cases_casestocktally"):
-            cursor.execute(f"VACUUM ANALYZE {table}")
+        for table in ("case", "casemonthtally", "casedaytally", "casestatustally", "casestocktally"):
+            cursor.execute(f"VACUUM ANALYZE cases_{table}")
 
     today = timezone.localdate()
     rng = random.Random(1)
@@ -315,6 +315,7 @@ def main() -> None:
         "GROUPING SETS": live_label,
         "cases_casemonthtally": tally_label,
         "cases_casedaytally": day_label,
+        "cases_casestatustally": stock_label,
         "cases_casestocktally": stock_label,
         'AS "with_deadline"': "stock and overdue by status, live",
     }
@@ -364,7 +365,9 @@ def main() -> None:
         per_query.clear()
         samples = timed(statistics_page(period), args.runs)
         rows.append((f"{label}, whole page", samples))
-        rows.extend((f"  {query}", per_query[query]) for query in labels.values() if query in per_query)
+        rows.extend(
+            (f"  {query}", per_query[query]) for query in dict.fromkeys(labels.values()) if query in per_query
+        )
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()

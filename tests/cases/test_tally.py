@@ -16,6 +16,7 @@ from lianqing.cases.models import (
     Case,
     CaseDayTally,
     CaseMonthTally,
+    CaseStatusTally,
     CaseStockTally,
     Category,
     Disposal,
@@ -43,7 +44,7 @@ PERIOD = Period(dt.date(2024, 11, 15), dt.date(2025, 3, 10))
 # Short periods, charted by day: with a whole month inside (February) and without one.
 SHORT_PERIOD = Period(dt.date(2025, 1, 20), dt.date(2025, 3, 5))
 SHORT_PERIOD_IN_A_MONTH = Period(dt.date(2025, 2, 1), dt.date(2025, 2, 27))
-TALLY_MODELS: tuple[type[Model], ...] = (CaseMonthTally, CaseDayTally, CaseStockTally)
+TALLY_MODELS: tuple[type[Model], ...] = (CaseMonthTally, CaseDayTally, CaseStatusTally, CaseStockTally)
 
 
 def _tallies(model: type[Model]) -> dict[tuple[Any, ...], tuple[int, ...]]:

@@ -320,11 +320,34 @@ class CaseDayTally(CaseTallyBase):
 NO_DEADLINE = dt.date(9999, 12, 31)
 
 
+class CaseStatusTally(models.Model):
+    """How many cases are open (存量) now, per status and scope key, and how many of them have a
+    time limit running. Kept with the other tallies (cases.tally)."""
+
+    status = models.CharField(max_length=16, choices=Status.choices)
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    confidentiality = models.PositiveSmallIntegerField()
+    higher_level = models.CharField(max_length=16, blank=True)
+    cases = models.IntegerField(default=0)
+    with_deadline = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status", "org", "confidentiality", "higher_level"], name="case_status_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.cases}"
+
+
 class CaseStockTally(models.Model):
     """How many cases are open (存量) now, per status, scope key and deadline.
 
-    Kept with the other tallies (cases.tally). The deadline is a key so that "overdue" (deadline
-    before today) is a sum over these rows on any day, without counting the open cases.
+    Kept with the other tallies (cases.tally). The deadline is a key so that "overdue" on any day
+    is the cases with a deadline (CaseStatusTally) less the rows from today on, a short range of
+    the deadline index, without counting the open cases.
     """
 
     status = models.CharField(max_length=16, choices=Status.choices)
@@ -341,6 +364,7 @@ class CaseStockTally(models.Model):
                 name="case_stock_tally_key",
             )
         ]
+        indexes = [models.Index(fields=["deadline"], name="case_stock_deadline")]
 
     def __str__(self) -> str:
         return f"{self.status} {self.deadline}: {self.cases}"

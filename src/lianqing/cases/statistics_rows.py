@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth
 
 from lianqing.core.models import Clearance, Org, User
 
@@ -21,6 +21,7 @@ from .models import (
     Case,
     CaseDayTally,
     CaseMonthTally,
+    CaseStatusTally,
     CaseStockTally,
     HigherLevel,
     Kind,
@@ -271,18 +272,27 @@ def stock_rows(open_cases: QuerySet[Case], today: dt.date) -> list[dict[str, Any
 
 
 def tally_stock_rows(scope: Q, today: dt.date) -> list[dict[str, Any]]:
-    """`stock_rows` of the cases in a tally scope, summed from the stock tallies."""
-    rows = (
-        CaseStockTally.objects.filter(scope)
+    """`stock_rows` of the cases in a tally scope, from the tallies: of the open cases with a
+    deadline (by status), those not due before today (a short range of the deadline index) are
+    not overdue; the rest are."""
+    rows = {
+        row["status"]: {**row, "overdue": row["with_deadline"]}
+        for row in CaseStatusTally.objects.filter(scope)
         .values("status")
-        .annotate(
-            n=Sum("cases"),
-            with_deadline=Coalesce(Sum("cases", filter=~Q(deadline=NO_DEADLINE)), 0),
-            overdue=Coalesce(Sum("cases", filter=Q(deadline__lt=today)), 0),
-        )
+        .annotate(n=Sum("cases"), with_deadline=Sum("with_deadline"))
+        .order_by()
+        if row["n"]
+    }
+    not_due = (
+        CaseStockTally.objects.filter(scope, deadline__gte=today, deadline__lt=NO_DEADLINE)
+        .values("status")
+        .annotate(n=Sum("cases"))
         .order_by()
     )
-    return [dict(row) for row in rows if row["n"]]
+    for row in not_due:
+        if row["status"] in rows:
+            rows[row["status"]]["overdue"] -= row["n"]
+    return list(rows.values())
 
 
 def merge_stock_rows(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,8 +1,8 @@
 """Tallies of cases for the statistics page, changed in the same transaction as the case.
 
-Three tables: a case counts once in each breakdown of the local month (CaseMonthTally) and of the
-local day (CaseDayTally) it was received in, and, while it is open, once in the stock of its
-status and deadline (CaseStockTally). The services call `tally_change(before, after)` with the
+Four tables: a case counts once in each breakdown of the local month (CaseMonthTally) and of the
+local day (CaseDayTally) it was received in, and, while it is open, once among the open cases of
+its status (CaseStatusTally) and of its status and deadline (CaseStockTally). The services call `tally_change(before, after)` with the
 tallied fields of a case before and after a write; the difference goes into each table with one
 upsert, so the tallies are exact and never lag. `tally_rebuild` recounts a table from the cases
 (data migrations, the management command, the benchmark loader).
@@ -38,10 +38,11 @@ class Table:
 
 MONTH = Table("CaseMonthTally", ("dimension", "month", "org_id", "confidentiality", "higher_level", "value"), AMOUNT_COLUMNS)  # fmt: skip
 DAY = Table("CaseDayTally", ("dimension", "day", "org_id", "confidentiality", "higher_level", "value"), AMOUNT_COLUMNS)  # fmt: skip
+STATUS = Table("CaseStatusTally", ("status", "org_id", "confidentiality", "higher_level"), ("cases", "with_deadline"))  # fmt: skip
 STOCK = Table(
     "CaseStockTally", ("status", "org_id", "confidentiality", "higher_level", "deadline"), ("cases",)
 )
-TABLES = {table.model: table for table in (MONTH, DAY, STOCK)}  # also the order rows are locked in
+TABLES = {table.model: table for table in (MONTH, DAY, STATUS, STOCK)}  # also the order rows are locked in
 
 Key = tuple[Any, ...]
 Amounts = tuple[int, ...]
@@ -95,11 +96,21 @@ def stock_contributions(row: Mapping[str, Any]) -> dict[Key, Amounts]:
     return {(*key, row["deadline"] or NO_DEADLINE): (1,)}
 
 
+def status_contributions(row: Mapping[str, Any]) -> dict[Key, Amounts]:
+    """What one case adds to the open cases of its status: one, with a deadline or not."""
+    if row["status"] not in OPEN_STATUSES:
+        return {}
+    key = (row["status"], row["org_id"], row["confidentiality"], row["higher_level"] or "")
+    return {key: (1, int(row["deadline"] is not None))}
+
+
 def contributions(table: Table, row: Mapping[str, Any]) -> dict[Key, Amounts]:
     if table is MONTH:
         return period_contributions(row, tally_month(row["received_at"]))
     if table is DAY:
         return period_contributions(row, tally_day(row["received_at"]))
+    if table is STATUS:
+        return status_contributions(row)
     return stock_contributions(row)
 
 
@@ -203,6 +214,14 @@ GROUP BY 1, 2, 3, 4, 5
 """
 
 
+STATUS_REBUILD_SQL = """
+INSERT INTO {tally} ({columns})
+SELECT status, org_id, confidentiality, COALESCE(higher_level, ''), COUNT(*), COUNT(deadline)
+FROM {cases} WHERE status = ANY(%s)
+GROUP BY 1, 2, 3, 4
+"""
+
+
 def _rebuild_in_postgresql(case_model: type[Model], tally_model: type[Model], table: Table) -> int:
     names = {
         "tally": tally_model._meta.db_table,
@@ -212,6 +231,8 @@ def _rebuild_in_postgresql(case_model: type[Model], tally_model: type[Model], ta
     params: list[Any]
     if table is STOCK:
         sql, params = STOCK_REBUILD_SQL.format(**names), [NO_DEADLINE, list(OPEN_STATUSES)]
+    elif table is STATUS:
+        sql, params = STATUS_REBUILD_SQL.format(**names), [list(OPEN_STATUSES)]
     else:
         sql = PERIOD_REBUILD_SQL.format(
             **names,
