@@ -55,9 +55,9 @@ def test_counts_by_source_category_region_org_and_forms(numbers, org_tree):
 @pytest.mark.parametrize(
     "period",
     [
-        pytest.param(JANUARY, id="daily-counted-live"),
+        pytest.param(JANUARY, id="daily-from-daily-tallies"),
         pytest.param(Period(dt.date(2024, 12, 1), dt.date(2025, 3, 31)), id="whole-months-from-tallies"),
-        pytest.param(Period(dt.date(2024, 12, 15), dt.date(2025, 2, 20)), id="tallies-and-live-edges"),
+        pytest.param(Period(dt.date(2024, 12, 15), dt.date(2025, 2, 20)), id="whole-months-and-edge-days"),
     ],
 )
 def test_every_number_drills_down_to_the_same_list(numbers, client_for, period):

@@ -5,6 +5,8 @@ One model for all three kinds; `status` only ever changes through `workflow.tran
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -256,16 +258,15 @@ class TallyDimension(models.TextChoices):
     FORM = "form", _("四种形态")  # cases with a form only
 
 
-class CaseMonthTally(models.Model):
-    """How many cases were received in a local month, per scope key and statistics breakdown.
+class CaseTallyBase(models.Model):
+    """How many cases were received in a local period, per scope key and statistics breakdown.
 
-    The statistics page reads whole months here instead of counting every case again. The case
-    services change a tally in the same transaction as the case (cases.tally), so it is exact and
-    never lags; the scope columns let it be filtered exactly as `access.case_scope` filters cases.
+    The statistics page reads these instead of counting every case again. The case services
+    change the tallies in the same transaction as the case (cases.tally), so they are exact and
+    never lag; the scope columns let them be filtered exactly as `access.case_scope` filters cases.
     """
 
     dimension = models.CharField(max_length=12, choices=TallyDimension.choices)
-    month = models.DateField()  # first day of the month, local time
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
     confidentiality = models.PositiveSmallIntegerField()
     higher_level = models.CharField(max_length=16, blank=True)
@@ -274,6 +275,15 @@ class CaseMonthTally(models.Model):
     # Only the TOTAL dimension carries these two (for the concluded count and the average time).
     concluded = models.IntegerField(default=0)
     handling_microseconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CaseMonthTally(CaseTallyBase):
+    """Cases received in a local month: whole months of a period are read here."""
+
+    month = models.DateField()  # first day of the month, local time
 
     class Meta:
         constraints = [
@@ -285,6 +295,79 @@ class CaseMonthTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.dimension}={self.value}: {self.cases}"
+
+
+class CaseDayTally(CaseTallyBase):
+    """Cases received on a local day: the days of a period outside its whole months, and the
+    daily intake chart of a short period."""
+
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "day", "org", "confidentiality", "higher_level", "value"],
+                name="case_day_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.dimension}={self.value}: {self.cases}"
+
+
+# The stock tally's deadline of an open case without a time limit running: a date never past,
+# so the key has no NULL (a unique key treats NULLs as different, and the upsert needs it whole).
+NO_DEADLINE = dt.date(9999, 12, 31)
+
+
+class CaseStatusTally(models.Model):
+    """How many cases are open (存量) now, per status and scope key, and how many of them have a
+    time limit running. Kept with the other tallies (cases.tally)."""
+
+    status = models.CharField(max_length=16, choices=Status.choices)
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    confidentiality = models.PositiveSmallIntegerField()
+    higher_level = models.CharField(max_length=16, blank=True)
+    cases = models.IntegerField(default=0)
+    with_deadline = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status", "org", "confidentiality", "higher_level"], name="case_status_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.cases}"
+
+
+class CaseStockTally(models.Model):
+    """How many cases are open (存量) now, per status, scope key and deadline.
+
+    Kept with the other tallies (cases.tally). The deadline is a key so that "overdue" on any day
+    is the cases with a deadline (CaseStatusTally) less the rows from today on, a short range of
+    the deadline index, without counting the open cases.
+    """
+
+    status = models.CharField(max_length=16, choices=Status.choices)
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    confidentiality = models.PositiveSmallIntegerField()
+    higher_level = models.CharField(max_length=16, blank=True)
+    deadline = models.DateField()  # NO_DEADLINE when none is running
+    cases = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status", "org", "confidentiality", "higher_level", "deadline"],
+                name="case_stock_tally_key",
+            )
+        ]
+        indexes = [models.Index(fields=["deadline"], name="case_stock_deadline")]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.deadline}: {self.cases}"
 
 
 class ReportedPerson(models.Model):

@@ -1,8 +1,9 @@
 """Statistics for leaders: intake, stock and flow, overdue rate, handling time, disposals and forms.
 
-Every number comes with the inbox query that lists the cases behind it (drill-down). Periods
-longer than the daily span read whole months from the monthly tallies (cases.tally, exact and
-kept in the same transaction as the cases) and count only the partial months at the edges live.
+Every number comes with the inbox query that lists the cases behind it (drill-down). The numbers
+come from the tallies (cases.tally, exact and kept in the same transaction as the cases): whole
+months from the monthly ones, other days from the daily ones, the stock from the stock ones; only
+the cases a user sees as their handler outside their orgs are counted live.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -57,10 +58,12 @@ class Period:
 from .statistics_rows import (  # noqa: E402  (they take a Period, defined above)
     PeriodRows,
     merge_period_rows,
+    merge_stock_rows,
     period_rows,
+    stock_rows,
     tally_period_rows,
     tally_scope,
-    whole_months,
+    tally_stock_rows,
 )
 
 
@@ -114,25 +117,26 @@ def intake_series(rows: list[tuple[dt.date, str, int]], period: Period) -> dict[
 
 
 def case_period_rows(*, user: User, scoped: QuerySet[Case], period: Period) -> PeriodRows:
-    """The in-period numbers: whole months from the tallies, the rest counted live."""
-    start, end = period.bounds
-    months = None if period.is_daily else whole_months(period)
-    if months is None:
-        return period_rows(scoped.filter(received_at__gte=start, received_at__lt=end), period)
-    first_at, after_at = Period(months[0], months[1] - dt.timedelta(days=1)).bounds
+    """The in-period numbers from the tallies, plus those of cases the user sees only as their
+    handler (outside the orgs a tally scope can name), counted live."""
     scope = tally_scope(user)
-    live = [
-        Q(received_at__gte=low, received_at__lt=high)
-        for low, high in ((start, first_at), (after_at, end))
-        if low < high
-    ]
+    rows = tally_period_rows(scope.tallies, period)
     if scope.handled_elsewhere is not None:
-        live.append(Q(received_at__gte=first_at, received_at__lt=after_at) & scope.handled_elsewhere)
-    rows = tally_period_rows(scope.tallies, *months)
-    # One query per part: each edge alone is a range of the covering index (index-only scan),
-    # where an OR of the ranges would read the table.
-    for condition in live:
-        rows = merge_period_rows(rows, period_rows(scoped.filter(condition), period))
+        start, end = period.bounds
+        elsewhere = scoped.filter(scope.handled_elsewhere, received_at__gte=start, received_at__lt=end)
+        rows = merge_period_rows(rows, period_rows(elsewhere, period))
+    return rows
+
+
+def case_stock_rows(*, user: User, scoped: QuerySet[Case], today: dt.date) -> list[dict[str, Any]]:
+    """Stock (存量): open cases by status, with how many of them are overdue, from the stock
+    tallies plus the cases seen only as their handler (counted live, as above)."""
+    scope = tally_scope(user)
+    rows = tally_stock_rows(scope.tallies, today)
+    if scope.handled_elsewhere is not None:
+        # IN, not NOT IN: an index range on status
+        elsewhere = scoped.filter(scope.handled_elsewhere, status__in=OPEN_STATUSES)
+        rows = merge_stock_rows(rows, stock_rows(elsewhere, today))
     return rows
 
 
@@ -152,18 +156,7 @@ def case_statistics(*, user: User, period: Period) -> dict[str, Any]:
     today = timezone.localdate()
     rows = case_period_rows(user=user, scoped=scoped, period=period)
 
-    # Stock (存量): cases not finished, by status, with how many of them are overdue. Counting
-    # "*" or columns of the covering index lets PostgreSQL answer from an index-only scan.
-    stock = list(
-        scoped.filter(status__in=OPEN_STATUSES)  # IN, not NOT IN: an index range on status
-        .values("status")
-        .annotate(
-            n=Count("*"),
-            with_deadline=Count("deadline"),
-            overdue=Count("deadline", filter=Q(deadline__lt=today)),
-        )
-        .order_by()
-    )
+    stock = case_stock_rows(user=user, scoped=scoped, today=today)
     with_deadline = sum(row["with_deadline"] for row in stock)
     overdue = sum(row["overdue"] for row in stock)
     org_names = dict(Org.objects.filter(pk__in=[row["org_id"] for row in rows.org]).values_list("pk", "name"))

@@ -1,5 +1,5 @@
-"""The in-period numbers behind the statistics page, whichever way they are computed: live
-(one query per breakdown, or GROUPING SETS on PostgreSQL) or from the monthly tallies."""
+"""The numbers behind the statistics page, whichever way they are computed: live (one query per
+breakdown, or GROUPING SETS on PostgreSQL) or from the tallies (monthly, daily and stock)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,17 @@ from django.db.models.functions import TruncDate, TruncMonth
 from lianqing.core.models import Clearance, Org, User
 
 from .access import CASE_ROLES, case_scope_path, may_see_higher_level
-from .models import Case, CaseMonthTally, HigherLevel, Kind, TallyDimension
+from .models import (
+    NO_DEADLINE,
+    Case,
+    CaseDayTally,
+    CaseMonthTally,
+    CaseStatusTally,
+    CaseStockTally,
+    HigherLevel,
+    Kind,
+    TallyDimension,
+)
 
 if TYPE_CHECKING:
     from .statistics import Period
@@ -163,9 +173,9 @@ def _positive(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [row for row in rows if row["n"]]
 
 
-def tally_period_rows(scope: Q, first: dt.date, after: dt.date) -> PeriodRows:
-    """The in-period numbers of the whole months [first, after) from the monthly tallies (3 queries)."""
-    tallies = CaseMonthTally.objects.filter(scope, month__gte=first, month__lt=after)
+def _tally_rows(tallies: QuerySet[Any], bucket: str, *, intake: bool) -> PeriodRows:
+    """The in-period numbers summed from tally rows already filtered by scope and period (3 queries,
+    2 without the intake); `bucket` is the tally's period column (month or day)."""
     rows = PeriodRows()
     by_value = _positive(
         tallies.filter(
@@ -193,10 +203,8 @@ def tally_period_rows(scope: Q, first: dt.date, after: dt.date) -> PeriodRows:
                 rows.disposal.append({"disposal": disposal, "n": n})
         else:
             rows.forms.append({"form_level": int(value), "n": n})
-    by_month = (
-        tallies.filter(dimension=TallyDimension.SOURCE).values("month", "value").annotate(n=Sum("cases"))
-    )
-    rows.intake = [(row["month"], row["value"], row["n"]) for row in _positive(by_month.order_by())]
+    if intake:
+        rows.intake = _intake(tallies, bucket)
     by_org = _positive(
         tallies.filter(dimension=TallyDimension.TOTAL)
         .values("org_id")
@@ -211,6 +219,91 @@ def tally_period_rows(scope: Q, first: dt.date, after: dt.date) -> PeriodRows:
         rows.average = dt.timedelta(microseconds=handling / rows.concluded)
     rows.disposal = _merged_counts(rows.disposal, [], "disposal")
     return rows
+
+
+def _intake(tallies: QuerySet[Any], bucket: str) -> list[tuple[dt.date, str, int]]:
+    by_bucket = (
+        tallies.filter(dimension=TallyDimension.SOURCE).values(bucket, "value").annotate(n=Sum("cases"))
+    )
+    return [(row[bucket], row["value"], row["n"]) for row in _positive(by_bucket.order_by())]
+
+
+def tally_period_rows(scope: Q, period: Period) -> PeriodRows:
+    """The in-period numbers from the tallies: the whole months of the period from the monthly
+    ones, its other days (the edges, or all of a short period) from the daily ones. A short
+    period's intake is charted by day, so it comes from the daily tallies over the whole period."""
+    months = whole_months(period)
+    after_end = period.end + dt.timedelta(days=1)
+    day_ranges = (
+        [(period.start, after_end)] if months is None else [(period.start, months[0]), (months[1], after_end)]
+    )
+    by_day = Q()
+    for low, high in day_ranges:
+        if low < high:
+            by_day |= Q(day__gte=low, day__lt=high)
+    per_day = not period.is_daily  # a long period's edges add their days' intake to their months
+    rows = PeriodRows()
+    if months is not None:
+        in_months = CaseMonthTally.objects.filter(scope, month__gte=months[0], month__lt=months[1])
+        rows = merge_period_rows(rows, _tally_rows(in_months, "month", intake=per_day))
+    if by_day:
+        rows = merge_period_rows(
+            rows, _tally_rows(CaseDayTally.objects.filter(scope, by_day), "day", intake=per_day)
+        )
+    if period.is_daily:
+        rows.intake = _intake(
+            CaseDayTally.objects.filter(scope, day__gte=period.start, day__lt=after_end), "day"
+        )
+    return rows
+
+
+def stock_rows(open_cases: QuerySet[Case], today: dt.date) -> list[dict[str, Any]]:
+    """Open cases by status, counted live: how many, with a time limit running, past it."""
+    rows = (
+        open_cases.values("status")
+        .annotate(
+            n=Count("*"),
+            with_deadline=Count("deadline"),
+            overdue=Count("deadline", filter=Q(deadline__lt=today)),
+        )
+        .order_by()
+    )
+    return [dict(row) for row in rows]
+
+
+def tally_stock_rows(scope: Q, today: dt.date) -> list[dict[str, Any]]:
+    """`stock_rows` of the cases in a tally scope, from the tallies: of the open cases with a
+    deadline (by status), those not due before today (a short range of the deadline index) are
+    not overdue; the rest are."""
+    rows = {
+        row["status"]: {**row, "overdue": row["with_deadline"]}
+        for row in CaseStatusTally.objects.filter(scope)
+        .values("status")
+        .annotate(n=Sum("cases"), with_deadline=Sum("with_deadline"))
+        .order_by()
+        if row["n"]
+    }
+    not_due = (
+        CaseStockTally.objects.filter(scope, deadline__gte=today, deadline__lt=NO_DEADLINE)
+        .values("status")
+        .annotate(n=Sum("cases"))
+        .order_by()
+    )
+    for row in not_due:
+        if row["status"] in rows:
+            rows[row["status"]]["overdue"] -= row["n"]
+    return list(rows.values())
+
+
+def merge_stock_rows(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    merged: dict[str, dict[str, Any]] = {}
+    for row in [*first, *second]:
+        into = merged.setdefault(
+            row["status"], {"status": row["status"], "n": 0, "with_deadline": 0, "overdue": 0}
+        )
+        for name in ("n", "with_deadline", "overdue"):
+            into[name] += row[name]
+    return list(merged.values())
 
 
 def _merged_counts(

@@ -12,13 +12,12 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from lianqing.cases.models import Case, CaseMonthTally
-from lianqing.cases.tally import tally_rebuild
+from lianqing.cases.tally import tally_rebuild_all
 
 
 class Command(BaseCommand):
-    help = _("按案件重新统计月度汇总")
+    help = _("按案件重新统计月度、每日和存量汇总")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        rows = tally_rebuild(Case, CaseMonthTally)
+        rows = tally_rebuild_all()
         self.stdout.write(_("已重新统计，共 %(rows)d 行汇总") % {"rows": rows})
