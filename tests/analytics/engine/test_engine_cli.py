@@ -80,7 +80,7 @@ def test_rules_show_prints_sql_and_metadata(capsys: pytest.CaptureFixture[str]) 
     assert rules_main(["show", "b02"]) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("B02 公职人员近亲属享受低保")
-    assert "FROM subsistence_benefits" in printed
+    assert "FROM linked_subsistence_benefits" in printed
     assert rules_main(["show", "B99"]) == 2
 
 

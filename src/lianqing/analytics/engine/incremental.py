@@ -42,7 +42,13 @@ import pyarrow.parquet as pq
 
 from lianqing.analytics.contract import DATASETS
 from lianqing.analytics.engine.backend import Backend
-from lianqing.analytics.engine.library import Rule, load_macros, load_shared_views, views_read_by
+from lianqing.analytics.engine.library import (
+    Rule,
+    load_macros,
+    load_shared_views,
+    narrowed_datasets,
+    views_read_by,
+)
 from lianqing.analytics.engine.package import DatasetFile, duckdb_source, quote_literal, typed_select
 from lianqing.analytics.errors import AnalyticsError
 
@@ -174,11 +180,12 @@ def compare(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> Cha
 
 def datasets_read_by(rule: Rule) -> frozenset[str]:
     """The datasets a rule reads: those its SQL or the shared views it reads name, and those it
-    declares."""
+    declares. A narrowing view (library.NARROWING_VIEWS) counts as the dataset it narrows: the
+    registers it narrows by do not change the rule's evidence."""
     shared = dict(load_shared_views())
-    texts = [rule.sql] + [shared[name] for name in views_read_by(rule.sql)]
+    texts = [rule.sql] + [shared[name] for name in views_read_by(rule.sql, through_narrowing=False)]
     named = {name for name in DATASETS if any(re.search(rf"\b{name}\b", text) for text in texts)}
-    return frozenset(named | set(rule.all_datasets))
+    return frozenset(named | narrowed_datasets(rule.sql) | set(rule.all_datasets))
 
 
 def _reads_package_datasets(rule: Rule) -> bool:

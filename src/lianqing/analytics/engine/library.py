@@ -296,9 +296,18 @@ def materialised_views() -> frozenset[str]:
     return frozenset(name for name, _, table in _shared_statements() if table)
 
 
-def views_read_by(sql: str) -> set[str]:
-    """The shared views a statement reads, directly or through other shared views."""
+# Shared tables that only narrow a dataset to the rows some rules' own joins keep (views.sql
+# says which joins): a rule reading one gets the same evidence as from the dataset itself, so it
+# depends on that dataset and on what the rule joins, not on the registers the narrowing names.
+NARROWING_VIEWS: dict[str, str] = {"linked_benefits": "benefits"}
+
+
+def views_read_by(sql: str, *, through_narrowing: bool = True) -> set[str]:
+    """The shared views a statement reads, directly or through other shared views; without
+    `through_narrowing`, a narrowing view (NARROWING_VIEWS) and what it reads are left out."""
     statements = {name: select for name, select, _ in _shared_statements()}
+    if not through_narrowing:
+        statements = {name: select for name, select in statements.items() if name not in NARROWING_VIEWS}
     found: set[str] = set()
     pending = [sql]
     while pending:
@@ -308,6 +317,16 @@ def views_read_by(sql: str) -> set[str]:
                 found.add(name)
                 pending.append(select)
     return found
+
+
+def narrowed_datasets(sql: str) -> set[str]:
+    """The datasets a statement reads through narrowing views (NARROWING_VIEWS)."""
+    texts = [sql] + [select for name, select, _ in _shared_statements() if name in views_read_by(sql)]
+    return {
+        dataset
+        for name, dataset in NARROWING_VIEWS.items()
+        if any(re.search(rf"\b{name}\b", text) for text in texts)
+    }
 
 
 @cache

@@ -21,6 +21,6 @@ SELECT
     o.record_key AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
     '系' || o.org_name || coalesce(o.position, '') AS detail
-FROM subsistence_benefits AS b
+FROM linked_subsistence_benefits AS b
 JOIN official_terms AS o
     ON o.person_id = b.person_id AND in_post(o.start_date, o.end_date, period_start(b.period))

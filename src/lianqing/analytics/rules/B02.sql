@@ -27,7 +27,7 @@ SELECT
         ELSE '中'
     END AS severity,
     o.org_name || coalesce(o.position, '') || o.name || '(' || mask_id(o.person_id) || ')的' || r.relation AS detail
-FROM subsistence_benefits AS b
+FROM linked_subsistence_benefits AS b
 JOIN close_relatives AS r ON r.relative_id = b.person_id
 JOIN official_terms AS o
     ON o.person_id = r.official_id AND in_post(o.start_date, o.end_date, period_start(b.period))

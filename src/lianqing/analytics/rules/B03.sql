@@ -24,6 +24,6 @@ SELECT
     CAST(NULL AS VARCHAR) AS severity,
     '已于' || CAST(year(d.death_date) AS VARCHAR) || '年' || CAST(month(d.death_date) AS VARCHAR) || '月'
         || CAST(day(d.death_date) AS VARCHAR) || '日死亡' AS detail
-FROM benefits AS b
+FROM linked_benefits AS b
 JOIN deaths AS d ON d.person_id = b.person_id
 WHERE month_index(period_start(b.period)) > month_index(d.death_date) + $grace_months

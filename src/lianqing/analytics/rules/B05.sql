@@ -21,6 +21,6 @@ SELECT
     payroll_key(p.person_id, p.org_code, p.period) AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
     '在' || coalesce(g.name, p.org_code) || '领取财政供养工资' AS detail
-FROM subsistence_benefits AS b
+FROM linked_subsistence_benefits AS b
 JOIN payroll AS p ON p.person_id = b.person_id AND p.period = b.period
 LEFT JOIN orgs AS g ON g.org_code = p.org_code

@@ -22,6 +22,6 @@ SELECT
     cp.record_key AS evidence_id,
     CAST(NULL AS VARCHAR) AS severity,
     cp.company_name || '(' || cp.uscc || ')' || cp.role AS detail
-FROM subsistence_benefits AS b
+FROM linked_subsistence_benefits AS b
 JOIN company_people AS cp ON cp.person_id = b.person_id
 WHERE cp.status = '存续' AND cp.reg_date <= b.pay_date

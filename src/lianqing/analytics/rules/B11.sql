@@ -25,7 +25,7 @@ SELECT
         || CAST(day(p.start_date) AS VARCHAR) || '日起服刑'
         || CASE WHEN p.end_date IS NULL THEN '' ELSE '至' || CAST(year(p.end_date) AS VARCHAR) || '年'
             || CAST(month(p.end_date) AS VARCHAR) || '月' || CAST(day(p.end_date) AS VARCHAR) || '日' END AS detail
-FROM benefits AS b
+FROM linked_benefits AS b
 JOIN prisoners AS p
     ON p.person_id = b.person_id
     AND p.start_date < period_start(b.period)

@@ -37,7 +37,7 @@ Shared definitions
 ------------------
 `shared/macros.sql` (in_post, period_start, day_index, second_index, mask_id, GB 11643 checks),
 the record-key macros, and
-`shared/views.sql` (close_relatives, subsistence_benefits, official_terms, company_people,
+`shared/views.sql` (close_relatives, subsistence_benefits, linked_benefits, official_terms, company_people,
 official_links, managed_parties, managed_transactions, checked_declarations) are written once; the engine also
 builds `calendar` (rest days and festivals from chinese_calendar) and `package_datasets`.
 """

@@ -6,6 +6,7 @@ CREATE MACRO period_start(p) AS CAST(p || '-01' AS DATE);
 CREATE MACRO month_index(d) AS year(d) * 12 + month(d) - 1;
 CREATE MACRO day_index(d) AS date_diff('day', DATE '1970-01-01', CAST(d AS DATE));
 CREATE MACRO second_index(t) AS date_diff('day', DATE '1970-01-01', CAST(t AS DATE)) * 86400 + hour(t) * 3600 + minute(t) * 60 + second(t);
+CREATE MACRO is_subsistence(program) AS program IN ('低保', '特困供养');
 CREATE MACRO in_post(start_date, end_date, d) AS (start_date <= d AND (end_date IS NULL OR d <= end_date));
 CREATE MACRO mask_id(s) AS CASE WHEN length(s) > 8 THEN left(s, 4) || '…' || right(s, 4) ELSE s END;
 CREATE MACRO is_person_id_shape(s) AS coalesce(regexp_matches(s, '^[0-9]{17}[0-9X]$'), false);
