@@ -75,19 +75,18 @@ def test_month_by_month_incremental_scans_equal_full_scans_for_every_rule(
         for report in result.reports:
             assert not report.skipped, report.rule_id
             modes[report.rule_id].add(report.mode)
-        assert result.summary["incremental"]["rules"]["B13"]["mode"] == FULL
+        assert result.summary["incremental"]["rules"]["F08"]["mode"] == FULL
         previous = incremental
     # and every rule of the library took part: the row-local ones ran on the new rows only, the
     # rules on unchanged data were reused, the others ran in full
     rules = list_rules()
     assert {rule.id for rule in rules} == set(modes)
     for rule in rules:
-        if rule.id == "B05":  # row-local on benefits and payroll, but both grow each month
-            assert modes[rule.id] == {FULL}
-        elif rule.row_local or rule.grouped_by:
+        if rule.row_local or rule.grouped_by:
             assert modes[rule.id] == {DELTA}, rule.id
+    assert modes["B05"] == modes["B08"] == modes["B13"] == {DELTA}  # both grown; witnesses; filtered groups
     assert modes["C01"] == modes["R024"] == modes["R048"] == {REUSE}
-    assert modes["F07"] == modes["B08"] == {FULL}
+    assert modes["F07"] == modes["F08"] == {FULL}
     assert len(_hits_by_rule(tmp_path / "2025-12-full")) >= 45  # most rules have hits to compare
 
 
@@ -240,7 +239,7 @@ def test_since_a_folder_without_a_previous_scan_is_refused(packages: dict[str, P
 def test_cli_prints_how_each_rule_ran(
     packages: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    scan(package=packages["2025-09"], out=tmp_path / "before", as_of=AS_OF, rules=["B03", "B13", "C01"])
+    scan(package=packages["2025-09"], out=tmp_path / "before", as_of=AS_OF, rules=["B03", "F08", "C01"])
     code = scan_main(
         [
             str(packages["2025-10"]),
@@ -249,7 +248,7 @@ def test_cli_prints_how_each_rule_ran(
             "--as-of",
             AS_OF,
             "--rules",
-            "B03,B13,C01",
+            "B03,F08,C01",
             "--since",
             str(tmp_path / "before"),
         ]

@@ -28,6 +28,7 @@ import json
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -40,10 +41,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from lianqing.analytics.contract import DATASETS
+from lianqing.analytics.contract import DATASETS, Dataset
 from lianqing.analytics.engine.backend import Backend
 from lianqing.analytics.engine.library import Rule, load_macros, load_shared_views, views_read_by
-from lianqing.analytics.engine.package import DatasetFile, duckdb_source, quote_literal, typed_select
+from lianqing.analytics.engine.package import (
+    DatasetFile,
+    duckdb_source,
+    quote_identifier,
+    quote_literal,
+    typed_select,
+)
 from lianqing.analytics.errors import AnalyticsError
 
 STATE_DIR = "_incremental"
@@ -206,12 +213,32 @@ def params_print(params: Mapping[str, Any]) -> str:
     return json.dumps(params, sort_keys=True, default=str, ensure_ascii=False)
 
 
+@dataclass(frozen=True)
+class Shape:
+    """How a delta run reads one appended dataset: its new rows alone (row-local), or with the
+    old rows of the groups they fall in (`key`), or with one old row per distinct `decided_by`
+    value of those groups (witnesses); in each case only the rows meeting `only`."""
+
+    dataset: str
+    key: tuple[str, ...] = ()
+    decided_by: tuple[str, ...] = ()
+    only: str = ""
+
+    @classmethod
+    def of(cls, rule: Rule, dataset: str) -> Shape:
+        return cls(
+            dataset,
+            rule.grouped_by.get(dataset, ()),
+            rule.decided_by.get(dataset, ()),
+            rule.only.get(dataset, ""),
+        )
+
+
 @dataclass
 class RulePlan:
     mode: str
     reason: str
-    dataset: str = ""  # the appended dataset of a delta run
-    key: tuple[str, ...] = ()  # a group-local rule's group key on it (else the rule is row-local)
+    datasets: tuple[str, ...] = ()  # the appended datasets of a delta run, run one after another
 
 
 @dataclass
@@ -225,6 +252,10 @@ class Increment:
     changes: dict[str, Change]
     plans: dict[str, RulePlan] = field(default_factory=dict)
     evidence: dict[str, pa.Table] = field(default_factory=dict)
+    # Each witness rule's witnesses after this scan (old ones reused, or updated by a delta run).
+    witnesses: dict[str, Path] = field(default_factory=dict)
+    # Seconds of each rule's delta runs: its own query and its share of writing and registering.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def needs_full_run(self, rule_id: str) -> bool:
         return self.plans[rule_id].mode == FULL
@@ -273,8 +304,10 @@ def plan_increment(
     for rule in rules:
         increment.plans[rule.id] = _plan_rule(increment, rule, params[rule.id])
         if increment.plans[rule.id].mode != FULL:
-            evidence_path = since / STATE_DIR / old["rules"][rule.id]["evidence"]
-            increment.evidence[rule.id] = pq.read_table(evidence_path)
+            before = old["rules"][rule.id]
+            increment.evidence[rule.id] = pq.read_table(since / STATE_DIR / before["evidence"])
+            if before.get("witnesses"):
+                increment.witnesses[rule.id] = since / STATE_DIR / before["witnesses"]
     return increment
 
 
@@ -288,7 +321,8 @@ def _plan_rule(increment: Increment, rule: Rule, params: Mapping[str, Any]) -> R
         return RulePlan(FULL, "规则或共用定义、计算库版本变了")
     if before["params"] != params_print(params):
         return RulePlan(FULL, "参数或视为今天的日期变了")
-    if not (increment.since / STATE_DIR / before["evidence"]).is_file():
+    kept = [before["evidence"]] + ([before["witnesses"]] if rule.decided_by else [])
+    if not all(name and (increment.since / STATE_DIR / name).is_file() for name in kept):
         return RulePlan(FULL, "上次扫描的中间结果缺失")
     if _reads_package_datasets(rule) and set(increment.old["datasets"]) != set(increment.prints):
         return RulePlan(FULL, "数据包包含的数据集变了")
@@ -304,20 +338,21 @@ def _plan_rule(increment: Increment, rule: Rule, params: Mapping[str, Any]) -> R
     if broken:
         name = broken[0]
         return RulePlan(FULL, f"{DATASETS[name].title}：{moved[name].why}")
+    new_rows = sum(increment.prints[name]["rows"] - change.old_rows for name, change in moved.items())
     if len(moved) > 1:
+        # Row-local on each: every new evidence row pairs a new row of one of them with rows of
+        # the others, so one run per dataset, its new rows against the others' whole files.
+        if set(moved) <= set(rule.row_local):
+            return RulePlan(DELTA, f"{titles}新增 {new_rows:,} 条记录，逐一只算新记录", datasets=tuple(moved))
         return RulePlan(FULL, f"{titles}都新增了记录")
     (name,) = moved
-    new_rows = increment.prints[name]["rows"] - moved[name].old_rows
+    if name in rule.decided_by:
+        return RulePlan(DELTA, f"{titles}新增 {new_rows:,} 条记录，只重算判断依据变了的组", datasets=(name,))
     if name in rule.grouped_by:
-        return RulePlan(
-            DELTA,
-            f"{titles}新增 {new_rows:,} 条记录，只重算它们所在的组",
-            dataset=name,
-            key=rule.grouped_by[name],
-        )
+        return RulePlan(DELTA, f"{titles}新增 {new_rows:,} 条记录，只重算它们所在的组", datasets=(name,))
     if name not in rule.row_local:
         return RulePlan(FULL, f"{titles}新增了记录，本规则要看全部历史记录")
-    return RulePlan(DELTA, f"{titles}新增 {new_rows:,} 条记录，只算新记录", dataset=name)
+    return RulePlan(DELTA, f"{titles}新增 {new_rows:,} 条记录，只算新记录", datasets=(name,))
 
 
 # ---- delta runs ----------------------------------------------------------------------------
@@ -350,60 +385,183 @@ def run_deltas(
     params: Mapping[str, Mapping[str, Any]],
     open_backend: Callable[[], Backend],
     prepare: PrepareBackend,
+    workdir: Path,
 ) -> None:
-    """Run each delta rule on its dataset's appended rows, one backend per appended dataset (one
-    at a time: Spark backends share a session), and add the old evidence rows."""
-    runs: dict[tuple[str, tuple[str, ...]], list[Rule]] = {}
+    """Run each delta rule on its appended datasets' new rows (with the old rows its shape asks
+    for), one backend per shape (one at a time: Spark backends share a session), and add the old
+    evidence rows. Updated witnesses are written into `workdir`, which must outlive the scan."""
+    runs: dict[Shape, list[Rule]] = {}
     for rule in rules:
         plan = increment.plans[rule.id]
         if plan.mode == DELTA:
-            runs.setdefault((plan.dataset, plan.key), []).append(rule)
-    for (name, key), delta_rules in sorted(runs.items()):
+            for name in plan.datasets:
+                runs.setdefault(Shape.of(rule, name), []).append(rule)
+    for number, (shape, delta_rules) in enumerate(sorted(runs.items(), key=lambda item: repr(item[0]))):
+        started = time.perf_counter()
+        own = 0.0
         with tempfile.TemporaryDirectory(prefix="lianqing-delta-") as folder:
+            name = shape.dataset
+            appended = write_delta_file(files[name], increment.changes[name], Path(folder))
+            witnesses = None
+            if shape.decided_by:
+                # Rules of one shape read the same witnesses (the rows are the dataset's, whatever the rule).
+                witnesses = increment.witnesses[delta_rules[0].id]
+            kept_path = workdir / f"{number}.{name}.witnesses.parquet"
+            delta, redone, kept = write_shape_file(
+                shape, files[name], appended, Path(folder), witnesses, kept_path
+            )
+            if kept is not None:
+                for rule in delta_rules:
+                    increment.witnesses[rule.id] = kept
             delta_files = dict(files)
-            delta_files[name] = write_delta_file(files[name], increment.changes[name], Path(folder))
-            redone: pa.Array | None = None
-            if key:
-                delta_files[name], redone = write_group_file(
-                    files[name], delta_files[name], key, Path(folder)
-                )
+            delta_files[name] = delta
             backend = open_backend()
             try:
                 prepare(backend, delta_files, delta_rules)
                 for rule in delta_rules:
+                    rule_started = time.perf_counter()
                     old = increment.evidence[rule.id]
-                    if redone is not None and old.num_rows:
+                    if redone is not None and len(redone) and old.num_rows:
                         old = old.filter(pc.invert(pc.is_in(old.column("record_id"), value_set=redone)))
                     increment.evidence[rule.id] = _union(old, backend.execute(rule.sql, params[rule.id]))
+                    spent = time.perf_counter() - rule_started
+                    increment.seconds[rule.id] = increment.seconds.get(rule.id, 0.0) + spent
+                    own += spent
             finally:
                 backend.close()
+        shared = (time.perf_counter() - started - own) / len(delta_rules)
+        for rule in delta_rules:
+            increment.seconds[rule.id] += shared
 
 
-def write_group_file(
-    file: DatasetFile, appended: DatasetFile, key: tuple[str, ...], folder: Path
-) -> tuple[DatasetFile, pa.Array]:
-    """Every row (old and new) of the groups the appended rows fall in, contract-typed, as a
-    Parquet file; and the record keys of those rows, whose old evidence is computed again."""
+def _connect() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
+    for macro in load_macros():
+        connection.execute(f"CREATE MACRO {macro.name}({', '.join(macro.args)}) AS {macro.body}")
+    return connection
+
+
+def _rows_sql(file: DatasetFile, shape: Shape) -> str:
+    """The file's rows, contract-typed, those meeting the shape's condition."""
+    typed = typed_select(file.dataset, duckdb_source(file.path), set(file.columns))
+    return f"SELECT * FROM ({typed}) AS r" + (f" WHERE {shape.only}" if shape.only else "")
+
+
+def _keyed(shape: Shape, dataset: Dataset, source: DatasetFile | Path) -> str:
+    """Rows of a dataset file (or of a witnesses file, already typed and filtered) with their
+    record key (_record), group key (_group_N) and decided_by values (_by_N) as columns."""
+    if isinstance(source, DatasetFile):
+        rows = f"({_rows_sql(source, shape)})"
+    else:
+        rows = f"read_parquet({quote_literal(str(source))})"
+    parts = [f"{dataset.name}_key({', '.join(f'r.{column}' for column in dataset.key)}) AS _record"]
+    parts += [f"{part} AS {_alias(i)}" for i, part in enumerate(shape.key)]
+    parts += [f"{part} AS _by_{i}" for i, part in enumerate(shape.decided_by)]
+    return f"SELECT *, {', '.join(parts)} FROM {rows} AS r"
+
+
+def _same(columns: Iterable[str], left: str, right: str) -> str:
+    return " AND ".join(f"{left}.{c} IS NOT DISTINCT FROM {right}.{c}" for c in columns)
+
+
+def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int:
+    found = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(found[0]) if found else 0
+
+
+def write_shape_file(
+    shape: Shape,
+    file: DatasetFile,
+    appended: DatasetFile,
+    folder: Path,
+    witnesses: Path | None,
+    witnesses_out: Path,
+) -> tuple[DatasetFile, pa.Array | None, Path | None]:
+    """The rows a delta run of `shape` reads, as a contract-typed Parquet file; the record keys
+    of its old rows (their old evidence is computed again); and, for a witness shape, the
+    witnesses after this scan (written to `witnesses_out`).
+
+    Row-local: the new rows. Group-local: every row, old and new, of the groups the new rows
+    fall in. Witnesses: the new rows, the old witnesses of the groups they fall in, and every old
+    row of a group whose distinct decided_by values the new rows add to (its verdict may change).
+    """
     dataset = file.dataset
-    target = folder / f"{dataset.name}.groups.parquet"
-    whole = typed_select(dataset, duckdb_source(file.path), set(file.columns))
-    new = typed_select(dataset, duckdb_source(appended.path), set(appended.columns))
-    same_group = " AND ".join(f"({part}) IS NOT DISTINCT FROM n.{_alias(i)}" for i, part in enumerate(key))
-    new_keys = ", ".join(f"{part} AS {_alias(i)}" for i, part in enumerate(key))
-    record_key = f"{dataset.name}_key({', '.join(dataset.key)})"
-    with duckdb.connect() as connection:
-        connection.execute("SET enable_progress_bar = false")
-        for macro in load_macros():
-            connection.execute(f"CREATE MACRO {macro.name}({', '.join(macro.args)}) AS {macro.body}")
+    target = folder / f"{dataset.name}.delta.parquet"
+    groups = [_alias(i) for i in range(len(shape.key))]
+    values = groups + [f"_by_{i}" for i in range(len(shape.decided_by))]
+    record_key = f"{dataset.name}_key({', '.join(f'r.{column}' for column in dataset.key)})"
+    columns = ", ".join(quote_identifier(column.name) for column in dataset.columns)
+
+    def whole_rows_of(table: str) -> str:
+        # Every row of the whole file in a group of `table` (a full read: only when needed).
+        return (
+            f"SELECT * FROM ({_keyed(shape, dataset, file)}) AS w"
+            f" WHERE EXISTS (SELECT 1 FROM {table} AS t WHERE {_same(groups, 'w', 't')})"
+        )
+
+    redone: pa.Table | None = None
+    with _connect() as connection:
+        connection.execute(f"CREATE TABLE new AS {_keyed(shape, dataset, appended)}")
+        if shape.key:
+            connection.execute(f"CREATE TABLE touched AS SELECT DISTINCT {', '.join(groups)} FROM new")
+        if not shape.key:
+            connection.execute(f"CREATE TABLE delta AS SELECT {columns} FROM new")
+        elif not shape.decided_by:
+            if _count(connection, "touched"):
+                connection.execute(
+                    f"CREATE TABLE delta AS SELECT {columns} FROM ({whole_rows_of('touched')})"
+                )
+            else:  # no new row meets the condition: nothing to redo, nor to read
+                connection.execute(f"CREATE TABLE delta AS SELECT {columns} FROM new")
+        else:
+            connection.execute(f"CREATE TABLE seen AS {_keyed(shape, dataset, witnesses or Path())}")
+            # Groups seen before whose distinct values the new rows add to.
+            connection.execute(
+                f"CREATE TABLE changed AS SELECT DISTINCT {', '.join(groups)} FROM new AS n"
+                f" WHERE NOT EXISTS (SELECT 1 FROM seen AS w WHERE {_same(values, 'w', 'n')})"
+                f" AND EXISTS (SELECT 1 FROM seen AS w WHERE {_same(groups, 'w', 'n')})"
+            )
+            parts = [
+                f"SELECT {columns} FROM new",
+                f"SELECT {columns} FROM seen AS w"
+                f" WHERE EXISTS (SELECT 1 FROM touched AS t WHERE {_same(groups, 'w', 't')})"
+                f" AND NOT EXISTS (SELECT 1 FROM changed AS c WHERE {_same(groups, 'w', 'c')})",
+            ]
+            if _count(connection, "changed"):
+                connection.execute("CREATE TABLE new_keys AS SELECT DISTINCT _record FROM new")
+                parts.append(
+                    f"SELECT {columns} FROM ({whole_rows_of('changed')})"
+                    " WHERE _record NOT IN (SELECT _record FROM new_keys)"
+                )
+            connection.execute(f"CREATE TABLE delta AS {' UNION ALL '.join(parts)}")
+            added = f"SELECT * FROM new AS n WHERE NOT EXISTS (SELECT 1 FROM seen AS w WHERE {_same(values, 'w', 'n')})"
+            connection.execute(
+                f"COPY (SELECT {columns} FROM seen UNION ALL SELECT {columns} FROM ({added})"
+                f" QUALIFY row_number() OVER (PARTITION BY {', '.join(values)} ORDER BY _record) = 1)"
+                f" TO {quote_literal(str(witnesses_out))} (FORMAT parquet, COMPRESSION zstd)"
+            )
+        if shape.key:
+            redone = connection.sql(f"SELECT {record_key} AS record_id FROM delta AS r").to_arrow_table()
+        connection.execute(f"COPY delta TO {quote_literal(str(target))} (FORMAT parquet)")
+        rows = _count(connection, "delta")
+    types = {column.name: column.sql_type for column in dataset.columns}
+    keys = redone.column("record_id").combine_chunks() if redone is not None else None
+    return DatasetFile(dataset, target, types, rows), keys, (witnesses_out if shape.decided_by else None)
+
+
+def write_witnesses(file: DatasetFile, shape: Shape, target: Path) -> None:
+    """One row of `file` per distinct group key and decided_by values (the smallest record key's),
+    contract-typed: what a later delta run of a witness shape starts from."""
+    values = [_alias(i) for i in range(len(shape.key))] + [f"_by_{i}" for i in range(len(shape.decided_by))]
+    columns = ", ".join(quote_identifier(column.name) for column in file.dataset.columns)
+    dataset = file.dataset
+    with _connect() as connection:
         connection.execute(
-            f"CREATE TABLE groups AS SELECT * FROM ({whole}) AS w"
-            f" WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT {new_keys} FROM ({new})) AS n WHERE {same_group})"
-        ).fetchall()
-        connection.execute(f"COPY groups TO {quote_literal(str(target))} (FORMAT parquet)").fetchall()
-        keys = connection.sql(f"SELECT {record_key} AS record_id FROM groups").to_arrow_table()
-    columns = {column.name: column.sql_type for column in dataset.columns}
-    redone = keys.column("record_id").combine_chunks()
-    return DatasetFile(dataset, target, columns, len(redone)), redone
+            f"COPY (SELECT {columns} FROM ({_keyed(shape, dataset, file)})"
+            f" QUALIFY row_number() OVER (PARTITION BY {', '.join(values)} ORDER BY _record) = 1)"
+            f" TO {quote_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)"
+        )
 
 
 def _alias(index: int) -> str:
@@ -429,9 +587,13 @@ def save_state(
     evidence: Mapping[str, pa.Table],
     rules: Iterable[Rule],
     params: Mapping[str, Mapping[str, Any]],
+    files: Mapping[str, DatasetFile],
+    witnesses: Mapping[str, Path] | None = None,
 ) -> None:
     """Write `_incremental/` for a later scan `since` this result (replacing an earlier one only
-    once the new one is complete)."""
+    once the new one is complete). A witness rule's witnesses are those of `witnesses` (reused or
+    updated by this scan), else taken from the package's `files`."""
+    witnesses = witnesses or {}
     final = out / STATE_DIR
     staging = out / f"{STATE_DIR}.new"
     shutil.rmtree(staging, ignore_errors=True)
@@ -447,6 +609,13 @@ def save_state(
             "params": params_print(params[rule.id]),
             "evidence": name,
         }
+        for dataset in rule.decided_by:  # one per rule (checked in library.py)
+            kept = f"{rule.id}.witnesses.parquet"
+            if rule.id in witnesses:
+                shutil.copyfile(witnesses[rule.id], staging / kept)
+            else:
+                write_witnesses(files[dataset], Shape.of(rule, dataset), staging / kept)
+            state["rules"][rule.id]["witnesses"] = kept
     (staging / STATE_FILE).write_text(
         json.dumps(state, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
