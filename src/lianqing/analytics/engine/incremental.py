@@ -225,6 +225,16 @@ class Shape:
     only: str = ""
 
     @classmethod
+    def witnesses_of(cls, rule: Rule) -> Shape | None:
+        """The shape of a rule's witnesses: per group key and decided_by values, or per first_of
+        key (None when the rule keeps none)."""
+        for dataset, key in rule.first_of.items():
+            return cls(dataset, key, (), rule.only.get(dataset, ""))
+        for dataset in rule.decided_by:
+            return cls.of(rule, dataset)
+        return None
+
+    @classmethod
     def of(cls, rule: Rule, dataset: str) -> Shape:
         return cls(
             dataset,
@@ -239,6 +249,8 @@ class RulePlan:
     mode: str
     reason: str
     datasets: tuple[str, ...] = ()  # the appended datasets of a delta run, run one after another
+    # first_of datasets whose witnesses the new rows left as they were: read as the witnesses
+    instead: tuple[str, ...] = ()
 
 
 @dataclass
@@ -250,6 +262,7 @@ class Increment:
     old: dict[str, Any]
     prints: dict[str, Any]
     changes: dict[str, Change]
+    files: Mapping[str, DatasetFile] = field(default_factory=dict)
     plans: dict[str, RulePlan] = field(default_factory=dict)
     evidence: dict[str, pa.Table] = field(default_factory=dict)
     # Each witness rule's witnesses after this scan (old ones reused, or updated by a delta run).
@@ -300,7 +313,7 @@ def plan_increment(
     prints = fingerprints(files, old["datasets"])
     names = set(old["datasets"]) | set(prints)
     changes = {name: compare(old["datasets"].get(name), prints.get(name)) for name in names}
-    increment = Increment(since, engine, old, prints, changes)
+    increment = Increment(since, engine, old, prints, changes, files)
     for rule in rules:
         increment.plans[rule.id] = _plan_rule(increment, rule, params[rule.id])
         if increment.plans[rule.id].mode != FULL:
@@ -321,7 +334,7 @@ def _plan_rule(increment: Increment, rule: Rule, params: Mapping[str, Any]) -> R
         return RulePlan(FULL, "规则或共用定义、计算库版本变了")
     if before["params"] != params_print(params):
         return RulePlan(FULL, "参数或视为今天的日期变了")
-    kept = [before["evidence"]] + ([before["witnesses"]] if rule.decided_by else [])
+    kept = [before["evidence"]] + ([before.get("witnesses")] if Shape.witnesses_of(rule) else [])
     if not all(name and (increment.since / STATE_DIR / name).is_file() for name in kept):
         return RulePlan(FULL, "上次扫描的中间结果缺失")
     if _reads_package_datasets(rule) and set(increment.old["datasets"]) != set(increment.prints):
@@ -331,28 +344,61 @@ def _plan_rule(increment: Increment, rule: Rule, params: Mapping[str, Any]) -> R
         for name in sorted(datasets_read_by(rule))
         if name in increment.changes and increment.changes[name].kind != "same"
     }
-    if not moved:
-        return RulePlan(REUSE, "输入数据未变")
-    titles = "、".join(DATASETS[name].title for name in moved)
     broken = [name for name, change in moved.items() if change.kind != "appended"]
     if broken:
         name = broken[0]
         return RulePlan(FULL, f"{DATASETS[name].title}：{moved[name].why}")
+    instead = tuple(name for name in rule.first_of if name in moved and _witnesses_hold(increment, rule))
+    for name in instead:
+        del moved[name]
+    if not moved:
+        return RulePlan(
+            REUSE, "输入数据未变" if not instead else "新增记录不改变本规则所看的数据", instead=instead
+        )
+    titles = "、".join(DATASETS[name].title for name in moved)
     new_rows = sum(increment.prints[name]["rows"] - change.old_rows for name, change in moved.items())
     if len(moved) > 1:
         # Row-local on each: every new evidence row pairs a new row of one of them with rows of
         # the others, so one run per dataset, its new rows against the others' whole files.
         if set(moved) <= set(rule.row_local):
-            return RulePlan(DELTA, f"{titles}新增 {new_rows:,} 条记录，逐一只算新记录", datasets=tuple(moved))
+            return RulePlan(
+                DELTA,
+                f"{titles}新增 {new_rows:,} 条记录，逐一只算新记录",
+                datasets=tuple(moved),
+                instead=instead,
+            )
         return RulePlan(FULL, f"{titles}都新增了记录")
     (name,) = moved
     if name in rule.decided_by:
-        return RulePlan(DELTA, f"{titles}新增 {new_rows:,} 条记录，只重算判断依据变了的组", datasets=(name,))
-    if name in rule.grouped_by:
-        return RulePlan(DELTA, f"{titles}新增 {new_rows:,} 条记录，只重算它们所在的组", datasets=(name,))
-    if name not in rule.row_local:
+        reason = f"{titles}新增 {new_rows:,} 条记录，只重算判断依据变了的组"
+    elif name in rule.grouped_by:
+        reason = f"{titles}新增 {new_rows:,} 条记录，只重算它们所在的组"
+    elif name in rule.row_local:
+        reason = f"{titles}新增 {new_rows:,} 条记录，只算新记录"
+    else:
         return RulePlan(FULL, f"{titles}新增了记录，本规则要看全部历史记录")
-    return RulePlan(DELTA, f"{titles}新增 {new_rows:,} 条记录，只算新记录", datasets=(name,))
+    return RulePlan(DELTA, reason, datasets=(name,), instead=instead)
+
+
+def _witnesses_hold(increment: Increment, rule: Rule) -> bool:
+    """Whether the rows appended to a first_of dataset add no key and no smaller record key to
+    the rule's witnesses (so that the dataset is, for the rule, what it was)."""
+    shape = Shape.witnesses_of(rule)
+    before = increment.old["rules"][rule.id].get("witnesses")
+    if shape is None or not before or not (increment.since / STATE_DIR / before).is_file():
+        return False
+    file = increment.files[shape.dataset]
+    keys = [_alias(i) for i in range(len(shape.key))]
+    with tempfile.TemporaryDirectory(prefix="lianqing-witnesses-") as folder:
+        appended = write_delta_file(file, increment.changes[shape.dataset], Path(folder))
+        seen = _keyed(shape, file.dataset, increment.since / STATE_DIR / before)
+        new = _keyed(shape, file.dataset, appended)
+        with _connect() as connection:
+            found = connection.execute(
+                f"SELECT count(*) FROM ({new}) AS n WHERE NOT EXISTS (SELECT 1 FROM ({seen}) AS w"
+                f" WHERE {_same(keys, 'w', 'n')} AND w._record <= n._record)"
+            ).fetchone()
+    return found == (0,)
 
 
 # ---- delta runs ----------------------------------------------------------------------------
@@ -390,13 +436,15 @@ def run_deltas(
     """Run each delta rule on its appended datasets' new rows (with the old rows its shape asks
     for), one backend per shape (one at a time: Spark backends share a session), and add the old
     evidence rows. Updated witnesses are written into `workdir`, which must outlive the scan."""
-    runs: dict[Shape, list[Rule]] = {}
+    runs: dict[tuple[Shape, tuple[str, ...]], list[Rule]] = {}
     for rule in rules:
         plan = increment.plans[rule.id]
         if plan.mode == DELTA:
             for name in plan.datasets:
-                runs.setdefault(Shape.of(rule, name), []).append(rule)
-    for number, (shape, delta_rules) in enumerate(sorted(runs.items(), key=lambda item: repr(item[0]))):
+                runs.setdefault((Shape.of(rule, name), plan.instead), []).append(rule)
+    for number, ((shape, instead), delta_rules) in enumerate(
+        sorted(runs.items(), key=lambda item: repr(item[0]))
+    ):
         started = time.perf_counter()
         own = 0.0
         with tempfile.TemporaryDirectory(prefix="lianqing-delta-") as folder:
@@ -415,6 +463,11 @@ def run_deltas(
                     increment.witnesses[rule.id] = kept
             delta_files = dict(files)
             delta_files[name] = delta
+            for other in instead:  # the same witnesses for every rule of the run (they are the dataset's)
+                witnessed = increment.witnesses[delta_rules[0].id]
+                delta_files[other] = replace(
+                    files[other], path=witnessed, columns=_typed_columns(files[other])
+                )
             backend = open_backend()
             try:
                 prepare(backend, delta_files, delta_rules)
@@ -545,9 +598,13 @@ def write_shape_file(
             redone = connection.sql(f"SELECT {record_key} AS record_id FROM delta AS r").to_arrow_table()
         connection.execute(f"COPY delta TO {quote_literal(str(target))} (FORMAT parquet)")
         rows = _count(connection, "delta")
-    types = {column.name: column.sql_type for column in dataset.columns}
+    types = _typed_columns(file)
     keys = redone.column("record_id").combine_chunks() if redone is not None else None
     return DatasetFile(dataset, target, types, rows), keys, (witnesses_out if shape.decided_by else None)
+
+
+def _typed_columns(file: DatasetFile) -> dict[str, str]:
+    return {column.name: column.sql_type for column in file.dataset.columns}
 
 
 def write_witnesses(file: DatasetFile, shape: Shape, target: Path) -> None:
@@ -609,12 +666,13 @@ def save_state(
             "params": params_print(params[rule.id]),
             "evidence": name,
         }
-        for dataset in rule.decided_by:  # one per rule (checked in library.py)
+        shape = Shape.witnesses_of(rule)
+        if shape is not None:
             kept = f"{rule.id}.witnesses.parquet"
             if rule.id in witnesses:
                 shutil.copyfile(witnesses[rule.id], staging / kept)
             else:
-                write_witnesses(files[dataset], Shape.of(rule, dataset), staging / kept)
+                write_witnesses(files[shape.dataset], shape, staging / kept)
             state["rules"][rule.id]["witnesses"] = kept
     (staging / STATE_FILE).write_text(
         json.dumps(state, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

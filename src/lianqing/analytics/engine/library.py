@@ -120,6 +120,10 @@ class Rule:
     # they were keeps the evidence of its old rows, so only the new rows run, beside one old row
     # per distinct value (a "witness", kept in the result's `_incremental/`).
     decided_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # A dataset the rule reads only through the first row (smallest record key) of each value of
+    # this key: rows appended that add no key and no smaller record key change nothing for it, so
+    # the dataset counts as unchanged, and its witnesses (those first rows) stand in for it.
+    first_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # A condition (SQL over the dataset's columns) outside which a dataset's rows never change the
     # rule's evidence: an incremental run reads only the rows that meet it.
     only: dict[str, str] = field(default_factory=dict)
@@ -199,6 +203,7 @@ def parse_rule(text: str, *, source: str) -> Rule:
         row_local_why=incremental.get("why") or "",
         grouped_by={name: tuple(key) for name, key in (incremental.get("grouped_by") or {}).items()},
         decided_by={name: tuple(key) for name, key in (incremental.get("decided_by") or {}).items()},
+        first_of={name: tuple(key) for name, key in (incremental.get("first_of") or {}).items()},
         only=dict(incremental.get("only") or {}),
     )
     _check_rule(rule, source)
@@ -218,12 +223,12 @@ def _check_rule(rule: Rule, source: str) -> None:
     problems += [f"row_local {name}" for name in rule.row_local if name not in rule.all_datasets]
     problems += [f"grouped_by {name}" for name in rule.grouped_by if name not in rule.all_datasets]
     problems += [f"decided_by {name}" for name in rule.decided_by if name not in rule.grouped_by]
-    if len(rule.decided_by) > 1:
-        problems.append("decided_by on more than one dataset")
-    problems += [
-        f"only {name}" for name in rule.only if name not in set(rule.row_local) | set(rule.grouped_by)
-    ]
-    if (rule.row_local or rule.grouped_by) and not rule.row_local_why:
+    problems += [f"first_of {name}" for name in rule.first_of if name not in rule.all_datasets]
+    if len(rule.decided_by) + len(rule.first_of) > 1:
+        problems.append("witnesses of more than one dataset")
+    local = set(rule.row_local) | set(rule.grouped_by) | set(rule.first_of)
+    problems += [f"only {name}" for name in rule.only if name not in local]
+    if (rule.row_local or rule.grouped_by or rule.first_of) and not rule.row_local_why:
         problems.append("row_local without a why")
     problems += [
         f"condition names {{{name}}}, not a param"
