@@ -8,6 +8,7 @@ monthly records appended.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 from collections import defaultdict
 from collections.abc import Callable
@@ -462,3 +463,66 @@ def test_b05_new_payroll_of_an_old_month_meets_old_benefits(
     assert "benefits:t-1" in found["TP01"].split(";")
     assert "benefits:t-3" in found["TP03"].split(";")
     assert "TP02" not in found
+
+
+def test_f06_new_managed_party_reruns_and_kept_parties_run_new_transactions(
+    packages: dict[str, Path], tmp_path: Path
+) -> None:
+    with duckdb.connect() as connection:
+        official, org = connection.execute(  # an official in post through October 2025
+            f"SELECT person_id, org_code FROM '{packages['2025-09'] / 'officials.parquet'}'"
+            " WHERE start_date < DATE '2025-01-01' AND end_date IS NULL ORDER BY person_id LIMIT 1"
+        ).fetchone()
+    holiday = {"to_id": official, "channel": "现金", "memo": ""}
+    # Given cash handed to an official on 1 October by TP01 (1,000 yuan) and TP02 (100 yuan, under
+    # F06's 200: a near miss), neither a managed party yet
+    steps = [tmp_path / name for name in ("p0", "p1", "p2")]
+    shutil.copytree(packages["2025-09"], steps[0])
+    _append_rows(
+        steps[0],
+        "transactions",
+        [
+            {
+                **holiday,
+                "txn_id": "t-1",
+                "from_id": "TP01",
+                "time": dt.datetime(2025, 10, 1, 9),
+                "amount": 1000,
+            },
+            {
+                **holiday,
+                "txn_id": "t-2",
+                "from_id": "TP02",
+                "time": dt.datetime(2025, 10, 1, 9),
+                "amount": 100,
+            },
+        ],
+    )
+    # When a month pays both a benefit approved by the official's org (two new managed parties)
+    shutil.copytree(steps[0], steps[1])
+    paid = {"approver_org_code": org, "program": "低保", "period": "2025-10"}
+    _append_rows(
+        steps[1],
+        "benefits",
+        [_benefit("t-1", "TP01", "TH1", "ACC1", **paid), _benefit("t-2", "TP02", "TH2", "ACC2", **paid)],
+    )
+    first, hits = _scan_grown(steps[0], steps[1], tmp_path / "first", ["F06", "F07"])
+    # Then F06 ran in full and TP01's old cash is a hit, TP02's is none
+    assert first.summary["incremental"]["rules"]["F06"]["mode"] == FULL
+    keys = {key for hit in hits if hit.rule_id == "F06" for key in hit.record_ids.split(";")}
+    assert {"transactions:t-1", "benefits:t-1"} <= keys
+    assert "transactions:t-2" not in keys
+    # And when the next month pays TP01 again (a later record: the same party, the same proof)
+    # and TP01 hands more cash on 2 October, F06 runs on the new transaction alone
+    shutil.copytree(steps[1], steps[2])
+    _append_rows(steps[2], "benefits", [_benefit("t-3", "TP01", "TH1", "ACC1", **paid)])
+    _append_rows(
+        steps[2],
+        "transactions",
+        [{**holiday, "txn_id": "t-3", "from_id": "TP01", "time": dt.datetime(2025, 10, 2, 9), "amount": 500}],
+    )
+    second, hits = _scan_grown(steps[1], steps[2], tmp_path / "second", ["F06", "F07"])
+    plans = second.summary["incremental"]["rules"]
+    assert plans["F06"]["mode"] == plans["F07"]["mode"] == DELTA
+    cash = [hit.record_ids.split(";") for hit in hits if hit.rule_id == "F06" and hit.subject_id == official]
+    assert {"transactions:t-1", "transactions:t-3"} <= set(cash[0])
