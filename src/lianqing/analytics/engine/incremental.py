@@ -266,7 +266,7 @@ class Increment:
     plans: dict[str, RulePlan] = field(default_factory=dict)
     evidence: dict[str, pa.Table] = field(default_factory=dict)
     # Each witness rule's witnesses after this scan (old ones reused, or updated by a delta run).
-    witnesses: dict[str, Path] = field(default_factory=dict)
+    witnesses: dict[str, list[Path]] = field(default_factory=dict)
     # Seconds of each rule's delta runs: its own query and its share of writing and registering.
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -320,7 +320,7 @@ def plan_increment(
             before = old["rules"][rule.id]
             increment.evidence[rule.id] = pq.read_table(since / STATE_DIR / before["evidence"])
             if before.get("witnesses"):
-                increment.witnesses[rule.id] = since / STATE_DIR / before["witnesses"]
+                increment.witnesses[rule.id] = witness_parts(since / STATE_DIR / before["witnesses"])
     return increment
 
 
@@ -334,8 +334,10 @@ def _plan_rule(increment: Increment, rule: Rule, params: Mapping[str, Any]) -> R
         return RulePlan(FULL, "规则或共用定义、计算库版本变了")
     if before["params"] != params_print(params):
         return RulePlan(FULL, "参数或视为今天的日期变了")
-    kept = [before["evidence"]] + ([before.get("witnesses")] if Shape.witnesses_of(rule) else [])
-    if not all(name and (increment.since / STATE_DIR / name).is_file() for name in kept):
+    witnesses = before.get("witnesses") or ""
+    if not (increment.since / STATE_DIR / before["evidence"]).is_file() or (
+        Shape.witnesses_of(rule) and not witness_parts(increment.since / STATE_DIR / witnesses)
+    ):
         return RulePlan(FULL, "上次扫描的中间结果缺失")
     if _reads_package_datasets(rule) and set(increment.old["datasets"]) != set(increment.prints):
         return RulePlan(FULL, "数据包包含的数据集变了")
@@ -384,21 +386,23 @@ def _witnesses_hold(increment: Increment, rule: Rule) -> bool:
     """Whether the rows appended to a first_of dataset add no key and no smaller record key to
     the rule's witnesses (so that the dataset is, for the rule, what it was)."""
     shape = Shape.witnesses_of(rule)
-    before = increment.old["rules"][rule.id].get("witnesses")
-    if shape is None or not before or not (increment.since / STATE_DIR / before).is_file():
+    before = witness_parts(
+        increment.since / STATE_DIR / (increment.old["rules"][rule.id].get("witnesses") or "")
+    )
+    if shape is None or not before:
         return False
     file = increment.files[shape.dataset]
     keys = [_alias(i) for i in range(len(shape.key))]
     with tempfile.TemporaryDirectory(prefix="lianqing-witnesses-") as folder:
         appended = write_delta_file(file, increment.changes[shape.dataset], Path(folder))
-        seen = _keyed(shape, file.dataset, increment.since / STATE_DIR / before)
+        seen = _keyed(shape, file.dataset, before)
         new = _keyed(shape, file.dataset, appended)
         with _connect() as connection:
             found = connection.execute(
                 f"SELECT count(*) FROM ({new}) AS n WHERE NOT EXISTS (SELECT 1 FROM ({seen}) AS w"
                 f" WHERE {_same(keys, 'w', 'n')} AND w._record <= n._record)"
-            ).fetchone()
-    return found == (0,)
+            ).fetchall()
+    return found == [(0,)]
 
 
 # ---- delta runs ----------------------------------------------------------------------------
@@ -454,7 +458,7 @@ def run_deltas(
             if shape.decided_by:
                 # Rules of one shape read the same witnesses (the rows are the dataset's, whatever the rule).
                 witnesses = increment.witnesses[delta_rules[0].id]
-            kept_path = workdir / f"{number}.{name}.witnesses.parquet"
+            kept_path = workdir / f"{number}.{name}.witnesses.parquet"  # the witnesses it adds
             delta, redone, kept = write_shape_file(
                 shape, files[name], appended, Path(folder), witnesses, kept_path
             )
@@ -464,7 +468,8 @@ def run_deltas(
             delta_files = dict(files)
             delta_files[name] = delta
             for other in instead:  # the same witnesses for every rule of the run (they are the dataset's)
-                witnessed = increment.witnesses[delta_rules[0].id]
+                # first_of witnesses are written once, by a full run: one file
+                (witnessed,) = increment.witnesses[delta_rules[0].id]
                 delta_files[other] = replace(
                     files[other], path=witnessed, columns=_typed_columns(files[other])
                 )
@@ -501,13 +506,13 @@ def _rows_sql(file: DatasetFile, shape: Shape) -> str:
     return f"SELECT * FROM ({typed}) AS r" + (f" WHERE {shape.only}" if shape.only else "")
 
 
-def _keyed(shape: Shape, dataset: Dataset, source: DatasetFile | Path) -> str:
+def _keyed(shape: Shape, dataset: Dataset, source: DatasetFile | list[Path]) -> str:
     """Rows of a dataset file (or of a witnesses file, already typed and filtered) with their
     record key (_record), group key (_group_N) and decided_by values (_by_N) as columns."""
     if isinstance(source, DatasetFile):
         rows = f"({_rows_sql(source, shape)})"
     else:
-        rows = f"read_parquet({quote_literal(str(source))})"
+        rows = f"read_parquet([{', '.join(quote_literal(str(part)) for part in source)}])"
     parts = [f"{dataset.name}_key({', '.join(f'r.{column}' for column in dataset.key)}) AS _record"]
     parts += [f"{part} AS {_alias(i)}" for i, part in enumerate(shape.key)]
     parts += [f"{part} AS _by_{i}" for i, part in enumerate(shape.decided_by)]
@@ -519,8 +524,8 @@ def _same(columns: Iterable[str], left: str, right: str) -> str:
 
 
 def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int:
-    found = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
-    return int(found[0]) if found else 0
+    ((found,),) = connection.execute(f"SELECT count(*) FROM {table}").fetchall()  # a finished statement
+    return int(found)
 
 
 def write_shape_file(
@@ -528,12 +533,12 @@ def write_shape_file(
     file: DatasetFile,
     appended: DatasetFile,
     folder: Path,
-    witnesses: Path | None,
+    witnesses: list[Path] | None,
     witnesses_out: Path,
-) -> tuple[DatasetFile, pa.Array | None, Path | None]:
+) -> tuple[DatasetFile, pa.Array | None, list[Path] | None]:
     """The rows a delta run of `shape` reads, as a contract-typed Parquet file; the record keys
     of its old rows (their old evidence is computed again); and, for a witness shape, the
-    witnesses after this scan (written to `witnesses_out`).
+    witnesses after this scan (the old ones, and those the new rows add, written to `witnesses_out`).
 
     Row-local: the new rows. Group-local: every row, old and new, of the groups the new rows
     fall in. Witnesses: the new rows, the old witnesses of the groups they fall in, and every old
@@ -554,30 +559,34 @@ def write_shape_file(
         )
 
     redone: pa.Table | None = None
+    kept: list[Path] = []
     with _connect() as connection:
         connection.execute(f"CREATE TABLE new AS {_keyed(shape, dataset, appended)}")
         if shape.key:
             connection.execute(f"CREATE TABLE touched AS SELECT DISTINCT {', '.join(groups)} FROM new")
         if not shape.key:
-            connection.execute(f"CREATE TABLE delta AS SELECT {columns} FROM new")
+            connection.execute(f"CREATE VIEW delta AS SELECT {columns} FROM new")
         elif not shape.decided_by:
             if _count(connection, "touched"):
-                connection.execute(
-                    f"CREATE TABLE delta AS SELECT {columns} FROM ({whole_rows_of('touched')})"
-                )
+                connection.execute(f"CREATE VIEW delta AS SELECT {columns} FROM ({whole_rows_of('touched')})")
             else:  # no new row meets the condition: nothing to redo, nor to read
-                connection.execute(f"CREATE TABLE delta AS SELECT {columns} FROM new")
+                connection.execute(f"CREATE VIEW delta AS SELECT {columns} FROM new")
         else:
-            connection.execute(f"CREATE TABLE seen AS {_keyed(shape, dataset, witnesses or Path())}")
+            # The old witnesses' keys and values, narrow; their whole rows only where needed.
+            connection.execute(f"CREATE VIEW seen_rows AS {_keyed(shape, dataset, witnesses or [])}")
+            connection.execute(f"CREATE TABLE seen AS SELECT {', '.join(values)} FROM seen_rows")
             # Groups seen before whose distinct values the new rows add to.
             connection.execute(
-                f"CREATE TABLE changed AS SELECT DISTINCT {', '.join(groups)} FROM new AS n"
+                f"CREATE TABLE added AS SELECT * FROM new AS n"
                 f" WHERE NOT EXISTS (SELECT 1 FROM seen AS w WHERE {_same(values, 'w', 'n')})"
-                f" AND EXISTS (SELECT 1 FROM seen AS w WHERE {_same(groups, 'w', 'n')})"
+            )
+            connection.execute(
+                f"CREATE TABLE changed AS SELECT DISTINCT {', '.join(groups)} FROM added AS n"
+                f" WHERE EXISTS (SELECT 1 FROM seen AS w WHERE {_same(groups, 'w', 'n')})"
             )
             parts = [
                 f"SELECT {columns} FROM new",
-                f"SELECT {columns} FROM seen AS w"
+                f"SELECT {columns} FROM seen_rows AS w"
                 f" WHERE EXISTS (SELECT 1 FROM touched AS t WHERE {_same(groups, 'w', 't')})"
                 f" AND NOT EXISTS (SELECT 1 FROM changed AS c WHERE {_same(groups, 'w', 'c')})",
             ]
@@ -587,24 +596,45 @@ def write_shape_file(
                     f"SELECT {columns} FROM ({whole_rows_of('changed')})"
                     " WHERE _record NOT IN (SELECT _record FROM new_keys)"
                 )
-            connection.execute(f"CREATE TABLE delta AS {' UNION ALL '.join(parts)}")
-            added = f"SELECT * FROM new AS n WHERE NOT EXISTS (SELECT 1 FROM seen AS w WHERE {_same(values, 'w', 'n')})"
-            connection.execute(
-                f"COPY (SELECT {columns} FROM seen UNION ALL SELECT {columns} FROM ({added})"
-                f" QUALIFY row_number() OVER (PARTITION BY {', '.join(values)} ORDER BY _record) = 1)"
-                f" TO {quote_literal(str(witnesses_out))} (FORMAT parquet, COMPRESSION zstd)"
-            )
+            connection.execute(f"CREATE VIEW delta AS {' UNION ALL '.join(parts)}")
+            kept = list(witnesses or [])
+            if _count(connection, "added"):  # old witnesses stay as they are; new ones beside them
+                connection.execute(
+                    f"COPY (SELECT {columns} FROM added"
+                    f" QUALIFY row_number() OVER (PARTITION BY {', '.join(values)} ORDER BY _record) = 1)"
+                    f" TO {quote_literal(str(witnesses_out))} (FORMAT parquet, COMPRESSION zstd)"
+                )
+                kept.append(witnesses_out)
+        # Written once, then read back for its record keys (the file is small, its sources not).
+        connection.execute(
+            f"COPY delta TO {quote_literal(str(target))} (FORMAT parquet, COMPRESSION uncompressed)"
+        )
+        written = f"read_parquet({quote_literal(str(target))})"
         if shape.key:
-            redone = connection.sql(f"SELECT {record_key} AS record_id FROM delta AS r").to_arrow_table()
-        connection.execute(f"COPY delta TO {quote_literal(str(target))} (FORMAT parquet)")
-        rows = _count(connection, "delta")
+            redone = connection.sql(f"SELECT {record_key} AS record_id FROM {written} AS r").to_arrow_table()
+        rows = _count(connection, written)
     types = _typed_columns(file)
     keys = redone.column("record_id").combine_chunks() if redone is not None else None
-    return DatasetFile(dataset, target, types, rows), keys, (witnesses_out if shape.decided_by else None)
+    return DatasetFile(dataset, target, types, rows), keys, (kept if shape.decided_by else None)
 
 
 def _typed_columns(file: DatasetFile) -> dict[str, str]:
     return {column.name: column.sql_type for column in file.dataset.columns}
+
+
+def witness_parts(folder: Path) -> list[Path]:
+    """A witnesses folder's files, oldest first ([] when there is none)."""
+    if not folder.name or not folder.is_dir():
+        return []
+    return sorted(folder.glob("part-*.parquet"), key=lambda part: int(part.stem.split("-")[1]))
+
+
+def _keep_file(source: Path, target: Path) -> None:
+    """`source` at `target`: a hard link when both are on one file system (no bytes copied)."""
+    try:
+        target.hardlink_to(source)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def write_witnesses(file: DatasetFile, shape: Shape, target: Path) -> None:
@@ -645,7 +675,7 @@ def save_state(
     rules: Iterable[Rule],
     params: Mapping[str, Mapping[str, Any]],
     files: Mapping[str, DatasetFile],
-    witnesses: Mapping[str, Path] | None = None,
+    witnesses: Mapping[str, list[Path]] | None = None,
 ) -> None:
     """Write `_incremental/` for a later scan `since` this result (replacing an earlier one only
     once the new one is complete). A witness rule's witnesses are those of `witnesses` (reused or
@@ -668,11 +698,13 @@ def save_state(
         }
         shape = Shape.witnesses_of(rule)
         if shape is not None:
-            kept = f"{rule.id}.witnesses.parquet"
+            kept = f"{rule.id}.witnesses"
+            (staging / kept).mkdir()
             if rule.id in witnesses:
-                shutil.copyfile(witnesses[rule.id], staging / kept)
+                for index, part in enumerate(witnesses[rule.id]):
+                    _keep_file(part, staging / kept / f"part-{index}.parquet")
             else:
-                write_witnesses(files[shape.dataset], shape, staging / kept)
+                write_witnesses(files[shape.dataset], shape, staging / kept / "part-0.parquet")
             state["rules"][rule.id]["witnesses"] = kept
     (staging / STATE_FILE).write_text(
         json.dumps(state, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
