@@ -263,10 +263,13 @@ class Increment:
     prints: dict[str, Any]
     changes: dict[str, Change]
     files: Mapping[str, DatasetFile] = field(default_factory=dict)
+    workdir: Path = Path()  # files of this scan's delta runs, removed after it
     plans: dict[str, RulePlan] = field(default_factory=dict)
     evidence: dict[str, pa.Table] = field(default_factory=dict)
     # Each witness rule's witnesses after this scan (old ones reused, or updated by a delta run).
     witnesses: dict[str, list[Path]] = field(default_factory=dict)
+    # Each appended dataset's new rows alone, written once for every run reading them.
+    appended: dict[str, DatasetFile] = field(default_factory=dict)
     # Seconds of each rule's delta runs: its own query and its share of writing and registering.
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -306,14 +309,16 @@ def plan_increment(
     rules: Iterable[Rule],
     params: Mapping[str, Mapping[str, Any]],
     engine: str,
+    workdir: Path,
 ) -> Increment:
-    """Compare the package with the one scanned into `since`; decide each rule's run."""
+    """Compare the package with the one scanned into `since`; decide each rule's run (writing
+    into `workdir`, removed by the caller after the scan)."""
     since = Path(since)
     old = load_state(since)
     prints = fingerprints(files, old["datasets"])
     names = set(old["datasets"]) | set(prints)
     changes = {name: compare(old["datasets"].get(name), prints.get(name)) for name in names}
-    increment = Increment(since, engine, old, prints, changes, files)
+    increment = Increment(since, engine, old, prints, changes, files, workdir)
     for rule in rules:
         increment.plans[rule.id] = _plan_rule(increment, rule, params[rule.id])
         if increment.plans[rule.id].mode != FULL:
@@ -393,15 +398,13 @@ def _witnesses_hold(increment: Increment, rule: Rule) -> bool:
         return False
     file = increment.files[shape.dataset]
     keys = [_alias(i) for i in range(len(shape.key))]
-    with tempfile.TemporaryDirectory(prefix="lianqing-witnesses-") as folder:
-        appended = write_delta_file(file, increment.changes[shape.dataset], Path(folder))
-        seen = _keyed(shape, file.dataset, before)
-        new = _keyed(shape, file.dataset, appended)
-        with _connect() as connection:
-            found = connection.execute(
-                f"SELECT count(*) FROM ({new}) AS n WHERE NOT EXISTS (SELECT 1 FROM ({seen}) AS w"
-                f" WHERE {_same(keys, 'w', 'n')} AND w._record <= n._record)"
-            ).fetchall()
+    seen = _keyed(shape, file.dataset, before)
+    new = _keyed(shape, file.dataset, _appended_rows(increment, shape.dataset))
+    with _connect() as connection:
+        found = connection.execute(
+            f"SELECT count(*) FROM ({new}) AS n WHERE NOT EXISTS (SELECT 1 FROM ({seen}) AS w"
+            f" WHERE {_same(keys, 'w', 'n')} AND w._record <= n._record)"
+        ).fetchall()
     return found == [(0,)]
 
 
@@ -426,6 +429,15 @@ def write_delta_file(file: DatasetFile, change: Change, folder: Path) -> Dataset
 
 
 PrepareBackend = Callable[[Backend, Mapping[str, DatasetFile], list[Rule]], Any]
+
+
+def _appended_rows(increment: Increment, name: str) -> DatasetFile:
+    """The appended rows of dataset `name`, written once per scan into its work folder."""
+    if name not in increment.appended:
+        folder = increment.workdir / f"appended-{name}"
+        folder.mkdir(exist_ok=True)
+        increment.appended[name] = write_delta_file(increment.files[name], increment.changes[name], folder)
+    return increment.appended[name]
 
 
 def run_deltas(
@@ -453,7 +465,7 @@ def run_deltas(
         own = 0.0
         with tempfile.TemporaryDirectory(prefix="lianqing-delta-") as folder:
             name = shape.dataset
-            appended = write_delta_file(files[name], increment.changes[name], Path(folder))
+            appended = _appended_rows(increment, name)
             witnesses = None
             if shape.decided_by:
                 # Rules of one shape read the same witnesses (the rows are the dataset's, whatever the rule).

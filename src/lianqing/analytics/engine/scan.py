@@ -237,7 +237,7 @@ def scan(
     workdir = Path(tempfile.mkdtemp(prefix="lianqing-increment-"))
     try:
         if since is not None:
-            increment = plan_increment(since, files, runnable, bound, engine)
+            increment = plan_increment(since, files, runnable, bound, engine, workdir)
             span = _package_span(files)
             run_deltas(
                 increment,
