@@ -60,6 +60,7 @@ def step_scan(package: str, out: str, since: str) -> dict[str, Any]:
         "hits": len(result.hits),
         "modes": dict(Counter(report.mode for report in result.reports if not report.skipped)),
         "full_rules": sorted(r.rule_id for r in result.reports if r.mode == "full" and not r.skipped),
+        "rules": {r.rule_id: [r.mode, r.seconds] for r in result.reports if not r.skipped},
     }
 
 
@@ -138,6 +139,14 @@ def main() -> None:
             f" | {load_full:.1f} / {load_incremental:.1f} |"
         )
         print(f"\nrules run in full by the incremental scan: {', '.join(part['full_rules'])}")
+        # Per rule (those over a second in either scan): the machine is shared, so seconds vary.
+        print("\n| rule | full scan s | incremental s | mode |")
+        print("|---|---|---|---|")
+        slow = sorted(whole["rules"], key=lambda rule: -whole["rules"][rule][1])
+        for rule in slow:
+            (_, full_seconds), (mode, part_seconds) = whole["rules"][rule], part["rules"][rule]
+            if max(full_seconds, part_seconds) >= 1:
+                print(f"| {rule} | {full_seconds:.1f} | {part_seconds:.1f} | {mode} |")
     print("load average: " + " ".join(f"{value:.2f}" for value in os.getloadavg()))
 
 

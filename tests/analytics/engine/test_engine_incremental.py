@@ -8,10 +8,12 @@ monthly records appended.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -75,19 +77,20 @@ def test_month_by_month_incremental_scans_equal_full_scans_for_every_rule(
         for report in result.reports:
             assert not report.skipped, report.rule_id
             modes[report.rule_id].add(report.mode)
-        assert result.summary["incremental"]["rules"]["B13"]["mode"] == FULL
+        assert result.summary["incremental"]["rules"]["F08"]["mode"] == FULL
         previous = incremental
     # and every rule of the library took part: the row-local ones ran on the new rows only, the
     # rules on unchanged data were reused, the others ran in full
     rules = list_rules()
     assert {rule.id for rule in rules} == set(modes)
     for rule in rules:
-        if rule.id == "B05":  # row-local on benefits and payroll, but both grow each month
-            assert modes[rule.id] == {FULL}
+        if rule.first_of:  # in full in a month whose benefits name a new managed party
+            assert DELTA in modes[rule.id], rule.id
         elif rule.row_local or rule.grouped_by:
             assert modes[rule.id] == {DELTA}, rule.id
+    assert modes["B05"] == modes["B08"] == modes["B13"] == {DELTA}  # both grown; witnesses; filtered groups
     assert modes["C01"] == modes["R024"] == modes["R048"] == {REUSE}
-    assert modes["F07"] == modes["B08"] == {FULL}
+    assert modes["F08"] == modes["F09"] == {FULL}
     assert len(_hits_by_rule(tmp_path / "2025-12-full")) >= 45  # most rules have hits to compare
 
 
@@ -240,7 +243,7 @@ def test_since_a_folder_without_a_previous_scan_is_refused(packages: dict[str, P
 def test_cli_prints_how_each_rule_ran(
     packages: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    scan(package=packages["2025-09"], out=tmp_path / "before", as_of=AS_OF, rules=["B03", "B13", "C01"])
+    scan(package=packages["2025-09"], out=tmp_path / "before", as_of=AS_OF, rules=["B03", "F08", "C01"])
     code = scan_main(
         [
             str(packages["2025-10"]),
@@ -249,7 +252,7 @@ def test_cli_prints_how_each_rule_ran(
             "--as-of",
             AS_OF,
             "--rules",
-            "B03,B13,C01",
+            "B03,F08,C01",
             "--since",
             str(tmp_path / "before"),
         ]
@@ -297,3 +300,229 @@ def test_spark_incremental_scans_equal_full_scans(packages: dict[str, Path], tmp
         modes = {report.mode for report in result.reports}
         assert modes == {REUSE, DELTA, FULL}
         previous = incremental
+
+
+# ---- a changed group (and a near miss) for each rule judging groups or two grown datasets ----
+
+
+def _append_rows(package: Path, name: str, changes: list[dict[str, object]]) -> None:
+    """Append to `package`'s dataset one row group of rows, each the file's first row with
+    `changes` applied (old row groups stay byte for byte, as the cutter wrote them)."""
+    path = package / f"{name}.parquet"
+    old = pq.ParquetFile(path)
+    groups = [old.read_row_group(index) for index in range(old.metadata.num_row_groups)]
+    first = groups[0].slice(0, 1).to_pylist()[0]
+    rows = pa.Table.from_pylist([{**first, **change} for change in changes], schema=old.schema_arrow)
+    with pq.ParquetWriter(path, old.schema_arrow, compression="zstd") as writer:
+        for group in groups:
+            writer.write_table(group, row_group_size=1_000_000)
+        writer.write_table(rows)
+
+
+def _benefit(record: str, person: str, household: str, account: str, **more: object) -> dict[str, object]:
+    return {
+        "record_id": record,
+        "person_id": person,
+        "name": f"测试{person[-2:]}",
+        "household_id": household,
+        "account_no": account,
+        "account_holder_id": person,
+        **more,
+    }
+
+
+def _scan_grown(before: Path, after: Path, tmp_path: Path, rules: list[str]) -> tuple[Any, list[Any]]:
+    """Scan `before` in full, then `after` since it and in full; the hits must be the same."""
+    scan(package=before, out=tmp_path / "before", as_of=AS_OF, rules=rules)
+    result = scan(package=after, out=tmp_path / "after", as_of=AS_OF, since=tmp_path / "before", rules=rules)
+    full = scan(package=after, out=tmp_path / "full", as_of=AS_OF, rules=rules)
+    _assert_same_hits(tmp_path / "full", tmp_path / "after")
+    return result, full.hits
+
+
+def test_b08_account_gaining_a_payee_is_judged_again(packages: dict[str, Path], tmp_path: Path) -> None:
+    # Given September's package with three test accounts: ACC1 and ACC2 paying two people of two
+    # households (one short of B08's three), ACC3 paying three people (a hit)
+    before, after = tmp_path / "p-before", tmp_path / "p-after"
+    shutil.copytree(packages["2025-09"], before)
+    _append_rows(
+        before,
+        "benefits",
+        [
+            _benefit("t-1", "TP01", "TH1", "ACC1"),
+            _benefit("t-2", "TP02", "TH2", "ACC1"),
+            _benefit("t-3", "TP03", "TH3", "ACC2"),
+            _benefit("t-4", "TP04", "TH4", "ACC2"),
+            _benefit("t-5", "TP05", "TH5", "ACC3"),
+            _benefit("t-6", "TP06", "TH6", "ACC3"),
+            _benefit("t-7", "TP07", "TH6", "ACC3"),
+        ],
+    )
+    # When a month adds a third payee to ACC1, an old payee's payment to ACC2 (still two people:
+    # a near miss) and to ACC3 (its verdict unchanged: only the new row runs, beside witnesses)
+    shutil.copytree(before, after)
+    _append_rows(
+        after,
+        "benefits",
+        [
+            _benefit("t-8", "TP08", "TH8", "ACC1"),
+            _benefit("t-9", "TP03", "TH3", "ACC2"),
+            _benefit("t-10", "TP05", "TH5", "ACC3"),
+        ],
+    )
+    result, hits = _scan_grown(before, after, tmp_path, ["B08"])
+    # Then ACC1 is a hit with its old payments, ACC2 is none, ACC3 gained the new payment
+    assert result.summary["incremental"]["rules"]["B08"]["mode"] == DELTA
+    shared = {hit.subject_id: hit.record_ids.split(";") for hit in hits if hit.rule_id == "B08"}
+    assert shared["ACC1"] == ["benefits:t-1", "benefits:t-2", "benefits:t-8"]
+    assert "ACC2" not in shared
+    assert shared["ACC3"] == ["benefits:t-10", "benefits:t-5", "benefits:t-6", "benefits:t-7"]
+
+
+def test_b13_household_year_grown_past_its_land_is_judged_again(
+    packages: dict[str, Path], tmp_path: Path
+) -> None:
+    with duckdb.connect() as connection:
+        households = connection.execute(  # two with land and no farmland subsidy in 2025 yet
+            f"SELECT household_id, sum(area_mu) FROM '{packages['2025-09'] / 'land_rights.parquet'}'"
+            f" WHERE household_id NOT IN (SELECT household_id FROM '{packages['2025-09'] / 'benefits.parquet'}'"
+            "   WHERE program = '耕地地力保护补贴' AND period >= '2025' AND household_id IS NOT NULL)"
+            " GROUP BY household_id ORDER BY household_id LIMIT 2"
+        ).fetchall()
+    (grown, area_grown), (kept, area_kept) = households
+    farm = {"program": "耕地地力保护补贴", "period": "2025-09", "account_no": None}
+    # Given two households each paid in September for exactly their land (no hit)
+    before, after = tmp_path / "p-before", tmp_path / "p-after"
+    shutil.copytree(packages["2025-09"], before)
+    _append_rows(
+        before,
+        "benefits",
+        [
+            _benefit("t-1", "TP01", grown, "", quantity=area_grown, **farm),
+            _benefit("t-2", "TP02", kept, "", quantity=area_kept, **farm),
+        ],
+    )
+    # When October pays the first 10% more of the same year's area and the second 5% (at the
+    # tolerance: a near miss), and another program's row of the second household (ignored)
+    shutil.copytree(before, after)
+    more = {**farm, "period": "2025-10"}
+    _append_rows(
+        after,
+        "benefits",
+        [
+            _benefit("t-3", "TP01", grown, "", quantity=area_grown / 10, **more),
+            _benefit("t-4", "TP02", kept, "", quantity=area_kept / 20, **more),
+            _benefit("t-5", "TP02", kept, "", **{**more, "program": "低保"}),
+        ],
+    )
+    result, hits = _scan_grown(before, after, tmp_path, ["B13"])
+    # Then the first household's year is a hit with its September row, the second is none
+    assert result.summary["incremental"]["rules"]["B13"]["mode"] == DELTA
+    excess = {hit.subject_id: hit.record_ids for hit in hits if hit.rule_id == "B13"}
+    assert "benefits:t-1" in excess[f"{grown}/2025"].split(";")
+    assert "benefits:t-3" in excess[f"{grown}/2025"].split(";")
+    assert f"{kept}/2025" not in excess
+
+
+def test_b05_new_payroll_of_an_old_month_meets_old_benefits(
+    packages: dict[str, Path], tmp_path: Path
+) -> None:
+    subsistence = {"program": "低保", "period": "2025-08"}
+    # Given a 低保 benefit of August to TP01 and one to TP02
+    before, after = tmp_path / "p-before", tmp_path / "p-after"
+    shutil.copytree(packages["2025-09"], before)
+    _append_rows(
+        before,
+        "benefits",
+        [
+            _benefit("t-1", "TP01", "TH1", "ACC1", **subsistence),
+            _benefit("t-2", "TP02", "TH2", "ACC2", **subsistence),
+        ],
+    )
+    # When a month appends (late) payroll of August for TP01, of July for TP02 (a near miss), and
+    # a new benefit of September for TP03, paid in September
+    shutil.copytree(before, after)
+    _append_rows(
+        after,
+        "payroll",
+        [
+            {"person_id": "TP01", "period": "2025-08"},
+            {"person_id": "TP02", "period": "2025-07"},
+            {"person_id": "TP03", "period": "2025-09"},
+        ],
+    )
+    _append_rows(
+        after, "benefits", [_benefit("t-3", "TP03", "TH3", "ACC3", program="低保", period="2025-09")]
+    )
+    result, hits = _scan_grown(before, after, tmp_path, ["B05"])
+    # Then both grown datasets ran on their new rows: the old benefit meets the new payroll,
+    # the new benefit the new payroll; TP02 is no hit
+    plan = result.summary["incremental"]["rules"]["B05"]
+    assert plan["mode"] == DELTA
+    found = {hit.subject_id: hit.record_ids for hit in hits if hit.rule_id == "B05"}
+    assert "benefits:t-1" in found["TP01"].split(";")
+    assert "benefits:t-3" in found["TP03"].split(";")
+    assert "TP02" not in found
+
+
+def test_f06_new_managed_party_reruns_and_kept_parties_run_new_transactions(
+    packages: dict[str, Path], tmp_path: Path
+) -> None:
+    with duckdb.connect() as connection:
+        official, org = connection.execute(  # an official in post through October 2025
+            f"SELECT person_id, org_code FROM '{packages['2025-09'] / 'officials.parquet'}'"
+            " WHERE start_date < DATE '2025-01-01' AND end_date IS NULL ORDER BY person_id LIMIT 1"
+        ).fetchone()
+    holiday = {"to_id": official, "channel": "现金", "memo": ""}
+    # Given cash handed to an official on 1 October by TP01 (1,000 yuan) and TP02 (100 yuan, under
+    # F06's 200: a near miss), neither a managed party yet
+    steps = [tmp_path / name for name in ("p0", "p1", "p2")]
+    shutil.copytree(packages["2025-09"], steps[0])
+    _append_rows(
+        steps[0],
+        "transactions",
+        [
+            {
+                **holiday,
+                "txn_id": "t-1",
+                "from_id": "TP01",
+                "time": dt.datetime(2025, 10, 1, 9),
+                "amount": 1000,
+            },
+            {
+                **holiday,
+                "txn_id": "t-2",
+                "from_id": "TP02",
+                "time": dt.datetime(2025, 10, 1, 9),
+                "amount": 100,
+            },
+        ],
+    )
+    # When a month pays both a benefit approved by the official's org (two new managed parties)
+    shutil.copytree(steps[0], steps[1])
+    paid = {"approver_org_code": org, "program": "低保", "period": "2025-10"}
+    _append_rows(
+        steps[1],
+        "benefits",
+        [_benefit("t-1", "TP01", "TH1", "ACC1", **paid), _benefit("t-2", "TP02", "TH2", "ACC2", **paid)],
+    )
+    first, hits = _scan_grown(steps[0], steps[1], tmp_path / "first", ["F06", "F07"])
+    # Then F06 ran in full and TP01's old cash is a hit, TP02's is none
+    assert first.summary["incremental"]["rules"]["F06"]["mode"] == FULL
+    keys = {key for hit in hits if hit.rule_id == "F06" for key in hit.record_ids.split(";")}
+    assert {"transactions:t-1", "benefits:t-1"} <= keys
+    assert "transactions:t-2" not in keys
+    # And when the next month pays TP01 again (a later record: the same party, the same proof)
+    # and TP01 hands more cash on 2 October, F06 runs on the new transaction alone
+    shutil.copytree(steps[1], steps[2])
+    _append_rows(steps[2], "benefits", [_benefit("t-3", "TP01", "TH1", "ACC1", **paid)])
+    _append_rows(
+        steps[2],
+        "transactions",
+        [{**holiday, "txn_id": "t-3", "from_id": "TP01", "time": dt.datetime(2025, 10, 2, 9), "amount": 500}],
+    )
+    second, hits = _scan_grown(steps[1], steps[2], tmp_path / "second", ["F06", "F07"])
+    plans = second.summary["incremental"]["rules"]
+    assert plans["F06"]["mode"] == plans["F07"]["mode"] == DELTA
+    cash = [hit.record_ids.split(";") for hit in hits if hit.rule_id == "F06" and hit.subject_id == official]
+    assert {"transactions:t-1", "transactions:t-3"} <= set(cash[0])

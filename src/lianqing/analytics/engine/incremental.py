@@ -28,6 +28,7 @@ import json
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -40,7 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from lianqing.analytics.contract import DATASETS
+from lianqing.analytics.contract import DATASETS, Dataset
 from lianqing.analytics.engine.backend import Backend
 from lianqing.analytics.engine.library import (
     Rule,
@@ -49,7 +50,13 @@ from lianqing.analytics.engine.library import (
     narrowed_datasets,
     views_read_by,
 )
-from lianqing.analytics.engine.package import DatasetFile, duckdb_source, quote_literal, typed_select
+from lianqing.analytics.engine.package import (
+    DatasetFile,
+    duckdb_source,
+    quote_identifier,
+    quote_literal,
+    typed_select,
+)
 from lianqing.analytics.errors import AnalyticsError
 
 STATE_DIR = "_incremental"
@@ -213,12 +220,44 @@ def params_print(params: Mapping[str, Any]) -> str:
     return json.dumps(params, sort_keys=True, default=str, ensure_ascii=False)
 
 
+@dataclass(frozen=True)
+class Shape:
+    """How a delta run reads one appended dataset: its new rows alone (row-local), or with the
+    old rows of the groups they fall in (`key`), or with one old row per distinct `decided_by`
+    value of those groups (witnesses); in each case only the rows meeting `only`."""
+
+    dataset: str
+    key: tuple[str, ...] = ()
+    decided_by: tuple[str, ...] = ()
+    only: str = ""
+
+    @classmethod
+    def witnesses_of(cls, rule: Rule) -> Shape | None:
+        """The shape of a rule's witnesses: per group key and decided_by values, or per first_of
+        key (None when the rule keeps none)."""
+        for dataset, key in rule.first_of.items():
+            return cls(dataset, key, (), rule.only.get(dataset, ""))
+        for dataset in rule.decided_by:
+            return cls.of(rule, dataset)
+        return None
+
+    @classmethod
+    def of(cls, rule: Rule, dataset: str) -> Shape:
+        return cls(
+            dataset,
+            rule.grouped_by.get(dataset, ()),
+            rule.decided_by.get(dataset, ()),
+            rule.only.get(dataset, ""),
+        )
+
+
 @dataclass
 class RulePlan:
     mode: str
     reason: str
-    dataset: str = ""  # the appended dataset of a delta run
-    key: tuple[str, ...] = ()  # a group-local rule's group key on it (else the rule is row-local)
+    datasets: tuple[str, ...] = ()  # the appended datasets of a delta run, run one after another
+    # first_of datasets whose witnesses the new rows left as they were: read as the witnesses
+    instead: tuple[str, ...] = ()
 
 
 @dataclass
@@ -230,8 +269,16 @@ class Increment:
     old: dict[str, Any]
     prints: dict[str, Any]
     changes: dict[str, Change]
+    files: Mapping[str, DatasetFile] = field(default_factory=dict)
+    workdir: Path = Path()  # files of this scan's delta runs, removed after it
     plans: dict[str, RulePlan] = field(default_factory=dict)
     evidence: dict[str, pa.Table] = field(default_factory=dict)
+    # Each witness rule's witnesses after this scan (old ones reused, or updated by a delta run).
+    witnesses: dict[str, list[Path]] = field(default_factory=dict)
+    # Each appended dataset's new rows alone, written once for every run reading them.
+    appended: dict[str, DatasetFile] = field(default_factory=dict)
+    # Seconds of each rule's delta runs: its own query and its share of writing and registering.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def needs_full_run(self, rule_id: str) -> bool:
         return self.plans[rule_id].mode == FULL
@@ -269,19 +316,23 @@ def plan_increment(
     rules: Iterable[Rule],
     params: Mapping[str, Mapping[str, Any]],
     engine: str,
+    workdir: Path,
 ) -> Increment:
-    """Compare the package with the one scanned into `since`; decide each rule's run."""
+    """Compare the package with the one scanned into `since`; decide each rule's run (writing
+    into `workdir`, removed by the caller after the scan)."""
     since = Path(since)
     old = load_state(since)
     prints = fingerprints(files, old["datasets"])
     names = set(old["datasets"]) | set(prints)
     changes = {name: compare(old["datasets"].get(name), prints.get(name)) for name in names}
-    increment = Increment(since, engine, old, prints, changes)
+    increment = Increment(since, engine, old, prints, changes, files, workdir)
     for rule in rules:
         increment.plans[rule.id] = _plan_rule(increment, rule, params[rule.id])
         if increment.plans[rule.id].mode != FULL:
-            evidence_path = since / STATE_DIR / old["rules"][rule.id]["evidence"]
-            increment.evidence[rule.id] = pq.read_table(evidence_path)
+            before = old["rules"][rule.id]
+            increment.evidence[rule.id] = pq.read_table(since / STATE_DIR / before["evidence"])
+            if before.get("witnesses"):
+                increment.witnesses[rule.id] = witness_parts(since / STATE_DIR / before["witnesses"])
     return increment
 
 
@@ -295,7 +346,10 @@ def _plan_rule(increment: Increment, rule: Rule, params: Mapping[str, Any]) -> R
         return RulePlan(FULL, "规则或共用定义、计算库版本变了")
     if before["params"] != params_print(params):
         return RulePlan(FULL, "参数或视为今天的日期变了")
-    if not (increment.since / STATE_DIR / before["evidence"]).is_file():
+    witnesses = before.get("witnesses") or ""
+    if not (increment.since / STATE_DIR / before["evidence"]).is_file() or (
+        Shape.witnesses_of(rule) and not witness_parts(increment.since / STATE_DIR / witnesses)
+    ):
         return RulePlan(FULL, "上次扫描的中间结果缺失")
     if _reads_package_datasets(rule) and set(increment.old["datasets"]) != set(increment.prints):
         return RulePlan(FULL, "数据包包含的数据集变了")
@@ -304,27 +358,61 @@ def _plan_rule(increment: Increment, rule: Rule, params: Mapping[str, Any]) -> R
         for name in sorted(datasets_read_by(rule))
         if name in increment.changes and increment.changes[name].kind != "same"
     }
-    if not moved:
-        return RulePlan(REUSE, "输入数据未变")
-    titles = "、".join(DATASETS[name].title for name in moved)
     broken = [name for name, change in moved.items() if change.kind != "appended"]
     if broken:
         name = broken[0]
         return RulePlan(FULL, f"{DATASETS[name].title}：{moved[name].why}")
+    instead = tuple(name for name in rule.first_of if name in moved and _witnesses_hold(increment, rule))
+    for name in instead:
+        del moved[name]
+    if not moved:
+        return RulePlan(
+            REUSE, "输入数据未变" if not instead else "新增记录不改变本规则所看的数据", instead=instead
+        )
+    titles = "、".join(DATASETS[name].title for name in moved)
+    new_rows = sum(increment.prints[name]["rows"] - change.old_rows for name, change in moved.items())
     if len(moved) > 1:
+        # Row-local on each: every new evidence row pairs a new row of one of them with rows of
+        # the others, so one run per dataset, its new rows against the others' whole files.
+        if set(moved) <= set(rule.row_local):
+            return RulePlan(
+                DELTA,
+                f"{titles}新增 {new_rows:,} 条记录，逐一只算新记录",
+                datasets=tuple(moved),
+                instead=instead,
+            )
         return RulePlan(FULL, f"{titles}都新增了记录")
     (name,) = moved
-    new_rows = increment.prints[name]["rows"] - moved[name].old_rows
-    if name in rule.grouped_by:
-        return RulePlan(
-            DELTA,
-            f"{titles}新增 {new_rows:,} 条记录，只重算它们所在的组",
-            dataset=name,
-            key=rule.grouped_by[name],
-        )
-    if name not in rule.row_local:
+    if name in rule.decided_by:
+        reason = f"{titles}新增 {new_rows:,} 条记录，只重算判断依据变了的组"
+    elif name in rule.grouped_by:
+        reason = f"{titles}新增 {new_rows:,} 条记录，只重算它们所在的组"
+    elif name in rule.row_local:
+        reason = f"{titles}新增 {new_rows:,} 条记录，只算新记录"
+    else:
         return RulePlan(FULL, f"{titles}新增了记录，本规则要看全部历史记录")
-    return RulePlan(DELTA, f"{titles}新增 {new_rows:,} 条记录，只算新记录", dataset=name)
+    return RulePlan(DELTA, reason, datasets=(name,), instead=instead)
+
+
+def _witnesses_hold(increment: Increment, rule: Rule) -> bool:
+    """Whether the rows appended to a first_of dataset add no key and no smaller record key to
+    the rule's witnesses (so that the dataset is, for the rule, what it was)."""
+    shape = Shape.witnesses_of(rule)
+    before = witness_parts(
+        increment.since / STATE_DIR / (increment.old["rules"][rule.id].get("witnesses") or "")
+    )
+    if shape is None or not before:
+        return False
+    file = increment.files[shape.dataset]
+    keys = [_alias(i) for i in range(len(shape.key))]
+    seen = _keyed(shape, file.dataset, before)
+    new = _keyed(shape, file.dataset, _appended_rows(increment, shape.dataset))
+    with _connect() as connection:
+        found = connection.execute(
+            f"SELECT count(*) FROM ({new}) AS n WHERE NOT EXISTS (SELECT 1 FROM ({seen}) AS w"
+            f" WHERE {_same(keys, 'w', 'n')} AND w._record <= n._record)"
+        ).fetchall()
+    return found == [(0,)]
 
 
 # ---- delta runs ----------------------------------------------------------------------------
@@ -350,6 +438,15 @@ def write_delta_file(file: DatasetFile, change: Change, folder: Path) -> Dataset
 PrepareBackend = Callable[[Backend, Mapping[str, DatasetFile], list[Rule]], Any]
 
 
+def _appended_rows(increment: Increment, name: str) -> DatasetFile:
+    """The appended rows of dataset `name`, written once per scan into its work folder."""
+    if name not in increment.appended:
+        folder = increment.workdir / f"appended-{name}"
+        folder.mkdir(exist_ok=True)
+        increment.appended[name] = write_delta_file(increment.files[name], increment.changes[name], folder)
+    return increment.appended[name]
+
+
 def run_deltas(
     increment: Increment,
     files: Mapping[str, DatasetFile],
@@ -357,60 +454,220 @@ def run_deltas(
     params: Mapping[str, Mapping[str, Any]],
     open_backend: Callable[[], Backend],
     prepare: PrepareBackend,
+    workdir: Path,
 ) -> None:
-    """Run each delta rule on its dataset's appended rows, one backend per appended dataset (one
-    at a time: Spark backends share a session), and add the old evidence rows."""
-    runs: dict[tuple[str, tuple[str, ...]], list[Rule]] = {}
+    """Run each delta rule on its appended datasets' new rows (with the old rows its shape asks
+    for), one backend per shape (one at a time: Spark backends share a session), and add the old
+    evidence rows. Updated witnesses are written into `workdir`, which must outlive the scan."""
+    runs: dict[tuple[Shape, tuple[str, ...]], list[Rule]] = {}
     for rule in rules:
         plan = increment.plans[rule.id]
         if plan.mode == DELTA:
-            runs.setdefault((plan.dataset, plan.key), []).append(rule)
-    for (name, key), delta_rules in sorted(runs.items()):
+            for name in plan.datasets:
+                runs.setdefault((Shape.of(rule, name), plan.instead), []).append(rule)
+    for number, ((shape, instead), delta_rules) in enumerate(
+        sorted(runs.items(), key=lambda item: repr(item[0]))
+    ):
+        started = time.perf_counter()
+        own = 0.0
         with tempfile.TemporaryDirectory(prefix="lianqing-delta-") as folder:
+            name = shape.dataset
+            appended = _appended_rows(increment, name)
+            witnesses = None
+            if shape.decided_by:
+                # Rules of one shape read the same witnesses (the rows are the dataset's, whatever the rule).
+                witnesses = increment.witnesses[delta_rules[0].id]
+            kept_path = workdir / f"{number}.{name}.witnesses.parquet"  # the witnesses it adds
+            delta, redone, kept = write_shape_file(
+                shape, files[name], appended, Path(folder), witnesses, kept_path
+            )
+            if kept is not None:
+                for rule in delta_rules:
+                    increment.witnesses[rule.id] = kept
             delta_files = dict(files)
-            delta_files[name] = write_delta_file(files[name], increment.changes[name], Path(folder))
-            redone: pa.Array | None = None
-            if key:
-                delta_files[name], redone = write_group_file(
-                    files[name], delta_files[name], key, Path(folder)
+            delta_files[name] = delta
+            for other in instead:  # the same witnesses for every rule of the run (they are the dataset's)
+                # first_of witnesses are written once, by a full run: one file
+                (witnessed,) = increment.witnesses[delta_rules[0].id]
+                delta_files[other] = replace(
+                    files[other], path=witnessed, columns=_typed_columns(files[other])
                 )
             backend = open_backend()
             try:
                 prepare(backend, delta_files, delta_rules)
                 for rule in delta_rules:
+                    rule_started = time.perf_counter()
                     old = increment.evidence[rule.id]
-                    if redone is not None and old.num_rows:
+                    if redone is not None and len(redone) and old.num_rows:
                         old = old.filter(pc.invert(pc.is_in(old.column("record_id"), value_set=redone)))
                     increment.evidence[rule.id] = _union(old, backend.execute(rule.sql, params[rule.id]))
+                    spent = time.perf_counter() - rule_started
+                    increment.seconds[rule.id] = increment.seconds.get(rule.id, 0.0) + spent
+                    own += spent
             finally:
                 backend.close()
+        shared = (time.perf_counter() - started - own) / len(delta_rules)
+        for rule in delta_rules:
+            increment.seconds[rule.id] += shared
 
 
-def write_group_file(
-    file: DatasetFile, appended: DatasetFile, key: tuple[str, ...], folder: Path
-) -> tuple[DatasetFile, pa.Array]:
-    """Every row (old and new) of the groups the appended rows fall in, contract-typed, as a
-    Parquet file; and the record keys of those rows, whose old evidence is computed again."""
+def _connect() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
+    for macro in load_macros():
+        connection.execute(f"CREATE MACRO {macro.name}({', '.join(macro.args)}) AS {macro.body}")
+    return connection
+
+
+def _rows_sql(file: DatasetFile, shape: Shape) -> str:
+    """The file's rows, contract-typed, those meeting the shape's condition."""
+    typed = typed_select(file.dataset, duckdb_source(file.path), set(file.columns))
+    return f"SELECT * FROM ({typed}) AS r" + (f" WHERE {shape.only}" if shape.only else "")
+
+
+def _keyed(shape: Shape, dataset: Dataset, source: DatasetFile | list[Path]) -> str:
+    """Rows of a dataset file (or of a witnesses file, already typed and filtered) with their
+    record key (_record), group key (_group_N) and decided_by values (_by_N) as columns."""
+    if isinstance(source, DatasetFile):
+        rows = f"({_rows_sql(source, shape)})"
+    else:
+        rows = f"read_parquet([{', '.join(quote_literal(str(part)) for part in source)}])"
+    parts = [f"{dataset.name}_key({', '.join(f'r.{column}' for column in dataset.key)}) AS _record"]
+    parts += [f"{part} AS {_alias(i)}" for i, part in enumerate(shape.key)]
+    parts += [f"{part} AS _by_{i}" for i, part in enumerate(shape.decided_by)]
+    return f"SELECT *, {', '.join(parts)} FROM {rows} AS r"
+
+
+def _same(columns: Iterable[str], left: str, right: str) -> str:
+    return " AND ".join(f"{left}.{c} IS NOT DISTINCT FROM {right}.{c}" for c in columns)
+
+
+def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int:
+    ((found,),) = connection.execute(f"SELECT count(*) FROM {table}").fetchall()  # a finished statement
+    return int(found)
+
+
+def write_shape_file(
+    shape: Shape,
+    file: DatasetFile,
+    appended: DatasetFile,
+    folder: Path,
+    witnesses: list[Path] | None,
+    witnesses_out: Path,
+) -> tuple[DatasetFile, pa.Array | None, list[Path] | None]:
+    """The rows a delta run of `shape` reads, as a contract-typed Parquet file; the record keys
+    of its old rows (their old evidence is computed again); and, for a witness shape, the
+    witnesses after this scan (the old ones, and those the new rows add, written to `witnesses_out`).
+
+    Row-local: the new rows. Group-local: every row, old and new, of the groups the new rows
+    fall in. Witnesses: the new rows, the old witnesses of the groups they fall in, and every old
+    row of a group whose distinct decided_by values the new rows add to (its verdict may change).
+    """
     dataset = file.dataset
-    target = folder / f"{dataset.name}.groups.parquet"
-    whole = typed_select(dataset, duckdb_source(file.path), set(file.columns))
-    new = typed_select(dataset, duckdb_source(appended.path), set(appended.columns))
-    same_group = " AND ".join(f"({part}) IS NOT DISTINCT FROM n.{_alias(i)}" for i, part in enumerate(key))
-    new_keys = ", ".join(f"{part} AS {_alias(i)}" for i, part in enumerate(key))
-    record_key = f"{dataset.name}_key({', '.join(dataset.key)})"
-    with duckdb.connect() as connection:
-        connection.execute("SET enable_progress_bar = false")
-        for macro in load_macros():
-            connection.execute(f"CREATE MACRO {macro.name}({', '.join(macro.args)}) AS {macro.body}")
+    target = folder / f"{dataset.name}.delta.parquet"
+    groups = [_alias(i) for i in range(len(shape.key))]
+    values = groups + [f"_by_{i}" for i in range(len(shape.decided_by))]
+    record_key = f"{dataset.name}_key({', '.join(f'r.{column}' for column in dataset.key)})"
+    columns = ", ".join(quote_identifier(column.name) for column in dataset.columns)
+
+    def whole_rows_of(table: str) -> str:
+        # Every row of the whole file in a group of `table` (a full read: only when needed).
+        return (
+            f"SELECT * FROM ({_keyed(shape, dataset, file)}) AS w"
+            f" WHERE EXISTS (SELECT 1 FROM {table} AS t WHERE {_same(groups, 'w', 't')})"
+        )
+
+    redone: pa.Table | None = None
+    kept: list[Path] = []
+    with _connect() as connection:
+        connection.execute(f"CREATE TABLE new AS {_keyed(shape, dataset, appended)}")
+        if shape.key:
+            connection.execute(f"CREATE TABLE touched AS SELECT DISTINCT {', '.join(groups)} FROM new")
+        if not shape.key:
+            connection.execute(f"CREATE VIEW delta AS SELECT {columns} FROM new")
+        elif not shape.decided_by:
+            if _count(connection, "touched"):
+                connection.execute(f"CREATE VIEW delta AS SELECT {columns} FROM ({whole_rows_of('touched')})")
+            else:  # no new row meets the condition: nothing to redo, nor to read
+                connection.execute(f"CREATE VIEW delta AS SELECT {columns} FROM new")
+        else:
+            # The old witnesses' keys and values, narrow; their whole rows only where needed.
+            connection.execute(f"CREATE VIEW seen_rows AS {_keyed(shape, dataset, witnesses or [])}")
+            connection.execute(f"CREATE TABLE seen AS SELECT {', '.join(values)} FROM seen_rows")
+            # Groups seen before whose distinct values the new rows add to.
+            connection.execute(
+                f"CREATE TABLE added AS SELECT * FROM new AS n"
+                f" WHERE NOT EXISTS (SELECT 1 FROM seen AS w WHERE {_same(values, 'w', 'n')})"
+            )
+            connection.execute(
+                f"CREATE TABLE changed AS SELECT DISTINCT {', '.join(groups)} FROM added AS n"
+                f" WHERE EXISTS (SELECT 1 FROM seen AS w WHERE {_same(groups, 'w', 'n')})"
+            )
+            parts = [
+                f"SELECT {columns} FROM new",
+                f"SELECT {columns} FROM seen_rows AS w"
+                f" WHERE EXISTS (SELECT 1 FROM touched AS t WHERE {_same(groups, 'w', 't')})"
+                f" AND NOT EXISTS (SELECT 1 FROM changed AS c WHERE {_same(groups, 'w', 'c')})",
+            ]
+            if _count(connection, "changed"):
+                connection.execute("CREATE TABLE new_keys AS SELECT DISTINCT _record FROM new")
+                parts.append(
+                    f"SELECT {columns} FROM ({whole_rows_of('changed')})"
+                    " WHERE _record NOT IN (SELECT _record FROM new_keys)"
+                )
+            connection.execute(f"CREATE VIEW delta AS {' UNION ALL '.join(parts)}")
+            kept = list(witnesses or [])
+            if _count(connection, "added"):  # old witnesses stay as they are; new ones beside them
+                connection.execute(
+                    f"COPY (SELECT {columns} FROM added"
+                    f" QUALIFY row_number() OVER (PARTITION BY {', '.join(values)} ORDER BY _record) = 1)"
+                    f" TO {quote_literal(str(witnesses_out))} (FORMAT parquet, COMPRESSION zstd)"
+                )
+                kept.append(witnesses_out)
+        # Written once, then read back for its record keys (the file is small, its sources not).
         connection.execute(
-            f"CREATE TABLE groups AS SELECT * FROM ({whole}) AS w"
-            f" WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT {new_keys} FROM ({new})) AS n WHERE {same_group})"
-        ).fetchall()
-        connection.execute(f"COPY groups TO {quote_literal(str(target))} (FORMAT parquet)").fetchall()
-        keys = connection.sql(f"SELECT {record_key} AS record_id FROM groups").to_arrow_table()
-    columns = {column.name: column.sql_type for column in dataset.columns}
-    redone = keys.column("record_id").combine_chunks()
-    return DatasetFile(dataset, target, columns, len(redone)), redone
+            f"COPY delta TO {quote_literal(str(target))} (FORMAT parquet, COMPRESSION uncompressed)"
+        )
+        written = f"read_parquet({quote_literal(str(target))})"
+        if shape.key:
+            redone = connection.sql(f"SELECT {record_key} AS record_id FROM {written} AS r").to_arrow_table()
+        rows = _count(connection, written)
+    types = _typed_columns(file)
+    keys = redone.column("record_id").combine_chunks() if redone is not None else None
+    return DatasetFile(dataset, target, types, rows), keys, (kept if shape.decided_by else None)
+
+
+def _typed_columns(file: DatasetFile) -> dict[str, str]:
+    return {column.name: column.sql_type for column in file.dataset.columns}
+
+
+def witness_parts(folder: Path) -> list[Path]:
+    """A witnesses folder's files, oldest first ([] when there is none)."""
+    if not folder.name or not folder.is_dir():
+        return []
+    return sorted(folder.glob("part-*.parquet"), key=lambda part: int(part.stem.split("-")[1]))
+
+
+def _keep_file(source: Path, target: Path) -> None:
+    """`source` at `target`: a hard link when both are on one file system (no bytes copied)."""
+    try:
+        target.hardlink_to(source)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def write_witnesses(file: DatasetFile, shape: Shape, target: Path) -> None:
+    """One row of `file` per distinct group key and decided_by values (the smallest record key's),
+    contract-typed: what a later delta run of a witness shape starts from."""
+    values = [_alias(i) for i in range(len(shape.key))] + [f"_by_{i}" for i in range(len(shape.decided_by))]
+    columns = ", ".join(quote_identifier(column.name) for column in file.dataset.columns)
+    dataset = file.dataset
+    with _connect() as connection:
+        connection.execute(
+            f"COPY (SELECT {columns} FROM ({_keyed(shape, dataset, file)})"
+            f" QUALIFY row_number() OVER (PARTITION BY {', '.join(values)} ORDER BY _record) = 1)"
+            f" TO {quote_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)"
+        )
 
 
 def _alias(index: int) -> str:
@@ -436,9 +693,13 @@ def save_state(
     evidence: Mapping[str, pa.Table],
     rules: Iterable[Rule],
     params: Mapping[str, Mapping[str, Any]],
+    files: Mapping[str, DatasetFile],
+    witnesses: Mapping[str, list[Path]] | None = None,
 ) -> None:
     """Write `_incremental/` for a later scan `since` this result (replacing an earlier one only
-    once the new one is complete)."""
+    once the new one is complete). A witness rule's witnesses are those of `witnesses` (reused or
+    updated by this scan), else taken from the package's `files`."""
+    witnesses = witnesses or {}
     final = out / STATE_DIR
     staging = out / f"{STATE_DIR}.new"
     shutil.rmtree(staging, ignore_errors=True)
@@ -454,6 +715,16 @@ def save_state(
             "params": params_print(params[rule.id]),
             "evidence": name,
         }
+        shape = Shape.witnesses_of(rule)
+        if shape is not None:
+            kept = f"{rule.id}.witnesses"
+            (staging / kept).mkdir()
+            if rule.id in witnesses:
+                for index, part in enumerate(witnesses[rule.id]):
+                    _keep_file(part, staging / kept / f"part-{index}.parquet")
+            else:
+                write_witnesses(files[shape.dataset], shape, staging / kept / "part-0.parquet")
+            state["rules"][rule.id]["witnesses"] = kept
     (staging / STATE_FILE).write_text(
         json.dumps(state, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )

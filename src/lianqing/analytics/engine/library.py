@@ -115,6 +115,18 @@ class Rule:
     # every evidence row's record_id is a record of its group, so only the groups the new rows
     # fall in are computed again.
     grouped_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # A group-local dataset whose groups are judged only on the distinct values of these columns
+    # (e.g. the people paid into an account): a group whose distinct values the new rows leave as
+    # they were keeps the evidence of its old rows, so only the new rows run, beside one old row
+    # per distinct value (a "witness", kept in the result's `_incremental/`).
+    decided_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # A dataset the rule reads only through the first row (smallest record key) of each value of
+    # this key: rows appended that add no key and no smaller record key change nothing for it, so
+    # the dataset counts as unchanged, and its witnesses (those first rows) stand in for it.
+    first_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # A condition (SQL over the dataset's columns) outside which a dataset's rows never change the
+    # rule's evidence: an incremental run reads only the rows that meet it.
+    only: dict[str, str] = field(default_factory=dict)
 
     def missing_datasets(self, present: set[str] | frozenset[str]) -> list[str]:
         """The datasets lacking for the rule to run ([] when it can run on `present`)."""
@@ -171,6 +183,7 @@ def parse_rule(text: str, *, source: str) -> Rule:
         )
         for name, spec in (meta.get("params") or {}).items()
     }
+    incremental = meta.get("incremental") or {}
     rule = Rule(
         id=meta["id"],
         name=meta["name"],
@@ -186,12 +199,12 @@ def parse_rule(text: str, *, source: str) -> Rule:
         condition=meta.get("condition") or "",
         origins=tuple(meta.get("origins") or ()),
         alternative_datasets=tuple(meta.get("alternative_datasets") or ()),
-        row_local=tuple((meta.get("incremental") or {}).get("row_local") or ()),
-        row_local_why=(meta.get("incremental") or {}).get("why") or "",
-        grouped_by={
-            name: tuple(key)
-            for name, key in ((meta.get("incremental") or {}).get("grouped_by") or {}).items()
-        },
+        row_local=tuple(incremental.get("row_local") or ()),
+        row_local_why=incremental.get("why") or "",
+        grouped_by={name: tuple(key) for name, key in (incremental.get("grouped_by") or {}).items()},
+        decided_by={name: tuple(key) for name, key in (incremental.get("decided_by") or {}).items()},
+        first_of={name: tuple(key) for name, key in (incremental.get("first_of") or {}).items()},
+        only=dict(incremental.get("only") or {}),
     )
     _check_rule(rule, source)
     return rule
@@ -209,7 +222,13 @@ def _check_rule(rule: Rule, source: str) -> None:
     problems += [f"origin {origin}" for origin in rule.origins if origin not in ORIGINS]
     problems += [f"row_local {name}" for name in rule.row_local if name not in rule.all_datasets]
     problems += [f"grouped_by {name}" for name in rule.grouped_by if name not in rule.all_datasets]
-    if (rule.row_local or rule.grouped_by) and not rule.row_local_why:
+    problems += [f"decided_by {name}" for name in rule.decided_by if name not in rule.grouped_by]
+    problems += [f"first_of {name}" for name in rule.first_of if name not in rule.all_datasets]
+    if len(rule.decided_by) + len(rule.first_of) > 1:
+        problems.append("witnesses of more than one dataset")
+    local = set(rule.row_local) | set(rule.grouped_by) | set(rule.first_of)
+    problems += [f"only {name}" for name in rule.only if name not in local]
+    if (rule.row_local or rule.grouped_by or rule.first_of) and not rule.row_local_why:
         problems.append("row_local without a why")
     problems += [
         f"condition names {{{name}}}, not a param"

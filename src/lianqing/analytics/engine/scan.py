@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -232,9 +233,11 @@ def scan(
     reports: list[RuleReport] = []
     evidences: dict[str, pa.Table] = {}
     backend: Backend | None = None
+    # Witnesses a delta run updates, kept until the result is committed.
+    workdir = Path(tempfile.mkdtemp(prefix="lianqing-increment-"))
     try:
         if since is not None:
-            increment = plan_increment(since, files, runnable, bound, engine)
+            increment = plan_increment(since, files, runnable, bound, engine, workdir)
             span = _package_span(files)
             run_deltas(
                 increment,
@@ -245,6 +248,7 @@ def scan(
                 lambda delta_backend, delta_files, delta_rules: _prepare(
                     delta_backend, delta_files, delta_rules, span
                 ),
+                workdir,
             )
         backend = open_backend()
         uncovered_years = _prepare(
@@ -280,10 +284,12 @@ def scan(
                 evidence = backend.execute(rule.sql, bound[rule.id])
             evidences[rule.id] = evidence
             rule_hits = group_hits(rule, evidence)
-            report.seconds = round(time.perf_counter() - rule_started, 3)
+            delta_seconds = increment.seconds.get(rule.id, 0.0) if increment is not None else 0.0
+            report.seconds = round(time.perf_counter() - rule_started + delta_seconds, 3)
             report.hits = len(rule_hits)
             hits.extend(rule_hits)
     except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
         if folder is not None:
             folder.discard()  # a failed or cancelled scan leaves no half-written result
         raise
@@ -322,18 +328,23 @@ def scan(
     }
     if increment is not None:
         summary["incremental"] = increment.describe()
-    if folder is not None:
-        folder.commit(
-            hits,
-            summary,
-            # written into the hidden folder too, so a later `since` finds it with the result or not at all
-            also=lambda partial: save_state(
-                partial,
-                engine=engine,
-                prints=increment.prints if increment is not None else fingerprints(files),
-                evidence=evidences,
-                rules=runnable,
-                params=bound,
-            ),
-        )
+    try:
+        if folder is not None:
+            folder.commit(
+                hits,
+                summary,
+                # written into the hidden folder too, so a later `since` finds it with the result or not at all
+                also=lambda partial: save_state(
+                    partial,
+                    engine=engine,
+                    prints=increment.prints if increment is not None else fingerprints(files),
+                    evidence=evidences,
+                    rules=runnable,
+                    params=bound,
+                    files=files,
+                    witnesses=increment.witnesses if increment is not None else None,
+                ),
+            )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     return ScanResult(hits=hits, summary=summary, reports=reports)

@@ -8,7 +8,7 @@ origins: [minsheng, hunan]
 datasets: [benefits, payroll]
 subject: person_id
 when: month
-incremental: {row_local: [benefits, payroll], why: 每条低保记录与同人同月的工资记录逐对比对；两者同时新增时全量重算}
+incremental: {row_local: [benefits, payroll], why: 每条低保记录与同人同月的工资记录逐对比对；两者同时新增时，新低保记录对全部工资记录、新工资记录对全部低保记录各算一次}
 explanation: "{who}{detail}，{when}同期领取低保类补贴{count}笔，共计{amount}。"
 */
 -- A 低保类 benefit and a payroll row for the same person_id and period.

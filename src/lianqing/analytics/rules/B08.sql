@@ -9,6 +9,7 @@ datasets: [benefits]
 optional_datasets: [officials, persons]
 subject: account_no
 when: month
+incremental: {grouped_by: {benefits: [account_no]}, decided_by: {benefits: [person_id, household_id]}, only: {benefits: account_no IS NOT NULL}, why: 按收款账户成组，判断只看组内不同的领取人和家庭；新记录没带来新领取人或新家庭的账户，旧记录的结论不变，只算新记录（每个领取人和家庭各留一条旧记录为凭）；带来了的账户整组重算；没有账户的记录不参与}
 params:
   min_persons: {type: integer, default: 3, min: 2, description: 共用一个账户的不同领取人数}
 explanation: "账户{who}{detail}，{when}共收到补贴{count}笔，共计{amount}。"

@@ -8,6 +8,7 @@ origins: [land]
 datasets: [benefits, land_rights]
 subject: household_id/year
 when: month
+incremental: {grouped_by: {benefits: [household_id, "left(period, 4)"]}, only: {benefits: "program = '耕地地力保护补贴'"}, why: 按户按年合计耕地地力保护补贴面积，新记录只改变所在户、年；其他项目的发放记录不参与}
 params:
   tolerance: {type: decimal, default: 0.05, min: 0, description: 允许超出确权面积的比例}
 explanation: "户{who}{detail}，{when}领取耕地地力保护补贴{count}笔，共计{amount}。"

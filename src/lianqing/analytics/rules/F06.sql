@@ -9,6 +9,7 @@ datasets: [transactions, officials]
 optional_datasets: [contracts, companies, shareholders, benefits]
 subject: person_id
 when: day
+incremental: {row_local: [transactions], first_of: {benefits: [approver_org_code, person_id]}, only: {benefits: approver_org_code IS NOT NULL}, why: 每笔收款单独与节日、任职和管理服务对象比对；补贴记录只用来认定管理服务对象，每个审批单位和领取人取记录号最小的一条为凭，新补贴记录不添对象、不换凭据时视为未变}
 params:
   min_amount: {type: decimal, default: 200, min: 0, description: 单笔金额下限(元)}
   festival_days: {type: integer, default: 7, min: 0, description: 节日前后天数}

@@ -9,6 +9,7 @@ datasets: [transactions, officials]
 optional_datasets: [contracts, companies, shareholders, benefits]
 subject: person_id
 when: day
+incremental: {grouped_by: {transactions: [to_id, from_id]}, first_of: {benefits: [approver_org_code, person_id]}, only: {benefits: approver_org_code IS NOT NULL}, why: 按收款的公职人员和付款方成组看365天窗口，新记录只改变所在组；补贴记录只用来认定管理服务对象，每个审批单位和领取人取记录号最小的一条为凭，新补贴记录不添对象、不换凭据时视为未变}
 params:
   min_count: {type: integer, default: 3, min: 1, description: 365天内笔数下限}
   min_total: {type: decimal, default: 5000, min: 0, description: 365天内金额合计下限(元)}
