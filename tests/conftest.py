@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -10,9 +10,18 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lianqing.core.generations import caches_clear_all
 from lianqing.core.models import Org, OrgKind, User
 from lianqing.core.roles import Role
 from tests.core.factories import OrgFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _caches_fresh() -> Iterator[None]:
+    """Per-process caches hold database rows, and every test rolls its database back."""
+    caches_clear_all()
+    yield
+    caches_clear_all()
 
 
 @dataclass

@@ -81,6 +81,11 @@ def day_facts(day: dt.date, *, strict: bool = False) -> DayFacts:
     if not is_known_year(day.year):
         _unknown(day, strict)
         return DayFacts(day, day.weekday() >= 5, None, None, is_known=False)
+    return _known_day_facts(day)
+
+
+@lru_cache(maxsize=8192)  # the calendar's data never changes in a running process
+def _known_day_facts(day: dt.date) -> DayFacts:
     is_rest = not chinese_calendar.is_workday(day)
     on_holiday, name = chinese_calendar.get_holiday_detail(day)
     holiday = name if on_holiday and name else None

@@ -11,6 +11,8 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext
 
+from lianqing.core.generations import Generation, KeyedCache
+
 from .deadlines import add_months, add_working_days, working_days_between
 from .models import AssignRoute, Case, Kind, Source, Status, TimeLimits
 
@@ -29,9 +31,24 @@ TRIAL_OPINION = gettext_noop("提出审理意见")
 DECISION = gettext_noop("作出处分决定")
 
 
-def time_limits() -> TimeLimits:
+TIME_LIMITS = Generation("time-limits")  # saved in /admin/ (audited), a few times a year at most
+
+
+def _time_limits_load(_key: object) -> TimeLimits:
     limits, _ = TimeLimits.objects.get_or_create(pk=1)
     return limits
+
+
+_time_limits: KeyedCache[TimeLimits] = KeyedCache(TIME_LIMITS, _time_limits_load)
+
+
+def time_limits() -> TimeLimits:
+    """The time limits in force (read only: cached per process until they are saved again)."""
+    return _time_limits.get()
+
+
+def time_limits_changed(**_kwargs: object) -> None:
+    TIME_LIMITS.changed()
 
 
 def _local(moment: dt.datetime | None, fallback: dt.datetime) -> dt.date:

@@ -224,7 +224,7 @@ def report_create(
         receipt_grouped=receipt_grouped(result.receipt_code),
         status=report_public_status(result.report).label,
         repeated=result.repeated,
-        attachments_pending=len(files_pending(result.report.attachments.all())),
+        attachments_pending=len(files_pending(result.attachment_rows())),
     )
     return Status(200 if result.repeated else 201, out)
 

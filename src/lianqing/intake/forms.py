@@ -68,21 +68,35 @@ def _blank_choice(label: str) -> list[tuple[str, str]]:
     return [("", label)]
 
 
+def _province_choices() -> list[tuple[str, str]]:
+    # A callable, not a list: a form made per request copies it instead of re-checking 34
+    # provinces for every cascade, and it is read only to render or to check a chosen province.
+    return _blank_choice(str(_("请选择省份"))) + [(r.code, r.name) for r in region_provinces()]
+
+
+def region_fields(*, required: bool) -> tuple[forms.ChoiceField, forms.ChoiceField, forms.ChoiceField]:
+    """The province/city/county cascade's fields; `region_choices_set` fills the lower levels."""
+    return (
+        forms.ChoiceField(label=_("省"), choices=_province_choices, required=required),
+        forms.ChoiceField(label=_("市"), choices=[("", _("请选择市"))], required=False),
+        forms.ChoiceField(label=_("县（区）"), choices=[("", _("请选择县（区）"))], required=False),
+    )
+
+
 def region_choices_set(form: forms.Form, prefix: str = "") -> None:
     """Choices of a province/city/county cascade (fields `{prefix}province` etc.): the cities
-    of the chosen province and the counties of the chosen city, so a posted code is checked."""
+    of the chosen province and the counties of the chosen city, so a posted code is checked.
+    Nothing chosen: the fields keep their blank choice (the province list is a callable)."""
     province = form.data.get(f"{prefix}province", "") if form.is_bound else ""
     city = form.data.get(f"{prefix}city", "") if form.is_bound else ""
-    form.fields[f"{prefix}province"].choices = _blank_choice(str(_("请选择省份"))) + [  # type: ignore[attr-defined]
-        (r.code, r.name) for r in region_provinces()
-    ]
-    form.fields[f"{prefix}city"].choices = _blank_choice(str(_("请选择市"))) + [  # type: ignore[attr-defined]
-        (r.code, r.name) for r in region_children(province)
-    ]
-    counties = region_children(city) if province and city.startswith(province[:2]) else ()
-    form.fields[f"{prefix}county"].choices = _blank_choice(str(_("请选择县（区）"))) + [  # type: ignore[attr-defined]
-        (r.code, r.name) for r in counties
-    ]
+    if province:
+        form.fields[f"{prefix}city"].choices = _blank_choice(str(_("请选择市"))) + [  # type: ignore[attr-defined]
+            (r.code, r.name) for r in region_children(province)
+        ]
+    if province and city.startswith(province[:2]):
+        form.fields[f"{prefix}county"].choices = _blank_choice(str(_("请选择县（区）"))) + [  # type: ignore[attr-defined]
+            (r.code, r.name) for r in region_children(city)
+        ]
 
 
 def region_code_parts(code: str) -> dict[str, str]:
@@ -114,11 +128,33 @@ class BootstrapForm(forms.Form):
             widget.attrs["class"] = css
 
 
+def _category_choices() -> list[tuple[str, Any]]:
+    return [
+        ("", _("请选择")),
+        *[(group, [(c.value, c.label) for c in members]) for group, members in CATEGORY_GROUPS],
+    ]
+
+
+def _person_fields(index: int) -> dict[str, forms.Field]:
+    """The fields of the `index`-th reported person (declared once, copied by each form)."""
+    prefix = f"person{index}_"
+    province, city, county = region_fields(required=False)
+    return {
+        f"{prefix}name": forms.CharField(label=_("被举报人姓名"), max_length=64, required=False),
+        f"{prefix}org": forms.CharField(label=_("单位"), max_length=200, required=False),
+        f"{prefix}position": forms.CharField(label=_("职务"), max_length=100, required=False),
+        f"{prefix}level": forms.ChoiceField(
+            label=_("级别"), choices=[("", _("请选择")), *PersonLevel.choices], required=False
+        ),
+        f"{prefix}province": province,
+        f"{prefix}city": city,
+        f"{prefix}county": county,
+    }
+
+
 class ReportForm(BootstrapForm):
-    category = forms.ChoiceField(label=_("举报类别"), choices=[("", _("请选择"))])
-    province = forms.ChoiceField(label=_("省"), choices=[])
-    city = forms.ChoiceField(label=_("市"), choices=[], required=False)
-    county = forms.ChoiceField(label=_("县（区）"), choices=[], required=False)
+    category = forms.ChoiceField(label=_("举报类别"), choices=_category_choices)
+    province, city, county = region_fields(required=True)
     occurred_on = forms.DateField(
         label=_("发生时间"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("大致日期即可"),
@@ -150,32 +186,9 @@ class ReportForm(BootstrapForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [  # type: ignore[attr-defined]
-            ("", _("请选择")),
-            *[(group, [(c.value, c.label) for c in members]) for group, members in CATEGORY_GROUPS],
-        ]  # type: ignore[attr-defined]
         region_choices_set(self)
         for index in range(1, MAX_PERSONS + 1):
-            self.fields[f"person{index}_name"] = forms.CharField(
-                label=_("被举报人姓名"), max_length=64, required=False
-            )
-            self.fields[f"person{index}_org"] = forms.CharField(
-                label=_("单位"), max_length=200, required=False
-            )
-            self.fields[f"person{index}_position"] = forms.CharField(
-                label=_("职务"), max_length=100, required=False
-            )
-            self.fields[f"person{index}_level"] = forms.ChoiceField(
-                label=_("级别"), choices=[("", _("请选择")), *PersonLevel.choices], required=False
-            )
-            prefix = f"person{index}_"
-            self.fields[f"{prefix}province"] = forms.ChoiceField(label=_("省"), choices=[], required=False)
-            self.fields[f"{prefix}city"] = forms.ChoiceField(label=_("市"), choices=[], required=False)
-            self.fields[f"{prefix}county"] = forms.ChoiceField(
-                label=_("县（区）"), choices=[], required=False
-            )
-            region_choices_set(self, prefix)
-        self.style_widgets()
+            region_choices_set(self, f"person{index}_")
 
     def person_rows(self) -> list[dict[str, forms.BoundField]]:
         return [
@@ -275,6 +288,10 @@ class ReportForm(BootstrapForm):
             addressed_level=data.get("addressed_level", ""),
             identity=None if data["is_anonymous"] else data["identity"],
         )
+
+
+for _index in range(1, MAX_PERSONS + 1):  # after the form's own fields, as the page shows them
+    ReportForm.base_fields.update(_person_fields(_index))
 
 
 _REFERENCE = re.compile(r"^[A-Z]{2}\d{1,9}-\d{6}$")

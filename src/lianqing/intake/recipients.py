@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianqing.core.access import jurisdiction_root
+from lianqing.core.generations import KeyedCache
 from lianqing.core.models import Org, User
 from lianqing.intake import crypto, events
 from lianqing.intake.access import may_unlock
+from lianqing.intake.caches import RECIPIENTS
 from lianqing.intake.errors import IntakeError
 from lianqing.intake.models import Report, ReportRecipient, StaffKey
 
@@ -29,10 +31,14 @@ MIN_PASSPHRASE_CHARS = 12
 
 def is_recipient_for(user: User, org: Org) -> bool:
     """Whether `user` may hold the keys of reports received by `org` (today, not at grant time)."""
+    return _is_recipient_under(user, org.path)
+
+
+def _is_recipient_under(user: User, org_path: str) -> bool:
     if not user.is_active or not may_unlock(user):
         return False
     root = jurisdiction_root(user)
-    return root is not None and org.path.startswith(root.path)
+    return root is not None and org_path.startswith(root.path)
 
 
 def live_key(user: User) -> StaffKey | None:
@@ -51,15 +57,23 @@ def role_names_load(users: Iterable[User]) -> None:
         person._role_names = names[person.pk]  # type: ignore[attr-defined]
 
 
-def recipient_keys_for(org: Org) -> list[StaffKey]:
-    """The live keys of everyone who receives `org`'s new reports (two queries, however many)."""
+def _recipient_keys_load(org_path: str) -> list[StaffKey]:
     live = list(
         StaffKey.objects.filter(retired_at__isnull=True, user__is_active=True).select_related(
             "user__org__parent"
         )
     )
     role_names_load(key.user for key in live)
-    return [key for key in live if is_recipient_for(key.user, org)]
+    return [key for key in live if _is_recipient_under(key.user, org_path)]
+
+
+_recipient_keys: KeyedCache[list[StaffKey]] = KeyedCache(RECIPIENTS, _recipient_keys_load)
+
+
+def recipient_keys_for(org: Org) -> list[StaffKey]:
+    """The live keys of everyone who receives `org`'s new reports (two queries, however many;
+    none while nobody, no org and no key changed: `caches.RECIPIENTS`)."""
+    return list(_recipient_keys.get(org.path))
 
 
 def _passphrase_problem(user: User, passphrase: str) -> str:
@@ -229,6 +243,7 @@ def recipients_prune() -> int:
         removed += key.grants.count()
         key.grants.all().delete()
         StaffKey.objects.filter(pk=key.pk).update(retired_at=timezone.now(), wrapped_private_key=b"")
+        RECIPIENTS.changed()  # an update sends no signal
         events.recipient_removed(user=user)
     return removed
 
@@ -246,6 +261,7 @@ def staff_key_rotate(*, user: User, passphrase: str, new_passphrase: str = "") -
         raise IntakeError(problem, field="new_passphrase")
     new_private = crypto.staff_keypair_new()
     StaffKey.objects.filter(pk=old.pk).update(retired_at=timezone.now(), wrapped_private_key=b"")
+    RECIPIENTS.changed()  # an update sends no signal (the new key's creation below does)
     new = StaffKey.objects.create(user=user, created_at=timezone.now(), **_wrap(new_private, new_passphrase))
     moved = 0
     for grant in old.grants.all():

@@ -4,6 +4,7 @@ audited readings of sealed identities and attachments."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -192,7 +193,7 @@ def attachment_shown(content: AttachmentContent) -> AttachmentContent:
     return AttachmentContent(*shown_in_browser(content.name, content.mime, content.data))
 
 
-def files_pending(attachments: QuerySet[Attachment] | list[Attachment]) -> set[int]:
+def files_pending(attachments: QuerySet[Attachment] | Sequence[Attachment]) -> set[int]:
     """Ids of the attachments whose files still wait to be filed (a move that failed after commit;
     `intake_sweep` finishes it). Read from the disk, so the answer is the truth of the moment."""
     return {a.pk for a in attachments if storage.is_pending(a.storage_name)}

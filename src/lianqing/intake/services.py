@@ -26,10 +26,12 @@ from django.utils.translation import gettext as _
 from lianqing.cases.models import Case, Kind, Source
 from lianqing.cases.services import case_register
 from lianqing.core.audit import audit_record
+from lianqing.core.generations import KeyedCache
 from lianqing.core.models import AuditAction, Org, OrgKind, User
 from lianqing.intake import conf, crypto, events, keys, storage
 from lianqing.intake.abuse import challenge_verify, rate_counters_prune, rate_limit_hit, submission_key
 from lianqing.intake.attachments import PreparedFile, attachments_prepare
+from lianqing.intake.caches import RECIPIENTS
 from lianqing.intake.errors import IntakeError
 from lianqing.intake.models import (
     Attachment,
@@ -78,6 +80,11 @@ class SubmitResult:
     report: Report
     receipt_code: str
     repeated: bool  # a double submit: the report of the first one, with its receipt
+    attachments: Sequence[Attachment] | None = None  # the rows just written (None: a repeat)
+
+    def attachment_rows(self) -> Sequence[Attachment]:
+        """The report's attachments: the rows this submission wrote, else read back."""
+        return self.attachments if self.attachments is not None else list(self.report.attachments.all())
 
 
 def identity_plain(identity: ReporterIdentity) -> bytes:
@@ -86,15 +93,22 @@ def identity_plain(identity: ReporterIdentity) -> bytes:
     return crypto.pad(json.dumps(value, ensure_ascii=False).encode())
 
 
-def receiving_org() -> Org:
-    """The commission that receives public reports: the configured one, else the root commission."""
-    code = conf.receiving_org_code()
+def _receiving_org_load(code: str) -> Org | None:
     orgs = (
         Org.objects.filter(org_code=code)
         if code
         else Org.objects.filter(parent__isnull=True, kind=OrgKind.COMMISSION).order_by("path")
     )
-    org = orgs.first()
+    return orgs.first()
+
+
+_receiving_orgs: KeyedCache[Org | None] = KeyedCache(RECIPIENTS, _receiving_org_load)
+
+
+def receiving_org() -> Org:
+    """The commission that receives public reports: the configured one, else the root commission
+    (cached per process until an org changes: `caches.RECIPIENTS`)."""
+    org = _receiving_orgs.get(conf.receiving_org_code())
     if org is None:
         raise IntakeError(_("尚未设置受理举报的纪委监委，暂时无法受理"))
     return org
@@ -155,10 +169,10 @@ class _FileMoves:
 
 def _attach_rows(
     report: Report, message: Message | None, written: list[tuple[PreparedFile, str, bytes]]
-) -> None:
+) -> list[Attachment]:
     now = timezone.now()
     algorithm = crypto.content_algorithm(report.key_scheme)
-    Attachment.objects.bulk_create(
+    return Attachment.objects.bulk_create(
         Attachment(
             report=report,
             message=message,
@@ -188,9 +202,11 @@ def _with_files(written: list[tuple[PreparedFile, str, bytes]], work: Callable[[
 
 def _repeat_of(key: str, nonce: str) -> SubmitResult | None:
     """The first submission of this token, with its receipt, if there was one."""
-    report = Report.objects.filter(submission_key=key).first()
-    if report is None:
+    # Asked on every submission and almost never found: only the id, the row when found.
+    first = Report.objects.filter(submission_key=key).values_list("pk", flat=True)[:1]
+    if not first:
         return None
+    report = Report.objects.get(pk=first[0])
     try:
         code = crypto.receipt_box_open(nonce, bytes(report.receipt_box))
     except (IntakeError, ValueError):
@@ -243,7 +259,7 @@ def report_submit(
             try:
                 with transaction.atomic():
                     moves.move_on_commit()
-                    report = _report_create(
+                    report, rows = _report_create(
                         draft=draft, org=org, key=key, nonce=nonce, receipt=receipt.code, hashed=hashed,
                         identity_box=identity_box, written=written, channel=channel,
                         report_key=report_key, recipients=recipients,
@@ -256,7 +272,7 @@ def report_submit(
                     raise
                 continue  # the new receipt's lookup part was taken: draw again
             moves.committed = True
-            return SubmitResult(report=report, receipt_code=receipt.code, repeated=False)
+            return SubmitResult(report=report, receipt_code=receipt.code, repeated=False, attachments=rows)
     finally:
         moves.discard_unless_committed()  # refused, failed or a repeat: the files written aside go
     raise AssertionError("unreachable")
@@ -278,7 +294,7 @@ def _report_create(
     channel: Channel,
     report_key: crypto.AnyPrivateKey,
     recipients: list[StaffKey],
-) -> Report:
+) -> tuple[Report, list[Attachment]]:
     now = timezone.now()
     case = case_register(
         kind=Kind.PETITION,
@@ -317,7 +333,7 @@ def _report_create(
     ReportedPerson.objects.bulk_create(
         ReportedPerson(report=report, order=index, **person) for index, person in enumerate(draft.persons)
     )
-    _attach_rows(report, None, written)
+    rows = _attach_rows(report, None, written)
     grants_create(report=report, report_key=bytes(report_key), keys=recipients, by=None)
     audit_record(
         action=AuditAction.CREATE,
@@ -329,7 +345,7 @@ def _report_create(
             "recipients": len(recipients),
         },
     )
-    return report
+    return report, rows
 
 
 @transaction.atomic

@@ -104,7 +104,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
                     "report": result.report,
                     "region": region_name(result.report.region_code),
                     "repeated": result.repeated,
-                    "files_pending": len(files_pending(result.report.attachments.all())),
+                    "files_pending": len(files_pending(result.attachment_rows())),
                 },
             )
             response["Cache-Control"] = "no-store"
