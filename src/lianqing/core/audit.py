@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -140,6 +140,23 @@ def _locked_chain_head() -> AuditChainHead:
     return head
 
 
+_TIP = "SELECT last_seq, last_hash FROM core_auditchainhead WHERE id = 1"
+_TIP_MOVE = "UPDATE core_auditchainhead SET last_seq = %s, last_hash = %s WHERE id = 1"
+
+
+def _locked_chain_tip() -> tuple[int, str]:
+    """(last seq, last hash) of the chain, its row locked to the end of the transaction (SQLite
+    has no row locks: its writers are serialised whole). Plain SQL: every audited action runs it."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(_TIP + lock)
+        row = cursor.fetchone()
+        if row is None:
+            head = _locked_chain_head()
+            return head.last_seq, head.last_hash
+        return int(row[0]), str(row[1])
+
+
 def audit_record(
     *,
     action: AuditAction | str,
@@ -159,10 +176,10 @@ def audit_record(
     # No savepoint inside the caller's transaction (two statements fewer per row): a failure
     # here fails the caller's whole action, which must not happen unaudited anyway.
     with transaction.atomic(savepoint=False):
-        head = _locked_chain_head()
+        last_seq, last_hash = _locked_chain_tip()
         key = audit_key_get()
         event = AuditEvent(
-            seq=head.last_seq + 1,
+            seq=last_seq + 1,
             created_at=timezone.now(),
             actor=actor,
             actor_username=actor.username if actor else "",
@@ -173,14 +190,15 @@ def audit_record(
             # 等保: the time source of every row, as the operator declared it (LIANQING_TIME_SOURCE).
             time_source=settings.LIANQING_TIME_SOURCE,
             ip_address=client_ip(request),
-            prev_hash=head.last_hash,
+            prev_hash=last_hash,
             hash_algorithm=row_algorithm(),
         )
         # Hash the address as the column will hold it (an IPv6 address is stored compressed).
         event.ip_address = AuditEvent._meta.get_field("ip_address").get_prep_value(event.ip_address)
         event.hash = _row_hash(event, key)
         event.save()
-        AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+        with connection.cursor() as cursor:
+            cursor.execute(_TIP_MOVE, [event.seq, event.hash])
         transaction.on_commit(lambda: audit_sink_emit(event))
     return event
 
