@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+import tracemalloc
 
 import numpy as np
 import pillow_heif
@@ -21,7 +22,7 @@ from lianqing.intake.attachments import attachment_prepare, shown_in_browser
 from lianqing.intake.errors import IntakeError
 from lianqing.intake.models import Report
 from tests.intake.conftest import FORM_DATA, PASSPHRASE
-from tests.intake.marked_files import MARKER, heic_marked, heic_text_everywhere, marker_found
+from tests.intake.marked_files import MARKER, _box, _children, heic_marked, heic_text_everywhere, marker_found
 
 ENCODER_UUID = bytes(range(1, 17))  # what heic_text_everywhere's SEI unit starts with
 
@@ -125,3 +126,30 @@ def test_a_heic_report_opened_by_a_recipient_downloads_as_jpeg(
     assert not marker_found(download.content)
     with Image.open(io.BytesIO(download.content)) as image:
         assert (image.format, image.size) == ("JPEG", (64, 48))
+
+
+def _iloc_of_empty_extents(data: bytes, items: int) -> bytes:
+    """The photo with its item locations replaced by `items` entries of 65,535 extents each, whose
+    offsets and lengths take no bytes (sizes 0): six bytes of the box per 65,535 extents."""
+    top = _children(data, 0, len(data))
+    meta = top[1][1]
+    entries = b"".join(struct.pack(">HHH", index, 0, 0xFFFF) for index in range(1, items + 1))
+    iloc = _box(b"iloc", struct.pack(">HH", 0x0000, items) + entries, full=True)
+    children = [
+        iloc if kind == b"iloc" else _box(kind, payload) for kind, payload in _children(meta, 4, len(meta))
+    ]
+    rebuilt = _box(b"meta", b"".join(children), full=True)
+    return b"".join(_box(kind, payload) if kind != b"meta" else rebuilt for kind, payload in top)
+
+
+def test_a_few_bytes_cannot_make_the_walk_list_billions_of_extents():
+    crafted = _iloc_of_empty_extents(heic_marked(), items=20)  # 1.3 million extents in 128 bytes
+    tracemalloc.start()
+    try:
+        with pytest.raises(IntakeError) as refused:
+            attachment_prepare(SimpleUploadedFile("IMG_0006.HEIC", crafted))
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "IMG_0006.HEIC" in refused.value.message
+    assert peak < 8 * 2**20  # refused at once, not after building them (about 90 MiB for these)

@@ -112,6 +112,11 @@ def _iloc(data: bytearray, box: _Box, items: dict[int, _Item]) -> None:
     sizes = _u(data, at, 2)
     offset_size, length_size, base_size = sizes >> 12, (sizes >> 8) & 15, (sizes >> 4) & 15
     index_size = sizes & 15 if version in (1, 2) else 0
+    if not {offset_size, base_size, index_size} <= {0, 4, 8} or length_size not in (4, 8):
+        # The only sizes the format has. A length of no bytes would also make an extent take
+        # no room in the box: a few bytes would then list billions of them (and every extent
+        # of a kept picture must have a length anyway).
+        raise _UnreadableError
     id_size = 4 if version == 2 else 2
     count, at = _u(data, at + 2, id_size), at + 2 + id_size
     for _entry in range(count):
