@@ -22,7 +22,16 @@ from lianqing.intake.attachments import attachment_prepare, shown_in_browser
 from lianqing.intake.errors import IntakeError
 from lianqing.intake.models import Report
 from tests.intake.conftest import FORM_DATA, PASSPHRASE
-from tests.intake.marked_files import MARKER, _box, _children, heic_marked, heic_text_everywhere, marker_found
+from tests.intake.marked_files import (
+    MARKER,
+    _box,
+    _children,
+    _icc_described,
+    _picture,
+    heic_marked,
+    heic_text_everywhere,
+    marker_found,
+)
 
 ENCODER_UUID = bytes(range(1, 17))  # what heic_text_everywhere's SEI unit starts with
 
@@ -153,3 +162,27 @@ def test_a_few_bytes_cannot_make_the_walk_list_billions_of_extents():
         tracemalloc.stop()
     assert "IMG_0006.HEIC" in refused.value.message
     assert peak < 8 * 2**20  # refused at once, not after building them (about 90 MiB for these)
+
+
+def _heic_with_odd_mluc_records() -> bytes:
+    """A photo whose profile description's record table claims records of 4 GiB each (the
+    format's are 12 bytes): a table "longer" than the tag, with the text still after it."""
+    profile = bytearray(_icc_described())
+    tags = struct.unpack(">I", profile[128:132])[0]
+    for index in range(tags):
+        signature, offset, _size = struct.unpack(">4sII", profile[132 + 12 * index : 144 + 12 * index])
+        if signature == b"desc" and profile[offset : offset + 4] == b"mluc":
+            profile[offset + 12 : offset + 16] = struct.pack(">I", 0xFFFFFFF0)
+    out = io.BytesIO()
+    _picture(size=(64, 48)).save(out, format="HEIF", icc_profile=bytes(profile), quality=80)
+    return out.getvalue()
+
+
+def test_a_profile_description_with_an_odd_record_table_loses_its_text_all_the_same():
+    original = _heic_with_odd_mluc_records()
+    assert marker_found(original)
+
+    prepared = attachment_prepare(SimpleUploadedFile("IMG_0007.HEIC", original))
+
+    assert not marker_found(prepared.data)
+    assert np.array_equal(_pixels(prepared.data), _pixels(original))

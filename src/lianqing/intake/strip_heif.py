@@ -209,7 +209,10 @@ def _icc_clean(data: bytearray, start: int, end: int) -> None:
             continue
         if kind == b"mluc":  # keep the record table (languages, lengths): strings become NULs
             records, record_size = _u(data, tag + 8, 4), _u(data, tag + 12, 4)
-            _zero(data, min(tag + 16 + records * record_size, tag + length), tag + length)
+            table_end = tag + 16 + records * 12
+            if record_size != 12 or table_end > tag + length:  # not the format's table: all goes
+                table_end = tag + 8
+            _zero(data, table_end, tag + length)
         elif kind == b"desc":  # keep the ASCII length: its characters and the rest become zeros
             _zero(data, tag + 12, tag + length)
         else:  # text, dict, names, private types: nothing a colour transform needs
