@@ -186,3 +186,18 @@ def test_a_profile_description_with_an_odd_record_table_loses_its_text_all_the_s
 
     assert not marker_found(prepared.data)
     assert np.array_equal(_pixels(prepared.data), _pixels(original))
+
+
+def test_text_in_a_filler_unit_of_the_picture_is_gone_too():
+    """Filler data (HEVC unit type 38) should hold 0xFF bytes, but decoders skip whatever it holds."""
+    sei = b"\x50\x01\x05"  # heic_text_everywhere's suffix SEI unit: its header, then payload type 5
+    original = heic_text_everywhere()
+    assert original.count(sei) == 1
+    original = original.replace(sei, b"\x4c\x01\x05")  # the same bytes as a filler unit
+    assert np.array_equal(_pixels(original), _pixels(heic_marked()))  # decoders skip it
+
+    prepared = attachment_prepare(SimpleUploadedFile("IMG_0008.HEIC", original))
+
+    assert ENCODER_UUID not in prepared.data
+    assert not marker_found(prepared.data)
+    assert np.array_equal(_pixels(prepared.data), _pixels(original))

@@ -37,6 +37,7 @@ _DERIVED_ITEMS = {b"grid", b"iden", b"iovl", b"tmap"}
 _PROPERTIES = {b"hvcC", b"ispe", b"pixi", b"irot", b"imir", b"clap", b"rloc", b"auxC", b"colr"}
 _META_CHILDREN = {b"hdlr", b"pitm", b"iinf", b"iloc", b"iref", b"iprp", b"idat", b"dinf"}
 _HEVC_SEI = {39, 40}
+_HEVC_FILLER = 38  # meant to hold 0xFF bytes, but a decoder skips whatever it holds
 _HEVC_UNSPECIFIED = 48
 # ICC tag types holding only numbers; text types are emptied, any other type zeroed.
 _ICC_NUMERIC = {
@@ -244,7 +245,7 @@ def _nal_clean(data: bytearray, start: int, end: int) -> None:
     if end - start < 2:
         raise _UnreadableError
     kind = (data[start] >> 1) & 63
-    if kind in _HEVC_SEI or kind > 40:
+    if kind in _HEVC_SEI or kind == _HEVC_FILLER or kind > 40:
         data[start] = (data[start] & 0x81) | (_HEVC_UNSPECIFIED << 1)
         _zero(data, start + 2, end)
 
