@@ -27,25 +27,27 @@ through the API to prove it opens its report, and rows and files are counted: 0 
 
 The CPU goal (web CPU per submission <= 1.5x the crypto) is not met with this mix. Runs of
 2026-12-01, 120 s at 2.5/s on 2 shared cores, 300 accepted, 0 lost each: at load average 18, web
-CPU 52 ms per submission against the required crypto alone 21 ms (2.45x), 2.50/s sustained,
-latency p50 629 ms, p99 2,162 ms; at load 48, 57 ms against 23 ms (2.44x), the machine's queue
-making latencies seconds. Before the HEIC change: 65 ms against 19 ms (3.49x). The files' checks and stripping alone now cost 5 ms (18 before): a HEIC photo is no
-longer decoded and re-encoded on arrival (50 ms each, 14 ms per submission of the mix) but
-cleaned in its container in under a millisecond (intake/strip_heif.py), and decoded only when a
-recipient opens it, after decryption.
+CPU 52 ms per submission against the required crypto alone 21 ms (2.45x); on a quiet machine
+40 ms against 17 ms (2.26x). Before the HEIC change: 65 ms against 19 ms (3.49x). A HEIC photo is
+no longer decoded and re-encoded on arrival (50 ms each) but cleaned in its container in under a
+millisecond (intake/strip_heif.py), and decoded only when a recipient opens it.
 
-Where the rest goes, measured in process on PostgreSQL (same mix, profiler-free timers, load
-59, so every figure is inflated alike; per submission): argon2id receipt hash 21 ms, sealing and
-report key about 2 ms, file checks and stripping 2.5 ms; the case (register, number, first
-deadline, tally, timeline step and its audit row) 8 ms; the report, its people, grants and audit
-row 5 ms; recipient keys 2.5, rate limit 2.2, repeat check 1.6, receiving commission 1.1, the
-form 1.5, the answer's pending-file check 1.4 ms; the challenge request 0.9 ms. Of all this,
-27 SQL statements cost 11 ms of client CPU (5 compiling SQL in the ORM, 6 in the driver). The
-in-process total (55 ms with the challenge) is close to what gunicorn spent (57 ms): HTTP,
-multipart parsing and middleware add little. A full garbage collection walking everything
-Django loads cost about 4.5 ms per submission; workers now freeze that at start (wsgi.py).
-Meeting 1.5x (35 ms) would need the case, report and audit writes in a handful of raw
-statements instead of the ORM's 27, a change of the cases app's design, not a cut of waste.
+Then (branch intake10) the rarely changing reads were cached per process, exact across processes
+(core/generations.py: the receiving commission, the recipients' keys, the time limits), the rate
+limit became one upsert statement, the form stopped rebuilding its region lists, the answer
+stopped reading the attachments back, audit rows read and move the chain's tip in plain SQL, and
+the calendar's days are cached: 29 SQL statements per submission became 23. Measured in process
+on PostgreSQL (the same mix through the test client, CPU time, challenge and client side
+included): 60-66 ms per submission before, 48-51 ms after, at load 19-32 (both alike inflated).
+Under cProfile (CPU time, inflated about 2.5x, per submission): recipient keys 11 ms -> 0.2,
+receiving commission 4 -> 0.3, rate limit 6.3 -> 1.1, repeat check 5.6 -> 3.0, the form 14 ->
+11, reading the attachments back 5.7 -> 0, one audit row 8 -> 4, the case and report writes
+44 -> 33; the argon2id hash 24 ms both times. The one full run since was at load 31 (the other
+engineers' benches and tests; latencies of many seconds are the machine's queue): web CPU 56 ms
+against 25 ms (2.27x, the crypto alone inflated too), 300 accepted, 0 lost. What remains beside
+the cryptography is mostly the ORM's work on the case, report, audit and task rows (23
+statements), Django's request and form handling and multipart parsing; 1.5x would need the case,
+report and audit writes in a few plain statements, a change of the cases app's design.
 """
 
 from __future__ import annotations
