@@ -42,9 +42,10 @@ included): 60-66 ms per submission before, 48-51 ms after, at load 19-32 (both a
 Under cProfile (CPU time, inflated about 2.5x, per submission): recipient keys 11 ms -> 0.2,
 receiving commission 4 -> 0.3, rate limit 6.3 -> 1.1, repeat check 5.6 -> 3.0, the form 14 ->
 11, reading the attachments back 5.7 -> 0, one audit row 8 -> 4, the case and report writes
-44 -> 33; the argon2id hash 24 ms both times. The one full run since was at load 31 (the other
-engineers' benches and tests; latencies of many seconds are the machine's queue): web CPU 56 ms
-against 25 ms (2.27x, the crypto alone inflated too), 300 accepted, 0 lost. What remains beside
+44 -> 33; the argon2id hash 24 ms both times. Full runs since, 300 accepted, 0 lost each (the
+other engineers' benches and tests sharing the 2 cores; the crypto alone inflated too): at load
+31, web CPU 56 ms against 25 ms (2.27x), latencies of many seconds (the machine's queue); at load
+10, 57 ms against 27 ms (2.12x), 2.50/s sustained, p50 305 ms, p99 1,164 ms. What remains beside
 the cryptography is mostly the ORM's work on the case, report, audit and task rows (23
 statements), Django's request and form handling and multipart parsing; 1.5x would need the case,
 report and audit writes in a few plain statements, a change of the cases app's design.
