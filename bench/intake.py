@@ -36,7 +36,8 @@ Then (branch intake10) the rarely changing reads were cached per process, exact 
 (core/generations.py: the receiving commission, the recipients' keys, the time limits), the rate
 limit became one upsert statement, the form stopped rebuilding its region lists, the answer
 stopped reading the attachments back, audit rows read and move the chain's tip in plain SQL, and
-the calendar's days are cached: 29 SQL statements per submission became 23. Measured in process
+the calendar's days are cached: 29 SQL statements per submission became 23 (26 since a case
+keeps four tallies; the runs below had one). Measured in process
 on PostgreSQL (the same mix through the test client, CPU time, challenge and client side
 included): 60-66 ms per submission before, 48-51 ms after, at load 19-32 (both alike inflated).
 Under cProfile (CPU time, inflated about 2.5x, per submission): recipient keys 11 ms -> 0.2,
