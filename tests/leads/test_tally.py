@@ -206,3 +206,14 @@ def test_a_search_under_the_cap_counts_and_sums_its_matches_exactly(scanned, own
     )
     assert [row.pk for row in page] == listed
     assert page.paginator.count == len(listed) == 10
+
+
+def test_each_tally_names_its_own_grain(scanned):
+    # The shared base's __str__ shows the rule for the rule grains and the unit for the unit grain.
+    _, scanned, _ = scanned
+    org = OrgTally.objects.filter(run=scanned, hits__gt=0).first()
+    rule = RuleTally.objects.filter(run=scanned, hits__gt=0).first()
+    assert org is not None
+    assert rule is not None
+    assert str(org) == f"{scanned.pk} {org.subject_org_code} {org.status} {org.hits}"
+    assert str(rule) == f"{scanned.pk} {rule.rule_id} {rule.status} {rule.hits}"

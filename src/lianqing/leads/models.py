@@ -203,7 +203,28 @@ class Hit(models.Model):
         return [key for key in self.record_ids.split(";") if key]
 
 
-class HitTally(models.Model):
+class Tally(models.Model):
+    """What every tally row shares: its scan, the filters every grain has, and the hits' count and
+    money under them. Abstract: each grain is its own table with its own key."""
+
+    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="+")
+    severity = models.CharField(max_length=2)
+    status = models.CharField(max_length=12)
+    change = models.CharField(max_length=12)
+    hits = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+
+    # The field that names the row's grain in __str__ (the rule, or the unit).
+    label_field = "rule_id"
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {getattr(self, self.label_field)} {self.status} {self.hits}"
+
+
+class HitTally(Tally):
     """How many hits of a scan share one combination of the list's filters, and their money.
 
     The hit list's summaries, counts and filter choices read these few rows instead of counting
@@ -211,17 +232,11 @@ class HitTally(models.Model):
     decision moves one hit from 待核查 to its new status in the same transaction (leads.tally).
     """
 
-    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="+")
     rule_id = models.CharField(max_length=8)
     rule_name = models.CharField(max_length=100)
-    severity = models.CharField(max_length=2)
-    status = models.CharField(max_length=12)
-    change = models.CharField(max_length=12)
     region_code = models.CharField(max_length=12, blank=True)
     subject_org_code = models.CharField(max_length=64, blank=True)
     subject_org_name = models.CharField(max_length=200, blank=True)
-    hits = models.PositiveIntegerField(default=0)
-    amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -244,22 +259,13 @@ class HitTally(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.run_id} {self.rule_id} {self.status} {self.hits}"
 
-
-class RuleTally(models.Model):
+class RuleTally(Tally):
     """HitTally summed over regions and units: a few hundred rows per scan, which the hit list
     reads for every filter set without a 区域 or 单位 (leads.tally keeps it with the fine one)."""
 
-    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="+")
     rule_id = models.CharField(max_length=8)
     rule_name = models.CharField(max_length=100)
-    severity = models.CharField(max_length=2)
-    status = models.CharField(max_length=12)
-    change = models.CharField(max_length=12)
-    hits = models.PositiveIntegerField(default=0)
-    amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -268,22 +274,15 @@ class RuleTally(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.run_id} {self.rule_id} {self.status} {self.hits}"
 
-
-class OrgTally(models.Model):
+class OrgTally(Tally):
     """HitTally summed over rules and regions: the 单位 summary (top units) of the hit list
     without a rule, 区域 or 单位 filter reads these rows instead of every fine tally."""
 
-    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="+")
     subject_org_code = models.CharField(max_length=64)
     subject_org_name = models.CharField(max_length=200, blank=True)
-    severity = models.CharField(max_length=2)
-    status = models.CharField(max_length=12)
-    change = models.CharField(max_length=12)
-    hits = models.PositiveIntegerField(default=0)
-    amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+
+    label_field = "subject_org_code"
 
     class Meta:
         constraints = [
@@ -291,6 +290,3 @@ class OrgTally(models.Model):
                 fields=["run", "subject_org_code", "severity", "status", "change"], name="leads_org_tally_key"
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.run_id} {self.subject_org_code} {self.status} {self.hits}"
