@@ -208,6 +208,7 @@ class Tally(models.Model):
     money under them. Abstract: each grain is its own table with its own key."""
 
     run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="+")
+    run_id: int  # the stubs give an abstract model's foreign key no _id attribute
     severity = models.CharField(max_length=2)
     status = models.CharField(max_length=12)
     change = models.CharField(max_length=12)
