@@ -14,6 +14,7 @@ from lianqing.analytics.commands.scan import scan_main
 from lianqing.analytics.engine import scan
 from lianqing.analytics.engine.backend import default_memory_limit
 from lianqing.analytics.engine.progress import ScanEta
+from lianqing.analytics.engine.spark import stall_seconds
 from lianqing.analytics.errors import AnalyticsError
 from lianqing.analytics.generate import generate
 
@@ -112,6 +113,25 @@ def test_an_unreachable_spark_cluster_is_a_clear_error(make_package: PackageFact
     # Then the message names the cluster and no result folder is left
     assert str(raised.value).startswith(f"无法连接 Spark 集群 spark://127.0.0.1:{port}")
     assert _siblings(out) == []
+
+
+@pytest.mark.parametrize(("setting", "seconds"), [(None, 120.0), ("15", 15.0), ("0", 0.0)])
+def test_how_long_a_scan_waits_for_executors_is_two_minutes_or_the_setting(
+    monkeypatch: pytest.MonkeyPatch, setting: str | None, seconds: float
+) -> None:
+    if setting is None:
+        monkeypatch.delenv("LIANQING_SPARK_STALL_SECONDS", raising=False)
+    else:
+        monkeypatch.setenv("LIANQING_SPARK_STALL_SECONDS", setting)
+    assert stall_seconds() == seconds
+
+
+@pytest.mark.parametrize("setting", ["两分钟", "-5", "nan"])
+def test_a_wait_that_is_not_seconds_is_named(monkeypatch: pytest.MonkeyPatch, setting: str) -> None:
+    monkeypatch.setenv("LIANQING_SPARK_STALL_SECONDS", setting)
+    with pytest.raises(AnalyticsError) as raised:
+        stall_seconds()
+    assert str(raised.value) == f"环境变量 LIANQING_SPARK_STALL_SECONDS 应为秒数，而不是 {setting}"
 
 
 def test_default_memory_limit_is_half_the_machine_or_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:

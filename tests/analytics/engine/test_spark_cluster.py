@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from lianqing.analytics.engine import scan
-from lianqing.analytics.engine.cluster import LOOPBACK, start_local_cluster
+from lianqing.analytics.engine.cluster import LOOPBACK, LocalCluster, start_local_cluster
 from lianqing.analytics.engine.spark import stop_spark_sessions
+from lianqing.analytics.errors import AnalyticsError
 from lianqing.analytics.generate import generate
 
 pytest.importorskip("pyspark")
@@ -81,3 +86,76 @@ def test_a_standalone_cluster_on_loopback_writes_the_same_hits_as_duckdb(
     assert result.summary["engine"] == "spark"
     assert (tmp_path / "spark" / "hits.csv").read_bytes() == (tmp_path / "duckdb" / "hits.csv").read_bytes()
     assert len(duck.hits) > 20
+
+
+def kill_workers(cluster: LocalCluster) -> None:
+    """SIGKILL every worker JVM and the executor JVMs it started: machines that die, not a stop."""
+    for process in cluster.processes[1:]:  # the first is the master, which stays up
+        for pid in reversed(java_children(process.pid)):  # executors first, then their worker
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+
+def test_workers_that_all_die_mid_scan_end_it_in_bounded_time_with_no_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stall = 15
+    monkeypatch.setenv("LIANQING_SPARK_SHUFFLE_PARTITIONS", "4")
+    monkeypatch.setenv("LIANQING_SPARK_STALL_SECONDS", str(stall))
+    package = tmp_path / "package"
+    generate(package, persons=1_000, seed=3)
+    as_of = json.loads((package / "_manifest.json").read_text(encoding="utf-8"))["as_of"]
+    out = tmp_path / "spark"
+    killed = threading.Event()
+    killed_at: list[float] = []
+    outcome: list[BaseException | object] = []
+
+    with start_local_cluster(tmp_path / "cluster", workers=2) as cluster:
+
+        def progress(rule_id: str, index: int, total: int) -> None:
+            # Given a scan whose first rules ran on the workers, every worker dies before the last
+            if index == total and not killed.is_set():
+                kill_workers(cluster)
+                killed_at.append(time.monotonic())
+                killed.set()
+
+        def run() -> None:
+            try:
+                outcome.append(
+                    scan(
+                        package=package,
+                        as_of=as_of,
+                        out=out,
+                        rules=["B01", "B02", "B03"],
+                        engine="spark",
+                        spark_master=cluster.master_url,
+                        progress=progress,
+                    )
+                )
+            except BaseException as error:
+                outcome.append(error)
+
+        # When the scan goes on (in a thread, so that a hang fails the test instead of stalling it;
+        # the time before the workers die is the machine's, only the time after it is bounded)
+        scanning = threading.Thread(target=run, daemon=True)
+        scanning.start()
+        try:
+            assert killed.wait(timeout=900) or outcome, "the scan never reached its last rule"
+            scanning.join(timeout=stall + 120)
+            assert not scanning.is_alive(), "the scan still waits for workers that are gone"
+        finally:
+            stop_spark_sessions()
+        assert cluster.alive_workers() == 0  # the master stayed up and saw them go
+
+    # Then it ends soon after the watchdog's time, saying the master's workers are gone
+    assert killed_at, outcome
+    assert len(outcome) == 1
+    error = outcome[0]
+    assert isinstance(error, AnalyticsError), repr(error)
+    assert str(error).startswith(
+        f"Spark 集群 {cluster.master_url} 的工作节点已全部退出，{stall} 秒内没有可用的执行器"
+    )
+    # And no result folder, whole or half-written, is left beside where it would have been
+    assert not out.exists()
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".spark")] == []

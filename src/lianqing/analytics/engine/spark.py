@@ -10,8 +10,10 @@ import os
 import socket
 import sys
 import threading
-from collections.abc import Mapping
-from typing import Any
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
+from typing import Any, TypeVar
 
 import pyarrow as pa
 
@@ -23,6 +25,80 @@ from lianqing.analytics.errors import AnalyticsError
 
 _SESSIONS: dict[str, Any] = {}
 _LOCK = threading.Lock()
+_T = TypeVar("_T")
+
+
+def stall_seconds() -> float:
+    """How long a cluster job may wait with no executor before the scan gives up (the setting
+    LIANQING_SPARK_STALL_SECONDS; two minutes by default, time for a worker to restart; 0 waits
+    as long as Spark does, for a busy YARN queue that grants executors late)."""
+    value = os.environ.get("LIANQING_SPARK_STALL_SECONDS", "120")
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also NaN
+        raise AnalyticsError("环境变量 LIANQING_SPARK_STALL_SECONDS 应为秒数，而不是 %(value)s", value=value)
+    return seconds
+
+
+class ExecutorWatchdog:
+    """Cancels the driver's jobs once a cluster has had no executor for `seconds` during a call.
+
+    When every worker of a standalone cluster dies, Spark does not fail the job: it waits for
+    resources forever ("Initial job has not accepted any resources"). One thread per backend
+    polls the driver's status tracker while a job-running call is `watching()`; `tripped` tells
+    the caller that the failure it sees is this cancellation, `seen` whether any executor came.
+    """
+
+    def __init__(self, context: Any, seconds: float) -> None:
+        self.context, self.seconds = context, seconds
+        self.seen = self.tripped = False
+        self._since: float | None = None  # when the watched call began or last had an executor
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def executors(self) -> int:
+        """Executors the driver can send tasks to (the status tracker lists the driver too)."""
+        return max(0, len(self.context._jsc.sc().statusTracker().getExecutorInfos()) - 1)
+
+    @contextmanager
+    def watching(self) -> Iterator[ExecutorWatchdog]:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._watch, name="lianqing-spark-watchdog", daemon=True)
+            self._thread.start()
+        with self._lock:
+            self._since, self.tripped = time.monotonic(), False
+        try:
+            yield self
+        finally:
+            with self._lock:
+                self._since = None
+
+    def _watch(self) -> None:
+        while not self._stopped.wait(min(1.0, self.seconds / 5)):
+            if self._since is None:  # between calls: nothing runs, nothing to wait for
+                continue
+            try:
+                executors = self.executors()
+            except Exception:  # the driver itself has gone: the caller sees that failure
+                return
+            with self._lock:
+                if self._since is None:
+                    continue
+                if executors > 0:
+                    self.seen, self._since = True, time.monotonic()
+                    continue
+                if time.monotonic() - self._since < self.seconds:
+                    continue
+                self.tripped, self._since = True, None
+            self.context.cancelAllJobs()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread is not None:
+            self._thread.join()
 
 
 def check_reachable(master: str, timeout: float = 5.0) -> None:
@@ -111,13 +187,16 @@ class SparkBackend:
         self.master = master
         self.cached: list[str] = []
         self.lost = False
+        # A cluster's workers can all die; on local[N] the driver is the executor: nothing to lose.
+        stall = 0.0 if master.startswith("local") else stall_seconds()
+        self.watchdog = ExecutorWatchdog(self.spark.sparkContext, stall) if stall else None
 
     def register_dataset(self, dataset: Dataset, file: DatasetFile | None) -> None:
         source = None
         if file is not None:
             reader = self.spark.read
-            if file.format == "parquet":
-                frame = reader.parquet(str(file.path))
+            if file.format == "parquet":  # reading the schema is a job on the cluster
+                frame = self._on_cluster(lambda: reader.parquet(str(file.path)))
             else:
                 frame = reader.option("header", True).option("encoding", "UTF-8").csv(str(file.path))
             source = f"_source_{dataset.name}"
@@ -139,23 +218,54 @@ class SparkBackend:
     def create_table(self, name: str, select_sql: str) -> None:
         """A temporary view cached eagerly: computed once, read from memory by every rule."""
         self.create_view(name, select_sql)
-        self.spark.sql(f"CACHE TABLE {name}")
+        self._on_cluster(lambda: self.spark.sql(f"CACHE TABLE {name}"))
         self.cached.append(name)
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        try:
+        def run() -> pa.Table:
             frame = self.spark.sql(to_spark(sql), args=dict(params) if params else None)
             if hasattr(frame, "toArrow"):
                 return frame.toArrow()
             return pa.Table.from_pylist([row.asDict() for row in frame.collect()])  # PySpark < 4
-        except Exception as error:
-            if _cluster_lost(error) or not self._context_alive():
-                self.lost = True
-                stop_spark_sessions()  # a driver whose cluster has gone cannot be reused
-                raise AnalyticsError(
-                    "Spark 集群 %(master)s 在扫描中断开或其工作节点已退出，扫描未完成", master=self.master
-                ) from None
-            raise
+
+        return self._on_cluster(run)
+
+    def _on_cluster(self, run: Callable[[], _T]) -> _T:
+        """Run a call that starts Spark jobs; a cluster that is lost, or whose workers are all
+        gone, ends the scan with a message naming it instead of a Java trace or a hang."""
+        with self.watchdog.watching() if self.watchdog is not None else nullcontext():
+            try:
+                return run()
+            except Exception as error:
+                if self.watchdog is not None and self.watchdog.tripped:
+                    self._give_up()
+                    raise self._stalled_error(self.watchdog) from None
+                if _cluster_lost(error) or not self._context_alive():
+                    self._give_up()
+                    raise AnalyticsError(
+                        "Spark 集群 %(master)s 在扫描中断开或其工作节点已退出，扫描未完成", master=self.master
+                    ) from None
+                raise
+
+    def _stalled_error(self, watchdog: ExecutorWatchdog) -> AnalyticsError:
+        seconds = round(watchdog.seconds)
+        if watchdog.seen:
+            return AnalyticsError(
+                "Spark 集群 %(master)s 的工作节点已全部退出，%(seconds)s 秒内没有可用的执行器：扫描已停止，未写入结果",
+                master=self.master,
+                seconds=seconds,
+            )
+        return AnalyticsError(
+            "Spark 集群 %(master)s 在 %(seconds)s 秒内没有为扫描分配执行器：请确认工作节点已启动且内存足够，扫描已停止，未写入结果",
+            master=self.master,
+            seconds=seconds,
+        )
+
+    def _give_up(self) -> None:
+        self.lost = True
+        if self.watchdog is not None:
+            self.watchdog.stop()
+        stop_spark_sessions()  # a driver whose cluster has gone cannot be reused
 
     def _context_alive(self) -> bool:
         """False once the driver's SparkContext has stopped: Spark stops it itself when the
@@ -167,6 +277,8 @@ class SparkBackend:
             return False
 
     def close(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.stop()
         if self.lost or not self._context_alive():  # the session is stopped: nothing left to drop
             return
         for name in self.cached:  # before the views they are built on go
