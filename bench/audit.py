@@ -18,7 +18,6 @@ import datetime as dt
 import json
 import os
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -26,6 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.timing import load_average, peak_mib, percentile, samples_ms, timed
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianqing.settings")
 os.environ.setdefault("LIANQING_MODE", "test")
@@ -60,14 +62,6 @@ def setup() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def load() -> str:
-    return os.getloadavg().__repr__()
 
 
 def users() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
@@ -227,22 +221,10 @@ def main() -> None:
     have = AuditChainHead.objects.get_or_create(pk=1)[0].last_seq
     if have < args.rows:
         seconds = append_rows(args.rows - have)
-        print(f"fill: {args.rows - have:,} rows in {seconds:.1f} s, load {load()}")
+        print(f"fill: {args.rows - have:,} rows in {seconds:.1f} s, load {load_average()}")
     if args.fill_only:
         return
     report(args)
-
-
-def timed(run: Any) -> tuple[float, Any]:
-    started = time.perf_counter()
-    result = run()
-    return time.perf_counter() - started, result
-
-
-def p95_ms(run: Any, runs: int) -> float:
-    run()  # warm
-    samples = sorted(timed(run)[0] * 1000 for _n in range(runs))
-    return samples[max(0, round(0.95 * len(samples)) - 1)]
 
 
 def backend_cpu() -> float:
@@ -268,13 +250,13 @@ def report(args: Any) -> None:
         cursor.execute("SELECT pg_total_relation_size('core_auditevent')")
         table_gb = cursor.fetchone()[0] / 1e9
     rows = AuditChainHead.objects.get(pk=1).last_seq
-    print("| rows | table+indexes GB | step | seconds | rows/s | peak MB | load (1, 5, 15 min) |")
+    print("| rows | table+indexes GB | step | seconds | rows/s | peak MiB | load (1, 5, 15 min) |")
     print("|---|---|---|---|---|---|---|")
 
     def line(step: str, seconds: float, checked: int) -> None:
         rate = f"{checked / seconds:,.0f}" if checked else ""
         print(
-            f"| {rows:,} | {table_gb:.1f} | {step} | {seconds:.1f} | {rate} | {peak_mb():,.0f} | {load()} |",
+            f"| {rows:,} | {table_gb:.1f} | {step} | {seconds:.1f} | {rate} | {peak_mib():,.0f} | {load_average()} |",
             flush=True,
         )
 
@@ -333,7 +315,7 @@ def report(args: Any) -> None:
     ]
     for name, user, number in cases:
         print(
-            f"| {name} | {rows:,} | {p95_ms(listing(user, number), args.runs):.1f} | {args.runs} | {load()} |"
+            f"| {name} | {rows:,} | {percentile(samples_ms(listing(user, number), args.runs), 0.95):.1f} | {args.runs} | {load_average()} |"
         )
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import resource
 import secrets
 import shutil
 import sys
@@ -26,6 +25,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.timing import peak_mib
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianqing.settings")
 os.environ.setdefault("LIANQING_MODE", "test")
 HOME = Path(
@@ -76,10 +78,6 @@ def fill_uploads(count: int, kb: int) -> int:
     return sum(p.stat().st_size for p in folder.iterdir())
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -117,11 +115,11 @@ def main() -> None:
     timings: list[tuple[str, float, float]] = []
     started = time.perf_counter()
     backup_create(args.out, PASSPHRASE)
-    timings.append(("backup", time.perf_counter() - started, peak_mb()))
+    timings.append(("backup", time.perf_counter() - started, peak_mib()))
     size = args.out.stat().st_size
     started = time.perf_counter()
     backup_verify(args.out, PASSPHRASE)
-    timings.append(("verify", time.perf_counter() - started, peak_mb()))
+    timings.append(("verify", time.perf_counter() - started, peak_mib()))
 
     # restore into a second database and instance folder, both empty
     target_db = f"{connection.settings_dict['NAME']}_restored"
@@ -143,7 +141,7 @@ def main() -> None:
     restored_home.mkdir(parents=True)
     started = time.perf_counter()
     backup_restore(args.out, PASSPHRASE)
-    timings.append(("restore", time.perf_counter() - started, peak_mb()))
+    timings.append(("restore", time.perf_counter() - started, peak_mib()))
 
     data_mb = upload_bytes / 1e6
     print()

@@ -18,12 +18,15 @@ import argparse
 import datetime as dt
 import os
 import random
-import resource
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.timing import load_average, peak_mib, percentile, samples_ms
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianqing.settings")
 # A throwaway instance folder and secret: this is a benchmark, not an installation.
@@ -237,21 +240,6 @@ def bench_count() -> int:
     return Case.objects.filter(home_org__org_code="BENCH").count()
 
 
-def timed(function: Callable[[], object], runs: int) -> list[float]:
-    function()  # warm the connection and the caches once
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -352,10 +340,10 @@ def main() -> None:
 
         return run
 
-    print(f"load average {os.getloadavg()[0]:.2f} (at the start)", file=sys.stderr)
+    print(f"load average {load_average()} (at the start)", file=sys.stderr)
     rows = []
     for name, function in scenarios:
-        samples = timed(function, args.runs)
+        samples = samples_ms(function, args.runs)
         rows.append((name, samples))
     for label, period in [
         ("statistics: this year", year),
@@ -363,20 +351,20 @@ def main() -> None:
         (f"statistics: {straddling.start:%m-%d}..{straddling.end:%m-%d}", straddling),
     ]:
         per_query.clear()
-        samples = timed(statistics_page(period), args.runs)
+        samples = samples_ms(statistics_page(period), args.runs)
         rows.append((f"{label}, whole page", samples))
         rows.extend(
             (f"  {query}", per_query[query]) for query in dict.fromkeys(labels.values()) if query in per_query
         )
 
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mib()
     print()
     print(f"cases in PostgreSQL: {bench_count():,}", end="")
     if load_seconds:
         print(f"; loaded in {load_seconds:.1f} s ({args.cases / load_seconds:,.0f} rows/s)", end="")
     if tally_seconds:
         print(f"; tallies recounted in {tally_seconds:.1f} s", end="")
-    print(f"; peak RSS {peak:.0f} MiB; load average {os.getloadavg()[0]:.2f} (at the end)")
+    print(f"; peak RSS {peak:.0f} MiB; load average {load_average()} (at the end)")
     print(f"{'query':<56} {'runs':>5} {'p50 ms':>9} {'p95 ms':>9}")
     for name, samples in rows:
         print(

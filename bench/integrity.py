@@ -35,6 +35,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.timing import percentile
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianqing.settings")
 os.environ.setdefault("LIANQING_MODE", "test")
 os.environ.setdefault("LIANQING_HOME", os.path.join(tempfile.gettempdir(), "lianqing-bench-integrity"))
@@ -228,11 +231,6 @@ def leader_client():  # type: ignore[no-untyped-def]
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def cockpit_rows(units: int, cadres: int, months: int, runs: int, reload: bool) -> None:

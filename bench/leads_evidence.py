@@ -16,25 +16,18 @@ bench/leads_screens.py.
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.timing import peak_mib, timed
+
 from lianqing.analytics.engine import scan
 from lianqing.analytics.evidence import chart_kinds, hit_charts, hit_places, hit_records
 from lianqing.analytics.generate import generate
-
-
-def timed(function, *args, **kwargs):  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
-    value = function(*args, **kwargs)
-    return value, time.perf_counter() - started
-
-
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -50,8 +43,8 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
         summary = generate(folder, persons=persons, seed=1)
         benefits = summary.rows.get("benefits", 0)
-        result, scan_seconds = timed(scan, package=folder, as_of=summary.as_of)
-        _, locate_seconds = timed(hit_places, str(folder), result.hits)
+        scan_seconds, result = timed(scan, package=folder, as_of=summary.as_of)
+        locate_seconds, _ = timed(hit_places, str(folder), result.hits)
         page_seconds = []
         for rule_id in sorted({hit.rule_id for hit in result.hits if chart_kinds(hit.rule_id)}):
             hit = next(hit for hit in result.hits if hit.rule_id == rule_id)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.timing import load_average, peak_mib, percentile, samples_ms
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianqing.settings")
 os.environ.setdefault("LIANQING_MODE", "test")
@@ -211,21 +213,6 @@ def bench_count() -> int:
     return Hit.objects.filter(run__package__name="基准省级数据包").count()
 
 
-def timed(function: Callable[[], object], runs: int) -> list[float]:
-    function()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def signed_in(user: Any) -> Any:
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
@@ -272,14 +259,6 @@ def export_child(run_id: int, out: Path, query: str) -> None:
     print(
         f"{seconds:.1f}\t{first_byte or 0:.3f}\t{size}\t{peak_mib():.0f}\t{int(response.streaming)}\t{rows}\t{baseline:.0f}"
     )
-
-
-def peak_mib() -> float:
-    """This process's own peak RSS (VmHWM): getrusage would count the parent's pages it forked from."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def export_rows(path: Path) -> int:
@@ -373,10 +352,10 @@ def main() -> None:
         ("evidence chart data", lambda: screen(reverse("leads:hit_chart", args=[pick(some_hits)[0]]), dict)()),
     ]  # fmt: skip
 
-    print(f"load average {os.getloadavg()[0]:.2f} (at the start)", file=sys.stderr)
+    print(f"load average {load_average()} (at the start)", file=sys.stderr)
     rows = []
     for name, function in scenarios:  # each as it is measured: a loaded machine takes a while
-        rows.append((name, timed(function, args.runs)))
+        rows.append((name, samples_ms(function, args.runs)))
         print(
             f"  {name}: p95 {percentile(rows[-1][1], 0.95):.0f} ms (load {os.getloadavg()[0]:.1f})",
             file=sys.stderr,
@@ -414,9 +393,9 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_total_relation_size('leads_hit')")
         table_bytes = cursor.fetchone()[0]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mib()
     print(f"; table with indexes {table_bytes / 2**30:.1f} GiB; peak RSS {peak:.0f} MiB; "
-          f"load average {os.getloadavg()[0]:.2f} (at the end)")  # fmt: skip
+          f"load average {load_average()} (at the end)")  # fmt: skip
     print(f"{'screen (whole view, 数据分析 signed in)':<48} {'runs':>5} {'p50 ms':>9} {'p95 ms':>9}")
     for name, samples in rows:
         print(

@@ -42,6 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import nginx_local
+from bench.timing import load_average
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/lianqing_bench_public"
@@ -259,10 +260,6 @@ def peak_memory_mb(pid: int) -> float:
         total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")), 0)
         pending.extend(int(child) for child in children)
     return total / 1024
-
-
-def load_average() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def run_wrk(
