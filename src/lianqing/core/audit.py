@@ -22,7 +22,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from lianqing.core import gm
-from lianqing.core.audit_copy import BLAKE2B_COPY, COPY_ALGORITHMS, SM3_COPY, copy_hash, copy_line
+from lianqing.core.audit_copy import (
+    BLAKE2B_COPY,
+    COPY_ALGORITHMS,
+    COPY_COLUMNS,
+    SM3_COPY,
+    copy_hash,
+    copy_line,
+)
 from lianqing.core.audit_export import audit_sink_emit
 from lianqing.core.audit_key import AuditKey, audit_key_get
 from lianqing.core.models import AuditAction, AuditChainHead, AuditEvent, User
@@ -93,35 +100,18 @@ def content_hash(canonical: bytes, *, seq: int, algorithm: str, key: AuditKey) -
     return hmac.digest(key.secret, canonical, "sha256").hex()
 
 
+def row_canonical(algorithm: str, fields: dict[str, Any]) -> bytes:
+    """The bytes a row's hash covers, in the form its algorithm names; `fields` holds the row's
+    COPY_COLUMNS. Writing a row and checking it both build them here."""
+    if algorithm in COPY_ALGORITHMS:
+        return copy_line(**fields)
+    legacy = {name: value for name, value in fields.items() if name != "created_at"}
+    return canonical_content(created_iso=iso_utc(fields["created_at"]), **legacy)
+
+
 def _row_hash(event: AuditEvent, key: AuditKey) -> str:
-    if event.hash_algorithm in COPY_ALGORITHMS:
-        canonical = copy_line(
-            seq=event.seq,
-            created_at=event.created_at,
-            actor_id=event.actor_id,
-            actor_username=event.actor_username,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            details=event.details,
-            ip_address=event.ip_address,
-            time_source=event.time_source,
-            prev_hash=event.prev_hash,
-        )
-        return content_hash(canonical, seq=event.seq, algorithm=event.hash_algorithm, key=key)
-    canonical = canonical_content(
-        seq=event.seq,
-        created_iso=iso_utc(event.created_at),
-        actor_id=event.actor_id,
-        actor_username=event.actor_username,
-        action=event.action,
-        object_type=event.object_type,
-        object_id=event.object_id,
-        details=event.details,
-        ip_address=event.ip_address,
-        prev_hash=event.prev_hash,
-        time_source=event.time_source,
-    )
+    fields = {name: getattr(event, name) for name in COPY_COLUMNS}
+    canonical = row_canonical(event.hash_algorithm, fields)
     return content_hash(canonical, seq=event.seq, algorithm=event.hash_algorithm, key=key)
 
 

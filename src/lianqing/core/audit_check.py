@@ -36,33 +36,18 @@ from lianqing.core.audit import (
     GENESIS_HASH,
     SM3,
     VerifyResult,
-    canonical_content,
     chain_algorithm,
     content_hash,
-    iso_utc,
     row_algorithm,
+    row_canonical,
 )
-from lianqing.core.audit_copy import COPY_ALGORITHMS, copy_line
+from lianqing.core.audit_copy import COPY_COLUMNS
 from lianqing.core.audit_key import AuditKey, audit_key_get
 from lianqing.core.models import AuditChainHead, AuditEvent
 
 RANGE_ROWS = 250_000  # small enough that a day's new rows still fill both workers
 SUSPECTS_PER_RANGE = 1000  # more rows than this SQL cannot vouch for: the range is walked in Python
-FIELDS = (
-    "seq",
-    "created_at",
-    "actor_id",
-    "actor_username",
-    "action",
-    "object_type",
-    "object_id",
-    "details",
-    "ip_address",
-    "prev_hash",
-    "time_source",
-    "hash",
-    "hash_algorithm",
-)
+FIELDS = (*COPY_COLUMNS, "hash", "hash_algorithm")
 
 
 @dataclass(frozen=True)
@@ -168,53 +153,14 @@ def _walk_python(first: int, prev: str, last: int, key: AuditKey, chunk_size: in
     """Check rows first..last in order: each present, linked to the one before, content intact."""
     expected = first
     for row in _rows(first, last, chunk_size):
-        (
-            seq,
-            created_at,
-            actor_id,
-            username,
-            action,
-            otype,
-            oid,
-            details,
-            ip,
-            prev_hash,
-            source,
-            stored,
-            algo,
-        ) = row
+        *values, stored, algo = row
+        fields = dict(zip(COPY_COLUMNS, values, strict=True))
+        seq = fields["seq"]
         if seq != expected:
             return _Broken(expected, _("缺少第 %(seq)d 条记录") % {"seq": expected})
-        if prev_hash != prev:
+        if fields["prev_hash"] != prev:
             return _Broken(seq, _("与上一条记录的链接断开"))
-        if algo in COPY_ALGORITHMS:
-            canonical = copy_line(
-                seq=seq,
-                created_at=created_at,
-                actor_id=actor_id,
-                actor_username=username,
-                action=action,
-                object_type=otype,
-                object_id=oid,
-                details=details,
-                ip_address=ip,
-                time_source=source,
-                prev_hash=prev_hash,
-            )
-        else:
-            canonical = canonical_content(
-                seq=seq,
-                created_iso=iso_utc(created_at),
-                actor_id=actor_id,
-                actor_username=username,
-                action=action,
-                object_type=otype,
-                object_id=oid,
-                details=details,
-                ip_address=ip,
-                prev_hash=prev_hash,
-                time_source=source,
-            )
+        canonical = row_canonical(algo, fields)
         if content_hash(canonical, seq=seq, algorithm=algo, key=key) != stored:
             return _Broken(seq, _("记录内容被修改"))
         prev = stored
