@@ -60,3 +60,11 @@ def test_cells_keep_their_values_and_types():
 def test_an_empty_list_is_a_workbook_with_its_header():
     sheet = _opened(list(xlsx_stream("疑点", ["规则", "对象名称"], []))).active
     assert list(sheet.iter_rows(values_only=True)) == [("规则", "对象名称")]
+
+
+def test_characters_xml_cannot_hold_are_dropped_where_openpyxl_would_keep_them():
+    # openpyxl's own pattern drops control characters only; a lone surrogate (from a badly decoded
+    # export) or U+FFFE/U+FFFF would make the sheet unreadable, so the stream drops them too.
+    rows = [["孤\ud800立", "非\ufffe字\uffff符", "控\x0b制"]]
+    sheet = _opened(list(xlsx_stream("疑点", ["甲", "乙", "丙"], rows))).active
+    assert list(sheet.iter_rows(values_only=True))[1] == ("孤立", "非字符", "控制")

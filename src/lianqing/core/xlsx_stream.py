@@ -27,6 +27,8 @@ PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relation
 SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # Characters XML 1.0 cannot hold (control characters, lone surrogates): dropped, as Excel would.
+# Not openpyxl's ILLEGAL_CHARACTERS_RE: it misses lone surrogates and U+FFFE/U+FFFF, which would
+# make the sheet unreadable (and a lone surrogate cannot even be encoded as UTF-8).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
