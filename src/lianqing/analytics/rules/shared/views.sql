@@ -23,17 +23,19 @@ WHERE is_subsistence(program);
 -- 10M persons: 44k rows; ~5 CPU-s of rules become ~1.5). Its columns are those these rules
 -- read. A rule reading it depends on benefits and on its own register only (library.py
 -- NARROWING_VIEWS): incremental scans plan by those.
+-- The registers' ids are deduplicated (UNION) before the match: payroll repeats each person every
+-- month, and the 10M benefits probe a table of the distinct ids instead.
 CREATE TABLE linked_benefits AS
 SELECT record_id, program, person_id, name, region_code, amount, period, pay_date, approver_org_code
 FROM benefits
 WHERE person_id IN (
     SELECT person_id FROM officials
-    UNION ALL SELECT relative_id FROM relatives
-    UNION ALL SELECT person_id FROM deaths
-    UNION ALL SELECT person_id FROM payroll
-    UNION ALL SELECT legal_rep_id FROM companies
-    UNION ALL SELECT holder_id FROM shareholders
-    UNION ALL SELECT person_id FROM prisoners
+    UNION SELECT relative_id FROM relatives
+    UNION SELECT person_id FROM deaths
+    UNION SELECT person_id FROM payroll
+    UNION SELECT legal_rep_id FROM companies
+    UNION SELECT holder_id FROM shareholders
+    UNION SELECT person_id FROM prisoners
 );
 
 CREATE VIEW linked_subsistence_benefits AS
