@@ -218,6 +218,49 @@ def test_b07_car_or_enough_properties_before_payment(make_package: PackageFactor
     assert run_rule(package, "B07", params={"B07.min_properties": 3}).keys() == {car}
 
 
+def test_b07_each_record_from_the_day_its_person_meets_the_condition(make_package: PackageFactory) -> None:
+    # Given monthly 低保 of three people: one whose second property is registered on the March pay
+    # date and a third after April's, one whose two properties share a registration day, one whose
+    # car is registered on the April pay date
+    homes, twins, car = pid(1), pid(2), pid(3)
+    package = make_package(
+        {
+            "vehicles": [
+                {"plate": "鲁A9", "owner_id": car, "reg_date": "2024-04-10", "vehicle_type": "小型汽车"}
+            ],
+            "properties": [
+                {"property_id": "H1", "owner_id": homes, "reg_date": "2024-01-05"},
+                {"property_id": "H2", "owner_id": homes, "reg_date": "2024-03-10"},
+                {"property_id": "H3", "owner_id": homes, "reg_date": "2024-04-20"},
+                {"property_id": "T1", "owner_id": twins, "reg_date": "2024-02-11"},
+                {"property_id": "T2", "owner_id": twins, "reg_date": "2024-02-11"},
+            ],
+            "benefits": [
+                benefit(f"{who[-3:]}-{month}", who, f"2024-{month}")
+                for who in (homes, twins, car)
+                for month in ("02", "03", "04")
+            ],
+        }
+    )
+    # When B07 runs
+    hits = run_rule(package, "B07")
+    # Then each person's records count from the day the condition holds (a registration on the
+    # pay date counts, a later one does not), and a property registered after every payment
+    # proves nothing
+    records = {
+        who: {key for key in hit.record_ids.split(";") if key.startswith("benefits:")}
+        for who, hit in hits.items()
+    }
+    assert records == {
+        homes: {f"benefits:{homes[-3:]}-03", f"benefits:{homes[-3:]}-04"},
+        twins: {f"benefits:{twins[-3:]}-03", f"benefits:{twins[-3:]}-04"},
+        car: {f"benefits:{car[-3:]}-04"},
+    }
+    assert "properties:H3" not in hits[homes].record_ids
+    assert "名下登记不动产2处" in hits[homes].explanation
+    assert run_rule(package, "B07", params={"B07.min_properties": 3}).keys() == {car}
+
+
 def test_b08_account_shared_by_persons_of_several_households(make_package: PackageFactory) -> None:
     holder = pid(1)
     rows = []
