@@ -289,6 +289,7 @@ def main() -> None:
         ("inbox: date range + category + text", inbox_page(lambda: CaseFilters(
             received_from=today - dt.timedelta(days=30), received_to=today, category="sifeng_gifts", text=rng.choice(SUMMARY_WORDS)))),
         ("inbox: no filter (first page)", inbox_page(lambda: CaseFilters())),
+        ("inbox: overdue, every org (工作台's 已超期)", inbox_page(lambda: CaseFilters(overdue=True))),
     ]  # fmt: skip
 
     # Each kind of statistics query on its own: a query wrapper adds up its SQL time per page.

@@ -68,7 +68,7 @@ class CappedPaginator(PageCapMixin):
         keys = self.object_list.select_related(None).values(self.key)[bottom:top]  # type: ignore[attr-defined]
         # The outer query keeps the list's filters (cheap on 50 rows) and its order.
         rows = self.object_list.filter(**{f"{self.key}__in": keys})  # type: ignore[attr-defined]
-        return self._get_page(rows, number, self)
+        return self._get_page(rows, number, self)  # type: ignore[attr-defined]
 
     @cached_property
     def count(self) -> int:
