@@ -254,9 +254,8 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from lianqing.cases.selectors import CaseFilters, case_list
+    from lianqing.cases.selectors import CaseFilters, case_inbox_paginator
     from lianqing.cases.statistics import Period, case_statistics
-    from lianqing.core.pagination import CappedPaginator
 
     commission, departments, townships, users = org_tree()
     load_seconds = tally_seconds = None
@@ -276,7 +275,7 @@ def main() -> None:
 
     def inbox_page(filters: Callable[[], CaseFilters]) -> Callable[[], object]:
         def run() -> object:
-            paginator = CappedPaginator(case_list(user=users["officer"], filters=filters()), 50)
+            paginator = case_inbox_paginator(user=users["officer"], filters=filters(), per_page=50)
             page = paginator.get_page(1)
             return [case.number for case in page], paginator.count
 
@@ -290,6 +289,7 @@ def main() -> None:
         ("inbox: date range + category + text", inbox_page(lambda: CaseFilters(
             received_from=today - dt.timedelta(days=30), received_to=today, category="sifeng_gifts", text=rng.choice(SUMMARY_WORDS)))),
         ("inbox: no filter (first page)", inbox_page(lambda: CaseFilters())),
+        ("inbox: overdue, every org (工作台's 已超期)", inbox_page(lambda: CaseFilters(overdue=True))),
     ]  # fmt: skip
 
     # Each kind of statistics query on its own: a query wrapper adds up its SQL time per page.

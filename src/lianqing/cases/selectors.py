@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lianqing.core.models import User
+from lianqing.core.pagination import CappedPaginator
 
 from .access import case_scope
 from .deadlines import add_working_days
@@ -144,6 +145,13 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
         )
         .order_by("-received_at", "-id")
     )
+
+
+def case_inbox_paginator(*, user: User, filters: CaseFilters, per_page: int) -> CappedPaginator:
+    """The inbox's pages, their ids read first: the open-case indexes (migration 0007) hold every
+    column the filters compare, so a page of 超期 walks the index alone past the newest open cases,
+    not yet overdue, and reads only its own rows (10 million cases: thousands of rows before)."""
+    return CappedPaginator(case_list(user=user, filters=filters), per_page, ids_first=True)
 
 
 # Timeline steps that are not workflow actions.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lianqing.core.models import Org, User
-from lianqing.core.pagination import COUNT_CAP, CappedPaginator
+from lianqing.core.pagination import COUNT_CAP
 from lianqing.core.roles import Role
 
 from . import workflow as wf
@@ -24,7 +24,7 @@ from .errors import CaseError
 from .forms import ActionForm, CaseRegisterForm, InboxFilterForm
 from .hints import case_intake_hints
 from .models import AssignMode, AssignRoute, Case, HigherLevel
-from .selectors import case_allowed_actions, case_list, case_timeline
+from .selectors import case_allowed_actions, case_inbox_paginator, case_timeline
 from .services import (
     case_attachment_add,
     case_attachment_open,
@@ -63,8 +63,7 @@ def _filter_form(request: HttpRequest, user: User) -> InboxFilterForm:
 def inbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = _filter_form(request, user)
-    queryset = case_list(user=user, filters=form.to_filters())
-    paginator = CappedPaginator(queryset, PAGE_SIZE)
+    paginator = case_inbox_paginator(user=user, filters=form.to_filters(), per_page=PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
