@@ -355,6 +355,7 @@ def scan(
                     params=bound,
                     files=files,
                     witnesses=increment.witnesses if increment is not None else None,
+                    evidence_files=increment.evidence_files if increment is not None else None,
                 ),
             )
     finally:
