@@ -691,11 +691,17 @@ def write_shape_file(
         if not shape.key:
             connection.execute(f"CREATE TEMP VIEW delta AS SELECT {columns} FROM new")
         elif not shape.decided_by:
-            if _count(connection, "touched"):
+            # The whole file's rows in the touched groups, counted on their key columns alone (a
+            # narrow read): when they are the new rows only (a new month's groups), those are the delta.
+            in_touched = (
+                f"(SELECT 1 FROM ({_keyed(shape, dataset, file)}) AS w"
+                f" WHERE EXISTS (SELECT 1 FROM touched AS t WHERE {_same(groups, 'w', 't')}))"
+            )
+            if _count(connection, "touched") and _count(connection, in_touched) > _count(connection, "new"):
                 connection.execute(
                     f"CREATE TEMP VIEW delta AS SELECT {columns} FROM ({whole_rows_of('touched')})"
                 )
-            else:  # no new row meets the condition: nothing to redo, nor to read
+            else:  # no old row in the new rows' groups (or no new row meets the condition)
                 connection.execute(f"CREATE TEMP VIEW delta AS SELECT {columns} FROM new")
         else:
             # The old witnesses' keys and values, narrow; their whole rows only where needed.
