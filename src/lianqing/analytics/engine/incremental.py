@@ -445,10 +445,14 @@ def _witnesses_hold(increment: Increment, rule: Rule) -> bool:
     keys = [_alias(i) for i in range(len(shape.key))]
     seen = _keyed(shape, file.dataset, before)
     new = _keyed(shape, file.dataset, _appended_rows(increment, shape.dataset))
+    # Per key, the new rows' smallest record against the witness's: a hash join of two grouped
+    # tables (a NOT EXISTS with `<=` beside the keys ran as a far slower join at 10M persons).
+    grouped = ", ".join(keys)
     with _connect() as connection:
         found = connection.execute(
-            f"SELECT count(*) FROM ({new}) AS n WHERE NOT EXISTS (SELECT 1 FROM ({seen}) AS w"
-            f" WHERE {_same(keys, 'w', 'n')} AND w._record <= n._record)"
+            f"SELECT count(*) FROM (SELECT {grouped}, min(_record) AS first FROM ({new}) GROUP BY ALL) AS n"
+            f" LEFT JOIN (SELECT {grouped}, min(_record) AS first FROM ({seen}) GROUP BY ALL) AS w"
+            f" ON {_same(keys, 'w', 'n')} WHERE w.first IS NULL OR w.first > n.first"
         ).fetchall()
     increment.held[shape] = found == [(0,)]
     return found == [(0,)]
