@@ -165,7 +165,7 @@ def _prepare(
     """Register the package; return the records' years the holiday calendar does not cover.
 
     Only the shared definitions `rules` (those that will run) read are created, and `views`
-    besides (those delta runs read from the package). One views.sql writes `CREATE TABLE` is
+    besides (those delta runs read from the package). A definition views.sql writes `CREATE TABLE` is
     materialised once here, so the rules reading it share one computation."""
     for name, dataset in DATASETS.items():
         backend.register_dataset(dataset, files.get(name))
