@@ -651,6 +651,23 @@ def _same(columns: Iterable[str], left: str, right: str) -> str:
     return " AND ".join(f"{left}.{c} IS NOT DISTINCT FROM {right}.{c}" for c in columns)
 
 
+def _within(connection: duckdb.DuckDBPyConnection, table: str, groups: list[str]) -> str:
+    """A condition on `w`'s group columns every row of a group of `table` meets: each between
+    the table's smallest and largest value (or NULL). Redundant beside the exact match, it is
+    written with literals so that DuckDB skips the row groups whose statistics lie outside (a
+    month's rows are row groups of their own: a new month's periods skip the old ones)."""
+    parts = ["TRUE"]
+    for group in groups:
+        ((low, high, kind),) = connection.execute(
+            f"SELECT CAST(min({group}) AS VARCHAR), CAST(max({group}) AS VARCHAR), typeof(min({group}))"
+            f" FROM {table}"
+        ).fetchall()
+        if low is not None and high is not None:
+            bounds = f"CAST({quote_literal(low)} AS {kind}) AND CAST({quote_literal(high)} AS {kind})"
+            parts.append(f"(w.{group} BETWEEN {bounds} OR w.{group} IS NULL)")
+    return " AND ".join(parts)
+
+
 def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int:
     ((found,),) = connection.execute(f"SELECT count(*) FROM {table}").fetchall()  # a finished statement
     return int(found)
@@ -683,7 +700,8 @@ def write_shape_file(
         # Every row of the whole file in a group of `table` (a full read: only when needed).
         return (
             f"SELECT * FROM ({_keyed(shape, dataset, file)}) AS w"
-            f" WHERE EXISTS (SELECT 1 FROM {table} AS t WHERE {_same(groups, 'w', 't')})"
+            f" WHERE {_within(connection, table, groups)}"
+            f" AND EXISTS (SELECT 1 FROM {table} AS t WHERE {_same(groups, 'w', 't')})"
         )
 
     redone: pa.Table | None = None
@@ -699,7 +717,8 @@ def write_shape_file(
             # narrow read): when they are the new rows only (a new month's groups), those are the delta.
             in_touched = (
                 f"(SELECT 1 FROM ({_keyed(shape, dataset, file)}) AS w"
-                f" WHERE EXISTS (SELECT 1 FROM touched AS t WHERE {_same(groups, 'w', 't')}))"
+                f" WHERE {_within(connection, 'touched', groups)}"
+                f" AND EXISTS (SELECT 1 FROM touched AS t WHERE {_same(groups, 'w', 't')}))"
             )
             if _count(connection, "touched") and _count(connection, in_touched) > _count(connection, "new"):
                 connection.execute(
