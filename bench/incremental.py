@@ -11,8 +11,8 @@ its own:
   1. full scan of the previous month's package into a result folder (the baseline);
   2. full scan of the new month's package;
   3. incremental scan of the new month's package `since` the baseline;
-and checks that 2 and 3 wrote the same hits.csv bytes. It prints a table (seconds, speed-up, peak
-memory, the rules reused / delta / full) and the load average. Goal at 10M persons: 3 at least
+and checks that 2 and 3 wrote the same hits.csv bytes. It prints a table (seconds, speed-up, CPU
+seconds, peak memory, the rules reused / delta / full) and the load average. Goal at 10M persons: 3 at least
 10 times faster than 2. Run by hand, not in CI.
 """
 
@@ -71,14 +71,17 @@ STEPS = {"generate": step_generate, "cut": step_cut, "scan": step_scan}
 
 
 def run_step(name: str, *args: str) -> tuple[dict[str, Any], int]:
-    """The step's JSON result and its peak resident bytes."""
+    """The step's JSON result (with its CPU seconds) and its peak resident bytes."""
     command = [sys.executable, __file__, "--step", name, *args]
     process = subprocess.Popen(command, stdout=subprocess.PIPE)  # noqa: S603 - our own script
     _, status, usage = os.wait4(process.pid, 0)
     output = process.stdout.read() if process.stdout else b""
     if status != 0:
         raise SystemExit(f"step {name} failed")
-    return json.loads(output.decode().strip().splitlines()[-1]), usage.ru_maxrss * 1024
+    result = json.loads(output.decode().strip().splitlines()[-1])
+    # CPU seconds of every thread: on a shared machine they move far less than wall seconds.
+    result["cpu"] = usage.ru_utime + usage.ru_stime
+    return result, usage.ru_maxrss * 1024
 
 
 def previous_month(month: str) -> str:
@@ -126,15 +129,16 @@ def main() -> None:
             (size, base, base_peak, whole, whole_peak, part, part_peak, same, load_full, load_incremental)
         )
     print(
-        "\n| persons | baseline full s | full s | peak MB | incremental s | peak MB | speed-up | hits equal |"
-        " reuse / delta / full | load (1 min) |"
+        "\n| persons | baseline full s | full s | peak MB | incremental s | peak MB | speed-up |"
+        " CPU s full / incremental | CPU speed-up | hits equal | reuse / delta / full | load (1 min) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for size, base, _, whole, whole_peak, part, part_peak, same, load_full, load_incremental in rows:
         modes = part["modes"]
         print(
             f"| {size:,} | {base['seconds']:.1f} | {whole['seconds']:.1f} | {whole_peak / 2**20:,.0f} |"
             f" {part['seconds']:.1f} | {part_peak / 2**20:,.0f} | {whole['seconds'] / part['seconds']:.1f}× |"
+            f" {whole['cpu']:.1f} / {part['cpu']:.1f} | {whole['cpu'] / part['cpu']:.1f}× |"
             f" {'yes' if same else 'NO'} | {modes.get('reuse', 0)} / {modes.get('delta', 0)} / {modes.get('full', 0)}"
             f" | {load_full:.1f} / {load_incremental:.1f} |"
         )

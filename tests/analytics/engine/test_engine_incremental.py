@@ -77,7 +77,7 @@ def test_month_by_month_incremental_scans_equal_full_scans_for_every_rule(
         for report in result.reports:
             assert not report.skipped, report.rule_id
             modes[report.rule_id].add(report.mode)
-        assert result.summary["incremental"]["rules"]["F08"]["mode"] == FULL
+        assert result.summary["incremental"]["rules"]["F12"]["mode"] == FULL
         previous = incremental
     # and every rule of the library took part: the row-local ones ran on the new rows only, the
     # rules on unchanged data were reused, the others ran in full
@@ -90,7 +90,8 @@ def test_month_by_month_incremental_scans_equal_full_scans_for_every_rule(
             assert modes[rule.id] == {DELTA}, rule.id
     assert modes["B05"] == modes["B08"] == modes["B13"] == {DELTA}  # both grown; witnesses; filtered groups
     assert modes["C01"] == modes["R024"] == modes["R048"] == {REUSE}
-    assert modes["F08"] == modes["F09"] == {FULL}
+    assert modes["F08"] == modes["F09"] == {DELTA}  # windows of the officials and plates with new rows
+    assert modes["F12"] == modes["M01"] == modes["M03"] == {FULL}
     assert len(_hits_by_rule(tmp_path / "2025-12-full")) >= 45  # most rules have hits to compare
 
 
@@ -243,7 +244,7 @@ def test_since_a_folder_without_a_previous_scan_is_refused(packages: dict[str, P
 def test_cli_prints_how_each_rule_ran(
     packages: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    scan(package=packages["2025-09"], out=tmp_path / "before", as_of=AS_OF, rules=["B03", "F08", "C01"])
+    scan(package=packages["2025-09"], out=tmp_path / "before", as_of=AS_OF, rules=["B03", "F12", "C01"])
     code = scan_main(
         [
             str(packages["2025-10"]),
@@ -252,7 +253,7 @@ def test_cli_prints_how_each_rule_ran(
             "--as-of",
             AS_OF,
             "--rules",
-            "B03,F08,C01",
+            "B03,F12,C01",
             "--since",
             str(tmp_path / "before"),
         ]

@@ -60,8 +60,10 @@ def _needs_casting(dataset: Dataset, file: DatasetFile) -> bool:
 class Backend(Protocol):
     name: str
 
-    def register_dataset(self, dataset: Dataset, file: DatasetFile | None) -> None:
-        """Make `dataset` a view of contract-typed columns (empty when the package lacks it)."""
+    def register_dataset(
+        self, dataset: Dataset, file: DatasetFile | None, as_name: str | None = None
+    ) -> None:
+        """Make `dataset` (or `as_name`) a view of contract-typed columns (empty when the package lacks it)."""
 
     def register_table(self, name: str, table: pa.Table) -> None:
         """Make a small engine-built table (calendar, package_datasets) queryable as `name`."""
@@ -132,7 +134,10 @@ class DuckDBBackend:
                 "扫描无法在 %(folder)s 写入溢出数据：磁盘已满或该文件夹不可写", folder=str(self.spill_shown)
             ) from None
 
-    def register_dataset(self, dataset: Dataset, file: DatasetFile | None) -> None:
+    def register_dataset(
+        self, dataset: Dataset, file: DatasetFile | None, as_name: str | None = None
+    ) -> None:
+        name = as_name or dataset.name
         source = duckdb_source(file.path) if file is not None else None
         present = set(file.columns) if file is not None else set()
         if self.materialize and file is not None and _needs_casting(dataset, file):
@@ -141,12 +146,12 @@ class DuckDBBackend:
             # benefits, none of them pays for parsing or casting again.
             select_sql = typed_select(dataset, source, present, only=used_column_names())
             with self._translated():
-                self.connection.execute(f"CREATE OR REPLACE TABLE {dataset.name} AS {select_sql}")
+                self.connection.execute(f"CREATE OR REPLACE TABLE {name} AS {select_sql}")
         else:
             # A Parquet file already in contract types is read in place: each rule decodes
             # only its columns and row groups, which costs less than copying the whole file
             # into memory first (measured at 10M persons: 8 s and 3.5 GiB saved).
-            self.create_view(dataset.name, typed_select(dataset, source, present))
+            self.create_view(name, typed_select(dataset, source, present))
 
     def register_table(self, name: str, table: pa.Table) -> None:
         self.connection.register(f"_{name}_arrow", table)
@@ -157,6 +162,14 @@ class DuckDBBackend:
         for macro in macros:
             args = ", ".join(macro.args)
             self.connection.execute(f"CREATE OR REPLACE MACRO {macro.name}({args}) AS {macro.body}")
+
+    def create_schema(self, name: str) -> None:
+        self.connection.execute(f"CREATE SCHEMA IF NOT EXISTS {name}")
+
+    def use_schema(self, name: str | None) -> None:
+        """Unqualified names read `name`'s tables and views first, then the main schema's
+        (a view binds its own schema's names first, so the main schema's views stay as they are)."""
+        self.connection.execute(f"SET search_path = {quote_literal(f'{name},main' if name else 'main')}")
 
     def create_view(self, name: str, select_sql: str) -> None:
         self.connection.execute(f"CREATE OR REPLACE VIEW {name} AS {select_sql}")

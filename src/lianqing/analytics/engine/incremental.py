@@ -23,8 +23,10 @@ file must keep the old file, ending in a line break, as its byte prefix.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -42,11 +44,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lianqing.analytics.contract import DATASETS, Dataset
-from lianqing.analytics.engine.backend import Backend
+from lianqing.analytics.engine.backend import Backend, DuckDBBackend
 from lianqing.analytics.engine.library import (
     Rule,
     load_macros,
     load_shared_views,
+    materialised_views,
     narrowed_datasets,
     views_read_by,
 )
@@ -189,23 +192,49 @@ def datasets_read_by(rule: Rule) -> frozenset[str]:
     """The datasets a rule reads: those its SQL or the shared views it reads name, and those it
     declares. A narrowing view (library.NARROWING_VIEWS) counts as the dataset it narrows: the
     registers it narrows by do not change the rule's evidence."""
+    return _datasets_named(rule.sql) | set(rule.all_datasets)
+
+
+@functools.cache
+def _datasets_named(sql: str) -> frozenset[str]:
     shared = dict(load_shared_views())
-    texts = [rule.sql] + [shared[name] for name in views_read_by(rule.sql, through_narrowing=False)]
+    texts = [sql] + [shared[name] for name in views_read_by(sql, through_narrowing=False)]
     named = {name for name in DATASETS if any(re.search(rf"\b{name}\b", text) for text in texts)}
-    return frozenset(named | narrowed_datasets(rule.sql) | set(rule.all_datasets))
+    return frozenset(named | narrowed_datasets(sql))
+
+
+@functools.cache
+def _reads_package_datasets_sql(sql: str) -> bool:
+    shared = dict(load_shared_views())
+    texts = [sql] + [shared[name] for name in views_read_by(sql)]
+    return any(re.search(r"\bpackage_datasets\b", text) for text in texts)
 
 
 def _reads_package_datasets(rule: Rule) -> bool:
-    shared = dict(load_shared_views())
-    texts = [rule.sql] + [shared[name] for name in views_read_by(rule.sql)]
-    return any(re.search(r"\bpackage_datasets\b", text) for text in texts)
+    return _reads_package_datasets_sql(rule.sql)
+
+
+def local_views(datasets: Iterable[str]) -> frozenset[str]:
+    """The shared views reading one of `datasets`, directly or through another shared view: those
+    a delta run recreates over its rows (the others read the whole package, as a full run's)."""
+    names = set(datasets)
+    local: set[str] = set()
+    for name, select in load_shared_views():  # in dependency order
+        if any(re.search(rf"\b{other}\b", select) for other in names | local):
+            local.add(name)
+    return frozenset(local)
 
 
 def library_print(rule: Rule) -> str:
     """SHA-1 of everything that defines a rule's evidence rows: its SQL, the shared views and
     macros (record keys included) and the versions of the libraries computing them."""
+    return _library_print(rule.sql)
+
+
+@functools.cache
+def _library_print(sql: str) -> str:
     digest = hashlib.sha1(usedforsecurity=False)
-    digest.update(rule.sql.encode())
+    digest.update(sql.encode())
     for name, select in load_shared_views():
         digest.update(f"\0{name}\0{select}".encode())
     for macro in load_macros():
@@ -279,6 +308,10 @@ class Increment:
     appended: dict[str, DatasetFile] = field(default_factory=dict)
     # Seconds of each rule's delta runs: its own query and its share of writing and registering.
     seconds: dict[str, float] = field(default_factory=dict)
+    # The evidence files of the rules reused, linked into the new result as they are.
+    evidence_files: dict[str, Path] = field(default_factory=dict)
+    # Whether a first_of shape's witnesses hold (the same for every rule keeping them).
+    held: dict[Shape, bool] = field(default_factory=dict)
 
     def needs_full_run(self, rule_id: str) -> bool:
         return self.plans[rule_id].mode == FULL
@@ -330,7 +363,10 @@ def plan_increment(
         increment.plans[rule.id] = _plan_rule(increment, rule, params[rule.id])
         if increment.plans[rule.id].mode != FULL:
             before = old["rules"][rule.id]
-            increment.evidence[rule.id] = pq.read_table(since / STATE_DIR / before["evidence"])
+            # ParquetFile, not read_table: that one imports pyarrow.dataset and pandas (~0.3 s)
+            increment.evidence[rule.id] = pq.ParquetFile(since / STATE_DIR / before["evidence"]).read()
+            if increment.plans[rule.id].mode == REUSE:
+                increment.evidence_files[rule.id] = since / STATE_DIR / before["evidence"]
             if before.get("witnesses"):
                 increment.witnesses[rule.id] = witness_parts(since / STATE_DIR / before["witnesses"])
     return increment
@@ -403,15 +439,22 @@ def _witnesses_hold(increment: Increment, rule: Rule) -> bool:
     )
     if shape is None or not before:
         return False
+    if shape in increment.held:  # the witnesses of a shape are the dataset's, whichever rule kept them
+        return increment.held[shape]
     file = increment.files[shape.dataset]
     keys = [_alias(i) for i in range(len(shape.key))]
     seen = _keyed(shape, file.dataset, before)
     new = _keyed(shape, file.dataset, _appended_rows(increment, shape.dataset))
+    # Per key, the new rows' smallest record against the witness's: a hash join of two grouped
+    # tables (a NOT EXISTS with `<=` beside the keys ran as a far slower join at 10M persons).
+    grouped = ", ".join(keys)
     with _connect() as connection:
         found = connection.execute(
-            f"SELECT count(*) FROM ({new}) AS n WHERE NOT EXISTS (SELECT 1 FROM ({seen}) AS w"
-            f" WHERE {_same(keys, 'w', 'n')} AND w._record <= n._record)"
+            f"SELECT count(*) FROM (SELECT {grouped}, min(_record) AS first FROM ({new}) GROUP BY ALL) AS n"
+            f" LEFT JOIN (SELECT {grouped}, min(_record) AS first FROM ({seen}) GROUP BY ALL) AS w"
+            f" ON {_same(keys, 'w', 'n')} WHERE w.first IS NULL OR w.first > n.first"
         ).fetchall()
+    increment.held[shape] = found == [(0,)]
     return found == [(0,)]
 
 
@@ -423,7 +466,8 @@ def write_delta_file(file: DatasetFile, change: Change, folder: Path) -> Dataset
     target = folder / file.path.name
     if file.format == "parquet":
         parquet = pq.ParquetFile(file.path)
-        with pq.ParquetWriter(target, parquet.schema_arrow, compression="zstd") as writer:
+        # Uncompressed: a file of this scan's work folder, read once or twice, not kept.
+        with pq.ParquetWriter(target, parquet.schema_arrow, compression="none") as writer:
             for index in range(change.old_groups, parquet.metadata.num_row_groups):
                 writer.write_table(parquet.read_row_group(index))
     else:
@@ -447,6 +491,60 @@ def _appended_rows(increment: Increment, name: str) -> DatasetFile:
     return increment.appended[name]
 
 
+DeltaRun = tuple[Shape, tuple[str, ...], list[Rule]]
+
+
+def delta_runs(increment: Increment, rules: Iterable[Rule]) -> list[DeltaRun]:
+    """The delta runs of a scan: per shape of appended rows (and first_of datasets read as their
+    witnesses), the rules reading them so."""
+    runs: dict[tuple[Shape, tuple[str, ...]], list[Rule]] = {}
+    for rule in rules:
+        plan = increment.plans[rule.id]
+        if plan.mode == DELTA:
+            for name in plan.datasets:
+                runs.setdefault((Shape.of(rule, name), plan.instead), []).append(rule)
+    return [
+        (shape, instead, found)
+        for (shape, instead), found in sorted(runs.items(), key=lambda item: repr(item[0]))
+    ]
+
+
+def replaced_datasets(run: DeltaRun) -> frozenset[str]:
+    """The datasets a delta run reads other rows of than the package's."""
+    shape, instead, _ = run
+    return frozenset({shape.dataset, *instead})
+
+
+def views_beside(runs: Iterable[DeltaRun]) -> set[str]:
+    """The shared views delta runs read from the whole package (those not over their own rows)."""
+    needed: set[str] = set()
+    for run in runs:
+        local = local_views(replaced_datasets(run))
+        for rule in run[2]:
+            needed |= views_read_by(rule.sql) - local
+    return needed
+
+
+def _prepare_schema(
+    backend: DuckDBBackend, schema: str, replaced: Mapping[str, DatasetFile], rules: list[Rule]
+) -> None:
+    """In `schema` of a backend prepared for the package: the replaced datasets and the shared
+    views reading them, over the delta run's rows; then `schema` first on the search path, so that
+    the rules read them there and everything else from the package, computed once."""
+    backend.create_schema(schema)
+    backend.use_schema(schema)  # a CREATE TABLE reads names by the search path (a view by its schema)
+    for name, file in replaced.items():
+        backend.register_dataset(DATASETS[name], file, as_name=f"{schema}.{name}")
+    needed = local_views(replaced) & set().union(*(views_read_by(rule.sql) for rule in rules))
+    tables = materialised_views()
+    for name, select in load_shared_views():
+        if name in needed:
+            if name in tables:
+                backend.create_table(f"{schema}.{name}", select)
+            else:
+                backend.create_view(f"{schema}.{name}", select)
+
+
 def run_deltas(
     increment: Increment,
     files: Mapping[str, DatasetFile],
@@ -455,19 +553,14 @@ def run_deltas(
     open_backend: Callable[[], Backend],
     prepare: PrepareBackend,
     workdir: Path,
+    shared: DuckDBBackend | None = None,
 ) -> None:
     """Run each delta rule on its appended datasets' new rows (with the old rows its shape asks
-    for), one backend per shape (one at a time: Spark backends share a session), and add the old
-    evidence rows. Updated witnesses are written into `workdir`, which must outlive the scan."""
-    runs: dict[tuple[Shape, tuple[str, ...]], list[Rule]] = {}
-    for rule in rules:
-        plan = increment.plans[rule.id]
-        if plan.mode == DELTA:
-            for name in plan.datasets:
-                runs.setdefault((Shape.of(rule, name), plan.instead), []).append(rule)
-    for number, ((shape, instead), delta_rules) in enumerate(
-        sorted(runs.items(), key=lambda item: repr(item[0]))
-    ):
+    for) and add the old evidence rows. With `shared` (a DuckDB backend prepared for the package,
+    views_beside included) every run reads its rows from a schema of its own in it; else one
+    backend per run (one at a time: Spark backends share a session). Updated witnesses are
+    written into `workdir`, which must outlive the scan."""
+    for number, (shape, instead, delta_rules) in enumerate(delta_runs(increment, rules)):
         started = time.perf_counter()
         own = 0.0
         with tempfile.TemporaryDirectory(prefix="lianqing-delta-") as folder:
@@ -484,17 +577,20 @@ def run_deltas(
             if kept is not None:
                 for rule in delta_rules:
                     increment.witnesses[rule.id] = kept
-            delta_files = dict(files)
-            delta_files[name] = delta
+            replaced = {name: delta}
             for other in instead:  # the same witnesses for every rule of the run (they are the dataset's)
                 # first_of witnesses are written once, by a full run: one file
                 (witnessed,) = increment.witnesses[delta_rules[0].id]
-                delta_files[other] = replace(
-                    files[other], path=witnessed, columns=_typed_columns(files[other])
-                )
-            backend = open_backend()
+                replaced[other] = replace(files[other], path=witnessed, columns=_typed_columns(files[other]))
+            backend: Backend
+            if shared is not None:
+                backend = shared
+                _prepare_schema(shared, f"delta_{number}", replaced, delta_rules)
+            else:
+                backend = open_backend()
             try:
-                prepare(backend, delta_files, delta_rules)
+                if shared is None:
+                    prepare(backend, {**files, **replaced}, delta_rules)
                 for rule in delta_rules:
                     rule_started = time.perf_counter()
                     old = increment.evidence[rule.id]
@@ -505,18 +601,31 @@ def run_deltas(
                     increment.seconds[rule.id] = increment.seconds.get(rule.id, 0.0) + spent
                     own += spent
             finally:
-                backend.close()
-        shared = (time.perf_counter() - started - own) / len(delta_rules)
+                if shared is None:
+                    backend.close()
+                else:
+                    shared.use_schema(None)
+        share = (time.perf_counter() - started - own) / len(delta_rules)
         for rule in delta_rules:
-            increment.seconds[rule.id] += shared
+            increment.seconds[rule.id] += share
+
+
+_DATABASES: dict[int, duckdb.DuckDBPyConnection] = {}
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
-    connection = duckdb.connect()
-    connection.execute("SET enable_progress_bar = false")
-    for macro in load_macros():
-        connection.execute(f"CREATE MACRO {macro.name}({', '.join(macro.args)}) AS {macro.body}")
-    return connection
+    """A cursor on an in-memory DuckDB kept per process with the macros (creating them costs
+    ~0.1 s a connection): its own tables are TEMP, gone when the cursor closes."""
+    pid = os.getpid()
+    if pid not in _DATABASES:
+        database = duckdb.connect()
+        database.execute("SET enable_progress_bar = false")
+        for macro in load_macros():
+            database.execute(f"CREATE MACRO {macro.name}({', '.join(macro.args)}) AS {macro.body}")
+        _DATABASES[pid] = database
+    cursor = _DATABASES[pid].cursor()
+    cursor.execute("SET enable_progress_bar = false")
+    return cursor
 
 
 def _rows_sql(file: DatasetFile, shape: Shape) -> str:
@@ -540,6 +649,23 @@ def _keyed(shape: Shape, dataset: Dataset, source: DatasetFile | list[Path]) -> 
 
 def _same(columns: Iterable[str], left: str, right: str) -> str:
     return " AND ".join(f"{left}.{c} IS NOT DISTINCT FROM {right}.{c}" for c in columns)
+
+
+def _within(connection: duckdb.DuckDBPyConnection, table: str, groups: list[str]) -> str:
+    """A condition on `w`'s group columns every row of a group of `table` meets: each between
+    the table's smallest and largest value (or NULL). Redundant beside the exact match, it is
+    written with literals so that DuckDB skips the row groups whose statistics lie outside (a
+    month's rows are row groups of their own: a new month's periods skip the old ones)."""
+    parts = ["TRUE"]
+    for group in groups:
+        ((low, high, kind),) = connection.execute(
+            f"SELECT CAST(min({group}) AS VARCHAR), CAST(max({group}) AS VARCHAR), typeof(min({group}))"
+            f" FROM {table}"
+        ).fetchall()
+        if low is not None and high is not None:
+            bounds = f"CAST({quote_literal(low)} AS {kind}) AND CAST({quote_literal(high)} AS {kind})"
+            parts.append(f"(w.{group} BETWEEN {bounds} OR w.{group} IS NULL)")
+    return " AND ".join(parts)
 
 
 def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -574,33 +700,43 @@ def write_shape_file(
         # Every row of the whole file in a group of `table` (a full read: only when needed).
         return (
             f"SELECT * FROM ({_keyed(shape, dataset, file)}) AS w"
-            f" WHERE EXISTS (SELECT 1 FROM {table} AS t WHERE {_same(groups, 'w', 't')})"
+            f" WHERE {_within(connection, table, groups)}"
+            f" AND EXISTS (SELECT 1 FROM {table} AS t WHERE {_same(groups, 'w', 't')})"
         )
 
     redone: pa.Table | None = None
     kept: list[Path] = []
     with _connect() as connection:
-        connection.execute(f"CREATE TABLE new AS {_keyed(shape, dataset, appended)}")
+        connection.execute(f"CREATE TEMP TABLE new AS {_keyed(shape, dataset, appended)}")
         if shape.key:
-            connection.execute(f"CREATE TABLE touched AS SELECT DISTINCT {', '.join(groups)} FROM new")
+            connection.execute(f"CREATE TEMP TABLE touched AS SELECT DISTINCT {', '.join(groups)} FROM new")
         if not shape.key:
-            connection.execute(f"CREATE VIEW delta AS SELECT {columns} FROM new")
+            connection.execute(f"CREATE TEMP VIEW delta AS SELECT {columns} FROM new")
         elif not shape.decided_by:
-            if _count(connection, "touched"):
-                connection.execute(f"CREATE VIEW delta AS SELECT {columns} FROM ({whole_rows_of('touched')})")
-            else:  # no new row meets the condition: nothing to redo, nor to read
-                connection.execute(f"CREATE VIEW delta AS SELECT {columns} FROM new")
+            # The whole file's rows in the touched groups, counted on their key columns alone (a
+            # narrow read): when they are the new rows only (a new month's groups), those are the delta.
+            in_touched = (
+                f"(SELECT 1 FROM ({_keyed(shape, dataset, file)}) AS w"
+                f" WHERE {_within(connection, 'touched', groups)}"
+                f" AND EXISTS (SELECT 1 FROM touched AS t WHERE {_same(groups, 'w', 't')}))"
+            )
+            if _count(connection, "touched") and _count(connection, in_touched) > _count(connection, "new"):
+                connection.execute(
+                    f"CREATE TEMP VIEW delta AS SELECT {columns} FROM ({whole_rows_of('touched')})"
+                )
+            else:  # no old row in the new rows' groups (or no new row meets the condition)
+                connection.execute(f"CREATE TEMP VIEW delta AS SELECT {columns} FROM new")
         else:
             # The old witnesses' keys and values, narrow; their whole rows only where needed.
-            connection.execute(f"CREATE VIEW seen_rows AS {_keyed(shape, dataset, witnesses or [])}")
-            connection.execute(f"CREATE TABLE seen AS SELECT {', '.join(values)} FROM seen_rows")
+            connection.execute(f"CREATE TEMP VIEW seen_rows AS {_keyed(shape, dataset, witnesses or [])}")
+            connection.execute(f"CREATE TEMP TABLE seen AS SELECT {', '.join(values)} FROM seen_rows")
             # Groups seen before whose distinct values the new rows add to.
             connection.execute(
-                f"CREATE TABLE added AS SELECT * FROM new AS n"
+                f"CREATE TEMP TABLE added AS SELECT * FROM new AS n"
                 f" WHERE NOT EXISTS (SELECT 1 FROM seen AS w WHERE {_same(values, 'w', 'n')})"
             )
             connection.execute(
-                f"CREATE TABLE changed AS SELECT DISTINCT {', '.join(groups)} FROM added AS n"
+                f"CREATE TEMP TABLE changed AS SELECT DISTINCT {', '.join(groups)} FROM added AS n"
                 f" WHERE EXISTS (SELECT 1 FROM seen AS w WHERE {_same(groups, 'w', 'n')})"
             )
             parts = [
@@ -610,12 +746,12 @@ def write_shape_file(
                 f" AND NOT EXISTS (SELECT 1 FROM changed AS c WHERE {_same(groups, 'w', 'c')})",
             ]
             if _count(connection, "changed"):
-                connection.execute("CREATE TABLE new_keys AS SELECT DISTINCT _record FROM new")
+                connection.execute("CREATE TEMP TABLE new_keys AS SELECT DISTINCT _record FROM new")
                 parts.append(
                     f"SELECT {columns} FROM ({whole_rows_of('changed')})"
                     " WHERE _record NOT IN (SELECT _record FROM new_keys)"
                 )
-            connection.execute(f"CREATE VIEW delta AS {' UNION ALL '.join(parts)}")
+            connection.execute(f"CREATE TEMP VIEW delta AS {' UNION ALL '.join(parts)}")
             kept = list(witnesses or [])
             if _count(connection, "added"):  # old witnesses stay as they are; new ones beside them
                 connection.execute(
@@ -695,11 +831,14 @@ def save_state(
     params: Mapping[str, Mapping[str, Any]],
     files: Mapping[str, DatasetFile],
     witnesses: Mapping[str, list[Path]] | None = None,
+    evidence_files: Mapping[str, Path] | None = None,
 ) -> None:
     """Write `_incremental/` for a later scan `since` this result (replacing an earlier one only
     once the new one is complete). A witness rule's witnesses are those of `witnesses` (reused or
-    updated by this scan), else taken from the package's `files`."""
+    updated by this scan), else taken from the package's `files`. A rule's evidence in
+    `evidence_files` (reused as it was) is linked, not written again."""
     witnesses = witnesses or {}
+    evidence_files = evidence_files or {}
     final = out / STATE_DIR
     staging = out / f"{STATE_DIR}.new"
     shutil.rmtree(staging, ignore_errors=True)
@@ -709,7 +848,10 @@ def save_state(
         if rule.id not in evidence:
             continue  # skipped: a later scan runs it in full
         name = f"{rule.id}.parquet"
-        pq.write_table(evidence[rule.id], staging / name, compression="zstd")
+        if rule.id in evidence_files:
+            _keep_file(evidence_files[rule.id], staging / name)
+        else:
+            pq.write_table(evidence[rule.id], staging / name, compression="zstd")
         state["rules"][rule.id] = {
             "library": library_print(rule),
             "params": params_print(params[rule.id]),

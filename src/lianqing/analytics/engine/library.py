@@ -324,6 +324,12 @@ NARROWING_VIEWS: dict[str, str] = {"linked_benefits": "benefits"}
 def views_read_by(sql: str, *, through_narrowing: bool = True) -> set[str]:
     """The shared views a statement reads, directly or through other shared views; without
     `through_narrowing`, a narrowing view (NARROWING_VIEWS) and what it reads are left out."""
+    return set(_views_read_by(sql, through_narrowing))
+
+
+@cache
+def _views_read_by(sql: str, through_narrowing: bool) -> frozenset[str]:
+    # Cached: an incremental scan asks for every rule several times (hundreds of regex searches each).
     statements = {name: select for name, select, _ in _shared_statements()}
     if not through_narrowing:
         statements = {name: select for name, select in statements.items() if name not in NARROWING_VIEWS}
@@ -335,17 +341,22 @@ def views_read_by(sql: str, *, through_narrowing: bool = True) -> set[str]:
             if name not in found and re.search(rf"\b{name}\b", text):
                 found.add(name)
                 pending.append(select)
-    return found
+    return frozenset(found)
 
 
 def narrowed_datasets(sql: str) -> set[str]:
     """The datasets a statement reads through narrowing views (NARROWING_VIEWS)."""
+    return set(_narrowed_datasets(sql))
+
+
+@cache
+def _narrowed_datasets(sql: str) -> frozenset[str]:
     texts = [sql] + [select for name, select, _ in _shared_statements() if name in views_read_by(sql)]
-    return {
+    return frozenset(
         dataset
         for name, dataset in NARROWING_VIEWS.items()
         if any(re.search(rf"\b{name}\b", text) for text in texts)
-    }
+    )
 
 
 @cache

@@ -20,10 +20,12 @@ from lianqing.analytics.engine.calendar import calendar_table
 from lianqing.analytics.engine.incremental import (
     FULL,
     Increment,
+    delta_runs,
     fingerprints,
     plan_increment,
     run_deltas,
     save_state,
+    views_beside,
 )
 from lianqing.analytics.engine.library import (
     Rule,
@@ -158,25 +160,27 @@ def _prepare(
     files: Mapping[str, DatasetFile],
     rules: Iterable[Rule] = (),
     span: tuple[dt.date | None, dt.date | None] | None = None,
+    views: Iterable[str] = (),
 ) -> list[int]:
     """Register the package; return the records' years the holiday calendar does not cover.
 
-    A shared definition views.sql writes `CREATE TABLE` is materialised once here when one of
-    `rules` (those that will run) reads it, so the rules reading it share one computation."""
+    Only the shared definitions `rules` (those that will run) read are created, and `views`
+    besides (those delta runs read from the package). A definition views.sql writes `CREATE TABLE` is
+    materialised once here, so the rules reading it share one computation."""
     for name, dataset in DATASETS.items():
         backend.register_dataset(dataset, files.get(name))
     backend.register_table("package_datasets", pa.table({"name": pa.array(sorted(files), pa.string())}))
     first, last = span if span is not None else _dated_span(backend)
     backend.register_table("calendar", calendar_table(first, last))
     backend.create_macros(load_macros())
-    needed: set[str] = set()
+    needed: set[str] = set(views)
     for rule in rules:
         needed |= views_read_by(rule.sql)
     shared = materialised_views() & needed
     for name, select_sql in load_shared_views():
         if name in shared:
             backend.create_table(name, select_sql)
-        else:
+        elif name in needed:
             backend.create_view(name, select_sql)
     return unknown_years(first, last) if first and last else []
 
@@ -238,6 +242,10 @@ def scan(
     try:
         if since is not None:
             increment = plan_increment(since, files, runnable, bound, engine, workdir)
+        # DuckDB runs the delta runs in the scan's backend, each over its rows in a schema of its
+        # own; another engine in a backend per run, before the scan's (Spark has one session).
+        shared = engine == "duckdb"
+        if increment is not None and not shared:
             span = _package_span(files)
             run_deltas(
                 increment,
@@ -251,11 +259,15 @@ def scan(
                 workdir,
             )
         backend = open_backend()
+        runs = delta_runs(increment, runnable) if increment is not None and shared else []
         uncovered_years = _prepare(
             backend,
             files,
             [rule for rule in runnable if increment is None or increment.needs_full_run(rule.id)],
+            views=views_beside(runs),
         )
+        if increment is not None and runs and isinstance(backend, DuckDBBackend):
+            run_deltas(increment, files, runnable, bound, open_backend, _prepare, workdir, shared=backend)
         for index, rule in enumerate(chosen, start=1):
             if cancel is not None and cancel():
                 raise ScanCancelledError("扫描已取消")
@@ -343,6 +355,7 @@ def scan(
                     params=bound,
                     files=files,
                     witnesses=increment.witnesses if increment is not None else None,
+                    evidence_files=increment.evidence_files if increment is not None else None,
                 ),
             )
     finally:

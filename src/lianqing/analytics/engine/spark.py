@@ -191,7 +191,9 @@ class SparkBackend:
         stall = 0.0 if master.startswith("local") else stall_seconds()
         self.watchdog = ExecutorWatchdog(self.spark.sparkContext, stall) if stall else None
 
-    def register_dataset(self, dataset: Dataset, file: DatasetFile | None) -> None:
+    def register_dataset(
+        self, dataset: Dataset, file: DatasetFile | None, as_name: str | None = None
+    ) -> None:
         source = None
         if file is not None:
             reader = self.spark.read
@@ -202,7 +204,7 @@ class SparkBackend:
             source = f"_source_{dataset.name}"
             frame.createOrReplaceTempView(source)
         present = set(file.columns) if file is not None else set()
-        self.create_view(dataset.name, typed_select(dataset, source, present))
+        self.create_view(as_name or dataset.name, typed_select(dataset, source, present))
 
     def register_table(self, name: str, table: pa.Table) -> None:
         rows = [tuple(row.values()) for row in table.to_pylist()]

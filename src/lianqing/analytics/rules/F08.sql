@@ -8,6 +8,7 @@ origins: [sifeng]
 datasets: [transactions, officials]
 subject: person_id
 when: day
+incremental: {grouped_by: {transactions: [to_id]}, only: {transactions: "channel IN ('微信红包', '微信转账', '支付宝转账')"}, why: 按收款的公职人员成组看任意时间窗内的不同送款人，新记录只改变所在收款人的窗口；其他渠道的收款不参与}
 params:
   min_senders: {type: integer, default: 10, min: 2, description: 不同送款人数下限}
   window_days: {type: integer, default: 3, min: 1, description: 时间窗口天数}

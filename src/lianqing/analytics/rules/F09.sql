@@ -8,6 +8,7 @@ origins: [fuel_cards]
 datasets: [fuel_fills, official_vehicles]
 subject: plate
 when: day
+incremental: {grouped_by: {fuel_fills: [plate]}, why: 按车辆成组看时间窗内的累计加油量，新加油记录只改变所在车辆的窗口}
 params:
   window_hours: {type: integer, default: 4, min: 0, description: 累计加油量的时间窗口(小时)}
   tolerance: {type: decimal, default: 0.1, min: 0, description: 允许超出油箱容积的比例}
