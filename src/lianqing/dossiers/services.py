@@ -186,13 +186,6 @@ def case_links_suggest(*, case_id: int) -> int:
     return len(people)
 
 
-def case_links_queue(case_id: int) -> None:
-    """After the case's transaction commits, compute its suggestions in the worker."""
-    from .tasks import case_links_task
-
-    transaction.on_commit(lambda: case_links_task.enqueue(case_id))
-
-
 @transaction.atomic
 def mention_link_decide(
     *, link_id: int, user: User, confirm: bool, cadre: Cadre | None = None
