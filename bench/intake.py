@@ -63,13 +63,14 @@ server, the submission's rows are written by plain statements built once per mod
 (core/rows.py): the case draws its id and writes its number in one INSERT, the four tallies are
 one statement on PostgreSQL, each audit row moves the chain's tip in the same statement: in the
 test's count on PostgreSQL (caches cold), 30 SQL statements per submission became 23; about 5
-fewer each with the caches warm. Runs of 120 s at 2.5/s, 300 accepted, 0 lost each, on 2 cores shared with other
-benches: before (load 15), web 62 ms against the crypto alone 27 ms (2.35x), "web CPU left"
-beside crypto and files 29 ms; after (load 26, the crypto alone inflated to 32 ms), web 58 ms
-(1.83x), left 19 ms; worker 33 ms, total 2.85x. The goal of 1.5x is still not met: what remains
-beside the cryptography and the files is Django's request handling for two requests (challenge
-and submission: middleware, multipart parsing), the bound form (about 2 ms:
-it deep-copies 33 fields, 18 with choice lists) and the 23 statements with their round trips.
+fewer each with the caches warm. Runs of 120 s at 2.5/s, 300 accepted, 0 lost each, on 2 cores
+shared with other benches, this harness on both codes: before (load 22), web 67 ms against the
+crypto alone 29 ms (2.28x), "web CPU left" beside crypto and files 31 ms, worker 64 ms, total
+4.47x; after (load 26, the crypto alone inflated to 32 ms), web 58 ms (1.83x), left 19 ms,
+worker 33 ms, total 2.85x. The goal of 1.5x is still not met: what remains beside the
+cryptography and the files is Django's request handling for two requests (challenge and
+submission: middleware, multipart parsing), the bound form (about 2 ms: it deep-copies 33
+fields, 18 with choice lists) and the statements with their round trips.
 """
 
 from __future__ import annotations
