@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from lianqing.core.audit import audit_record
 from lianqing.core.models import AuditAction, User
+from lianqing.core.rows import row_insert
 
 from .models import Case, CaseAttachment, CaseEvent, CaseNote
 
@@ -28,15 +29,17 @@ def _record(
     audit_action: AuditAction = AuditAction.TRANSITION,
 ) -> CaseEvent:
     details = details or {}
-    event = CaseEvent.objects.create(
-        case=case,
-        at=timezone.now(),
-        actor=actor,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        details=details,
+    event = row_insert(
+        CaseEvent(
+            case=case,
+            at=timezone.now(),
+            actor=actor,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+            details=details,
+        )
     )
     audit_record(
         action=audit_action,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianqing.core.models import Org, User
+from lianqing.core.rows import row_insert_numbered, rows_insert
 
 from .errors import CaseError
 from .events import case_registered_event
@@ -61,28 +62,28 @@ def case_create(
         created_by=created_by,
     )
     case.deadline, case.deadline_label = next_deadline(case, time_limits())
-    case.save()
-    tally_change(None, tally_row(case))
-    case.number = f"{NUMBER_PREFIX[Kind(kind)]}{timezone.localdate(received_at).year}{case.pk:07d}"
-    Case.objects.filter(pk=case.pk).update(number=case.number)
-    named = [person for person in reported_persons if person.get("name", "").strip()]
-    ReportedPerson.objects.bulk_create(
-        ReportedPerson(
-            case=case,
-            name=person.get("name", "").strip(),
-            org_name=person.get("org_name", "").strip(),
-            position=person.get("position", "").strip(),
-        )
-        for person in named
+    # One statement draws the id and writes the number made from it (every portal report runs this).
+    row_insert_numbered(
+        case, number="number", prefix=f"{NUMBER_PREFIX[Kind(kind)]}{timezone.localdate(received_at).year}"
     )
-    if named:
-        # The cadre registry suggests who each reported person is, in the worker after commit.
-        from lianqing.dossiers.services import case_links_queue
+    tally_change(None, tally_row(case))
+    named = [person for person in reported_persons if person.get("name", "").strip()]
+    rows_insert(
+        [
+            ReportedPerson(
+                case=case,
+                name=person.get("name", "").strip(),
+                org_name=person.get("org_name", "").strip(),
+                position=person.get("position", "").strip(),
+            )
+            for person in named
+        ]
+    )
+    # In the worker after commit, one task: the cadre registry suggests who each reported person
+    # is, then the first reading.
+    from lianqing.triage.services import reading_queue
 
-        case_links_queue(case.pk)
-    from lianqing.triage.services import reading_queue  # the first reading, in the worker after commit
-
-    reading_queue(case.pk)
+    reading_queue(case.pk, links=bool(named))
     case_registered_event(case=case, by=created_by)
     return case
 

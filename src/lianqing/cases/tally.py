@@ -131,10 +131,25 @@ def tally_change(before: Mapping[str, Any] | None, after: Mapping[str, Any] | No
         _add(deltas, tables, before, -1)
     if after is not None:
         _add(deltas, tables, after, 1)
+    upserts = []
     for table in tables:
         changed = sorted((key, amounts) for key, amounts in deltas.get(table, {}).items() if any(amounts))
         if changed:
-            _upsert(table, changed)
+            upserts.append(_upsert_sql(table, changed))
+    if connection.vendor == "postgresql" and len(upserts) > 1:
+        # One statement for all tables (a new case changes four): each upsert is a CTE, run once.
+        upserts = [
+            (
+                "WITH "
+                + ", ".join(f"t{index} AS ({sql} RETURNING 1)" for index, (sql, _) in enumerate(upserts[:-1]))
+                + " "
+                + upserts[-1][0],
+                [param for _, params in upserts for param in params],
+            )
+        ]
+    with connection.cursor() as cursor:
+        for sql, params in upserts:
+            cursor.execute(sql, params)
     if STOCK in deltas:
         _prune_empty_stock([key for key, amounts in deltas[STOCK].items() if amounts[0] < 0])
 
@@ -149,7 +164,7 @@ def _db_value(part: Any) -> Any:
     return connection.ops.adapt_datefield_value(part) if isinstance(part, dt.date) else part
 
 
-def _upsert(table: Table, changed: Iterable[tuple[Key, list[int]]]) -> None:
+def _upsert_sql(table: Table, changed: Iterable[tuple[Key, list[int]]]) -> tuple[str, list[Any]]:
     # Keys in a fixed order: two transactions touching the same tallies lock them in the same order.
     name = _db_table(table)
     placeholders = f"({', '.join(['%s'] * (len(table.key) + len(table.amounts)))})"
@@ -164,8 +179,7 @@ def _upsert(table: Table, changed: Iterable[tuple[Key, list[int]]]) -> None:
         f"INSERT INTO {name} ({', '.join([*table.key, *table.amounts])}) VALUES {', '.join(values)} "
         f"ON CONFLICT ({', '.join(table.key)}) DO UPDATE SET {increments}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return sql, params
 
 
 def _prune_empty_stock(keys: list[Key]) -> None:

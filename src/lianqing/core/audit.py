@@ -34,6 +34,7 @@ from lianqing.core.audit_export import audit_sink_emit
 from lianqing.core.audit_key import AuditKey, audit_key_get
 from lianqing.core.models import AuditAction, AuditChainHead, AuditEvent, User
 from lianqing.core.network import client_address
+from lianqing.core.rows import row_insert_with
 
 GENESIS_HASH = "0" * 64
 SHA256 = "sha256"
@@ -186,9 +187,7 @@ def audit_record(
         # Hash the address as the column will hold it (an IPv6 address is stored compressed).
         event.ip_address = AuditEvent._meta.get_field("ip_address").get_prep_value(event.ip_address)
         event.hash = _row_hash(event, key)
-        event.save()
-        with connection.cursor() as cursor:
-            cursor.execute(_TIP_MOVE, [event.seq, event.hash])
+        row_insert_with(event, _TIP_MOVE, [event.seq, event.hash])  # the row and the tip: one statement
         transaction.on_commit(lambda: audit_sink_emit(event))
     return event
 

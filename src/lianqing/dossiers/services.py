@@ -119,22 +119,18 @@ def _registry_for(case: Case) -> list[RegistryEntry]:
     """Every post (ended ones too) of the cadres in the case's commission's jurisdiction; cadres
     entered without a 公民身份号码 cannot be resolved and are left out."""
     path = commission_of(case.org).path
+    # Plain rows, not model instances: the worker reads the whole registry for every new case.
     posts = (
         Post.objects.filter(cadre__org__path__startswith=path)
         .exclude(cadre__person_id="")
-        .select_related("cadre", "unit")
         .order_by("pk")
+        .values_list("cadre__person_id", "cadre__name", "unit__code", "unit__name", "position", "end_date")
     )
     return [
         RegistryEntry(
-            key=post.cadre.person_id,
-            name=post.cadre.name,
-            unit_code=post.unit.code,
-            unit_name=post.unit.name,
-            position=post.position,
-            is_current=post.end_date is None,
+            key=key, name=name, unit_code=code, unit_name=unit, position=position, is_current=ended is None
         )
-        for post in posts
+        for key, name, code, unit, position, ended in posts
     ]
 
 
@@ -188,13 +184,6 @@ def case_links_suggest(*, case_id: int) -> int:
                 },
             )
     return len(people)
-
-
-def case_links_queue(case_id: int) -> None:
-    """After the case's transaction commits, compute its suggestions in the worker."""
-    from .tasks import case_links_task
-
-    transaction.on_commit(lambda: case_links_task.enqueue(case_id))
 
 
 @transaction.atomic

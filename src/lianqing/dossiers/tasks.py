@@ -15,7 +15,8 @@ def registry_import_task(run_id: int) -> None:
 
 @task()
 def case_links_task(case_id: int) -> int:
-    """Suggest cadres for a new case's reported persons; decided mentions are never touched."""
+    """Suggest cadres for a new case's reported persons; decided mentions are never touched.
+    (A new case now asks for this in its reading task; kept for tasks queued before.)"""
     return case_links_suggest(case_id=case_id)
 
 

@@ -28,6 +28,7 @@ from lianqing.cases.services import case_register
 from lianqing.core.audit import audit_record
 from lianqing.core.generations import KeyedCache
 from lianqing.core.models import AuditAction, Org, OrgKind, User
+from lianqing.core.rows import row_insert, rows_insert
 from lianqing.intake import conf, crypto, events, keys, storage
 from lianqing.intake.abuse import challenge_verify, rate_counters_prune, rate_limit_hit, submission_key
 from lianqing.intake.attachments import PreparedFile, attachments_prepare
@@ -172,18 +173,20 @@ def _attach_rows(
 ) -> list[Attachment]:
     now = timezone.now()
     algorithm = crypto.content_algorithm(report.key_scheme)
-    return Attachment.objects.bulk_create(
-        Attachment(
-            report=report,
-            message=message,
-            storage_name=name,
-            kind=item.file_type.kind,
-            size=len(item.data),
-            meta_box=meta,
-            algorithm=algorithm,
-            uploaded_at=now,
-        )
-        for item, name, meta in written
+    return rows_insert(
+        [
+            Attachment(
+                report=report,
+                message=message,
+                storage_name=name,
+                kind=item.file_type.kind,
+                size=len(item.data),
+                meta_box=meta,
+                algorithm=algorithm,
+                uploaded_at=now,
+            )
+            for item, name, meta in written
+        ]
     )
 
 
@@ -311,27 +314,29 @@ def _report_create(
         },
         is_reporter_named=draft.identity is not None,
     )
-    report = Report.objects.create(
-        case=case,
-        org=org,
-        category=draft.category,
-        region_code=draft.region_code,
-        occurred_on=draft.occurred_on,
-        description=draft.description,
-        addressed_level=draft.addressed_level,
-        is_anonymous=draft.identity is None,
-        identity_box=identity_box,
-        key_scheme=crypto.report_scheme_of(report_key),
-        public_key=bytes(report_key.public_key),
-        receipt_lookup=receipt_lookup_digest(receipt),
-        receipt_hash=hashed,
-        submission_key=key,
-        receipt_box=crypto.receipt_box_seal(nonce, receipt),
-        channel=channel,
-        received_at=now,
+    report = row_insert(
+        Report(
+            case=case,
+            org=org,
+            category=draft.category,
+            region_code=draft.region_code,
+            occurred_on=draft.occurred_on,
+            description=draft.description,
+            addressed_level=draft.addressed_level,
+            is_anonymous=draft.identity is None,
+            identity_box=identity_box,
+            key_scheme=crypto.report_scheme_of(report_key),
+            public_key=bytes(report_key.public_key),
+            receipt_lookup=receipt_lookup_digest(receipt),
+            receipt_hash=hashed,
+            submission_key=key,
+            receipt_box=crypto.receipt_box_seal(nonce, receipt),
+            channel=channel,
+            received_at=now,
+        )
     )
-    ReportedPerson.objects.bulk_create(
-        ReportedPerson(report=report, order=index, **person) for index, person in enumerate(draft.persons)
+    rows_insert(
+        [ReportedPerson(report=report, order=index, **person) for index, person in enumerate(draft.persons)]
     )
     rows = _attach_rows(report, None, written)
     grants_create(report=report, report_key=bytes(report_key), keys=recipients, by=None)

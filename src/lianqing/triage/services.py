@@ -74,11 +74,15 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def reading_queue(case_id: int) -> None:
-    """After the transaction commits, read the case in the worker."""
+def reading_queue(case_id: int, *, links: bool = False) -> None:
+    """After the transaction commits, read the case in the worker (`links`: and suggest cadres
+    for its reported persons first, in the same task)."""
     from .tasks import reading_task
 
-    transaction.on_commit(lambda: reading_task.enqueue(case_id))
+    if links:
+        transaction.on_commit(lambda: reading_task.enqueue(case_id, links=True))
+    else:
+        transaction.on_commit(lambda: reading_task.enqueue(case_id))
 
 
 def _names(persons: list[dict[str, Any]]) -> set[str]:

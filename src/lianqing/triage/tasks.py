@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from lianqing.dossiers.services import case_links_suggest
+
 from .services import model_retrain, reading_compute
 
 
 @task()
-def reading_task(case_id: int) -> int:
-    """Read a case again (on registration, on a reporter's message); the reading is replaced."""
-    return 1 if reading_compute(case_id=case_id) is not None else 0
+def reading_task(case_id: int, links: bool = False) -> int:
+    """Read a case again (on registration, on a reporter's message); the reading is replaced.
+    `links`: first suggest cadres for the case's reported persons (a new case: one task, not two;
+    the reading runs even if that fails)."""
+    try:
+        if links:
+            case_links_suggest(case_id=case_id)
+    finally:
+        read = reading_compute(case_id=case_id)
+    return 1 if read is not None else 0
 
 
 @task()
