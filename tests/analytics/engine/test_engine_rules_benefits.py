@@ -128,6 +128,26 @@ def test_b04_same_person_program_and_period(make_package: PackageFactory) -> Non
     assert hits[twice].amount == Decimal("1000.00")
 
 
+def test_b04_months_63_apart_share_a_mask_bit_but_are_no_repeat(make_package: PackageFactory) -> None:
+    # 2020-01 and 2025-04 are 63 months apart: one bit of the month mask, two periods
+    wrapped, repeated_in_second_program = pid(1), pid(2)
+    package = make_package(
+        {
+            "benefits": [
+                benefit("b1", wrapped, "2020-01"),
+                benefit("b2", wrapped, "2025-04"),
+                benefit("b3", repeated_in_second_program, "2024-03"),
+                benefit("b4", repeated_in_second_program, "2024-03", program="特困供养"),
+                benefit("b5", repeated_in_second_program, "2024-05", program="特困供养"),
+                benefit("b6", repeated_in_second_program, "2024-05", program="特困供养"),
+            ]
+        }
+    )
+    hits = run_rule(package, "B04")
+    assert set(hits) == {repeated_in_second_program}
+    assert hits[repeated_in_second_program].amount == Decimal("1000.00")
+
+
 def test_b05_payroll_in_the_same_period(make_package: PackageFactory) -> None:
     paid, other_month, other_program = pid(1), pid(2), pid(3)
     package = make_package(
@@ -312,6 +332,28 @@ def test_b09_longest_matching_region_prefix_wins(make_package: PackageFactory) -
         }
     )
     assert set(run_rule(package, "B09")) == {province}
+
+
+def test_b09_only_programs_with_a_standard_are_checked(make_package: PackageFactory) -> None:
+    over, other_program = pid(1), pid(2)
+    package = make_package(
+        {
+            "standards": [
+                {"program": "低保", "region_code": "370102", "period_from": "2024-01", "max_amount": "600.00"},
+                {"program": "特困供养", "region_code": "370102", "period_from": "2024-01", "max_amount": "900.00"},
+            ],
+            "benefits": [
+                benefit("b1", over, "2024-03", amount="600.01", region_code="370102"),  # above its 600
+                # above the 低保 standard but within its own program's 900
+                benefit("b2", other_program, "2024-03", amount="700.00", region_code="370102", program="特困供养"),
+                # a program without any standard is never above one
+                benefit("b3", other_program, "2024-03", amount="9000.00", region_code="370102", program="医疗救助"),
+            ],
+        }
+    )
+    hits = run_rule(package, "B09")
+    assert set(hits) == {over}
+    assert hits[over].amount == Decimal("600.01")
 
 
 def test_b10_identity_checks(make_package: PackageFactory) -> None:

@@ -15,18 +15,20 @@ explanation: "{who}{when}同一期间重复领取{detail}补贴{count}笔，共�
 -- Grouping each (person_id, program) is far cheaper than grouping every record: each record
 -- sets the bit (month number mod 63: 1 << 63 overflows a BIGINT) of its period in a mask, and a
 -- group whose mask has fewer bits than records holds two records of one month (or of months 63
--- apart). Every
--- repeated key is in such a group, so the exact grouping then runs on their few records alone.
+-- apart). The pair is grouped by one hash of (person_id, program), a number, instead of the two
+-- texts (measured at 10M persons: 1.22 -> 1.15 CPU-s): pairs sharing a hash only merge into a
+-- group whose mask still has fewer bits than records when either of them does, so no repeated
+-- key is lost. The exact grouping then runs on the few records of such groups alone.
 WITH candidates AS (
-    SELECT person_id, program
+    SELECT hash(person_id, program) AS pair
     FROM benefits
-    GROUP BY person_id, program
+    GROUP BY hash(person_id, program)
     HAVING bit_count(bit_or(CAST(1 AS BIGINT) << (month_index(period_start(period)) % 63))) < count(*)
 ),
 repeated AS (
     SELECT b.person_id, b.program, b.period
     FROM benefits AS b
-    JOIN candidates AS c ON c.person_id = b.person_id AND c.program = b.program
+    JOIN candidates AS c ON c.pair = hash(b.person_id, b.program)
     GROUP BY b.person_id, b.program, b.period
     HAVING count(*) >= 2
 )
