@@ -339,15 +339,29 @@ def test_b09_only_programs_with_a_standard_are_checked(make_package: PackageFact
     package = make_package(
         {
             "standards": [
-                {"program": "低保", "region_code": "370102", "period_from": "2024-01", "max_amount": "600.00"},
-                {"program": "特困供养", "region_code": "370102", "period_from": "2024-01", "max_amount": "900.00"},
+                {
+                    "program": "低保",
+                    "region_code": "370102",
+                    "period_from": "2024-01",
+                    "max_amount": "600.00",
+                },
+                {
+                    "program": "特困供养",
+                    "region_code": "370102",
+                    "period_from": "2024-01",
+                    "max_amount": "900.00",
+                },
             ],
             "benefits": [
                 benefit("b1", over, "2024-03", amount="600.01", region_code="370102"),  # above its 600
                 # above the 低保 standard but within its own program's 900
-                benefit("b2", other_program, "2024-03", amount="700.00", region_code="370102", program="特困供养"),
+                benefit(
+                    "b2", other_program, "2024-03", amount="700.00", region_code="370102", program="特困供养"
+                ),
                 # a program without any standard is never above one
-                benefit("b3", other_program, "2024-03", amount="9000.00", region_code="370102", program="医疗救助"),
+                benefit(
+                    "b3", other_program, "2024-03", amount="9000.00", region_code="370102", program="医疗救助"
+                ),
             ],
         }
     )
