@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,22 @@ import pyarrow.parquet as pq
 from stdnum.cn import ric
 
 from lianqing.analytics.contract import DATASETS
-from lianqing.analytics.engine import Hit, scan
+from lianqing.analytics.engine import Hit, ScanResult, scan
 
 PackageFactory = Callable[..., Path]
+
+# The monthly packages (conftest.monthly_packages): the months they are cut at, and the scans' date.
+MONTHS = ("2025-09", "2025-10", "2025-11", "2025-12")
+AS_OF = "2025-12-31"
+
+
+@dataclass(frozen=True)
+class SparkScan:
+    """A scan on Spark of one of the monthly packages, and the folder it wrote."""
+
+    package: Path
+    out: Path
+    result: ScanResult
 
 
 def person_id(number: int, birth: str = "19800101", region: str = "370102") -> str:

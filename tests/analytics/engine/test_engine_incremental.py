@@ -2,7 +2,7 @@
 
 The packages are one generated package (with OCDS releases, so the R rules run too) cut at
 successive months by `lianqing gen --until`'s cutter: each is the previous one with a month of
-monthly records appended.
+monthly records appended (conftest.monthly_packages, shared with the Spark tests).
 """
 
 from __future__ import annotations
@@ -19,30 +19,19 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from rule_kit import AS_OF, MONTHS, SparkScan
 
 from lianqing.analytics.commands.package import gen_main
 from lianqing.analytics.commands.scan import scan_main
 from lianqing.analytics.engine import list_rules, scan
 from lianqing.analytics.engine.incremental import DELTA, FULL, REUSE
 from lianqing.analytics.errors import AnalyticsError
-from lianqing.analytics.generate import generate
-from lianqing.analytics.generate.monthly import check_until, cut_until
-from lianqing.analytics.generate.ocds import generate_releases
-from lianqing.analytics.ocds import import_ocds
-
-AS_OF = "2025-12-31"
-MONTHS = ("2025-09", "2025-10", "2025-11", "2025-12")
+from lianqing.analytics.generate.monthly import check_until
 
 
-@pytest.fixture(scope="module")
-def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("monthly")
-    whole = root / "whole"
-    generate(whole, persons=2_000, seed=7)
-    import_ocds(generate_releases(root / "releases.jsonl", 300, seed=3), whole, workers=1)
-    for month in MONTHS:
-        cut_until(whole, root / month, month)
-    return {month: root / month for month in MONTHS}
+@pytest.fixture
+def packages(monthly_packages: dict[str, Path]) -> dict[str, Path]:
+    return monthly_packages
 
 
 def _hits_by_rule(result: Path) -> dict[str, list[list[str]]]:
@@ -288,13 +277,15 @@ def test_gen_until_keeps_months_up_to_it(tmp_path: Path, capsys: pytest.CaptureF
 
 @pytest.mark.spark
 @pytest.mark.slow
-def test_spark_incremental_scans_equal_full_scans(packages: dict[str, Path], tmp_path: Path) -> None:
+def test_spark_incremental_scans_equal_full_scans(
+    packages: dict[str, Path], spark_november: SparkScan, tmp_path: Path
+) -> None:
     pytest.importorskip("pyspark")
     spark = {"engine": "spark", "spark_master": "local[2]"}
     # Given a full Spark scan of November (every rule of the library runs on Spark once; the
     # chain of incremental results month after month is the DuckDB test's)
-    previous = tmp_path / "2025-11-spark"
-    scan(package=packages["2025-11"], out=previous, as_of=AS_OF, **spark)
+    assert spark_november.package == packages["2025-11"]
+    previous = spark_november.out
     # When December is scanned since it, on Spark
     incremental = tmp_path / "2025-12-spark"
     result = scan(package=packages["2025-12"], out=incremental, as_of=AS_OF, since=previous, **spark)
