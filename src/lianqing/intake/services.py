@@ -319,6 +319,7 @@ def _report_create(
             "occurred_on": draft.occurred_on.isoformat() if draft.occurred_on else "",
         },
         is_reporter_named=draft.identity is not None,
+        savepoint=False,  # any failure rolls the whole submission back: nothing catches it here
     )
     report = row_insert(
         Report(
