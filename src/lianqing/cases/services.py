@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 OWN_HEAD_REASON = gettext_noop("反映本级纪委监委主要负责人，直接报送上级")
 
 
-@transaction.atomic
 def case_register(
     *,
     kind: str,
@@ -57,41 +56,48 @@ def case_register(
     is_reporter_named: bool = False,
     higher_level: str = HigherLevel.NONE,
     reporter: ReporterIdentity | None = None,
+    savepoint: bool = True,
 ) -> Case:
     """Register a new case in 待受理. A report about this commission's own head goes straight up
     (检举控告工作规则 第十四条): a rule of registration, so no user's role is checked, but the step
     is the state machine's 报送上级 all the same. `reporter`: a named reporter's identity (登记
-    实名), sealed by the intake app as a portal reporter's is, never stored in the case."""
-    is_reporter_named = is_reporter_named or reporter is not None
-    case = case_create(
-        kind=kind,
-        source=source,
-        category=category,
-        summary=summary,
-        region_code=region_code,
-        org=org,
-        received_at=received_at,
-        reported_persons=reported_persons,
-        created_by=created_by,
-        confidentiality=confidentiality,
-        details=details,
-        is_reporter_named=is_reporter_named,
-        higher_level=higher_level,
-    )
-    if reporter is not None:
-        from lianqing.intake.errors import IntakeError
-        from lianqing.intake.services import registered_identity_seal
+    实名), sealed by the intake app as a portal reporter's is, never stored in the case.
 
-        try:
-            registered_identity_seal(case=case, identity=reporter, by=created_by)
-        except IntakeError as error:
-            raise CaseError(error.message, field=error.field or "") from None
-    if higher_level == HigherLevel.OWN_HEAD:
-        refused = wf.state_refusal(case, wf.SendUp.spec)
-        if refused:  # pragma: no cover - a new petition is always pending
-            raise CaseError(refused)
-        wf.apply_step(case, wf.SendUp(reason=OWN_HEAD_REASON), created_by)
-    return case
+    `savepoint=False`: inside a caller's transaction, no savepoint of its own (two statements
+    fewer); only for a caller that lets any failure here roll back its whole transaction (the
+    portal's submission), never one that catches CaseError and carries on (the register page).
+    """
+    with transaction.atomic(savepoint=savepoint):
+        is_reporter_named = is_reporter_named or reporter is not None
+        case = case_create(
+            kind=kind,
+            source=source,
+            category=category,
+            summary=summary,
+            region_code=region_code,
+            org=org,
+            received_at=received_at,
+            reported_persons=reported_persons,
+            created_by=created_by,
+            confidentiality=confidentiality,
+            details=details,
+            is_reporter_named=is_reporter_named,
+            higher_level=higher_level,
+        )
+        if reporter is not None:
+            from lianqing.intake.errors import IntakeError
+            from lianqing.intake.services import registered_identity_seal
+
+            try:
+                registered_identity_seal(case=case, identity=reporter, by=created_by)
+            except IntakeError as error:
+                raise CaseError(error.message, field=error.field or "") from None
+        if higher_level == HigherLevel.OWN_HEAD:
+            refused = wf.state_refusal(case, wf.SendUp.spec)
+            if refused:  # pragma: no cover - a new petition is always pending
+                raise CaseError(refused)
+            wf.apply_step(case, wf.SendUp(reason=OWN_HEAD_REASON), created_by)
+        return case
 
 
 # --- one typed entry point per action --------------------------------------------------------

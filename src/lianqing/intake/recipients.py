@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from lianqing.core.access import jurisdiction_root
 from lianqing.core.generations import KeyedCache
 from lianqing.core.models import Org, User
+from lianqing.core.rows import rows_insert
 from lianqing.intake import crypto, events
 from lianqing.intake.access import may_unlock
 from lianqing.intake.caches import RECIPIENTS
@@ -140,7 +141,11 @@ def _key_of(private: crypto.AnyPrivateKey) -> StaffKey | None:
     return StaffKey.objects.filter(public_key=bytes(private.public_key), retired_at__isnull=True).first()
 
 
-def grants_create(*, report: Report, report_key: bytes, keys: Iterable[StaffKey], by: User | None) -> int:
+def grants_create(
+    *, report: Report, report_key: bytes, keys: Iterable[StaffKey], by: User | None, new_report: bool = False
+) -> int:
+    """Seal the report's key to each key's holder. `new_report`: the report was inserted in this
+    transaction, so no grant can exist yet (one plain INSERT, not the ORM's conflict-ignoring one)."""
     now = timezone.now()
     rows = []
     for key in keys:
@@ -155,7 +160,10 @@ def grants_create(*, report: Report, report_key: bytes, keys: Iterable[StaffKey]
                 granted_at=now,
             )
         )
-    ReportRecipient.objects.bulk_create(rows, ignore_conflicts=True)
+    if new_report:
+        rows_insert(rows)
+    else:
+        ReportRecipient.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
 

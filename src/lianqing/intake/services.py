@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from functools import partial
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -203,11 +203,17 @@ def _with_files(written: list[tuple[PreparedFile, str, bytes]], work: Callable[[
         moves.discard_unless_committed()
 
 
+_REPEAT_SQL = f"SELECT id FROM {Report._meta.db_table} WHERE submission_key = %s LIMIT 1"
+
+
 def _repeat_of(key: str, nonce: str) -> SubmitResult | None:
     """The first submission of this token, with its receipt, if there was one."""
-    # Asked on every submission and almost never found: only the id, the row when found.
-    first = Report.objects.filter(submission_key=key).values_list("pk", flat=True)[:1]
-    if not first:
+    # Asked on every submission and almost never found: one plain statement for the id (the
+    # ORM's query building cost about 0.35 ms of CPU more), the row only when found.
+    with connection.cursor() as cursor:
+        cursor.execute(_REPEAT_SQL, [key])
+        first = cursor.fetchone()
+    if first is None:
         return None
     report = Report.objects.get(pk=first[0])
     try:
@@ -313,6 +319,7 @@ def _report_create(
             "occurred_on": draft.occurred_on.isoformat() if draft.occurred_on else "",
         },
         is_reporter_named=draft.identity is not None,
+        savepoint=False,  # any failure rolls the whole submission back: nothing catches it here
     )
     report = row_insert(
         Report(
@@ -339,7 +346,7 @@ def _report_create(
         [ReportedPerson(report=report, order=index, **person) for index, person in enumerate(draft.persons)]
     )
     rows = _attach_rows(report, None, written)
-    grants_create(report=report, report_key=bytes(report_key), keys=recipients, by=None)
+    grants_create(report=report, report_key=bytes(report_key), keys=recipients, by=None, new_report=True)
     audit_record(
         action=AuditAction.CREATE,
         obj=report,
@@ -385,7 +392,7 @@ def registered_identity_seal(*, case: Case, identity: ReporterIdentity, by: User
         channel=Channel.REGISTERED,
         received_at=case.received_at,
     )
-    grants_create(report=report, report_key=bytes(report_key), keys=recipients, by=by)
+    grants_create(report=report, report_key=bytes(report_key), keys=recipients, by=by, new_report=True)
     events.registered_identity_sealed(report=report, by=by, recipients=len(recipients))
     return report
 
