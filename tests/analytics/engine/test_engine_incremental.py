@@ -79,6 +79,8 @@ def test_month_by_month_incremental_scans_equal_full_scans_for_every_rule(
             assert not report.skipped, report.rule_id
             modes[report.rule_id].add(report.mode)
         assert result.summary["incremental"]["rules"]["F12"]["mode"] == FULL
+        for rule_id in ("M01", "M03"):  # over the kept benefit sums, October's, November's… added
+            assert "所读的合计沿用上次扫描" in result.summary["incremental"]["rules"][rule_id]["reason"]
         previous = incremental
     # and every rule of the library took part: the row-local ones ran on the new rows only, the
     # rules on unchanged data were reused, the others ran in full
@@ -115,7 +117,7 @@ def _double_first_amount(table: pa.Table) -> pa.Table:
 
 
 def test_edited_or_removed_old_rows_force_full_runs(packages: dict[str, Path], tmp_path: Path) -> None:
-    rules = ["B01", "B03", "B04", "F06", "F08", "F01", "C01"]
+    rules = ["B01", "B03", "B04", "F06", "F08", "F01", "C01", "M03"]
     # Given September's result, and October's package where an old benefit was edited and an
     # old transaction removed
     scan(package=packages["2025-09"], out=tmp_path / "before", as_of=AS_OF, rules=rules)
@@ -136,6 +138,7 @@ def test_edited_or_removed_old_rows_force_full_runs(packages: dict[str, Path], t
     assert result.summary["incremental"]["datasets"]["payroll"] == "appended"
     assert result.summary["incremental"]["datasets"]["benefits"] == "changed"
     assert result.summary["incremental"]["datasets"]["transactions"] == "changed"
+    assert "所读的合计沿用上次扫描" not in plans["M03"]["reason"]  # its benefit sums made again
     assert plans["F01"]["mode"] == DELTA
     assert plans["C01"]["mode"] == REUSE
     _assert_same_hits(tmp_path / "full", tmp_path / "after")
