@@ -12,6 +12,7 @@ import datetime as dt
 import shutil
 from collections import defaultdict
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,8 @@ def test_month_by_month_incremental_scans_equal_full_scans_for_every_rule(
             assert not report.skipped, report.rule_id
             modes[report.rule_id].add(report.mode)
         assert result.summary["incremental"]["rules"]["F12"]["mode"] == FULL
+        for rule_id in ("M01", "M03"):  # over the kept benefit sums, October's, November's… added
+            assert "所读的合计沿用上次扫描" in result.summary["incremental"]["rules"][rule_id]["reason"]
         previous = incremental
     # and every rule of the library took part: the row-local ones ran on the new rows only, the
     # rules on unchanged data were reused, the others ran in full
@@ -103,7 +106,7 @@ def _double_first_amount(table: pa.Table) -> pa.Table:
 
 
 def test_edited_or_removed_old_rows_force_full_runs(packages: dict[str, Path], tmp_path: Path) -> None:
-    rules = ["B01", "B03", "B04", "F06", "F08", "F01", "C01"]
+    rules = ["B01", "B03", "B04", "F06", "F08", "F01", "C01", "M03"]
     # Given September's result, and October's package where an old benefit was edited and an
     # old transaction removed
     scan(package=packages["2025-09"], out=tmp_path / "before", as_of=AS_OF, rules=rules)
@@ -124,6 +127,7 @@ def test_edited_or_removed_old_rows_force_full_runs(packages: dict[str, Path], t
     assert result.summary["incremental"]["datasets"]["payroll"] == "appended"
     assert result.summary["incremental"]["datasets"]["benefits"] == "changed"
     assert result.summary["incremental"]["datasets"]["transactions"] == "changed"
+    assert "所读的合计沿用上次扫描" not in plans["M03"]["reason"]  # its benefit sums made again
     assert plans["F01"]["mode"] == DELTA
     assert plans["C01"]["mode"] == REUSE
     _assert_same_hits(tmp_path / "full", tmp_path / "after")
@@ -521,3 +525,129 @@ def test_f06_new_managed_party_reruns_and_kept_parties_run_new_transactions(
     assert plans["F06"]["mode"] == plans["F07"]["mode"] == DELTA
     cash = [hit.record_ids.split(";") for hit in hits if hit.rule_id == "F06" and hit.subject_id == official]
     assert {"transactions:t-1", "transactions:t-3"} <= set(cash[0])
+
+
+# ---- M01 and M03: sums per org and fund carried from month to month (kept tables) ----
+
+
+def _flow(flow: str, fund: str, to_org: str, amount: str, day: str) -> dict[str, object]:
+    return {
+        "flow_id": flow,
+        "fund_code": fund,
+        "fund_name": "测试资金",
+        "from_org_code": "TSRC",
+        "to_org_code": to_org,
+        "payee_id": None,
+        "amount": Decimal(amount),
+        "date": dt.date.fromisoformat(day),
+    }
+
+
+def _paid(record: str, org: str, fund: str, amount: str, day: str) -> dict[str, object]:
+    return _benefit(
+        record,
+        "TP01",
+        "TH1",
+        "ACC1",
+        approver_org_code=org,
+        fund_code=fund,
+        amount=Decimal(amount),
+        pay_date=dt.date.fromisoformat(day),
+    )
+
+
+def _grow(
+    before: Path,
+    after: Path,
+    packages: dict[str, Path],
+    flows: list[Any],
+    benefits: list[Any],
+    more_flows: list[Any],
+    more_benefits: list[Any],
+) -> None:
+    shutil.copytree(packages["2025-09"], before)
+    _append_rows(before, "fund_flows", flows)
+    _append_rows(before, "benefits", benefits)
+    shutil.copytree(before, after)
+    _append_rows(after, "fund_flows", more_flows)
+    _append_rows(after, "benefits", more_benefits)
+
+
+def _kept_sums_used(result: Any, rule_id: str, after: Path) -> None:
+    plan = result.summary["incremental"]["rules"][rule_id]
+    assert plan["mode"] == FULL
+    assert "所读的合计沿用上次扫描" in plan["reason"]
+    assert (after / "_incremental" / "tables" / "fund_benefit_days.parquet").is_file()
+
+
+def test_m03_balances_grown_by_a_month_are_judged_on_the_kept_sums(
+    packages: dict[str, Path], tmp_path: Path
+) -> None:
+    # Given September's package where TO1 and TO3 each received 1000 and paid 950 (5% left: at
+    # the tolerance, no hit) and TO2 received 1000 and paid 900 (a hit on the old rows alone)
+    before, after = tmp_path / "p-before", tmp_path / "p-after"
+    flows = [_flow(f"t-{org}", f"TF{org}", f"TO{org}", "1000", "2025-09-01") for org in (1, 2, 3)]
+    benefits = [
+        _paid("t-b1", "TO1", "TF1", "950", "2025-09-10"),
+        _paid("t-b2", "TO2", "TF2", "900", "2025-09-10"),
+        _paid("t-b3", "TO3", "TF3", "950", "2025-09-10"),
+    ]
+    # When October brings TO1 one more cent (over the tolerance by a cent: a hit only with the
+    # new month's rows), TO2 a payment of 40 (still a hit, its balance changed) and TO3 one more
+    # cent received and one more paid by a late benefit of an old day (a near miss)
+    _grow(
+        before,
+        after,
+        packages,
+        flows,
+        benefits,
+        [_flow("t-4", "TF1", "TO1", "0.01", "2025-10-05"), _flow("t-5", "TF3", "TO3", "0.01", "2025-10-05")],
+        [_paid("t-b4", "TO2", "TF2", "40", "2025-10-10"), _paid("t-b5", "TO3", "TF3", "0.01", "2025-08-20")],
+    )
+    result, hits = _scan_grown(before, after, tmp_path, ["M03"])
+    # Then the hits are a full scan's, judged on the kept benefit sums plus October's
+    _kept_sums_used(result, "M03", tmp_path / "after")
+    found = {hit.subject_id: hit for hit in hits if hit.rule_id == "M03"}
+    assert found["TO1/TF1"].record_ids.split(";") == ["fund_flows:t-1", "fund_flows:t-4"]
+    assert found["TO1/TF1"].amount == Decimal("50.01")
+    assert found["TO2/TF2"].amount == Decimal("60.00")
+    assert "TO3/TF3" not in found
+
+
+def test_m01_funds_held_grown_by_a_month_are_judged_on_the_kept_sums(
+    packages: dict[str, Path], tmp_path: Path
+) -> None:
+    # Given September's package where TM1 and TM3 received 1000 on 1 August and paid it all
+    # within 90 days (no hit), TM2 paid all but 1 (a hit) and TM4 paid nothing (a hit)
+    before, after = tmp_path / "p-before", tmp_path / "p-after"
+    flows = [_flow(f"t-{org}", f"TG{org}", f"TM{org}", "1000", "2025-08-01") for org in (1, 2, 3, 4)]
+    benefits = [
+        _paid("t-b1", "TM1", "TG1", "1000", "2025-09-15"),
+        _paid("t-b2", "TM2", "TG2", "999", "2025-09-15"),
+        _paid("t-b3", "TM3", "TG3", "1000", "2025-09-15"),
+    ]
+    # When October's package brings a late cent received on 1 August by TM1 (a hit only with the
+    # new rows), a payment of 0.50 by TM2 on the 90th day (still a hit), a late cent received by
+    # TM3 and a cent paid on the 90th day (a near miss), and TM4's payment of it all on the 91st
+    _grow(
+        before,
+        after,
+        packages,
+        flows,
+        benefits,
+        [_flow("t-5", "TG1", "TM1", "0.01", "2025-08-01"), _flow("t-6", "TG3", "TM3", "0.01", "2025-08-01")],
+        [
+            _paid("t-b4", "TM2", "TG2", "0.50", "2025-10-30"),
+            _paid("t-b5", "TM3", "TG3", "0.01", "2025-10-30"),
+            _paid("t-b6", "TM4", "TG4", "1000", "2025-10-31"),
+        ],
+    )
+    result, hits = _scan_grown(before, after, tmp_path, ["M01"])
+    # Then the hits are a full scan's, judged on the kept benefit sums plus October's
+    _kept_sums_used(result, "M01", tmp_path / "after")
+    found = {hit.subject_id: hit for hit in hits if hit.rule_id == "M01"}
+    assert found["TM1/TG1"].record_ids.split(";") == ["fund_flows:t-1", "fund_flows:t-5"]
+    assert found["TM1/TG1"].amount == Decimal("0.01")
+    assert found["TM2/TG2"].amount == Decimal("0.50")
+    assert "TM3/TG3" not in found
+    assert found["TM4/TG4"].amount == Decimal("1000.00")

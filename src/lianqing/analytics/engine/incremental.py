@@ -46,6 +46,7 @@ import pyarrow.parquet as pq
 from lianqing.analytics.contract import DATASETS, Dataset
 from lianqing.analytics.engine.backend import Backend, DuckDBBackend
 from lianqing.analytics.engine.library import (
+    KEPT_TABLES,
     Rule,
     load_macros,
     load_shared_views,
@@ -65,6 +66,7 @@ from lianqing.analytics.errors import AnalyticsError
 STATE_DIR = "_incremental"
 STATE_FILE = "state.json"
 STATE_FORMAT = 1
+TABLES_DIR = "tables"  # kept shared tables (library.KEPT_TABLES), one Parquet file each
 BLOCK = 8 << 20
 
 REUSE, DELTA, FULL = "reuse", "delta", "full"
@@ -312,6 +314,11 @@ class Increment:
     evidence_files: dict[str, Path] = field(default_factory=dict)
     # Whether a first_of shape's witnesses hold (the same for every rule keeping them).
     held: dict[Shape, bool] = field(default_factory=dict)
+    # Kept shared tables (library.KEPT_TABLES) this scan has without computing them over the
+    # whole dataset: the old ones merged with the new rows' (or as they were, the dataset unchanged).
+    kept: dict[str, pa.Table] = field(default_factory=dict)
+    # Those unchanged: their old files, linked into the new result.
+    kept_files: dict[str, Path] = field(default_factory=dict)
 
     def needs_full_run(self, rule_id: str) -> bool:
         return self.plans[rule_id].mode == FULL
@@ -359,8 +366,15 @@ def plan_increment(
     names = set(old["datasets"]) | set(prints)
     changes = {name: compare(old["datasets"].get(name), prints.get(name)) for name in names}
     increment = Increment(since, engine, old, prints, changes, files, workdir)
+    merging = _plan_kept_tables(increment)
+    readers: dict[str, list[str]] = {}
     for rule in rules:
-        increment.plans[rule.id] = _plan_rule(increment, rule, params[rule.id])
+        plan = increment.plans[rule.id] = _plan_rule(increment, rule, params[rule.id])
+        kept = kept_tables_read([rule])
+        if plan.mode == FULL and kept and kept <= set(increment.kept):
+            plan.reason += "；" + _KEPT_WORDS
+            for name in kept:
+                readers.setdefault(name, []).append(rule.id)
         if increment.plans[rule.id].mode != FULL:
             before = old["rules"][rule.id]
             # ParquetFile, not read_table: that one imports pyarrow.dataset and pandas (~0.3 s)
@@ -369,7 +383,89 @@ def plan_increment(
                 increment.evidence_files[rule.id] = since / STATE_DIR / before["evidence"]
             if before.get("witnesses"):
                 increment.witnesses[rule.id] = witness_parts(since / STATE_DIR / before["witnesses"])
+    for name, rule_ids in readers.items():  # a merge's seconds, shared by the rules reading the table
+        for rule_id in rule_ids:
+            spent = merging.get(name, 0.0) / len(rule_ids)
+            increment.seconds[rule_id] = increment.seconds.get(rule_id, 0.0) + spent
     return increment
+
+
+# ---- kept shared tables: sums carried from one scan to the next ----------------------------
+
+_KEPT_WORDS = "所读的合计沿用上次扫描，只加上新记录的合计"
+
+
+def kept_table_print(name: str) -> str:
+    """SHA-1 of what defines a kept table's rows: views.sql (its SELECT), the macros, the library
+    versions, and its key and merge (library.KEPT_TABLES)."""
+    return _library_print(f"{name}\0{KEPT_TABLES[name]}")
+
+
+def _plan_kept_tables(increment: Increment) -> dict[str, float]:
+    """Each kept table of the earlier scan that still holds: as it was when its dataset did not
+    change, merged with the new rows' own when it only grew. Any other change (or another engine,
+    or a changed definition) leaves it out: a rule reading it computes it over the whole dataset.
+    Returns the seconds of each merge."""
+    seconds: dict[str, float] = {}
+    for name, before in (increment.old.get("tables") or {}).items():
+        path = increment.since / STATE_DIR / str(before.get("file", ""))
+        table = KEPT_TABLES.get(name)
+        if (
+            table is None
+            or increment.old.get("engine") != increment.engine
+            or before.get("library") != kept_table_print(name)
+            or not path.is_file()
+        ):
+            continue
+        change = increment.changes.get(table.dataset, Change("same"))
+        if change.kind == "same":
+            increment.kept_files[name] = path
+            increment.kept[name] = pq.ParquetFile(path).read()
+        elif change.kind == "appended":
+            appended = _appended_rows(increment, table.dataset)  # written once for every delta run
+            started = time.perf_counter()
+            increment.kept[name] = merge_kept_table(name, path, appended)
+            seconds[name] = time.perf_counter() - started
+    return seconds
+
+
+def merge_kept_table(name: str, old_path: Path, appended: DatasetFile) -> pa.Table:
+    """The kept table `name` over old and new rows: its SELECT over the new rows alone, merged by
+    key with the old table's rows (sum of sums, min of mins: exact on DECIMAL and integers)."""
+    table = KEPT_TABLES[name]
+    select = dict(load_shared_views())[name]
+    schema = pq.ParquetFile(old_path).schema_arrow
+    keys = ", ".join(quote_identifier(column) for column in table.key)
+    merged = ", ".join(
+        f"{how}({quote_identifier(column)}) AS {quote_identifier(column)}" for column, how in table.merged
+    )
+    rows = typed_select(appended.dataset, duckdb_source(appended.path), set(appended.columns))
+    with _connect() as connection:
+        # The SELECT reads the dataset by its name: here, its new rows only.
+        connection.execute(f"CREATE TEMP VIEW {table.dataset} AS {rows}")
+        found = connection.sql(
+            f"SELECT {keys}, {merged} FROM (SELECT * FROM read_parquet({quote_literal(str(old_path))})"
+            f" UNION ALL BY NAME ({select})) GROUP BY {keys}"
+        ).to_arrow_table()
+    return found.select(schema.names).cast(schema)
+
+
+def kept_tables_read(rules: Iterable[Rule]) -> set[str]:
+    """The kept tables the rules read (directly or through shared views)."""
+    return set().union(*(views_read_by(rule.sql) for rule in rules)) & set(KEPT_TABLES)
+
+
+def tables_to_keep(
+    increment: Increment | None, made: Iterable[str], backend: Backend
+) -> dict[str, pa.Table | Path]:
+    """What the result's state keeps of each kept table: this scan's (merged, or as computed by
+    `backend` for the `made` ones), else the earlier scan's unchanged file."""
+    kept: dict[str, pa.Table | Path] = dict(increment.kept_files) if increment is not None else {}
+    for name in made:
+        if name not in kept:
+            known = increment.kept.get(name) if increment is not None else None
+            kept[name] = known if known is not None else backend.execute(f"SELECT * FROM {name}")
+    return kept
 
 
 def _plan_rule(increment: Increment, rule: Rule, params: Mapping[str, Any]) -> RulePlan:
@@ -832,11 +928,13 @@ def save_state(
     files: Mapping[str, DatasetFile],
     witnesses: Mapping[str, list[Path]] | None = None,
     evidence_files: Mapping[str, Path] | None = None,
+    tables: Mapping[str, pa.Table | Path] | None = None,
 ) -> None:
     """Write `_incremental/` for a later scan `since` this result (replacing an earlier one only
     once the new one is complete). A witness rule's witnesses are those of `witnesses` (reused or
     updated by this scan), else taken from the package's `files`. A rule's evidence in
-    `evidence_files` (reused as it was) is linked, not written again."""
+    `evidence_files` (reused as it was) is linked, not written again; so is a kept table of
+    `tables` given as a file (unchanged), one given as a table is written."""
     witnesses = witnesses or {}
     evidence_files = evidence_files or {}
     final = out / STATE_DIR
@@ -867,6 +965,19 @@ def save_state(
             else:
                 write_witnesses(files[shape.dataset], shape, staging / kept / "part-0.parquet")
             state["rules"][rule.id]["witnesses"] = kept
+    if tables:
+        (staging / TABLES_DIR).mkdir()
+        state["tables"] = {}
+        for name, table in sorted(tables.items()):
+            target = staging / TABLES_DIR / f"{name}.parquet"
+            if isinstance(table, Path):
+                _keep_file(table, target)
+            else:
+                pq.write_table(table, target, compression="zstd")
+            state["tables"][name] = {
+                "library": kept_table_print(name),
+                "file": f"{TABLES_DIR}/{name}.parquet",
+            }
     (staging / STATE_FILE).write_text(
         json.dumps(state, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )

@@ -321,6 +321,25 @@ def materialised_views() -> frozenset[str]:
 NARROWING_VIEWS: dict[str, str] = {"linked_benefits": "benefits"}
 
 
+@dataclass(frozen=True)
+class KeptTable:
+    """A shared table (views.sql `CREATE TABLE`) grouping one dataset by `key` with mergeable
+    aggregates (`merged`: column -> sum, min or max). Over old and new rows it is its rows over the
+    old rows and over the new rows, merged by key: an incremental scan keeps it in its state and,
+    when the dataset only grew, computes it over the new rows alone and merges (exact: DECIMAL)."""
+
+    dataset: str
+    key: tuple[str, ...]
+    merged: tuple[tuple[str, str], ...]
+
+
+KEPT_TABLES: dict[str, KeptTable] = {
+    "fund_benefit_days": KeptTable(
+        "benefits", ("approver_org_code", "fund_code", "pay_date"), (("amount", "sum"),)
+    ),
+}
+
+
 def views_read_by(sql: str, *, through_narrowing: bool = True) -> set[str]:
     """The shared views a statement reads, directly or through other shared views; without
     `through_narrowing`, a narrowing view (NARROWING_VIEWS) and what it reads are left out."""

@@ -22,9 +22,11 @@ from lianqing.analytics.engine.incremental import (
     Increment,
     delta_runs,
     fingerprints,
+    kept_tables_read,
     plan_increment,
     run_deltas,
     save_state,
+    tables_to_keep,
     views_beside,
 )
 from lianqing.analytics.engine.library import (
@@ -161,12 +163,14 @@ def _prepare(
     rules: Iterable[Rule] = (),
     span: tuple[dt.date | None, dt.date | None] | None = None,
     views: Iterable[str] = (),
+    kept: Mapping[str, pa.Table] | None = None,
 ) -> list[int]:
     """Register the package; return the records' years the holiday calendar does not cover.
 
     Only the shared definitions `rules` (those that will run) read are created, and `views`
     besides (those delta runs read from the package). A definition views.sql writes `CREATE TABLE` is
-    materialised once here, so the rules reading it share one computation."""
+    materialised once here, so the rules reading it share one computation; one of `kept` (an
+    incremental scan's kept tables, incremental.py) is taken as it is given."""
     for name, dataset in DATASETS.items():
         backend.register_dataset(dataset, files.get(name))
     backend.register_table("package_datasets", pa.table({"name": pa.array(sorted(files), pa.string())}))
@@ -178,7 +182,9 @@ def _prepare(
         needed |= views_read_by(rule.sql)
     shared = materialised_views() & needed
     for name, select_sql in load_shared_views():
-        if name in shared:
+        if name in shared and kept and name in kept:
+            backend.register_table(name, kept[name])
+        elif name in shared:
             backend.create_table(name, select_sql)
         elif name in needed:
             backend.create_view(name, select_sql)
@@ -260,12 +266,16 @@ def scan(
             )
         backend = open_backend()
         runs = delta_runs(increment, runnable) if increment is not None and shared else []
+        full_rules = [rule for rule in runnable if increment is None or increment.needs_full_run(rule.id)]
         uncovered_years = _prepare(
             backend,
             files,
-            [rule for rule in runnable if increment is None or increment.needs_full_run(rule.id)],
+            full_rules,
             views=views_beside(runs),
+            kept=increment.kept if increment is not None else None,
         )
+        # The kept tables (sums a later scan adds its new rows to), before the backend closes.
+        tables = tables_to_keep(increment, kept_tables_read(full_rules), backend)
         if increment is not None and runs and isinstance(backend, DuckDBBackend):
             run_deltas(increment, files, runnable, bound, open_backend, _prepare, workdir, shared=backend)
         for index, rule in enumerate(chosen, start=1):
@@ -356,6 +366,7 @@ def scan(
                     files=files,
                     witnesses=increment.witnesses if increment is not None else None,
                     evidence_files=increment.evidence_files if increment is not None else None,
+                    tables=tables,
                 ),
             )
     finally:

@@ -316,4 +316,10 @@ def _spark_schema(schema: pa.Schema) -> Any:
         pa.bool_(): types.BooleanType(),
         pa.string(): types.StringType(),
     }
-    return types.StructType([types.StructField(field.name, mapping[field.type], True) for field in schema])
+
+    def spark_type(kind: pa.DataType) -> Any:
+        if pa.types.is_decimal(kind):  # the kept sums of an incremental scan (DECIMAL(38, 2))
+            return types.DecimalType(kind.precision, kind.scale)
+        return mapping[kind]
+
+    return types.StructType([types.StructField(field.name, spark_type(field.type), True) for field in schema])

@@ -28,10 +28,10 @@ outflows AS (
     FROM fund_flows
     WHERE to_org_code IS NULL OR to_org_code <> from_org_code
     UNION ALL
-    SELECT approver_org_code, fund_code, sum(amount), day_index(pay_date)
-    FROM benefits
-    WHERE approver_org_code IS NOT NULL AND fund_code IS NOT NULL
-    GROUP BY approver_org_code, fund_code, pay_date
+    -- the benefits summed per org, fund and pay day once per scan (views.sql; kept by incremental scans)
+    SELECT approver_org_code, fund_code, amount, day_index(pay_date)
+    FROM fund_benefit_days
+    WHERE fund_code IS NOT NULL
 ),
 checkpoints AS (
     SELECT DISTINCT org_code, fund_code, day_no FROM inflows WHERE day_no + $hold_days <= day_index($as_of)

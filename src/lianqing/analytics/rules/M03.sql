@@ -21,13 +21,15 @@ WITH received AS (
     WHERE to_org_code IS NOT NULL
     GROUP BY to_org_code, fund_code
 ),
+-- The benefits are read through fund_benefit_days (views.sql): summed per approving org, fund and
+-- pay day once per scan, and kept by incremental scans (a new month's rows added to the sums).
 paying_orgs AS (
-    SELECT DISTINCT approver_org_code AS org_code FROM benefits WHERE approver_org_code IS NOT NULL
+    SELECT DISTINCT approver_org_code AS org_code FROM fund_benefit_days
 ),
 paid AS (
     SELECT approver_org_code AS org_code, fund_code, sum(amount) AS paid
-    FROM benefits
-    WHERE approver_org_code IS NOT NULL AND fund_code IS NOT NULL
+    FROM fund_benefit_days
+    WHERE fund_code IS NOT NULL
     GROUP BY approver_org_code, fund_code
 ),
 passed AS (

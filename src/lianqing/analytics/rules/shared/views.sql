@@ -51,6 +51,17 @@ CREATE TABLE benefit_claimants AS
 SELECT DISTINCT person_id, name, household_id, account_no
 FROM benefits;
 
+-- The benefits each org approved, summed per fund_code and pay day (M01's outflows, M03's paid
+-- and paying orgs): a few rows per org and month instead of the benefits themselves. Kept in an
+-- incremental scan's state (library.KEPT_TABLES): a new month's rows are summed alone and added
+-- to the kept sums, exactly (DECIMAL), instead of summing every benefit again. The sum is cast to
+-- one type so that DuckDB and Spark, full and incremental, give the same column.
+CREATE TABLE fund_benefit_days AS
+SELECT approver_org_code, fund_code, pay_date, CAST(sum(amount) AS DECIMAL(38, 2)) AS amount
+FROM benefits
+WHERE approver_org_code IS NOT NULL
+GROUP BY approver_org_code, fund_code, pay_date;
+
 -- The 户籍人口 (persons) rows of the people benefits are paid to. B10 and B14 look them up here:
 -- the persons file (a row per resident, the package's largest) is read once per scan (CREATE
 -- TABLE) instead of once per rule. Joined on benefits.person_id it gives the same rows as persons.
