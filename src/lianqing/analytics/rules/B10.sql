@@ -17,25 +17,30 @@ explanation: "{who}{detail}，{when}领取补贴{count}笔，共计{amount}。"
 -- The checks run on benefit_claimants (the benefits grouped once per scan: a row per distinct
 -- person_id, name, household and account, so a few per person; a (person_id, name) met twice
 -- only repeats a proving row, which the hit counts once). persons is read through
--- benefit_persons (its rows of the benefits' people).
+-- benefit_persons (its rows of the benefits' people). Each id's 17-digit body is read as a number
+-- once (claimants), for the GB 11643 check's arithmetic (macros.sql).
 WITH persons_given AS (
     SELECT count(*) > 0 AS given FROM package_datasets WHERE name = 'persons'
+),
+claimants AS (
+    SELECT person_id, name, person_id_body(person_id) AS body
+    FROM benefit_claimants
+    WHERE person_id IS NOT NULL
 ),
 problems AS (
     SELECT
         c.person_id,
         c.name,
         CASE
-            WHEN NOT is_valid_person_id(c.person_id) THEN '身份证号码不符合GB 11643校验'
+            WHEN NOT is_valid_person_id(c.person_id, c.body) THEN '身份证号码不符合GB 11643校验'
             WHEN g.given AND p.person_id IS NULL THEN '身份证号码不在户籍人口中'
             WHEN g.given AND c.name IS NOT NULL AND p.name IS NOT NULL AND c.name <> p.name
                 THEN '姓名与户籍登记姓名' || p.name || '不符'
         END AS problem,
         p.person_id AS persons_key
-    FROM benefit_claimants AS c
+    FROM claimants AS c
     CROSS JOIN persons_given AS g
     LEFT JOIN benefit_persons AS p ON p.person_id = c.person_id
-    WHERE c.person_id IS NOT NULL
 )
 SELECT
     b.person_id AS subject_id,
