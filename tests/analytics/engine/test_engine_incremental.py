@@ -651,3 +651,20 @@ def test_m01_funds_held_grown_by_a_month_are_judged_on_the_kept_sums(
     assert found["TM2/TG2"].amount == Decimal("0.50")
     assert "TM3/TG3" not in found
     assert found["TM4/TG4"].amount == Decimal("1000.00")
+
+
+def test_rules_of_one_witness_shape_keep_one_witnesses_file(
+    packages: dict[str, Path], tmp_path: Path
+) -> None:
+    # Given F06 and F07, which keep the same witnesses (the first benefit per approver and person)
+    # When September's package is scanned in full into a result folder
+    scan(package=packages["2025-09"], out=tmp_path / "result", as_of=AS_OF, rules=["F06", "F07"])
+    # Then the witnesses were computed once: F07's file is F06's (linked), one row per key
+    state = tmp_path / "result" / "_incremental"
+    f06, f07 = state / "F06.witnesses" / "part-0.parquet", state / "F07.witnesses" / "part-0.parquet"
+    assert f06.samefile(f07)
+    with duckdb.connect() as connection:
+        rows, keys = connection.execute(
+            f"SELECT count(*), count(DISTINCT (approver_org_code, person_id)) FROM '{f06}'"
+        ).fetchall()[0]
+    assert rows == keys > 0
