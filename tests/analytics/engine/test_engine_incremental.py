@@ -508,6 +508,8 @@ def test_f06_new_managed_party_reruns_and_kept_parties_run_new_transactions(
     first, hits = _scan_grown(steps[0], steps[1], tmp_path / "first", ["F06", "F07"])
     # Then F06 ran in full and TP01's old cash is a hit, TP02's is none
     assert first.summary["incremental"]["rules"]["F06"]["mode"] == FULL
+    # with the witnesses grown from the old ones and the new rows: those of the whole file
+    assert _witness_rows(tmp_path / "first" / "after") == _witness_rows(tmp_path / "first" / "full")
     keys = {key for hit in hits if hit.rule_id == "F06" for key in hit.record_ids.split(";")}
     assert {"transactions:t-1", "benefits:t-1"} <= keys
     assert "transactions:t-2" not in keys
@@ -668,3 +670,11 @@ def test_rules_of_one_witness_shape_keep_one_witnesses_file(
             f"SELECT count(*), count(DISTINCT (approver_org_code, person_id)) FROM '{f06}'"
         ).fetchall()[0]
     assert rows == keys > 0
+
+
+def _witness_rows(result: Path) -> list[tuple[Any, ...]]:
+    parts = sorted((result / "_incremental" / "F06.witnesses").glob("*.parquet"))
+    assert parts
+    with duckdb.connect() as connection:
+        files = ", ".join(f"'{part}'" for part in parts)
+        return connection.execute(f"SELECT * FROM read_parquet([{files}]) ORDER BY ALL").fetchall()

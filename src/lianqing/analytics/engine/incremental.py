@@ -319,6 +319,8 @@ class Increment:
     kept: dict[str, pa.Table] = field(default_factory=dict)
     # Those unchanged: their old files, linked into the new result.
     kept_files: dict[str, Path] = field(default_factory=dict)
+    # A first_of shape's witnesses grown by the new rows, when they do not hold (one file per shape).
+    grown: dict[Shape, list[Path]] = field(default_factory=dict)
 
     def needs_full_run(self, rule_id: str) -> bool:
         return self.plans[rule_id].mode == FULL
@@ -383,6 +385,8 @@ def plan_increment(
                 increment.evidence_files[rule.id] = since / STATE_DIR / before["evidence"]
             if before.get("witnesses"):
                 increment.witnesses[rule.id] = witness_parts(since / STATE_DIR / before["witnesses"])
+        elif (grown := _grown_first_of(increment, rule)) is not None:
+            increment.witnesses[rule.id] = grown
     for name, rule_ids in readers.items():  # a merge's seconds, shared by the rules reading the table
         for rule_id in rule_ids:
             spent = merging.get(name, 0.0) / len(rule_ids)
@@ -524,6 +528,38 @@ def _plan_rule(increment: Increment, rule: Rule, params: Mapping[str, Any]) -> R
     else:
         return RulePlan(FULL, f"{titles}新增了记录，本规则要看全部历史记录")
     return RulePlan(DELTA, reason, datasets=(name,), instead=instead)
+
+
+def _grown_first_of(increment: Increment, rule: Rule) -> list[Path] | None:
+    """A first_of rule's witnesses after this scan when its dataset only grew and they do not
+    hold: per key the smaller record of the old witness and the new rows, read from those alone
+    (at 10M persons the whole file's ~9.7M benefits against ~1.8M witnesses and a month's rows).
+    None when they must be computed from the whole file."""
+    shape = Shape.witnesses_of(rule)
+    if shape is None or not rule.first_of or shape.dataset not in increment.files:
+        return None
+    change = increment.changes.get(shape.dataset)
+    before = witness_parts(
+        increment.since / STATE_DIR / (increment.old["rules"].get(rule.id, {}).get("witnesses") or "")
+    )
+    if change is None or change.kind != "appended" or not before or increment.held.get(shape) is not False:
+        return None
+    if shape not in increment.grown:
+        dataset = increment.files[shape.dataset].dataset
+        target = increment.workdir / f"{rule.id}.grown.witnesses.parquet"
+        columns = ", ".join(quote_identifier(column.name) for column in dataset.columns)
+        rows = (
+            f"SELECT * FROM ({_keyed(shape, dataset, before)}) UNION ALL BY NAME"
+            f" SELECT * FROM ({_keyed(shape, dataset, _appended_rows(increment, shape.dataset))})"
+        )
+        with _connect() as connection:
+            connection.execute(
+                f"COPY (SELECT unnest(arg_min(struct_pack({columns}), _record)) FROM ({rows})"
+                f" GROUP BY {', '.join(_alias(i) for i in range(len(shape.key)))})"
+                f" TO {quote_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)"
+            )
+        increment.grown[shape] = [target]
+    return increment.grown[shape]
 
 
 def _witnesses_hold(increment: Increment, rule: Rule) -> bool:
