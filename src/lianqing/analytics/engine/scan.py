@@ -274,8 +274,11 @@ def scan(
             views=views_beside(runs),
             kept=increment.kept if increment is not None else None,
         )
-        # The kept tables (sums a later scan adds its new rows to), before the backend closes.
-        tables = tables_to_keep(increment, kept_tables_read(full_rules), backend)
+        # The kept tables (sums a later scan adds its new rows to), before the backend closes; only
+        # a result folder keeps them.
+        tables = (
+            tables_to_keep(increment, kept_tables_read(full_rules), backend) if folder is not None else {}
+        )
         if increment is not None and runs and isinstance(backend, DuckDBBackend):
             run_deltas(increment, files, runnable, bound, open_backend, _prepare, workdir, shared=backend)
         for index, rule in enumerate(chosen, start=1):
