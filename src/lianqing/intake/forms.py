@@ -14,6 +14,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from lianqing.cases.models import CATEGORY_GROUPS, Category
+from lianqing.core.forms import style_widget
 from lianqing.intake import conf
 from lianqing.intake.identity import person_id_normalise, person_id_problem, phone_normalise, phone_problem
 from lianqing.intake.models import AddressedLevel, PersonLevel
@@ -121,16 +122,6 @@ class BootstrapForm(forms.Form):
     def style_widgets(self) -> None:
         for field in self.fields.values():
             style_widget(field.widget)
-
-
-def style_widget(widget: forms.Widget) -> None:
-    if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
-        css = "form-check-input"
-    elif isinstance(widget, forms.Select):
-        css = "form-select"
-    else:
-        css = "form-control"
-    widget.attrs["class"] = css
 
 
 def _category_choices() -> list[tuple[str, Any]]:
